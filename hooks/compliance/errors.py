@@ -1,0 +1,46 @@
+"""Where a value came from, and the error type that reports problems at those places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a source file; line and column count from 1."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, at one place."""
+
+    location: Location
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.location}: {where}{self.message}"
+
+
+class ComplianceError(Exception):
+    """Raised with every problem found, so an editor can fix them all in one pass."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.location, p.path, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """Render a data path as `certifications[0].documents[1].url`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text

@@ -68,20 +68,22 @@ def load_compliance_data(project_dir: Path, data_dir: Path, docs_dir: Path) -> C
             for key in value:
                 if key in document:
                     first = sources.key((key,))
-                    problems.append(
-                        Problem(file_sources.key((key,)), f"'{key}' is already defined in {first}", key)
-                    )
+                    problems.append(Problem(file_sources.key((key,)), f"'{key}' is already defined in {first}", key))
             for key, item in value.items():
                 document.setdefault(key, item)
             sources.update(file_sources)
     if not syntax_failed:
         schema = load_schema(data_dir / SCHEMA_FILE)
-        schema_errors = schema_problems(document, schema, sources)
-        problems.extend(schema_errors)
+        sources.values[()] = Location(_display(project_dir, data_dir), 1, 1)
+        for problem in schema_problems(document, schema, sources):
+            if problem.location == sources.values[()] and problem.path:
+                # A whole top-level section is missing: point at the file it belongs in.
+                file = f"{_display(project_dir, data_dir)}/{problem.path.split('.')[0]}.yml"
+                problem = Problem(Location(file, 1, 1), problem.message, problem.path)
+            problems.append(problem)
         data = ComplianceData(document, sources)
-        if not schema_errors:
-            problems.extend(_reference_problems(data))
-            problems.extend(_image_problems(data, project_dir, docs_dir))
+        problems.extend(_reference_problems(data))
+        problems.extend(_image_problems(data, project_dir, docs_dir))
     if problems:
         raise ComplianceError(problems)
     return ComplianceData(document, sources)
@@ -94,46 +96,61 @@ def _display(project_dir: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def _field(node: Any, *keys: str | int) -> Any:
+    """`node[k1][k2]...`, or None where the data has another shape (reported by the schema)."""
+    for key in keys:
+        if isinstance(node, dict) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
+
+
+def _entries(node: Any) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, item) for i, item in enumerate(node) if isinstance(item, dict)] if isinstance(node, list) else []
+
+
 def _references(doc: dict[str, Any]) -> Iterator[tuple[DataPath, str, Any]]:
     """(path, kind, id) for every place one entry names another."""
-    org, hosting = doc["organisation"], doc["hosting"]
-    yield from _each(("organisation", "built_on"), "standard", org.get("built_on", []))
-    yield from _each(("hosting", "certifications"), "standard", hosting.get("certifications", []))
-    for i, section in enumerate(doc["guide"]["sections"]):
+    yield from _each(doc, ("organisation", "built_on"), "standard")
+    yield from _each(doc, ("hosting", "certifications"), "standard")
+    for i, section in _entries(_field(doc, "guide", "sections")):
         for kind in ("regulation", "certification"):
             if kind in section:
                 yield ("guide", "sections", i, kind), kind, section[kind]
-    for i, standard in enumerate(doc["standards"]):
+    for i, standard in _entries(doc.get("standards")):
         if "body" in standard:
             yield ("standards", i, "body"), "body", standard["body"]
     for group in ("certifications", "regulations"):
-        for i, claim in enumerate(doc[group]):
+        for i, claim in _entries(doc.get(group)):
             if "standard" in claim:
                 yield (group, i, "standard"), "standard", claim["standard"]
-            scope = claim.get("scope", {})
-            yield from _each((group, i, "scope", "offerings"), "offering", scope.get("offerings", []))
-            yield from _each((group, i, "scope", "providers"), "provider", scope.get("providers", []))
-            reports = claim.get("reports", {})
-            yield from _each((group, i, "reports", "providers"), "provider", reports.get("providers", []))
+            yield from _each(doc, (group, i, "scope", "offerings"), "offering")
+            yield from _each(doc, (group, i, "scope", "providers"), "provider")
+            yield from _each(doc, (group, i, "reports", "providers"), "provider")
 
 
-def _each(path: DataPath, kind: str, ids: list[Any]) -> Iterator[tuple[DataPath, str, Any]]:
-    for i, ident in enumerate(ids):
+def _each(doc: dict[str, Any], path: DataPath, kind: str) -> Iterator[tuple[DataPath, str, Any]]:
+    ids = _field(doc, *path)
+    for i, ident in enumerate(ids if isinstance(ids, list) else []):
         yield (*path, i), kind, ident
 
 
 def _reference_problems(data: ComplianceData) -> Iterator[Problem]:
     known: dict[str, list[str]] = {}
     for kind, (list_path, noun) in _ID_LISTS.items():
-        seen: set[str] = set()
-        for i, item in enumerate(data.items(kind)):
-            if item["id"] in seen:
+        known[kind] = []
+        for i, item in _entries(data.items(kind)):
+            ident = item.get("id")
+            if ident in known[kind]:
                 where = (*list_path, i, "id")
-                yield Problem(data.sources.value(where), f"duplicate {noun} id '{item['id']}'", format_path(where))
-            seen.add(item["id"])
-        known[kind] = [item["id"] for item in data.items(kind)]
+                yield Problem(data.sources.value(where), f"duplicate {noun} id '{ident}'", format_path(where))
+            if isinstance(ident, str):
+                known[kind].append(ident)
     for path, kind, ident in _references(data.document):
-        if ident not in known[kind]:
+        if isinstance(ident, str) and ident not in known[kind]:
             noun = _ID_LISTS[kind][1]
             message = f"unknown {noun} '{ident}'{suggest(ident, known[kind])}"
             yield Problem(data.sources.value(path), message, format_path(path))
@@ -153,7 +170,10 @@ def _images(node: Any, path: DataPath) -> Iterator[tuple[DataPath, dict[str, Any
 
 def _image_problems(data: ComplianceData, project_dir: Path, docs_dir: Path) -> Iterator[Problem]:
     for path, image in _images(data.document, ()):
-        if not (docs_dir / image["src"]).is_file():
+        src = image.get("src")
+        # Paths the schema rejects (absolute, '..') are reported there, not probed here.
+        probeable = isinstance(src, str) and src and not src.startswith("/") and ".." not in src
+        if probeable and not (docs_dir / src).is_file():
             where = (*path, "src")
-            shown = _display(project_dir, docs_dir / image["src"])
+            shown = _display(project_dir, docs_dir / src)
             yield Problem(data.sources.value(where), f"image file not found: {shown}", format_path(where))

@@ -34,7 +34,7 @@ class ComplianceError(Exception):
     """Raised with every problem found, so an editor can fix them all in one pass."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.location, p.path, p.message))
+        self.problems = sorted(set(problems), key=lambda p: (p.location, p.path, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,13 +83,15 @@ def _explain(error: ValidationError, sources: SourceMap) -> Iterator[Problem]:
             if key not in error.instance:
                 yield Problem(sources.value(path), "required field is missing", format_path((*path, key)))
         return
+    if kind == "format" and "pattern" in schema and not re.search(schema["pattern"], str(error.instance)):
+        return  # the pattern error already says what shape is expected
     yield Problem(sources.value(path), _message(error, schema), format_path(path))
 
 
 def _message(error: ValidationError, schema: dict[str, Any]) -> str:
     kind, value, rule = error.validator, error.instance, error.validator_value
     got = describe(value)
-    if "x-expected" in schema and kind in ("pattern", "enum", "format", "const"):
+    if "x-expected" in schema and kind in ("pattern", "enum", "const"):
         return f"expected {schema['x-expected']}, got {got}"
     if kind == "type":
         wanted = rule if isinstance(rule, list) else [rule]
@@ -102,7 +105,8 @@ def _message(error: ValidationError, schema: dict[str, Any]) -> str:
     if kind == "minimum":
         return f"expected a number of at least {rule}, got {got}"
     if kind == "format":
-        return f"expected a valid {rule}, got {got}"
+        wanted = "a real calendar date" if rule == "date" else f"a valid {rule}"
+        return f"expected {wanted}, got {got}"
     if kind == "pattern":
         return f"expected text matching {rule}, got {got}"
     return error.message

@@ -22,6 +22,11 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+# Sets, ordered maps and pairs would become Python types the schema never sees.
+_UNSAFE_COLLECTION_TAGS = {"tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs"}
+
+
 class _ComplianceLoader(yaml.SafeLoader):
     """SafeLoader minus the YAML 1.1 surprises.
 
@@ -34,9 +39,7 @@ _ComplianceLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_ComplianceLoader.add_implicit_resolver(
-    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+_ComplianceLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 @dataclass
@@ -108,6 +111,11 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: DataPath) -> Any:
         self.sources.values[path] = self.where(node)
+        if node.tag in _UNSAFE_COLLECTION_TAGS or (
+            not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS
+        ):
+            self.problems.append(Problem(self.where(node), f"YAML error: unsupported tag {node.tag!r}"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

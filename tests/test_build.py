@@ -1,0 +1,162 @@
+"""The real `mkdocs build --strict`: the guide is complete, self-contained and safe to rebuild."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, edit_yaml, run_mkdocs
+
+SOURCE = Path(__file__).parent / "fixtures" / "source" / "cloudant-security-compliance.md"
+
+
+def _text(html: str) -> str:
+    article = BeautifulSoup(html, "html.parser").find("article")
+    assert article is not None
+    return _normal(article.get_text())
+
+
+def _normal(text: str) -> str:
+    # Case-insensitive: our data spells "IBM SoftLayer" the same everywhere, the source once wrote "Softlayer".
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def source_sentences() -> list[str]:
+    """Every sentence of the customer's guide, markup removed."""
+    text = SOURCE.read_text(encoding="utf-8")
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links keep their words
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"^\s*(#+|-)\s*", "", text, flags=re.M)
+    sentences = []
+    for block in text.split("\n"):
+        sentences += [s for s in re.split(r"(?<=[.:])\s+(?=[A-Z])", block.strip()) if s]
+    return [_normal(s) for s in sentences]
+
+
+def source_links() -> set[str]:
+    text = SOURCE.read_text(encoding="utf-8")
+    links = set(re.findall(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)", text)) | set(re.findall(r'href="([^"]+)"', text))
+    return {link for link in links if "://" in link}
+
+
+def test_source_has_the_expected_claims_and_links() -> None:
+    # Guards the two helpers above: if they found nothing, the next tests would prove nothing.
+    assert len(source_sentences()) > 20
+    assert source_links() == {
+        "ftp://public.dhe.ibm.com/cloud/bluemix/compliance/Bluemix_ISO27K1_WWCert_2016.pdf",
+        "http://www.aicpa.org/soc",
+        "https://cloudant.com/history/contact-us/",
+    }
+
+
+def test_every_claim_of_the_source_is_in_the_guide(built_site: Path) -> None:
+    page = _text((built_site / "index.html").read_text(encoding="utf-8"))
+    missing = [sentence for sentence in source_sentences() if sentence not in page]
+    assert missing == []
+
+
+def test_every_external_link_of_the_source_is_in_the_guide(built_site: Path) -> None:
+    soup = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = {a["href"] for a in soup.select("article a[href]")}
+    assert source_links() <= hrefs
+
+
+def test_icon_and_certification_images_have_alt_text_and_exist(built_site: Path) -> None:
+    soup = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    images = {img["alt"]: img for img in soup.select("article img")}
+    assert set(images) == {"Security compliance guide icon", "ISO certification", "SOC 2 certification"}
+    assert images["Security compliance guide icon"].find_parent("h1") is not None
+    soc2 = images["SOC 2 certification"]
+    assert (soc2["width"], soc2["height"]) == ("130", "118")
+    assert soc2.find_parent("a")["href"] == "http://www.aicpa.org/soc"
+    for img in images.values():
+        assert (built_site / img["src"]).is_file(), img["src"]
+
+
+def test_pages_reference_no_host_but_the_declared_links(built_site: Path) -> None:
+    declared = source_links()
+    seen: set[str] = set()
+    for page in built_site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(["a", "link", "script", "img", "iframe", "source", "form"]):
+            for attribute in ("href", "src", "action"):
+                value = tag.get(attribute)
+                if value and re.match(r"^([a-z]+:)?//", value):
+                    seen.add(value)
+    for css in built_site.rglob("*.css"):
+        seen.update(re.findall(r"""url\(["']?((?:https?:)?//[^)"']+)""", css.read_text(encoding="utf-8")))
+    assert seen == declared
+
+
+def test_docs_pages_hold_no_facts_or_urls() -> None:
+    offenders = [
+        f"{page.relative_to(REPO)}:{n}"
+        for page in (REPO / "docs").rglob("*.md")
+        for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"Amazon|SoftLayer|http", line)
+    ]
+    assert offenders == []
+
+
+def test_editing_a_claim_changes_every_page_that_shows_it(project: Path) -> None:
+    assert run_mkdocs(project).returncode == 0
+    rename = lambda d: d["hosting"]["providers"][1].update(company="Amazon Web Services")  # noqa: E731
+    edit_yaml(project / "data/hosting.yml", rename)
+    result = run_mkdocs(project)
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "certifications/index.html"):
+        text = _text((project / "site" / page).read_text(encoding="utf-8"))
+        assert "ibm (softlayer) and amazon web services" in text, page
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "data/certifications.yml",
+            "    documents:",
+            "    documnets:",
+            "data/certifications.yml:7:5: certifications[0].documnets: unknown key 'documnets'; "
+            "did you mean 'documents'?",
+        ),
+        (
+            "data/guide.yml",
+            "  title: Security Compliance",
+            "  title: [Security",
+            "data/guide.yml:5:14: YAML syntax error: expected ',' or ']', but got ':'",
+        ),
+        (
+            "docs/certifications.md",
+            "# Certifications and regulations",
+            "# {{ organisation.nam }}",
+            "docs/certifications.md:2:1: undefined in template: 'dict object' has no attribute 'nam'",
+        ),
+        (
+            "docs/_sections/hosting.md",
+            "{% endfor %}",
+            "{% endfro %}",
+            "docs/_sections/hosting.md:14:1: template syntax error: Encountered unknown tag 'endfro'",
+        ),
+    ],
+    ids=["unknown-key", "yaml-syntax", "undefined-variable", "jinja-syntax"],
+)
+def test_bad_input_fails_cleanly_and_keeps_the_previous_site(
+    project: Path, file: str, old: str, new: str, message: str
+) -> None:
+    assert run_mkdocs(project).returncode == 0
+    before = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    path = project / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run_mkdocs(project)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    after = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(project.glob(".site.*")), "staging directories must be cleaned up"

@@ -1,0 +1,1 @@
+"""Local stand-ins for external servers used by the tests."""

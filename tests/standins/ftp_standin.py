@@ -1,0 +1,133 @@
+"""pyftpdlib-based FTP stand-in serving a directory anonymously and read-only."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from standins.http_standin import check_loopback
+
+# pyftpdlib is built on asyncore/asynchat, deprecated in 3.11; the warning is not actionable here.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler
+    from pyftpdlib.ioloop import IOLoop
+    from pyftpdlib.servers import FTPServer
+
+# Commands worth asserting on; login chatter (USER/PASS/TYPE/PASV) is noise for tests.
+_LOGGED_COMMANDS = frozenset({"RETR", "SIZE", "CWD", "LIST", "NLST", "MLSD", "MLST"})
+# Short poll keeps stop() responsive without burning CPU.
+_POLL_SECONDS = 0.05
+
+
+def _quiet_pyftpdlib() -> None:
+    logger = logging.getLogger("pyftpdlib")
+    logger.setLevel(logging.WARNING)
+    # Without any handler pyftpdlib installs its own stderr logging on first loop start.
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
+class FtpStandin:
+    """Anonymous read-only FTP server over ``root_dir`` on an ephemeral loopback port."""
+
+    def __init__(self, root_dir: Path | str, host: str = "127.0.0.1") -> None:
+        self.host = check_loopback(host)
+        self.root_dir = Path(root_dir)
+        if not self.root_dir.is_dir():
+            raise ValueError(f"FTP root must be an existing directory: {self.root_dir}")
+        self.port = 0
+        self._lock = threading.Lock()
+        self._log: list[tuple[str, str]] = []
+        self._stopping = threading.Event()
+        self._server: FTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> FtpStandin:
+        """Bind an ephemeral port and serve from a background thread."""
+        if self._server is not None:
+            return self
+        _quiet_pyftpdlib()
+        authorizer = DummyAuthorizer()
+        authorizer.add_anonymous(str(self.root_dir.resolve()), perm="elr")
+        standin = self
+
+        class _Handler(FTPHandler):
+            def pre_process_command(self, line: str, cmd: str, arg: str) -> Any:
+                if cmd in _LOGGED_COMMANDS:
+                    standin._record(cmd, arg)
+                return super().pre_process_command(line, cmd, arg)
+
+        _Handler.authorizer = authorizer
+        _Handler.banner = "stand-in FTP ready"
+        # A private IOLoop keeps this server independent of any other pyftpdlib user in the process.
+        self._server = FTPServer((self.host, 0), _Handler, ioloop=IOLoop())
+        self.port = self._server.address[1]
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, name=f"ftp-standin-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        server = self._server
+        assert server is not None
+        try:
+            while not self._stopping.is_set():
+                server.serve_forever(timeout=_POLL_SECONDS, blocking=False, handle_exit=False)
+        finally:
+            # pyftpdlib's IOLoop is not thread-safe, so it must be closed by the thread that runs it.
+            server.close_all()
+
+    def stop(self) -> None:
+        """Stop serving, disconnect clients and join the thread."""
+        if self._server is None:
+            return
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FtpStandin:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """Root URL of the running server, without a trailing slash."""
+        return f"ftp://{self.host}:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        """Absolute ftp:// URL for ``path`` relative to the served root."""
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    @property
+    def requests(self) -> list[tuple[str, str]]:
+        """Snapshot of logged (command, argument) pairs in arrival order."""
+        with self._lock:
+            return list(self._log)
+
+    def retrieved(self) -> list[str]:
+        """Arguments of every RETR command, i.e. the files clients asked to download."""
+        return [arg for cmd, arg in self.requests if cmd == "RETR"]
+
+    def clear_log(self) -> None:
+        """Forget logged commands."""
+        with self._lock:
+            self._log.clear()
+
+    def _record(self, command: str, arg: str) -> None:
+        with self._lock:
+            self._log.append((command, arg))
+
+
+__all__: list[str] = ["FtpStandin"]

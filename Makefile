@@ -22,6 +22,10 @@ serve: $(VENV)/.installed
 test: lint
 	$(PYTHON) -m pytest
 
+# Check every link of a built site (see README: `make links SITE=DIR ARGS='...'`).
+links: $(VENV)/.installed
+	PYTHONPATH=hooks $(PYTHON) -m compliance.links --site $(SITE) $(ARGS)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check hooks tests
 	$(VENV)/bin/ruff format --check hooks tests

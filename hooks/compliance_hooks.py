@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -11,6 +12,9 @@ from mkdocs.exceptions import PluginError
 
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError
+from compliance.links.cli import UsageError, arguments_from_environment, run_link_check
+from compliance.links.linkmap import LinkMapBuilder, data_link_sources, link_map_path, write_link_map
+from compliance.links.report import render_text
 from compliance.publish import StagedSite
 from compliance.render import PageRenderer
 
@@ -25,8 +29,10 @@ log = logging.getLogger("mkdocs.plugins.compliance")
 @dataclass
 class _BuildState:
     command: str = ""
+    project_dir: Path = Path()
     data: ComplianceData | None = None
     renderer: PageRenderer | None = None
+    links: LinkMapBuilder | None = None
     staged: StagedSite | None = None
     failed: bool = False
 
@@ -39,7 +45,7 @@ def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool, 
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
-    project_dir = Path(config.config_file_path).parent
+    _state.project_dir = project_dir = Path(config.config_file_path).parent
     docs_dir = Path(config.docs_dir)
     _state.failed = False
     try:
@@ -48,6 +54,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         raise PluginError(f"compliance data is invalid:\n{exc}") from None
     search_dirs = [docs_dir] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
     _state.renderer = PageRenderer(_state.data, project_dir, search_dirs)
+    _state.links = LinkMapBuilder(data_link_sources(_state.data.document, _state.data.sources))
     organisation, guide = _state.data.document["organisation"], _state.data.document["guide"]
     config.site_name = f"{organisation['name']} {guide['title']}"
     if "description" in guide:
@@ -68,6 +75,21 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         raise PluginError(f"page template failed:\n{exc}") from None
 
 
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
+    assert _state.links is not None
+    _state.links.add_page(_display(Path(config.docs_dir) / page.file.src_uri), html)
+    return html
+
+
+def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
+    assert _state.links is not None
+    site_dir = Path(config.site_dir)
+    link_map = _state.links.finish(site_dir)
+    write_link_map(link_map_path(site_dir), link_map)
+    if os.environ.get("CHECK_LINKS") == "1":
+        _check_links(site_dir, link_map)
+
+
 def on_build_error(*, error: Exception, **kwargs: Any) -> None:
     _state.failed = True
 
@@ -81,3 +103,22 @@ def on_shutdown(**kwargs: Any) -> None:
         log.info("Build failed: the previous site in %s is unchanged", staged.site_dir)
     else:
         staged.commit()
+
+
+def _check_links(site_dir: Path, link_map: dict[str, Any]) -> None:
+    try:
+        arguments = arguments_from_environment(os.environ.get("CHECK_LINKS_ARGS", ""))
+        report = run_link_check(site_dir, arguments, link_map)
+    except UsageError as exc:
+        raise PluginError(f"link check: {exc}") from None
+    text = render_text(report).rstrip()
+    if report.failed:
+        raise PluginError(f"link check failed:\n{text}")
+    log.info(text)
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(_state.project_dir.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

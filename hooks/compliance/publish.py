@@ -25,13 +25,27 @@ class StagedSite:
         return self.staging_dir
 
     def commit(self) -> None:
-        """Replace the published site with the staged build."""
+        """Replace the published site with the staged build, companions included."""
         retired = self.site_dir.with_name(f".{self.site_dir.name}.old-{os.getpid()}")
         if self.site_dir.exists():
             self.site_dir.rename(retired)
         self.staging_dir.rename(self.site_dir)
         shutil.rmtree(retired, ignore_errors=True)
+        for companion, suffix in self._companions():
+            companion.replace(self.site_dir.with_name(self.site_dir.name + suffix))
 
     def discard(self) -> None:
         """Drop the staged build; the published site stays as it was."""
         shutil.rmtree(self.staging_dir, ignore_errors=True)
+        for companion, _ in self._companions():
+            companion.unlink(missing_ok=True)
+
+    def _companions(self) -> list[tuple[Path, str]]:
+        # Files written beside the staging directory (`<staging>.linkmap.json`)
+        # belong to this build and move or vanish with it.
+        prefix = self.staging_dir.name + "."
+        return [
+            (path, path.name[len(self.staging_dir.name) :])
+            for path in self.staging_dir.parent.glob(prefix + "*")
+            if path.is_file()
+        ]

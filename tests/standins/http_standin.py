@@ -43,6 +43,8 @@ class _Server(ThreadingHTTPServer):
     """HTTP server that carries a back-reference to its stand-in."""
 
     daemon_threads = True
+    # The default backlog of 5 drops connections when a checker opens many at once.
+    request_queue_size = 128
     standin: HttpStandin
 
     def handle_error(self, request: Any, client_address: Any) -> None:

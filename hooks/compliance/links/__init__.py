@@ -1,0 +1,1 @@
+"""External link checking on top of LinkChecker: source map, retries, cache, reports."""

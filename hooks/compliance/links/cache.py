@@ -1,0 +1,67 @@
+"""A persistent cache of links that worked, so a re-run sends no request for them.
+
+Only successes are stored: a failure must always be checked again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from .classify import LinkClass, Verdict
+
+CACHE_VERSION = 1
+DAY = 24 * 60 * 60.0
+
+
+class LinkCache:
+    """URL -> verdict of its last successful check, valid for `ttl` seconds."""
+
+    def __init__(self, path: Path | None, ttl: float = DAY, now: float | None = None) -> None:
+        self.path, self.ttl = path, ttl
+        self.now = time.time() if now is None else now
+        self._entries: dict[str, dict[str, Any]] = self._load() if path else {}
+
+    def get(self, url: str) -> tuple[Verdict, str] | None:
+        """The cached (verdict, final URL) for a URL still fresh, else None."""
+        entry = self._entries.get(url)
+        if not entry or self.now - entry["checked_at"] > self.ttl:
+            return None
+        return Verdict(LinkClass(entry["kind"]), entry["status"], entry.get("advice", "")), entry["final_url"]
+
+    def put(self, url: str, verdict: Verdict, final_url: str) -> None:
+        """Remember a success; failures and transient results are never cached."""
+        if verdict.kind not in (LinkClass.OK, LinkClass.WARNING):
+            self._entries.pop(url, None)
+            return
+        self._entries[url] = {
+            "checked_at": self.now,
+            "kind": verdict.kind.value,
+            "status": verdict.status,
+            "advice": verdict.advice,
+            "final_url": final_url,
+        }
+
+    def save(self) -> None:
+        """Write the fresh entries atomically (a crash never leaves half a file)."""
+        if not self.path:
+            return
+        fresh = {url: e for url, e in self._entries.items() if self.now - e["checked_at"] <= self.ttl}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"version": CACHE_VERSION, "links": fresh}, indent=1), encoding="utf-8")
+        temporary.replace(self.path)
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        assert self.path is not None
+        try:
+            payload = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # no cache yet, or an unreadable one: check everything
+        if not isinstance(payload, dict) or payload.get("version") != CACHE_VERSION:
+            return {}
+        links = payload.get("links")
+        return links if isinstance(links, dict) else {}

@@ -1,0 +1,92 @@
+"""Sort one LinkChecker result into ok, warning, transient or broken."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .runner import RawResult
+
+PERMANENT_REDIRECTS = {301, 308}
+
+
+class LinkClass(StrEnum):
+    """How a link fared; only BROKEN (and WARNING under --strict) fails a check."""
+
+    OK = "ok"
+    WARNING = "warning"
+    TRANSIENT = "transient"
+    BROKEN = "broken"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A link's class, its status in a few words, and what to do about it."""
+
+    kind: LinkClass
+    status: str
+    advice: str = ""
+    retry_after: float | None = None
+
+
+def classify(raw: RawResult) -> Verdict:
+    """The verdict for one check of one URL."""
+    error, _, detail = raw.result.partition(": ")
+    if raw.hops and raw.hops[-1].detail:
+        detail = raw.hops[-1].detail  # LinkChecker shortens its result text; the transport kept it whole
+    statuses = [hop.status for hop in raw.hops if hop.status is not None]
+    final = statuses[-1] if statuses and raw.hops[-1].location is None else None
+    if error in ("ReadTimeout", "ConnectTimeout", "Timeout", "timeout", "TimeoutError"):
+        return Verdict(LinkClass.TRANSIENT, "timeout")
+    if error == "ConnectionError":
+        return _connection_error(detail)
+    if error == "SSLError":
+        return Verdict(LinkClass.BROKEN, "TLS error", _shorten(detail))
+    if error == "TooManyRedirects":
+        return Verdict(LinkClass.BROKEN, "redirect loop", f"redirects never end ({len(raw.hops)} distinct hops)")
+    if error.startswith("error_perm"):
+        return Verdict(LinkClass.BROKEN, f"FTP {detail.strip()}")
+    if error.startswith(("error_temp", "EOFError")):
+        return Verdict(LinkClass.TRANSIENT, f"FTP {detail.strip() or error}")
+    if final is not None and (final == 429 or final >= 500):
+        retry_after = parse_retry_after(raw.hops[-1].retry_after)
+        return Verdict(LinkClass.TRANSIENT, raw.result if final != 429 else "429 Too Many Requests", "", retry_after)
+    if not raw.valid:
+        advice = f"redirected to {raw.final_url}" if raw.final_url != raw.url else ""
+        return Verdict(LinkClass.BROKEN, _shorten(raw.result) or "invalid", advice)
+    if any(status in PERMANENT_REDIRECTS for status in statuses[:-1]):
+        return Verdict(LinkClass.WARNING, "permanent redirect", f"update the link to {raw.final_url}")
+    return Verdict(LinkClass.OK, raw.result or "OK")
+
+
+def _connection_error(detail: str) -> Verdict:
+    lowered = detail.lower()
+    if "refused" in lowered:
+        return Verdict(LinkClass.BROKEN, "connection refused")
+    if "resolve" in lowered or "name or service not known" in lowered or "nodename nor servname" in lowered:
+        return Verdict(LinkClass.BROKEN, "DNS failure", _shorten(detail))
+    if "timed out" in lowered:
+        return Verdict(LinkClass.TRANSIENT, "timeout")
+    if "reset" in lowered or "aborted" in lowered or "remotedisconnected" in lowered:
+        return Verdict(LinkClass.TRANSIENT, "connection reset")
+    return Verdict(LinkClass.BROKEN, "connection failed", _shorten(detail))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

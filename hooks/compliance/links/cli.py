@@ -1,0 +1,154 @@
+"""`python -m compliance.links`: check a built site's links, report, exit 0/1/2.
+
+The MkDocs hook (CHECK_LINKS=1) calls `run_link_check` too, so both paths are one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .cache import DAY, LinkCache
+from .check import CheckOptions, check_external
+from .linkmap import LinkMap, link_map_path, read_link_map
+from .report import EXIT_USAGE, LinkReport, render_text, write_json
+from .runner import CheckSettings
+from .site import scan_site
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable site directory: exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line contract documented in the README."""
+    parser = argparse.ArgumentParser(prog="make links", description="Check every link of a built site.")
+    parser.add_argument("--site", default="site", help="directory of built HTML (default: site)")
+    parser.add_argument("--link-map", help="source map written by the build (default: SITE.linkmap.json)")
+    parser.add_argument(
+        "--remap", action="append", default=[], metavar="'REGEX URL'", help="rewrite matching URLs before checking"
+    )
+    parser.add_argument("--cache", default=".cache/links.json", help="cache of successes (default: %(default)s)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument("--cache-ttl", type=float, default=DAY, metavar="SECONDS", help="default: one day")
+    parser.add_argument("--json", metavar="PATH", help="also write a machine-readable report")
+    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="per request (default: 20)")
+    parser.add_argument("--per-host", type=int, default=10, metavar="N", help="concurrent requests per host (10)")
+    parser.add_argument("--host-rate", type=float, default=0.0, metavar="R", help="requests/s per host (0: no limit)")
+    parser.add_argument("--threads", type=int, default=64, metavar="N", help="concurrent requests in all (64)")
+    parser.add_argument("--retries", type=int, default=3, metavar="N", help="retries of transient failures (3)")
+    parser.add_argument("--retry-base", type=float, default=1.0, metavar="SECONDS", help="first backoff delay (1)")
+    parser.add_argument("--retry-cap", type=float, default=60.0, metavar="SECONDS", help="longest wait (60)")
+    parser.add_argument("--no-https-twins", action="store_true", help="skip looking for https:// twins of http://")
+    parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust for https")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto")
+    return parser
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse, turning argparse's exit into UsageError so callers decide how to stop."""
+    parser = build_parser()
+    try:
+        arguments = parser.parse_args(list(argv))
+    except SystemExit as exc:
+        raise UsageError("invalid arguments (see --help)") from exc
+    for number in ("timeout", "per_host", "threads", "cache_ttl"):
+        if getattr(arguments, number) <= 0:
+            raise UsageError(f"--{number.replace('_', '-')} must be greater than 0")
+    return arguments
+
+
+def options_from(arguments: argparse.Namespace) -> CheckOptions:
+    """CheckOptions from parsed arguments, validating each --remap."""
+    remaps = []
+    for rule in arguments.remap:
+        parts = rule.split(None, 1)
+        if len(parts) != 2:
+            raise UsageError(f"--remap {rule!r}: expected 'REGEX URL'")
+        try:
+            remaps.append((re.compile(parts[0]), parts[1].strip()))
+        except re.error as exc:
+            raise UsageError(f"--remap {rule!r}: bad regular expression: {exc}") from exc
+    settings = CheckSettings(
+        timeout=arguments.timeout,
+        threads=arguments.threads,
+        per_host=arguments.per_host,
+        host_rate=arguments.host_rate,
+        ca_bundle=arguments.ca_bundle,
+    )
+    return CheckOptions(
+        settings=settings,
+        remaps=tuple(remaps),
+        retries=max(0, arguments.retries),
+        retry_base=max(0.0, arguments.retry_base),
+        retry_cap=max(0.0, arguments.retry_cap),
+        https_twins=not arguments.no_https_twins,
+    )
+
+
+def run_link_check(
+    site_dir: Path, arguments: argparse.Namespace, link_map: LinkMap | None = None, stream: TextIO | None = None
+) -> LinkReport:
+    """Scan the site, check its external links, and return the report."""
+    if not site_dir.is_dir():
+        raise UsageError(f"{site_dir}: no such site directory (build it first with `make site`)")
+    started = time.monotonic()
+    options = options_from(arguments)
+    if link_map is None:
+        map_file = Path(arguments.link_map) if arguments.link_map else link_map_path(site_dir)
+        try:
+            link_map = read_link_map(map_file)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"{map_file}: unreadable link map ({exc})") from exc
+    scan = scan_site(site_dir)
+    links = {url: link_map.get(url) or found for url, found in scan.external.items()}
+    cache = LinkCache(None if arguments.no_cache else Path(arguments.cache), arguments.cache_ttl)
+    show = _progress(stream, arguments.progress)
+    outcomes = check_external(links, options, cache, show)
+    if show:
+        show(-1, -1)
+    cache.save()
+    return LinkReport(outcomes, scan.internal_failures, time.monotonic() - started, arguments.strict)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: print the report; 0 all good, 1 broken links, 2 usage or internal error."""
+    try:
+        arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+        report = run_link_check(Path(arguments.site), arguments, stream=sys.stderr)
+        if arguments.json:
+            write_json(report, Path(arguments.json))
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # an internal error must still end in exit 2, with one line
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(render_text(report))
+    return report.exit_code
+
+
+def arguments_from_environment(text: str) -> argparse.Namespace:
+    """Arguments for the build-time check, from a shell-quoted string such as CHECK_LINKS_ARGS."""
+    return parse_arguments(shlex.split(text))
+
+
+def _progress(stream: TextIO | None, mode: str):  # type: ignore[no-untyped-def]
+    if stream is None or mode == "never" or (mode == "auto" and not stream.isatty()):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done < 0:
+            stream.write("\n")
+        else:
+            stream.write(f"\rchecking external links: {done}/{total}")
+        stream.flush()
+
+    return show

@@ -1,0 +1,123 @@
+"""Where each external URL of a built site came from: a YAML line, a page, or the theme.
+
+The build records this map beside the site (never in docs/) so that a broken link
+can be reported at the line an editor has to change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from ..errors import format_path
+from ..yamlload import DataPath, SourceMap
+
+EXTERNAL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+_LINK_ATTRIBUTES = {"a": "href", "img": "src", "link": "href", "script": "src", "iframe": "src", "source": "src"}
+MAP_VERSION = 1
+
+
+@dataclass(frozen=True, order=True)
+class LinkSource:
+    """One place a URL is written: kind is 'data', 'page' or 'theme'."""
+
+    kind: str
+    file: str = ""
+    line: int = 0
+    field: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "data":
+            return f"{self.file}:{self.line} {self.field}"
+        if self.kind == "page":
+            return f"{self.file}:{self.line}" if self.line else self.file
+        return "theme"
+
+
+LinkMap = dict[str, list[LinkSource]]
+
+
+def data_link_sources(document: Any, sources: SourceMap) -> LinkMap:
+    """Every external URL among the data values, at its YAML file, line and field."""
+    found: LinkMap = {}
+    for path, value in _strings(document, ()):
+        if EXTERNAL.match(value):
+            where = sources.value(path)
+            found.setdefault(value, []).append(LinkSource("data", where.file, where.line, format_path(path)))
+    return found
+
+
+def html_links(html: str) -> list[str]:
+    """External URLs referenced by an HTML document, in document order."""
+    soup = BeautifulSoup(html, "html.parser")
+    urls = []
+    for tag in soup.find_all(list(_LINK_ATTRIBUTES)):
+        value = tag.get(_LINK_ATTRIBUTES[tag.name])
+        if isinstance(value, str) and EXTERNAL.match(value.strip()):
+            urls.append(value.strip())
+    return urls
+
+
+class LinkMapBuilder:
+    """Collects sources during a build: data first, then pages, then the theme."""
+
+    def __init__(self, data_links: LinkMap) -> None:
+        self._data = data_links
+        self._pages: LinkMap = {}
+
+    def add_page(self, page_file: str, html: str) -> None:
+        """Record links a page's own Markdown wrote (links drawn from data keep their YAML source)."""
+        for url in html_links(html):
+            if url not in self._data:
+                sources = self._pages.setdefault(url, [])
+                if LinkSource("page", page_file) not in sources:
+                    sources.append(LinkSource("page", page_file))
+
+    def finish(self, site_dir: Path) -> LinkMap:
+        """The complete map: any site URL not from data or a page came from the theme."""
+        result: LinkMap = {url: list(s) for url, s in {**self._pages, **self._data}.items()}
+        for page in sorted(site_dir.rglob("*.html")):
+            for url in html_links(page.read_text(encoding="utf-8", errors="replace")):
+                result.setdefault(url, [LinkSource("theme")])
+        return result
+
+
+def write_link_map(path: Path, links: LinkMap) -> None:
+    """Save the map as JSON (sorted, so rebuilds with the same input give the same file)."""
+    payload = {
+        "version": MAP_VERSION,
+        "links": {url: [asdict(s) for s in sorted(set(sources))] for url, sources in sorted(links.items())},
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def read_link_map(path: Path) -> LinkMap:
+    """Load a map written by `write_link_map`; a missing file is an empty map."""
+    if not path.is_file():
+        return {}
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    if payload.get("version") != MAP_VERSION:
+        raise ValueError(f"{path}: link map version {payload.get('version')!r}, expected {MAP_VERSION}")
+    return {url: [LinkSource(**s) for s in sources] for url, sources in payload["links"].items()}
+
+
+def link_map_path(site_dir: Path) -> Path:
+    """The map lives beside the site: site/ -> site.linkmap.json."""
+    return site_dir.with_name(f"{site_dir.name}.linkmap.json")
+
+
+def _strings(node: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
+    if isinstance(node, str):
+        yield path, node.strip()
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, (*path, i))

@@ -22,7 +22,12 @@ import requests
 from linkcheck import checker as lc_checker
 from linkcheck import configuration, director
 from linkcheck.director import aggregator
+from linkcheck.director import checker as lc_threads
 from linkcheck.logger import _Logger
+
+# Check threads poll their queue this often and only notice the end of a run at
+# the next poll; LinkChecker's 1 s default adds a second to every run we make.
+lc_threads.QUEUE_POLL_INTERVALL_SECS = 0.05
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,206 @@
+"""The real site's links, remapped onto loopback stand-ins, checked end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from compliance.links.cli import main
+from compliance.links.linkmap import read_link_map
+from conftest import REPO, run_mkdocs
+from standins.ftp_standin import FtpStandin
+from standins.http_standin import HttpStandin
+
+CERT_URL = "ftp://public.dhe.ibm.com/cloud/bluemix/compliance/Bluemix_ISO27K1_WWCert_2016.pdf"
+CERT_FILE = "cloud/bluemix/compliance/Bluemix_ISO27K1_WWCert_2016.pdf"
+
+
+def certificate_looked_up(ftp: FtpStandin) -> bool:
+    """LinkChecker checks an FTP file by walking to its folder and listing it."""
+    walk = [("CWD", "/"), *(("CWD", part) for part in CERT_FILE.split("/")[:-1]), ("LIST", "")]
+    return ftp.requests[-len(walk) :] == walk
+
+
+def yaml_line_of(url: str) -> str:
+    """`data/FILE.yml:LINE` where the URL is written, found by reading the data files."""
+    for path in sorted((REPO / "data").glob("*.yml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if url in line:
+                return f"data/{path.name}:{number}"
+    raise AssertionError(f"{url} is not in data/")
+
+
+@pytest.fixture
+def ftp_root(tmp_path: Path) -> Path:
+    root = tmp_path / "ftp"
+    (root / CERT_FILE).parent.mkdir(parents=True)
+    (root / CERT_FILE).write_bytes(b"%PDF-1.4 certificate of registration")
+    return root
+
+
+@pytest.fixture
+def standins(ftp_root: Path) -> Iterator[tuple[HttpStandin, FtpStandin]]:
+    with HttpStandin(all_ok=True) as http, FtpStandin(ftp_root) as ftp:
+        yield http, ftp
+
+
+def remap_args(http: HttpStandin, ftp: FtpStandin) -> list[str]:
+    return [
+        "--remap",
+        rf"^https?://[^/]+ http://127.0.0.1:{http.port}",
+        "--remap",
+        rf"^ftp://[^/]+ ftp://127.0.0.1:{ftp.port}",
+        "--timeout",
+        "2",
+        "--retries",
+        "0",
+        "--no-https-twins",
+    ]
+
+
+def test_build_records_where_each_external_link_comes_from(built_site: Path) -> None:
+    link_map = read_link_map(built_site.with_name("site.linkmap.json"))
+    assert set(link_map) == {CERT_URL, "http://www.aicpa.org/soc", "https://cloudant.com/history/contact-us/"}
+    (source,) = link_map[CERT_URL]
+    assert f"{source.file}:{source.line}" == yaml_line_of(CERT_URL)
+    assert source.field == "certifications[0].documents[0].url"
+
+
+def test_real_site_passes_against_the_stand_ins(built_site: Path, standins, tmp_path: Path, capsys) -> None:
+    http, ftp = standins
+    report = tmp_path / "report.json"
+    code = main(["--site", str(built_site), "--no-cache", "--json", str(report), *remap_args(http, ftp)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.startswith("Checked 3 external links (0 from cache)")
+    assert certificate_looked_up(ftp)
+    assert http.requests_for("/soc") == 1 and http.requests_for("/history/contact-us/") == 1
+    summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
+    assert (summary["ok"], summary["broken"], summary["exit_code"]) == (3, 0, 0)
+
+
+def test_missing_certificate_fails_naming_its_yaml_line(
+    built_site: Path, standins, ftp_root: Path, tmp_path: Path, capsys
+) -> None:
+    http, ftp = standins
+    (ftp_root / CERT_FILE).unlink()
+    report = tmp_path / "report.json"
+    code = main(["--site", str(built_site), "--no-cache", "--json", str(report), *remap_args(http, ftp)])
+    out = capsys.readouterr().out
+    assert code == 1
+    expected = (
+        f"BROKEN  {CERT_URL}\n"
+        "        status: FTP 550 File not found\n"
+        f"        checked as: ftp://127.0.0.1:{ftp.port}/{CERT_FILE}\n"
+        f"        from: {yaml_line_of(CERT_URL)} certifications[0].documents[0].url\n"
+    )
+    assert expected in out
+    (link,) = [entry for entry in json.loads(report.read_text())["links"] if entry["class"] == "broken"]
+    assert link["url"] == CERT_URL
+    assert link["sources"][0]["text"] == f"{yaml_line_of(CERT_URL)} certifications[0].documents[0].url"
+
+
+def test_second_run_answers_successes_from_the_cache(built_site: Path, standins, tmp_path: Path, capsys) -> None:
+    http, ftp = standins
+    cache = tmp_path / "cache" / "links.json"
+    assert main(["--site", str(built_site), "--cache", str(cache), *remap_args(http, ftp)]) == 0
+    assert len(http.requests) == 2 and certificate_looked_up(ftp)
+    http.clear_log()
+    ftp.clear_log()
+    capsys.readouterr()
+    assert main(["--site", str(built_site), "--cache", str(cache), *remap_args(http, ftp)]) == 0
+    assert capsys.readouterr().out.startswith("Checked 3 external links (3 from cache)")
+    assert http.requests == [] and ftp.requests == []
+    assert main(["--site", str(built_site), "--cache", str(cache), "--cache-ttl", "0.001", *remap_args(http, ftp)]) == 0
+    assert len(http.requests) == 2, "an expired entry is checked again"
+
+
+def test_failures_are_never_cached(built_site: Path, standins, ftp_root: Path, tmp_path: Path) -> None:
+    http, ftp = standins
+    cache = tmp_path / "links.json"
+    (ftp_root / CERT_FILE).unlink()
+    assert main(["--site", str(built_site), "--cache", str(cache), *remap_args(http, ftp)]) == 1
+    assert CERT_URL.replace("public.dhe.ibm.com", "x") not in cache.read_text()
+    assert set(json.loads(cache.read_text())["links"]) == {http.url("/soc"), http.url("/history/contact-us/")}
+
+
+def test_broken_internal_link_and_anchor_fail_the_check(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "site"
+    (site / "guide").mkdir(parents=True)
+    (site / "index.html").write_text(
+        '<html><body><h2 id="here">Here</h2><a href="guide/">ok</a><a href="nowhere.html">bad</a>'
+        '<a href="#here">anchor</a><a href="guide/index.html#missing">bad anchor</a></body></html>'
+    )
+    (site / "guide" / "index.html").write_text('<html><body><a href="../index.html#here">back</a></body></html>')
+    assert main(["--site", str(site), "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert "0 external links" in out and "2 broken internal links" in out
+    assert "BROKEN  internal link nowhere.html\n        status: " in out
+    assert f"from: {site.as_posix()}/index.html:1" in out
+    assert "BROKEN  internal link guide/index.html#missing" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--remap", "([ http://x"], "error: --remap '([ http://x': bad regular expression"),
+        (["--remap", "onlyonepart"], "error: --remap 'onlyonepart': expected 'REGEX URL'"),
+        (["--timeout", "0"], "error: --timeout must be greater than 0"),
+        (["--bogus"], "error: invalid arguments (see --help)"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(built_site: Path, args: list[str], message: str, capsys) -> None:
+    assert main(["--site", str(built_site), "--no-cache", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_site_directory_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["--site", str(tmp_path / "nope"), "--no-cache"]) == 2
+    assert "no such site directory (build it first with `make site`)" in capsys.readouterr().err
+
+
+def test_command_line_works_as_root_in_a_private_folder(built_site: Path, standins, tmp_path: Path) -> None:
+    # CI runs as root in a clone `nobody` cannot read; the `linkchecker` command would
+    # drop to `nobody` there and fail every ftp:// check with an internal error.
+    http, ftp = standins
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    shutil.copytree(built_site, private / "site")
+    shutil.copy(built_site.with_name("site.linkmap.json"), private / "site.linkmap.json")
+    result = subprocess.run(
+        [sys.executable, "-m", "compliance.links", "--site", "site", "--no-cache", *remap_args(http, ftp)],
+        cwd=private,
+        env={**os.environ, "PYTHONPATH": str(REPO / "hooks")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 ok" in result.stdout
+    assert certificate_looked_up(ftp)
+
+
+def test_mkdocs_build_runs_the_same_check_when_asked(project: Path, standins, ftp_root: Path) -> None:
+    http, ftp = standins
+    args = " ".join(f"'{a}'" for a in [*remap_args(http, ftp), "--no-cache"])
+    env = {"CHECK_LINKS": "1", "CHECK_LINKS_ARGS": args}
+    result = run_mkdocs(project, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Checked 3 external links" in result.stderr
+    before = (project / "site" / "index.html").read_bytes()
+    (ftp_root / CERT_FILE).unlink()
+    (project / "data" / "guide.yml").write_text(
+        (project / "data" / "guide.yml").read_text().replace("title: Security Compliance", "title: Changed"),
+    )
+    result = run_mkdocs(project, env=env)
+    assert result.returncode != 0
+    assert f"from: {yaml_line_of(CERT_URL)} certifications[0].documents[0].url" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (project / "site" / "index.html").read_bytes() == before, "a build with broken links is not published"

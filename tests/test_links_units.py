@@ -1,0 +1,105 @@
+"""Pure pieces of the link checker: classification, Retry-After, remap, cache, link map."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from compliance.links.cache import LinkCache
+from compliance.links.check import remap
+from compliance.links.classify import LinkClass, Verdict, classify, parse_retry_after
+from compliance.links.linkmap import LinkMapBuilder, LinkSource, data_link_sources, read_link_map, write_link_map
+from compliance.links.runner import Hop, RawResult
+from compliance.yamlload import load_yaml
+
+
+def raw(result: str, valid: bool = False, hops: list[Hop] | None = None, final: str = "http://a/") -> RawResult:
+    return RawResult("http://a/", valid, result, final, hops=hops or [])
+
+
+@pytest.mark.parametrize(
+    ("result", "hops", "kind", "status"),
+    [
+        (
+            "ConnectionError: x",
+            [Hop(None, error="ConnectionError", detail="Failed to resolve 'a'")],
+            "broken",
+            "DNS failure",
+        ),
+        ("ConnectionError: [Errno 111] Connection refused", [], "broken", "connection refused"),
+        ("ConnectionError: ('Connection aborted.', RemoteDisconnected())", [], "transient", "connection reset"),
+        ("SSLError: certificate verify failed", [], "broken", "TLS error"),
+        ("ReadTimeout: read timed out", [], "transient", "timeout"),
+        ("TooManyRedirects: Exceeded 10 redirects.", [], "broken", "redirect loop"),
+        ("error_perm: 550 No such file", [], "broken", "FTP 550 No such file"),
+        ("error_temp: 421 Too many connections", [], "transient", "FTP 421 Too many connections"),
+        ("503 Service Unavailable", [Hop(503, retry_after="7")], "transient", "503 Service Unavailable"),
+        ("404 Not Found", [Hop(404)], "broken", "404 Not Found"),
+    ],
+)
+def test_classify(result: str, hops: list[Hop], kind: str, status: str) -> None:
+    verdict = classify(raw(result, hops=hops))
+    assert (verdict.kind.value, verdict.status) == (kind, status)
+
+
+def test_classify_keeps_the_servers_retry_after() -> None:
+    assert classify(raw("429 Too Many Requests", True, [Hop(429, retry_after="7")])).retry_after == 7.0
+
+
+def test_temporary_redirect_is_ok_and_permanent_one_warns() -> None:
+    temporary = classify(raw("200 OK", True, [Hop(302, location="/b"), Hop(200)], final="http://a/b"))
+    assert temporary == Verdict(LinkClass.OK, "200 OK")
+    permanent = classify(raw("200 OK", True, [Hop(301, location="/b"), Hop(200)], final="http://a/b"))
+    assert permanent == Verdict(LinkClass.WARNING, "permanent redirect", "update the link to http://a/b")
+
+
+def test_retry_after_as_seconds_or_http_date() -> None:
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_remap_replaces_only_the_matched_part() -> None:
+    rules = ((__import__("re").compile(r"^https?://example\.com"), "http://127.0.0.1:8080"),)
+    assert remap("https://example.com/a?b=1", rules) == "http://127.0.0.1:8080/a?b=1"
+    assert remap("https://other.org/example.com", rules) == "https://other.org/example.com"
+
+
+def test_cache_keeps_successes_for_the_ttl_only(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    cache = LinkCache(path, ttl=100, now=1000)
+    cache.put("http://ok/", Verdict(LinkClass.OK, "200 OK"), "http://ok/")
+    cache.put("http://bad/", Verdict(LinkClass.BROKEN, "404 Not Found"), "http://bad/")
+    cache.save()
+    assert set(json.loads(path.read_text())["links"]) == {"http://ok/"}
+    assert LinkCache(path, ttl=100, now=1099).get("http://ok/") == (Verdict(LinkClass.OK, "200 OK"), "http://ok/")
+    assert LinkCache(path, ttl=100, now=1101).get("http://ok/") is None
+
+
+def test_unreadable_cache_means_check_everything(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text("{not json")
+    assert LinkCache(path).get("http://ok/") is None
+
+
+def test_link_map_puts_data_before_pages_before_theme(tmp_path: Path) -> None:
+    document, sources, _ = load_yaml("docs:\n  - title: Cert\n    url: ftp://h/c.pdf\n", "data/c.yml")
+    builder = LinkMapBuilder(data_link_sources(document, sources))
+    builder.add_page("docs/index.md", '<a href="ftp://h/c.pdf">c</a> <a href="https://typed.example/">t</a>')
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<a href="ftp://h/c.pdf"></a><a href="https://typed.example/"></a><script src="https://cdn.example/x.js">'
+    )
+    links = builder.finish(site)
+    assert links == {
+        "ftp://h/c.pdf": [LinkSource("data", "data/c.yml", 3, "docs[0].url")],
+        "https://typed.example/": [LinkSource("page", "docs/index.md")],
+        "https://cdn.example/x.js": [LinkSource("theme")],
+    }
+    write_link_map(tmp_path / "map.json", links)
+    assert read_link_map(tmp_path / "map.json") == links
+    assert str(links["ftp://h/c.pdf"][0]) == "data/c.yml:3 docs[0].url"

@@ -103,3 +103,38 @@ def test_link_map_puts_data_before_pages_before_theme(tmp_path: Path) -> None:
     write_link_map(tmp_path / "map.json", links)
     assert read_link_map(tmp_path / "map.json") == links
     assert str(links["ftp://h/c.pdf"][0]) == "data/c.yml:3 docs[0].url"
+
+
+def test_tls_error_advice_keeps_the_innermost_reason() -> None:
+    detail = (
+        "HTTPSConnectionPool(host='h', port=1): Max retries exceeded with url: / (Caused by SSLError("
+        "SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+        "unable to get local issuer certificate (_ssl.c:1006)')))"
+    )
+    verdict = classify(raw("SSLError: shortened by LinkChecker", hops=[Hop(None, error="SSLError", detail=detail)]))
+    assert verdict.advice == (
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate "
+        "(_ssl.c:1006)"
+    )
+
+
+def test_https_twin_that_redirects_back_to_http_is_no_twin(monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance.links import check
+
+    def fake_check_urls(urls: list[str], settings: object, progress: object = None) -> dict[str, RawResult]:
+        results = {}
+        for url in urls:
+            if url.startswith("https://back."):
+                hops = [Hop(302, location="http://back.example/"), Hop(200)]
+                results[url] = RawResult(url, True, "200 OK", "http://back.example/", hops=hops)
+            else:
+                results[url] = RawResult(url, True, "200 OK", url, hops=[Hop(200)])
+        return results
+
+    monkeypatch.setattr(check, "check_urls", fake_check_urls)
+    links = {"http://back.example/": [], "http://secure.example/": []}
+    outcomes = {o.url: o.verdict for o in check.check_external(links, check.CheckOptions(), LinkCache(None))}
+    assert outcomes["http://back.example/"] == Verdict(LinkClass.OK, "200 OK")
+    assert outcomes["http://secure.example/"] == Verdict(
+        LinkClass.WARNING, "https available", "use https://secure.example/"
+    )

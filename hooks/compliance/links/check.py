@@ -113,7 +113,8 @@ def _warn_about_https_twins(outcomes: list[LinkOutcome], options: CheckOptions) 
     raw = check_urls(sorted(set(twins.values())), replace(options.settings, timeout=min(options.settings.timeout, 10)))
     for outcome in outcomes:
         twin = twins.get(outcome.url)
-        if twin and classify(raw[twin]).kind is LinkClass.OK:
+        # A twin that redirects back to http:// is no https at all.
+        if twin and classify(raw[twin]).kind is LinkClass.OK and raw[twin].final_url.lower().startswith("https://"):
             https_url = "https://" + outcome.url[len("http://") :]
             outcome.verdict = Verdict(LinkClass.WARNING, "https available", f"use {https_url}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -43,7 +44,7 @@ def classify(raw: RawResult) -> Verdict:
     if error == "ConnectionError":
         return _connection_error(detail)
     if error == "SSLError":
-        return Verdict(LinkClass.BROKEN, "TLS error", _shorten(detail))
+        return Verdict(LinkClass.BROKEN, "TLS error", _shorten(_tls_reason(detail)))
     if error == "TooManyRedirects":
         return Verdict(LinkClass.BROKEN, "redirect loop", f"redirects never end ({len(raw.hops)} distinct hops)")
     if error.startswith("error_perm"):
@@ -72,6 +73,12 @@ def _connection_error(detail: str) -> Verdict:
     if "reset" in lowered or "aborted" in lowered or "remotedisconnected" in lowered:
         return Verdict(LinkClass.TRANSIENT, "connection reset")
     return Verdict(LinkClass.BROKEN, "connection failed", _shorten(detail))
+
+
+def _tls_reason(detail: str) -> str:
+    """The innermost '[SSL: ...] reason' of a wrapped TLS error, which says what went wrong."""
+    match = re.search(r"\[SSL[^\]]*\][^'\"]*", detail)
+    return match.group(0).strip() if match else detail
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

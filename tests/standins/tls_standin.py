@@ -1,0 +1,233 @@
+"""Threaded HTTPS stand-in for external websites, bound to loopback, with a throw-away CA."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import ssl
+import subprocess
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from standins.http_standin import check_loopback
+
+# Long enough for a loaded CI machine, short enough that a stuck client cannot hold up a test.
+_HANDSHAKE_TIMEOUT = 5.0
+
+# Our own config file, so the system's openssl.cnf (missing, or adding clashing extensions) never matters.
+# The extensions satisfy strict X.509 checking (VERIFY_X509_STRICT, default in newer Pythons), not just OpenSSL's.
+_OPENSSL_CONFIG = """\
+[req]
+distinguished_name = dn
+prompt = no
+
+[dn]
+CN = placeholder
+
+[ca_ext]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+
+[server_ext]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = IP:{host}
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+"""
+
+
+def make_certificates(directory: Path, host: str) -> tuple[Path, Path, Path]:
+    """Create a CA and a server certificate for IP `host` with `openssl`; return (ca, cert, key) paths."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise RuntimeError("the TLS stand-in needs the openssl command line tool")
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / "openssl.cnf"
+    config.write_text(_OPENSSL_CONFIG.format(host=check_loopback(host)), encoding="ascii")
+    ca_key, ca_file = directory / "ca.key", directory / "ca.pem"
+    key, csr, cert = directory / "server.key", directory / "server.csr", directory / "server.pem"
+    # P-256 keys generate in milliseconds, where RSA would make every fixture noticeably slower.
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    ca_request = ["req", "-x509", "-config", config, "-extensions", "ca_ext", *new_key, "-sha256", "-days", "2"]
+    server_request = ["req", "-new", "-config", config, *new_key]
+    # A random serial: two runs' certificates must never look like one certificate to a client.
+    signing = ["x509", "-req", "-CA", ca_file, "-CAkey", ca_key, "-sha256", "-days", "2"]
+    signing += ["-set_serial", f"0x{secrets.token_hex(16)}", "-extfile", config, "-extensions", "server_ext"]
+    commands = [
+        [openssl, *ca_request, "-keyout", ca_key, "-out", ca_file, "-subj", "/CN=compliance-docs test CA"],
+        [openssl, *server_request, "-keyout", key, "-out", csr, "-subj", f"/CN={host}"],
+        [openssl, *signing, "-in", csr, "-out", cert],
+    ]
+    for command in commands:
+        result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=30)
+        if result.returncode != 0:
+            raise RuntimeError(f"openssl failed ({' '.join(map(str, command[:3]))}): {result.stderr.strip()}")
+    return ca_file, cert, key
+
+
+class _TlsServer(ThreadingHTTPServer):
+    """HTTP server that speaks TLS on each accepted connection."""
+
+    daemon_threads = True
+    # Do not wait for handler threads on close: a client stuck in a handshake must not slow teardown.
+    block_on_close = False
+    request_queue_size = 128
+    standin: TlsStandin
+    context: ssl.SSLContext
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        # The handshake runs here, in the per-connection thread, not in accept(): a client that
+        # never finishes it (or speaks plain HTTP) then cannot stall the other connections.
+        request.settimeout(_HANDSHAKE_TIMEOUT)
+        try:
+            tls = self.context.wrap_socket(request, server_side=True, do_handshake_on_connect=False)
+        except OSError:
+            self.shutdown_request(request)
+            return
+        try:
+            tls.do_handshake()
+        except OSError:  # ssl.SSLError included: an untrusting or plain-HTTP client is expected
+            tls.close()
+            return
+        super().process_request_thread(tls, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients that give up mid-request are expected; keep test output clean.
+        pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Answers every path with 200 text/html and logs it."""
+
+    server: _TlsServer
+    # HTTP/1.0 closes after every response, so clients never reuse a half-dead connection.
+    protocol_version = "HTTP/1.0"
+    timeout = _HANDSHAKE_TIMEOUT
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        """Answer a GET request."""
+        self._reply(send_body=True)
+
+    def do_HEAD(self) -> None:
+        """Answer a HEAD request (same headers, no body)."""
+        self._reply(send_body=False)
+
+    def _reply(self, send_body: bool) -> None:
+        self.server.standin._record(self.command, self.path)
+        body = b"<html><body><p>tls stand-in 200</p></body></html>\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+        self.close_connection = True
+
+
+class TlsStandin:
+    """Local HTTPS server whose every path answers 200, signed by a CA made for it at start."""
+
+    def __init__(self, host: str = "127.0.0.1", *, cert_dir: Path | None = None) -> None:
+        self.host = check_loopback(host)
+        self.port = 0
+        self._cert_dir = cert_dir
+        self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        self._ca_file: Path | None = None
+        self._lock = threading.Lock()
+        self._log: list[tuple[str, str]] = []
+        self._server: _TlsServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> TlsStandin:
+        """Make the certificates, bind an ephemeral port and start serving in a daemon thread."""
+        if self._server is not None:
+            return self
+        directory = self._cert_dir
+        if directory is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="tls-standin-")
+            directory = Path(self._temporary.name)
+        self._ca_file, cert, key = make_certificates(directory, self.host)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server = _TlsServer((self.host, 0), _Handler)
+        server.standin, server.context = self, context
+        self._server = server
+        self.port = server.server_address[1]
+        # A short poll interval keeps shutdown() fast.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"tls-standin-{self.port}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close the socket, join the thread and remove a temporary certificate folder."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+            self._server = None
+            self._thread = None
+        if self._temporary is not None:
+            self._temporary.cleanup()
+            self._temporary = None
+            self._ca_file = None
+
+    def __enter__(self) -> TlsStandin:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def ca_file(self) -> str:
+        """Path of the PEM CA certificate a client must trust (a str, as `--ca-bundle` takes)."""
+        if self._ca_file is None:
+            raise RuntimeError("TlsStandin is not running: no CA yet")
+        return str(self._ca_file)
+
+    @property
+    def base_url(self) -> str:
+        """Root URL of the running server, without a trailing slash."""
+        return f"https://{self.host}:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        """Absolute URL for ``path`` on this server."""
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    @property
+    def requests(self) -> list[tuple[str, str]]:
+        """Snapshot of (method, path) pairs in arrival order (only requests that got past the handshake)."""
+        with self._lock:
+            return list(self._log)
+
+    def requests_for(self, path: str) -> int:
+        """Number of requests whose path (query ignored unless given) equals ``path``."""
+        return sum(1 for _, seen in self.requests if seen == path or urlsplit(seen).path == path)
+
+    def clear_log(self) -> None:
+        """Forget logged requests."""
+        with self._lock:
+            self._log.clear()
+
+    def _record(self, method: str, path: str) -> None:
+        with self._lock:
+            self._log.append((method, path))
+
+
+__all__: list[str] = ["TlsStandin", "make_certificates"]

@@ -1,0 +1,169 @@
+"""The https-twin warning and `--ca-bundle`, against a real loopback TLS server with its own CA.
+
+Each check run is a module fixture shared by several tests: LinkChecker may take up to a
+second to stop its threads after every batch, so fewer runs keep the module fast.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.client import HTTPSConnection
+
+import pytest
+
+from compliance.links.cache import LinkCache
+from compliance.links.check import CheckOptions, LinkOutcome, Remap, check_external
+from compliance.links.classify import LinkClass, Verdict
+from compliance.links.linkmap import LinkSource
+from compliance.links.runner import CheckSettings
+from standins.http_standin import HttpStandin
+from standins.tls_standin import TlsStandin
+
+pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="the TLS stand-in needs openssl")
+
+SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]
+# Proxy variables would send even loopback requests to a proxy; tests must reach nothing but 127.0.0.0/8.
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One check_external run: outcomes by URL, and the paths each stand-in was asked for meanwhile."""
+
+    outcomes: dict[str, LinkOutcome]
+    tls_paths: list[str]
+    http_paths: list[str]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_proxy() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in PROXY_VARIABLES:
+            patch.delenv(name, raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def tls() -> Iterator[TlsStandin]:
+    with TlsStandin() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[HttpStandin]:
+    with HttpStandin(all_ok=True) as server:
+        yield server
+
+
+def twin_to_tls(http: HttpStandin, tls: TlsStandin, path: str = "") -> Remap:
+    """A `--remap` sending https twins of the plain-HTTP stand-in's URLs (under `path`) to the TLS stand-in."""
+    # The lookahead keeps port 4000 from also matching 40001, and lets a rule pick one path only.
+    return re.compile(rf"^https://127\.0\.0\.1:{http.port}(?=/{re.escape(path.lstrip('/'))})"), tls.base_url
+
+
+def options(ca_bundle: str | None, remaps: tuple[Remap, ...], https_twins: bool = True) -> CheckOptions:
+    # retries=0: nothing here is transient, and a retry would only hide a surprise behind a sleep.
+    settings = CheckSettings(timeout=2, ca_bundle=ca_bundle)
+    return CheckOptions(settings=settings, remaps=remaps, retries=0, https_twins=https_twins)
+
+
+def run(urls: list[str], check_options: CheckOptions, http: HttpStandin, tls: TlsStandin) -> Run:
+    """Check `urls` with no cache, recording what reached each stand-in; fail if the checker ever sleeps."""
+    http.clear_log()
+    tls.clear_log()
+    sleeps: list[float] = []
+    outcomes = check_external({url: SOURCE for url in urls}, check_options, LinkCache(None), sleep=sleeps.append)
+    assert sleeps == []
+    return Run({o.url: o for o in outcomes}, [p for _, p in tls.requests], [p for _, p in http.requests])
+
+
+@pytest.fixture(scope="module")
+def trusting(http: HttpStandin, tls: TlsStandin) -> Run:
+    """CA bundle given; only /policy's twin is remapped to TLS, /plain's twin hits the plain-HTTP port."""
+    urls = [http.url("/policy?v=1"), http.url("/plain"), tls.url("/secure")]
+    return run(urls, options(tls.ca_file, (twin_to_tls(http, tls, "/policy"),)), http, tls)
+
+
+@pytest.fixture(scope="module")
+def untrusting(http: HttpStandin, tls: TlsStandin) -> Run:
+    """No CA bundle: every twin goes to the TLS stand-in, whose certificate nothing then trusts."""
+    urls = [http.url("/plain"), tls.url("/secure")]
+    return run(urls, options(None, (twin_to_tls(http, tls),)), http, tls)
+
+
+@pytest.fixture(scope="module")
+def twins_off(http: HttpStandin, tls: TlsStandin) -> Run:
+    """Twins would work (remap and CA in place), but looking for them is switched off."""
+    return run([http.url("/policy")], options(tls.ca_file, (twin_to_tls(http, tls),), https_twins=False), http, tls)
+
+
+def test_standin_certificate_names_the_loopback_ip(tls: TlsStandin) -> None:
+    """Python's own strict client trusts the stand-in through its CA, and only through it."""
+    tls.clear_log()
+    trusting = ssl.create_default_context(cafile=tls.ca_file)
+    trusting.verify_flags |= ssl.VERIFY_X509_STRICT
+    connection = HTTPSConnection(tls.host, tls.port, context=trusting, timeout=5)
+    connection.request("HEAD", "/any/path")
+    assert connection.getresponse().status == 200
+    connection.close()
+    untrusting = HTTPSConnection(tls.host, tls.port, context=ssl.create_default_context(), timeout=5)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        untrusting.request("HEAD", "/refused")
+    untrusting.close()
+    assert tls.requests == [("HEAD", "/any/path")]
+
+
+@pytest.mark.parametrize("host", ["192.0.2.1", "0.0.0.0", "localhost", "::1"])
+def test_standin_refuses_non_loopback_hosts(host: str) -> None:
+    with pytest.raises(ValueError):
+        TlsStandin(host)
+
+
+def test_http_link_with_working_https_twin_warns(http: HttpStandin, trusting: Run) -> None:
+    """The twin is checked at the remapped URL, but the advice names the twin the page should link."""
+    link = http.url("/policy?v=1")
+    outcome = trusting.outcomes[link]
+    assert outcome.verdict == Verdict(
+        LinkClass.WARNING, "https available", f"use https://127.0.0.1:{http.port}/policy?v=1"
+    )
+    assert outcome.checked_url == link  # the remap rewrites https URLs only; the link itself went to plain HTTP
+    assert "/policy?v=1" in trusting.http_paths
+    assert "/policy?v=1" in trusting.tls_paths  # the twin request really arrived over TLS
+
+
+def test_twin_on_plain_http_port_keeps_link_ok(http: HttpStandin, trusting: Run) -> None:
+    """Without a remap the twin speaks TLS to the plain-HTTP port; the failed handshake is no reason to warn."""
+    assert trusting.outcomes[http.url("/plain")].verdict == Verdict(LinkClass.OK, "200 OK")
+    assert "/plain" in trusting.http_paths
+    assert "/plain" not in trusting.tls_paths
+
+
+def test_twin_with_untrusted_certificate_keeps_link_ok(http: HttpStandin, untrusting: Run) -> None:
+    """Twins are checked with the same trust as links: without the CA bundle the twin does not count."""
+    assert untrusting.outcomes[http.url("/plain")].verdict == Verdict(LinkClass.OK, "200 OK")
+    # The untrusting client aborts every handshake, so no HTTP request ever reached the TLS stand-in.
+    assert untrusting.tls_paths == []
+
+
+def test_self_signed_https_link_is_a_tls_error_without_ca_bundle(tls: TlsStandin, untrusting: Run) -> None:
+    outcome = untrusting.outcomes[tls.url("/secure")]
+    assert (outcome.verdict.kind, outcome.verdict.status) == (LinkClass.BROKEN, "TLS error")
+    assert outcome.verdict.advice.startswith("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+
+
+def test_ca_bundle_makes_the_self_signed_https_link_ok(tls: TlsStandin, trusting: Run) -> None:
+    outcome = trusting.outcomes[tls.url("/secure")]
+    assert outcome.verdict == Verdict(LinkClass.OK, "200 OK")
+    assert outcome.final_url == tls.url("/secure")
+    assert "/secure" in trusting.tls_paths
+
+
+def test_https_twins_off_never_contacts_the_tls_standin(http: HttpStandin, twins_off: Run) -> None:
+    """With the twin remap in place, only `https_twins` stands between the link and the TLS server."""
+    assert twins_off.outcomes[http.url("/policy")].verdict == Verdict(LinkClass.OK, "200 OK")
+    assert twins_off.http_paths == ["/policy"]
+    assert twins_off.tls_paths == []

@@ -85,7 +85,8 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     assert _state.links is not None
     site_dir = Path(config.site_dir)
     link_map = _state.links.finish(site_dir)
-    write_link_map(link_map_path(site_dir), link_map)
+    if _state.command != "serve":  # serve builds into a temporary folder nobody checks
+        write_link_map(link_map_path(site_dir), link_map)
     if os.environ.get("CHECK_LINKS") == "1":
         _check_links(site_dir, link_map)
 

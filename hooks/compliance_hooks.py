@@ -70,7 +70,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     page_path = Path(page.file.abs_src_path or Path(config.docs_dir) / page.file.src_uri)
     root = "../" * page.file.src_uri.count("/")
     try:
-        return _state.renderer.render(markdown, page_path, {"root": root, "page_src": page.file.src_uri})
+        return _state.renderer.render(markdown, page_path, {"root": root})
     except ComplianceError as exc:
         raise PluginError(f"page template failed:\n{exc}") from None
 

@@ -63,17 +63,12 @@ class PageRenderer:
     def _failing_frame(self, exc: BaseException, page_file: str) -> Location:
         # Jinja rewrites tracebacks so template frames carry the template's
         # file name and line; the innermost one is where the template failed.
-        templates = {page_file, *(self._search_paths())}
         frames = [
-            f for f in traceback.extract_tb(exc.__traceback__) if f.filename in templates or _is_template(f.filename)
+            f for f in traceback.extract_tb(exc.__traceback__) if f.filename == page_file or _is_template(f.filename)
         ]
         if not frames:
             return self._location(page_file, 1)
         return self._location(frames[-1].filename, frames[-1].lineno or 1)
-
-    def _search_paths(self) -> Iterable[str]:
-        loader = self.env.loader
-        return loader.searchpath if isinstance(loader, jinja2.FileSystemLoader) else []
 
     def _location(self, filename: str, line: int) -> Location:
         path = Path(filename)

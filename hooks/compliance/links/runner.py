@@ -129,7 +129,7 @@ class _Aggregate(aggregator.Aggregate):
         session.mount("https://", adapter)
 
 
-class _Collector(_Logger):
+class UrlCollector(_Logger):
     """LinkChecker logger that hands every checked URL to a callback."""
 
     LoggerName = "compliance-collector"
@@ -158,7 +158,6 @@ def check_urls(
     wanted = list(dict.fromkeys(urls))
     if not wanted:
         return {}
-    logging.getLogger("linkcheck").setLevel(logging.CRITICAL)
     found: dict[str, Any] = {}
     lock = threading.Lock()
 
@@ -168,23 +167,37 @@ def check_urls(
             if progress:
                 progress(len(found))
 
-    config = configuration.Configuration()
-    config["recursionlevel"] = 0
-    config["threads"] = max(1, min(settings.threads, len(wanted)))
-    config["timeout"] = settings.timeout
-    config["robotstxt"] = False  # a 401/403 robots.txt would otherwise mark every link valid
-    config["checkextern"] = True
-    config["status"] = False
-    config["verbose"] = True
-    config["aborttimeout"] = max(30, int(settings.timeout * 3))
-    config["logger"] = _Collector(collect)
-    config.sanitize()
+    config = new_config(
+        UrlCollector(collect),
+        recursionlevel=0,
+        checkextern=True,
+        timeout=settings.timeout,
+        threads=max(1, min(settings.threads, len(wanted))),
+        aborttimeout=max(30, int(settings.timeout * 3)),
+    )
     aggregate = _new_aggregate(config, settings)
-    for url in wanted:
-        url_data = lc_checker.get_url_from(url, 0, aggregate, extern=(0, 0))
-        aggregate.urlqueue.put(url_data)
+    enqueue(aggregate, wanted)
     director.check_urls(aggregate)
     return {url: _raw(url, found.get(url), aggregate.hops) for url in wanted}
+
+
+def new_config(collector: UrlCollector, **options: Any) -> configuration.Configuration:
+    """A quiet LinkChecker configuration that reports every URL to `collector`."""
+    logging.getLogger("linkcheck").setLevel(logging.CRITICAL)
+    config = configuration.Configuration()
+    config["robotstxt"] = False  # a 401/403 robots.txt would otherwise mark every link valid
+    config["status"] = False
+    config["verbose"] = True
+    config.update(options)
+    config["logger"] = collector
+    config.sanitize()
+    return config
+
+
+def enqueue(aggregate: aggregator.Aggregate, urls: Iterable[str]) -> None:
+    """Queue start URLs the way the `linkchecker` command does."""
+    for url in urls:
+        aggregate.urlqueue.put(lc_checker.get_url_from(url, 0, aggregate, extern=(0, 0)))
 
 
 def _new_aggregate(config: configuration.Configuration, settings: CheckSettings) -> _Aggregate:

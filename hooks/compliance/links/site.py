@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from linkcheck import checker as lc_checker
-from linkcheck import configuration, director
+from linkcheck import director
 
 from .linkmap import EXTERNAL, LinkMap, LinkSource
-from .runner import _Collector
+from .runner import UrlCollector, enqueue, new_config
 
 # MkDocs writes 404.html with root-absolute links (it is served at any depth),
 # so on disk they point outside the site; the other pages cover the same targets.
@@ -40,20 +38,12 @@ class SiteScan:
 def scan_site(site_dir: Path, threads: int = 8) -> SiteScan:
     """Parse every page of `site_dir`; check internal links and anchors, collect external ones."""
     pages = [p for p in sorted(site_dir.rglob("*.html")) if p.relative_to(site_dir).as_posix() not in _SKIPPED_PAGES]
-    logging.getLogger("linkcheck").setLevel(logging.CRITICAL)
     seen: list[Any] = []
-    config = configuration.Configuration()
-    config["recursionlevel"] = 1
-    config["threads"] = threads
-    config["checkextern"] = False
-    config["status"] = False
-    config["verbose"] = True
-    config["enabledplugins"] = ["AnchorCheck"]
-    config["logger"] = _Collector(seen.append)
-    config.sanitize()
+    config = new_config(
+        UrlCollector(seen.append), recursionlevel=1, checkextern=False, threads=threads, enabledplugins=["AnchorCheck"]
+    )
     aggregate = director.get_aggregate(config)
-    for page in pages:
-        aggregate.urlqueue.put(lc_checker.get_url_from(page.resolve().as_uri(), 0, aggregate, extern=(0, 0)))
+    enqueue(aggregate, (page.resolve().as_uri() for page in pages))
     director.check_urls(aggregate)
     scan = SiteScan()
     root = site_dir.resolve()

@@ -6,10 +6,9 @@ import logging
 import threading
 import warnings
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
-from standins.http_standin import check_loopback
+from standins.base import POLL_SECONDS, Standin
 
 # pyftpdlib is built on asyncore/asynchat, deprecated in 3.11; the warning is not actionable here.
 with warnings.catch_warnings():
@@ -21,8 +20,6 @@ with warnings.catch_warnings():
 
 # Commands worth asserting on; login chatter (USER/PASS/TYPE/PASV) is noise for tests.
 _LOGGED_COMMANDS = frozenset({"RETR", "SIZE", "CWD", "LIST", "NLST", "MLSD", "MLST"})
-# Short poll keeps stop() responsive without burning CPU.
-_POLL_SECONDS = 0.05
 
 
 def _quiet_pyftpdlib() -> None:
@@ -33,22 +30,21 @@ def _quiet_pyftpdlib() -> None:
         logger.addHandler(logging.NullHandler())
 
 
-class FtpStandin:
+class FtpStandin(Standin):
     """Anonymous read-only FTP server over ``root_dir`` on an ephemeral loopback port."""
 
+    scheme = "ftp"
+    _kind = "ftp"
+
     def __init__(self, root_dir: Path | str, host: str = "127.0.0.1") -> None:
-        self.host = check_loopback(host)
+        super().__init__(host)
         self.root_dir = Path(root_dir)
         if not self.root_dir.is_dir():
             raise ValueError(f"FTP root must be an existing directory: {self.root_dir}")
-        self.port = 0
-        self._lock = threading.Lock()
-        self._log: list[tuple[str, str]] = []
         self._stopping = threading.Event()
         self._server: FTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> FtpStandin:
+    def start(self) -> Self:
         """Bind an ephemeral port and serve from a background thread."""
         if self._server is not None:
             return self
@@ -69,8 +65,7 @@ class FtpStandin:
         self._server = FTPServer((self.host, 0), _Handler, ioloop=IOLoop())
         self.port = self._server.address[1]
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._serve, name=f"ftp-standin-{self.port}", daemon=True)
-        self._thread.start()
+        self._start_thread(self._serve)
         return self
 
     def _serve(self) -> None:
@@ -78,7 +73,7 @@ class FtpStandin:
         assert server is not None
         try:
             while not self._stopping.is_set():
-                server.serve_forever(timeout=_POLL_SECONDS, blocking=False, handle_exit=False)
+                server.serve_forever(timeout=POLL_SECONDS, blocking=False, handle_exit=False)
         finally:
             # pyftpdlib's IOLoop is not thread-safe, so it must be closed by the thread that runs it.
             server.close_all()
@@ -88,46 +83,12 @@ class FtpStandin:
         if self._server is None:
             return
         self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._join_thread()
         self._server = None
-        self._thread = None
-
-    def __enter__(self) -> FtpStandin:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        """Root URL of the running server, without a trailing slash."""
-        return f"ftp://{self.host}:{self.port}"
-
-    def url(self, path: str = "/") -> str:
-        """Absolute ftp:// URL for ``path`` relative to the served root."""
-        return f"{self.base_url}/{path.lstrip('/')}"
-
-    @property
-    def requests(self) -> list[tuple[str, str]]:
-        """Snapshot of logged (command, argument) pairs in arrival order."""
-        with self._lock:
-            return list(self._log)
 
     def retrieved(self) -> list[str]:
         """Arguments of every RETR command, i.e. the files clients asked to download."""
         return [arg for cmd, arg in self.requests if cmd == "RETR"]
-
-    def clear_log(self) -> None:
-        """Forget logged commands."""
-        with self._lock:
-            self._log.clear()
-
-    def _record(self, command: str, arg: str) -> None:
-        with self._lock:
-            self._log.append((command, arg))
 
 
 __all__: list[str] = ["FtpStandin"]

@@ -7,14 +7,10 @@ import shutil
 import ssl
 import subprocess
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
-from standins.http_standin import check_loopback
+from standins.base import SocketServerStandin, StandinHandler, StandinHTTPServer, check_loopback
 
 # Long enough for a loaded CI machine, short enough that a stuck client cannot hold up a test.
 _HANDSHAKE_TIMEOUT = 5.0
@@ -73,13 +69,11 @@ def make_certificates(directory: Path, host: str) -> tuple[Path, Path, Path]:
     return ca_file, cert, key
 
 
-class _TlsServer(ThreadingHTTPServer):
+class _TlsServer(StandinHTTPServer):
     """HTTP server that speaks TLS on each accepted connection."""
 
-    daemon_threads = True
     # Do not wait for handler threads on close: a client stuck in a handshake must not slow teardown.
     block_on_close = False
-    request_queue_size = 128
     standin: TlsStandin
     context: ssl.SSLContext
 
@@ -99,61 +93,32 @@ class _TlsServer(ThreadingHTTPServer):
             return
         super().process_request_thread(tls, client_address)
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients that give up mid-request are expected; keep test output clean.
-        pass
 
-
-class _Handler(BaseHTTPRequestHandler):
-    """Answers every path with 200 text/html and logs it."""
+class _Handler(StandinHandler):
+    """Answers every path with 200 text/html."""
 
     server: _TlsServer
-    # HTTP/1.0 closes after every response, so clients never reuse a half-dead connection.
-    protocol_version = "HTTP/1.0"
     timeout = _HANDSHAKE_TIMEOUT
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        """Answer a GET request."""
-        self._reply(send_body=True)
-
-    def do_HEAD(self) -> None:
-        """Answer a HEAD request (same headers, no body)."""
-        self._reply(send_body=False)
-
-    def _reply(self, send_body: bool) -> None:
-        self.server.standin._record(self.command, self.path)
-        body = b"<html><body><p>tls stand-in 200</p></body></html>\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
-        self.close_connection = True
+    # Only requests that got past the TLS handshake reach a handler, so only they are logged.
+    def _answer(self, send_body: bool) -> None:
+        self._reply(200, send_body, body=b"<html><body><p>tls stand-in 200</p></body></html>\n")
 
 
-class TlsStandin:
+class TlsStandin(SocketServerStandin):
     """Local HTTPS server whose every path answers 200, signed by a CA made for it at start."""
 
+    scheme = "https"
+    _kind = "tls"
+
     def __init__(self, host: str = "127.0.0.1", *, cert_dir: Path | None = None) -> None:
-        self.host = check_loopback(host)
-        self.port = 0
+        super().__init__(host)
         self._cert_dir = cert_dir
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         self._ca_file: Path | None = None
-        self._lock = threading.Lock()
-        self._log: list[tuple[str, str]] = []
-        self._server: _TlsServer | None = None
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> TlsStandin:
-        """Make the certificates, bind an ephemeral port and start serving in a daemon thread."""
-        if self._server is not None:
-            return self
+    def _make_server(self) -> _TlsServer:
+        """Make a CA and a server certificate, then bind a TLS server to an ephemeral port."""
         directory = self._cert_dir
         if directory is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="tls-standin-")
@@ -163,36 +128,16 @@ class TlsStandin:
         context.load_cert_chain(cert, key)
         server = _TlsServer((self.host, 0), _Handler)
         server.standin, server.context = self, context
-        self._server = server
-        self.port = server.server_address[1]
-        # A short poll interval keeps shutdown() fast.
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"tls-standin-{self.port}", daemon=True
-        )
-        self._thread.start()
-        return self
+        return server
 
     def stop(self) -> None:
         """Stop serving, close the socket, join the thread and remove a temporary certificate folder."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-            self._server = None
-            self._thread = None
+        super().stop()
+        # Outside the running check: a start that failed after making the folder must still clean it up.
         if self._temporary is not None:
             self._temporary.cleanup()
             self._temporary = None
             self._ca_file = None
-
-    def __enter__(self) -> TlsStandin:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def ca_file(self) -> str:
@@ -200,34 +145,6 @@ class TlsStandin:
         if self._ca_file is None:
             raise RuntimeError("TlsStandin is not running: no CA yet")
         return str(self._ca_file)
-
-    @property
-    def base_url(self) -> str:
-        """Root URL of the running server, without a trailing slash."""
-        return f"https://{self.host}:{self.port}"
-
-    def url(self, path: str = "/") -> str:
-        """Absolute URL for ``path`` on this server."""
-        return f"{self.base_url}/{path.lstrip('/')}"
-
-    @property
-    def requests(self) -> list[tuple[str, str]]:
-        """Snapshot of (method, path) pairs in arrival order (only requests that got past the handshake)."""
-        with self._lock:
-            return list(self._log)
-
-    def requests_for(self, path: str) -> int:
-        """Number of requests whose path (query ignored unless given) equals ``path``."""
-        return sum(1 for _, seen in self.requests if seen == path or urlsplit(seen).path == path)
-
-    def clear_log(self) -> None:
-        """Forget logged requests."""
-        with self._lock:
-            self._log.clear()
-
-    def _record(self, method: str, path: str) -> None:
-        with self._lock:
-            self._log.append((method, path))
 
 
 __all__: list[str] = ["TlsStandin", "make_certificates"]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from mkdocs.exceptions import PluginError
 
 from compliance.data import ComplianceData, load_compliance_data
-from compliance.errors import ComplianceError
+from compliance.errors import ComplianceError, display_path
 from compliance.links.cli import UsageError, arguments_from_environment, run_link_check
 from compliance.links.linkmap import LinkMapBuilder, data_link_sources, link_map_path, write_link_map
 from compliance.links.report import render_text
@@ -77,7 +77,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     assert _state.links is not None
-    _state.links.add_page(_display(Path(config.docs_dir) / page.file.src_uri), html)
+    _state.links.add_page(display_path(_state.project_dir, Path(config.docs_dir) / page.file.src_uri), html)
     return html
 
 
@@ -116,10 +116,3 @@ def _check_links(site_dir: Path, link_map: dict[str, Any]) -> None:
     if report.failed:
         raise PluginError(f"link check failed:\n{text}")
     log.info(text)
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(_state.project_dir.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ComplianceError, Location, Problem, format_path
+from .errors import ComplianceError, Location, Problem, display_path, format_path
 from .schema import load_schema, schema_problems, suggest
-from .yamlload import DataPath, SourceMap, load_yaml_file
+from .yamlload import DataPath, SourceMap, load_yaml_file, walk
 
 SCHEMA_FILE = Path("schema") / "compliance.schema.json"
 
@@ -33,9 +33,7 @@ class ComplianceData:
 
     def items(self, kind: str) -> list[dict[str, Any]]:
         """All entries of a kind ('standard', 'provider', ...) in file order."""
-        node: Any = self.document
-        for key in _ID_LISTS[kind][0]:
-            node = node.get(key, {}) if isinstance(node, dict) else {}
+        node = _field(self.document, *_ID_LISTS[kind][0])
         return node if isinstance(node, list) else []
 
     def lookup(self, kind: str, ident: str) -> dict[str, Any]:
@@ -53,10 +51,10 @@ def load_compliance_data(project_dir: Path, data_dir: Path, docs_dir: Path) -> C
     sources = SourceMap()
     files = sorted(data_dir.glob("*.yml")) + sorted(data_dir.glob("*.yaml"))
     if not files:
-        raise ComplianceError([Problem(Location(_display(project_dir, data_dir), 1, 1), "no *.yml data files")])
+        raise ComplianceError([Problem(Location(display_path(project_dir, data_dir), 1, 1), "no *.yml data files")])
     syntax_failed = False
     for path in files:
-        name = _display(project_dir, path)
+        name = display_path(project_dir, path)
         value, file_sources, file_problems = load_yaml_file(path, name)
         problems.extend(file_problems)
         syntax_failed |= value is None and bool(file_problems)
@@ -74,11 +72,11 @@ def load_compliance_data(project_dir: Path, data_dir: Path, docs_dir: Path) -> C
             sources.update(file_sources)
     if not syntax_failed:
         schema = load_schema(data_dir / SCHEMA_FILE)
-        sources.values[()] = Location(_display(project_dir, data_dir), 1, 1)
+        sources.values[()] = Location(display_path(project_dir, data_dir), 1, 1)
         for problem in schema_problems(document, schema, sources):
             if problem.location == sources.values[()] and problem.path:
                 # A whole top-level section is missing: point at the file it belongs in.
-                file = f"{_display(project_dir, data_dir)}/{problem.path.split('.')[0]}.yml"
+                file = f"{display_path(project_dir, data_dir)}/{problem.path.split('.')[0]}.yml"
                 problem = Problem(Location(file, 1, 1), problem.message, problem.path)
             problems.append(problem)
         data = ComplianceData(document, sources)
@@ -87,13 +85,6 @@ def load_compliance_data(project_dir: Path, data_dir: Path, docs_dir: Path) -> C
     if problems:
         raise ComplianceError(problems)
     return ComplianceData(document, sources)
-
-
-def _display(project_dir: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(project_dir.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _field(node: Any, *keys: str | int) -> Any:
@@ -156,24 +147,13 @@ def _reference_problems(data: ComplianceData) -> Iterator[Problem]:
             yield Problem(data.sources.value(path), message, format_path(path))
 
 
-def _images(node: Any, path: DataPath) -> Iterator[tuple[DataPath, dict[str, Any]]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("image", "icon") and isinstance(value, dict):
-                yield (*path, key), value
-            else:
-                yield from _images(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _images(value, (*path, i))
-
-
 def _image_problems(data: ComplianceData, project_dir: Path, docs_dir: Path) -> Iterator[Problem]:
-    for path, image in _images(data.document, ()):
+    images = ((p, v) for p, v in walk(data.document) if p and p[-1] in ("image", "icon") and isinstance(v, dict))
+    for path, image in images:
         src = image.get("src")
         # Paths the schema rejects (absolute, '..') are reported there, not probed here.
         probeable = isinstance(src, str) and src and not src.startswith("/") and ".." not in src
         if probeable and not (docs_dir / src).is_file():
             where = (*path, "src")
-            shown = _display(project_dir, docs_dir / src)
+            shown = display_path(project_dir, docs_dir / src)
             yield Problem(data.sources.value(where), f"image file not found: {shown}", format_path(where))

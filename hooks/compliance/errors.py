@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -36,6 +37,14 @@ class ComplianceError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems), key=lambda p: (p.location, p.path, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(project_dir: Path, path: Path) -> str:
+    """`path` as an editor reads it in messages: relative to the project when it is inside it."""
+    try:
+        return path.resolve().relative_to(project_dir.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
 
 
 def format_path(path: tuple[str | int, ...]) -> str:

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .data import ComplianceData
-from .errors import ComplianceError, Location, Problem
+from .errors import ComplianceError, Location, Problem, display_path
 
 
 class PageRenderer:
@@ -71,12 +71,7 @@ class PageRenderer:
         return self._location(frames[-1].filename, frames[-1].lineno or 1)
 
     def _location(self, filename: str, line: int) -> Location:
-        path = Path(filename)
-        try:
-            shown = path.resolve().relative_to(self.project_dir.resolve()).as_posix()
-        except (ValueError, OSError):
-            shown = filename
-        return Location(shown, line, 1)
+        return Location(display_path(self.project_dir, Path(filename)), line, 1)
 
 
 def _is_template(filename: str) -> bool:

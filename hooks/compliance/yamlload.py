@@ -8,6 +8,7 @@ ourselves, recording a `Location` for every key and value on the way.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,17 @@ class SourceMap:
             if path[:end] in table:
                 return table[path[:end]]
         return next(iter(self.values.values()), Location("<data>", 1, 1))
+
+
+def walk(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, Any]]:
+    """Every (path, value) of a loaded tree, parents before their children."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from walk(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from walk(value, (*path, i))
 
 
 def load_yaml(text: str, display_name: str) -> tuple[Any, SourceMap, list[Problem]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from ..errors import format_path
-from ..yamlload import DataPath, SourceMap
+from ..yamlload import SourceMap, walk
 
 EXTERNAL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
 _LINK_ATTRIBUTES = {"a": "href", "img": "src", "link": "href", "script": "src", "iframe": "src", "source": "src"}
@@ -46,8 +45,8 @@ LinkMap = dict[str, list[LinkSource]]
 def data_link_sources(document: Any, sources: SourceMap) -> LinkMap:
     """Every external URL among the data values, at its YAML file, line and field."""
     found: LinkMap = {}
-    for path, value in _strings(document, ()):
-        if EXTERNAL.match(value):
+    for path, value in walk(document):
+        if isinstance(value, str) and EXTERNAL.match(value := value.strip()):
             where = sources.value(path)
             found.setdefault(value, []).append(LinkSource("data", where.file, where.line, format_path(path)))
     return found
@@ -110,14 +109,3 @@ def read_link_map(path: Path) -> LinkMap:
 def link_map_path(site_dir: Path) -> Path:
     """The map lives beside the site: site/ -> site.linkmap.json."""
     return site_dir.with_name(f"{site_dir.name}.linkmap.json")
-
-
-def _strings(node: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
-    if isinstance(node, str):
-        yield path, node.strip()
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, (*path, i))

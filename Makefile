@@ -29,6 +29,7 @@ links: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check hooks tests
 	$(VENV)/bin/ruff format --check hooks tests
+	$(VENV)/bin/zizmor --offline .github/workflows/
 
 clean:
 	rm -rf $(SITE) .site.* site.linkmap.json .pytest_cache

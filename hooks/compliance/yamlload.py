@@ -1,12 +1,16 @@
-"""Safe YAML loading that keeps the file, line and column of every value.
+"""Safe, bounded YAML loading that keeps the file, line and column of every value.
 
-PyYAML's own constructors forget positions and silently keep the last of two
-duplicate keys, so we compose the node graph and build plain Python values
-ourselves, recording a `Location` for every key and value on the way.
+PyYAML's own constructors forget positions, silently keep the last of two duplicate keys and
+expand aliases without limit, so we compose the node graph ourselves (refusing anchors and
+aliases, and nesting past a depth limit) and build plain Python values from it, recording a
+`Location` for every key and value on the way. Scalars are typed by YAML 1.2-like rules: only
+true/false are booleans, only plain decimals are numbers, so `no`, `2016-02-01`, `010`, `0x1F`,
+`1_000` and `27:01` all stay text.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,31 +20,74 @@ from typing import Any
 import yaml
 
 from .errors import Location, Problem
+from .yamltext import MAX_LISTED, Limits, char_name, read_text_file, refused_characters
 
 DataPath = tuple[str | int, ...]
 
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_CORE = "tag:yaml.org,2002:"
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULL = re.compile(r"~|null|Null|NULL|")
+# Characters a value may not hold even when written as an escape ("\0", "\e", "\ud800").
+_REFUSED_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]")
+_TAG_ADVICE = {
+    "binary": "binary data (!!binary) cannot be used in data files; put the file under docs/ and give its path",
+    "timestamp": "'!!timestamp' is not supported; write the date as plain text, e.g. 2016-02-01",
+    "set": "'!!set' is not supported; write a list (- item)",
+    "omap": "'!!omap' is not supported; write a mapping (key: value)",
+    "pairs": "'!!pairs' is not supported; write a mapping (key: value)",
+    "merge": "'<<' merge keys are not supported; write each key out in full",
+}
 
 
-_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
-# Sets, ordered maps and pairs would become Python types the schema never sees.
-_UNSAFE_COLLECTION_TAGS = {"tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs"}
+class _Refused(Exception):
+    """A problem that stops composing the file: its keys stay unknown."""
+
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark, self.message = mark, message
 
 
 class _ComplianceLoader(yaml.SafeLoader):
-    """SafeLoader minus the YAML 1.1 surprises.
+    """Composes nodes with aliases refused and nesting bounded; resolves scalars by our rules."""
 
-    Dates stay strings (the schema decides what a date is) and only true/false
-    are booleans, so `no` (Norway, or a plain answer) is not silently `False`.
-    """
+    def __init__(self, text: str, limits: Limits) -> None:
+        super().__init__(text)
+        self.limits = limits
+        self.depth = 0
+        self.anchors_seen: list[tuple[yaml.Mark, str]] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            # Refused outright rather than bounded: the data never needs them, and a few hundred
+            # bytes of nested aliases ("billion laughs") expand to gigabytes.
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            self.anchors_seen.append((event.start_mark, f"{sign}{event.anchor}"))
+            if isinstance(event, yaml.AliasEvent):
+                self.get_event()
+                return yaml.ScalarNode(_CORE + "null", "", event.start_mark, event.end_mark)
+            event.anchor = None
+        self.depth += 1
+        if self.depth > self.limits.depth:
+            message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"
+            raise _Refused(event.start_mark, message + " (look for unclosed brackets or runaway indentation)")
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
 
 
-_ComplianceLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_ComplianceLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_ComplianceLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", _INT.pattern, "-+0123456789"),
+    ("float", _FLOAT.pattern, "-+0123456789"),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("merge", r"<<", "<"),  # resolved only to be refused with a clear message
+):
+    _ComplianceLoader.add_implicit_resolver(_CORE + _tag, re.compile(f"^(?:{_pattern})$"), list(_first))
 
 
 @dataclass
@@ -82,71 +129,133 @@ def walk(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, Any]]:
             yield from walk(value, (*path, i))
 
 
-def load_yaml(text: str, display_name: str) -> tuple[Any, SourceMap, list[Problem]]:
-    """Parse one YAML document; return its value, its source map and any problems."""
+def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> tuple[Any, SourceMap, list[Problem]]:
+    """Parse one YAML document; return its value, its source map and any problems.
+
+    The value is None when the document is empty (comments only) or when any problem other
+    than a duplicate key was found: a half-built value would only add confusing follow-up errors.
+    """
+    limits = limits or Limits()
     sources = SourceMap()
-    loader = _ComplianceLoader(text)
+    refused = refused_characters(text, display_name)  # PyYAML would raise without a line number
+    if refused:
+        return None, sources, refused
+    loader = _ComplianceLoader(text, limits)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Location(display_name, mark.line + 1, mark.column + 1) if mark else None
         what = exc.problem or exc.context or "invalid YAML"
-        return None, sources, [Problem(where or Location(display_name, 1, 1), f"YAML syntax error: {what}")]
+        if what == "but found another document":
+            what = (
+                "a data file holds one document; remove the second '---' and what follows, or move it to its own file"
+            )
+        return None, sources, [Problem(_at(display_name, mark), f"YAML syntax error: {what}")]
+    except _Refused as exc:
+        return None, sources, [Problem(_at(display_name, exc.mark), exc.message)]
     finally:
         loader.dispose()
+    if loader.anchors_seen:
+        return None, sources, [_anchor_problem(display_name, loader.anchors_seen)]
     if node is None:
         return None, sources, []
-    builder = _Builder(loader, display_name, sources)
+    builder = _Builder(display_name, sources, limits)
     value = builder.build(node, ())
+    if any(not p.message.startswith("duplicate key") for p in builder.problems):
+        value = None
     return value, sources, builder.problems
 
 
-def load_yaml_file(path: Path, display_name: str) -> tuple[Any, SourceMap, list[Problem]]:
-    """Read and parse a YAML file, reporting undecodable bytes as a problem too."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, SourceMap(), [Problem(Location(display_name, 1, 1), f"not UTF-8 text ({exc.reason})")]
-    return load_yaml(text, display_name)
+def load_yaml_file(path: Path, display_name: str, limits: Limits | None = None) -> tuple[Any, SourceMap, list[Problem]]:
+    """Read and parse a YAML file; unreadable files and refused bytes are problems too."""
+    text, problems = read_text_file(path, display_name, limits or Limits())
+    if text is None:
+        return None, SourceMap(), problems
+    return load_yaml(text, display_name, limits)
+
+
+def _at(name: str, mark: yaml.Mark | None) -> Location:
+    return Location(name, mark.line + 1, mark.column + 1) if mark else Location(name, 1, 1)
+
+
+def _anchor_problem(name: str, seen: list[tuple[yaml.Mark, str]]) -> Problem:
+    mark, first = seen[0]
+    more = f" ({len(seen) - 1} more anchors and aliases in this file)" if len(seen) > 1 else ""
+    message = f"YAML anchors and aliases ({first}) are not supported; write each value out in full{more}"
+    return Problem(_at(name, mark), message)
 
 
 class _Builder:
-    def __init__(self, loader: _ComplianceLoader, name: str, sources: SourceMap) -> None:
-        self.loader = loader
+    def __init__(self, name: str, sources: SourceMap, limits: Limits) -> None:
         self.name = name
         self.sources = sources
+        self.limits = limits
         self.problems: list[Problem] = []
 
     def where(self, node: yaml.Node) -> Location:
-        return Location(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+        return _at(self.name, node.start_mark)
+
+    def refuse(self, node: yaml.Node, message: str) -> None:
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(Problem(self.where(node), message))
 
     def build(self, node: yaml.Node, path: DataPath) -> Any:
         self.sources.values[path] = self.where(node)
-        if node.tag in _UNSAFE_COLLECTION_TAGS or (
-            not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS
-        ):
-            self.problems.append(Problem(self.where(node), f"YAML error: unsupported tag {node.tag!r}"))
-            return None
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.MappingNode) and node.tag == _CORE + "map":
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.SequenceNode) and node.tag == _CORE + "seq":
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            self.problems.append(Problem(self.where(node), f"YAML error: {exc.problem}"))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        self.refuse(node, _tag_problem(node.tag))
+        return None
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag.removeprefix(_CORE), node.value
+        if len(text) > self.limits.text_chars:
+            self.refuse(node, f"a value of {len(text):,} characters, over the limit of {self.limits.text_chars:,}")
             return None
+        if tag == "str":
+            bad = _REFUSED_IN_TEXT.search(text)
+            if bad:
+                self.refuse(node, f"the text holds {char_name(bad[0])}, which is not allowed; remove it")
+            return text
+        if tag == "null" and _NULL.fullmatch(text):
+            return None
+        if tag == "bool" and text in _BOOL:
+            return _BOOL[text]
+        if tag == "int" and _INT.fullmatch(text):
+            return self._integer(node, text)
+        if tag == "float" and _FLOAT.fullmatch(text) and math.isfinite(number := float(text)):
+            return number
+        if tag in ("null", "bool", "int", "float"):
+            hint = {"bool": "true or false", "int": "a whole number like 42", "float": "a number like 1.5"}
+            self.refuse(node, f"'!!{tag}' needs {hint.get(tag, 'an empty value')}, got {_clip(text)!r}")
+            return None
+        self.refuse(node, _tag_problem(node.tag))
+        return None
+
+    def _integer(self, node: yaml.ScalarNode, text: str) -> int | None:
+        digits = len(text.lstrip("+-"))
+        if digits > self.limits.integer_digits:
+            self.refuse(
+                node,
+                f"a number of {digits} digits is too large (at most {self.limits.integer_digits}); "
+                "put it in quotes if it is text, such as an identifier",
+            )
+            return None
+        return int(text)
 
     def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                self.problems.append(
-                    Problem(self.where(key_node), "expected a text key (quote it if it looks like a number)")
-                )
+            if key_node.tag == _CORE + "merge":
+                self.refuse(key_node, _TAG_ADVICE["merge"])
                 continue
-            key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _CORE + "str":
+                self.refuse(key_node, "expected a text key (quote it if it looks like a number)")
+                continue
+            key = self._scalar(key_node)
             if key in result:
                 first = self.sources.keys[(*path, key)]
                 self.problems.append(
@@ -160,3 +269,17 @@ class _Builder:
             self.sources.keys[(*path, key)] = self.where(key_node)
             result[key] = self.build(value_node, (*path, key))
         return result
+
+
+def _tag_problem(tag: str) -> str:
+    short = tag.removeprefix(_CORE)
+    if short in _TAG_ADVICE:
+        return _TAG_ADVICE[short]
+    shown = f"!!{short}" if tag.startswith(_CORE) else tag
+    if short.startswith("python/"):
+        return f"YAML tag '{_clip(shown)}' is not allowed: data files hold plain values only"
+    return f"unknown YAML tag '{_clip(shown)}'; remove it"
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError, display_path
 from compliance.links.cli import UsageError, arguments_from_environment, run_link_check
-from compliance.links.linkmap import LinkMapBuilder, data_link_sources, link_map_path, write_link_map
+from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.links.report import render_text
+from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base
 from compliance.publish import StagedSite
 from compliance.render import PageRenderer
+from compliance.siteconfig import site_settings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -32,6 +36,8 @@ class _BuildState:
     project_dir: Path = Path()
     data: ComplianceData | None = None
     renderer: PageRenderer | None = None
+    plan: SitePlan = SitePlan()
+    claim_pages: dict[str, Any] = field(default_factory=dict)
     links: LinkMapBuilder | None = None
     staged: StagedSite | None = None
     failed: bool = False
@@ -49,28 +55,47 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     docs_dir = Path(config.docs_dir)
     _state.failed = False
     try:
-        _state.data = load_compliance_data(project_dir, project_dir / "data", docs_dir)
+        _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=_today())
     except ComplianceError as exc:
         raise PluginError(f"compliance data is invalid:\n{exc}") from None
+    _state.plan = SitePlan(directory_urls=config.use_directory_urls)
     search_dirs = [docs_dir] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
-    _state.renderer = PageRenderer(_state.data, project_dir, search_dirs)
-    _state.links = LinkMapBuilder(data_link_sources(_state.data.document, _state.data.sources))
-    organisation, guide = _state.data.document["organisation"], _state.data.document["guide"]
-    config.site_name = f"{organisation['name']} {guide['title']}"
-    if "description" in guide:
-        config.site_description = guide["description"]
+    _state.renderer = PageRenderer(data, project_dir, search_dirs, _state.plan)
+    _state.links = LinkMapBuilder(_data_links(data))
+    _state.claim_pages = {_state.plan.claim_page(claim.id): claim for claim in data.document.claims}
+    settings = site_settings(data, _state.plan)
+    config.site_name = settings.name
+    config.site_description = settings.description or config.site_description
+    config.site_url = config.site_url or settings.site_url
+    if settings.logo:
+        config.theme["logo"] = config.theme["favicon"] = settings.logo
+    if isinstance(config.nav, list):
+        config.nav = settings.navigation(config.nav)
     if _state.command == "build":
         _state.staged = StagedSite(Path(config.site_dir))
         config.site_dir = str(_state.staged.begin())
     return config
 
 
+def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
+    """Add a page per claim, the export and its schema: adding a claim in YAML is all it takes."""
+    assert _state.data is not None
+    template = Path(config.docs_dir) / CLAIM_TEMPLATE
+    source = template.read_text(encoding="utf-8")
+    for src_uri in _state.claim_pages:
+        files.append(File.generated(config, src_uri, content=source))
+    files.append(File.generated(config, _state.plan.export_file(), content=export_text(_state.data, _state.plan)))
+    files.append(File.generated(config, _state.plan.export_schema_file(), content=export_schema_text()))
+    return files
+
+
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     assert _state.renderer is not None
-    page_path = Path(page.file.abs_src_path or Path(config.docs_dir) / page.file.src_uri)
-    root = "../" * page.file.src_uri.count("/")
+    claim = _state.claim_pages.get(page.file.src_uri)
+    # Generated claim pages have no file of their own: errors point at the template they come from.
+    source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else page.file.src_uri)
     try:
-        return _state.renderer.render(markdown, page_path, {"root": root})
+        return _state.renderer.render(markdown, source, {"base": page_base(page.url), "claim": claim})
     except ComplianceError as exc:
         raise PluginError(f"page template failed:\n{exc}") from None
 
@@ -104,6 +129,23 @@ def on_shutdown(**kwargs: Any) -> None:
         log.info("Build failed: the previous site in %s is unchanged", staged.site_dir)
     else:
         staged.commit()
+
+
+def _today() -> date:
+    # COMPLIANCE_TODAY pins the date that expiry is judged against (tests, reproducible rebuilds).
+    pinned = os.environ.get("COMPLIANCE_TODAY")
+    try:
+        return date.fromisoformat(pinned) if pinned else date.today()
+    except ValueError:
+        raise PluginError(f"COMPLIANCE_TODAY: expected a date written YYYY-MM-DD, got {pinned!r}") from None
+
+
+def _data_links(data: ComplianceData) -> LinkMap:
+    links: LinkMap = {}
+    for link in data.links:
+        where = link.location
+        links.setdefault(link.url, []).append(LinkSource("data", where.file, where.line, link.field))
+    return links
 
 
 def _check_links(site_dir: Path, link_map: dict[str, Any]) -> None:

@@ -1,52 +1,79 @@
-"""Check loaded compliance data against the JSON Schema in data/schema/.
+"""Validate the merged data against the model and report each problem at its file, line and column.
 
-Every problem is collected (none stops the others) and reported at the file,
-line and column it came from, in words an editor can act on.
+The model (`model.py`) is the single declaration of the data; this module turns pydantic's errors into
+the messages editors read, and generates the JSON Schema that editors' IDEs use.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import re
+import types
+import typing
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import ErrorDetails, core_schema
 
 from .errors import Problem, format_path
+from .model import ComplianceDocument
+from .values import describe
 from .yamlload import DataPath, SourceMap
 
+SCHEMA_ID = "https://example.invalid/compliance-site/compliance.schema.json"
+
 _TYPE_WORDS = {
-    "string": "text",
-    "array": "a list",
-    "object": "a mapping of keys to values",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "nothing",
+    "list_type": "a list",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+    "dict_type": "a mapping of keys to values",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "text",
 }
 
 
-def load_schema(path: Path) -> dict[str, Any]:
-    """Read the JSON Schema, checking that it is itself a valid schema."""
-    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return schema
+def parse_document(
+    document: dict[str, Any], sources: SourceMap, *, incomplete: bool = False
+) -> tuple[ComplianceDocument | None, list[Problem]]:
+    """The typed model of `document` and no problems, or None and every problem found.
+
+    `incomplete` means some data file could not be read: top-level keys it may have held are not
+    reported as missing, since the editor will see that file's own error.
+    """
+    try:
+        return ComplianceDocument.model_validate(document), []
+    except ValidationError as exc:
+        problems = [p for error in exc.errors() for p in _explain(error, sources, incomplete)]
+        return None, problems
 
 
-def schema_problems(document: Any, schema: dict[str, Any], sources: SourceMap) -> list[Problem]:
-    """Every way `document` breaks `schema`, each placed at its source location."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    problems: list[Problem] = []
-    for error in validator.iter_errors(document):
-        problems.extend(_explain(error, sources))
-    return problems
+def published_schema() -> dict[str, Any]:
+    """The JSON Schema of one data file, as editors' IDEs use it.
+
+    Each file holds some of the top-level keys, so the root requires none; the build checks that the
+    merged files hold all the required ones.
+    """
+    schema = ComplianceDocument.model_json_schema(schema_generator=_EditorSchema)
+    schema.pop("required", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+        "title": "Compliance site data",
+        "description": "One file of data/*.yml; all files are merged by their top-level keys.",
+    }
+
+
+def schema_text() -> str:
+    """The published schema as it is committed to data/schema/ (sorted, so diffs stay small)."""
+    return json.dumps(published_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def suggest(word: str, choices: list[str]) -> str:
-    """' ; did you mean X?' for a near miss, else the list of what is allowed."""
+    """'; did you mean X?' for a near miss, else the list of what is allowed."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f"; did you mean '{close[0]}'?"
@@ -55,58 +82,82 @@ def suggest(word: str, choices: list[str]) -> str:
     return ""
 
 
-def describe(value: Any) -> str:
-    """How a YAML value reads back to an editor, e.g. `text 'no'` or `a list`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"text {value!r}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if value is None:
-        return "nothing (an empty value)"
-    return _TYPE_WORDS["array" if isinstance(value, list) else "object"]
+class _EditorSchema(GenerateJsonSchema):
+    """Optional fields are simply left out in YAML, so the schema never offers `null` for them."""
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        inner = self.generate_inner(schema["schema"])
+        default = schema.get("default")
+        return inner if default in (None, [], {}) or isinstance(default, BaseModel) else {**inner, "default": default}
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
 
 
-def _explain(error: ValidationError, sources: SourceMap) -> Iterator[Problem]:
-    path: DataPath = tuple(error.absolute_path)
-    kind = error.validator
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    if kind == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(schema.get("properties", {}))
-        for key in sorted(set(error.instance) - set(allowed)):
-            where = (*path, key)
-            yield Problem(sources.key(where), f"unknown key '{key}'{suggest(key, allowed)}", format_path(where))
-        return
-    if kind == "required" and isinstance(error.instance, dict):
-        for key in error.validator_value:
-            if key not in error.instance:
-                yield Problem(sources.value(path), "required field is missing", format_path((*path, key)))
-        return
-    if kind == "format" and "pattern" in schema and not re.search(schema["pattern"], str(error.instance)):
-        return  # the pattern error already says what shape is expected
-    yield Problem(sources.value(path), _message(error, schema), format_path(path))
+def _explain(error: ErrorDetails, sources: SourceMap, incomplete: bool) -> Iterator[Problem]:
+    path: DataPath = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = sorted(_fields_at(path[:-1]))
+        key = str(path[-1])
+        yield Problem(sources.key(path), f"unknown key '{key}'{suggest(key, allowed)}", format_path(path))
+    elif kind == "missing":
+        if not (incomplete and len(path) == 1):
+            yield Problem(sources.value(path[:-1]), "required field is missing", format_path(path))
+    else:
+        yield Problem(sources.value(path), _message(error), format_path(path))
 
 
-def _message(error: ValidationError, schema: dict[str, Any]) -> str:
-    kind, value, rule = error.validator, error.instance, error.validator_value
-    got = describe(value)
-    if "x-expected" in schema and kind in ("pattern", "enum", "const"):
-        return f"expected {schema['x-expected']}, got {got}"
-    if kind == "type":
-        wanted = rule if isinstance(rule, list) else [rule]
-        return f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in wanted)}, got {got}"
-    if kind == "enum":
-        return f"expected one of {', '.join(map(str, rule))}, got {got}"
-    if kind == "minItems":
-        return f"expected at least {rule} item{'s' if rule != 1 else ''}, got {len(value)}"
-    if kind == "uniqueItems":
-        return "expected each entry once, got duplicates"
-    if kind == "minimum":
-        return f"expected a number of at least {rule}, got {got}"
-    if kind == "format":
-        wanted = "a real calendar date" if rule == "date" else f"a valid {rule}"
-        return f"expected {wanted}, got {got}"
-    if kind == "pattern":
-        return f"expected text matching {rule}, got {got}"
-    return error.message
+def _message(error: ErrorDetails) -> str:
+    kind, value, context = error["type"], error["input"], error.get("ctx", {})
+    if kind == "compliance":
+        return str(context["message"])
+    if kind in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[kind]}, got {describe(value)}"
+    if kind == "literal_error":
+        choices = [c.strip().strip("'") for c in str(context.get("expected", "")).replace(" or ", ", ").split(",")]
+        hint = suggest(value, choices) if isinstance(value, str) else ""
+        if hint.startswith("; did you mean"):
+            return f"expected one of {', '.join(choices)}, got {describe(value)}{hint}"
+        return f"expected one of {', '.join(choices)}, got {describe(value)}"
+    if kind == "too_short":
+        wanted = context.get("min_length", 1)
+        return f"expected at least {wanted} item{'s' if wanted != 1 else ''}, got none"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = "at least" if kind == "greater_than_equal" else "at most"
+        limit = context.get("ge", context.get("le"))
+        return f"expected a whole number {bound} {limit}, got {describe(value)}"
+    return str(error["msg"])
+
+
+def _fields_at(path: DataPath) -> set[str]:
+    """The keys allowed at `path`: follow the model's field types down from the root."""
+    annotation: Any = ComplianceDocument
+    for part in path:
+        annotation = _unwrap(annotation)
+        if isinstance(part, int):
+            args = typing.get_args(annotation)
+            annotation = args[0] if args else None
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(part)
+            annotation = field.annotation if field else None
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return set(annotation.model_fields)
+    return set()
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`X | None` and `Annotated[X, ...]` both read as X here."""
+    while True:
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and args:
+            annotation = args[0]
+            continue
+        return annotation

@@ -1,0 +1,75 @@
+"""The pages and files made from the data: one page per claim, the export and its schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .data import ComplianceData
+from .model import ComplianceDocument
+
+EXPORT_FILE = "compliance.json"
+EXPORT_SCHEMA_FILE = "compliance.schema.json"
+CLAIM_TEMPLATE = "_templates/claim.md"
+EXPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Where generated pages live; `directory_urls` mirrors MkDocs' `use_directory_urls`."""
+
+    directory_urls: bool = True
+
+    def claim_page(self, claim_id: str) -> str:
+        """The source path of a claim's generated page, relative to docs/."""
+        return f"claims/{claim_id}.md"
+
+    def claim_url(self, claim_id: str) -> str:
+        """The URL of a claim's page, relative to the site root."""
+        return f"claims/{claim_id}/" if self.directory_urls else f"claims/{claim_id}.html"
+
+    def export_file(self) -> str:
+        return EXPORT_FILE
+
+    def export_schema_file(self) -> str:
+        return EXPORT_SCHEMA_FILE
+
+
+def page_base(url: str) -> str:
+    """The relative path from a page's URL back to the site root: 'claims/soc2/' -> '../../'."""
+    return "../" * url.count("/")
+
+
+def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
+    """The machine-readable export: every fact of the model, ids for references, and each claim's page."""
+    model = data.document.model_dump(mode="json", exclude={"guide", "labels"})
+    for claim in model["claims"]:
+        claim["page"] = plan.claim_url(claim["id"])
+    return {"version": EXPORT_VERSION, **model}
+
+
+def export_schema() -> dict[str, Any]:
+    """JSON Schema of `export_document`'s output, generated from the same model."""
+    schema = ComplianceDocument.model_json_schema(mode="serialization")
+    for name in ("guide", "labels"):
+        schema["properties"].pop(name, None)
+    schema["required"] = [r for r in schema.get("required", []) if r not in ("guide", "labels")]
+    schema["properties"]["version"] = {"const": EXPORT_VERSION}
+    schema["required"].append("version")
+    claim = schema["$defs"]["Claim"]
+    claim["properties"]["page"] = {"type": "string", "description": "the claim's page, relative to the site root"}
+    claim["required"] = [*claim.get("required", []), "page"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "Compliance claims export",
+    }
+
+
+def export_text(data: ComplianceData, plan: SitePlan) -> str:
+    return json.dumps(export_document(data, plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def export_schema_text() -> str:
+    return json.dumps(export_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

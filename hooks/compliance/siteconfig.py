@@ -1,0 +1,49 @@
+"""What the data decides about the site as a whole: its name, logo, URL and navigation.
+
+The theme prints these outside page content without escaping them, so every text is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from .data import ComplianceData
+from .pages import SitePlan
+
+GUIDE_PAGE = "index.md"
+MATRIX_PAGE = "matrix.md"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """Site-wide settings from the data, every text already escaped for HTML."""
+
+    name: str
+    description: str | None
+    logo: str | None
+    site_url: str | None
+    # Titles for the pages the data names, and the claims' navigation section.
+    page_titles: dict[str, str] = field(default_factory=dict)
+    claims_section: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    def navigation(self, nav: list[Any]) -> list[Any]:
+        """`nav` with the data's titles on bare page entries and the claims' section appended."""
+        titled = [{self.page_titles[item]: item} if item in self.page_titles else item for item in nav]
+        return [*titled, self.claims_section] if self.claims_section else titled
+
+
+def site_settings(data: ComplianceData, plan: SitePlan) -> SiteSettings:
+    """The settings `data` gives the site."""
+    document = data.document
+    guide, labels = document.guide, document.labels
+    claims = [{escape(claim.title): plan.claim_page(claim.id)} for claim in document.claims]
+    return SiteSettings(
+        name=escape(guide.title),
+        description=escape(guide.description) if guide.description else None,
+        logo=guide.icon.src if guide.icon else None,
+        site_url=str(guide.site_url) if guide.site_url else None,
+        page_titles={GUIDE_PAGE: escape(guide.title), MATRIX_PAGE: escape(labels.pages.matrix)},
+        claims_section={escape(labels.pages.claims): claims} if claims else {},
+    )

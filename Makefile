@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve links lint clean
+.PHONY: site test serve links lint clean review schema
 
 # The virtualenv is rebuilt whenever the pins change.
 $(VENV)/.installed: requirements.txt
@@ -21,6 +21,16 @@ serve: $(VENV)/.installed
 
 test: lint
 	$(PYTHON) -m pytest
+
+# Claims that expire within DAYS (60) or were last reviewed over REVIEWED (365) days ago; exit 1 if any.
+DAYS     ?= 60
+REVIEWED ?= 365
+review: $(VENV)/.installed
+	PYTHONPATH=hooks $(PYTHON) -m compliance.review --expires-within $(DAYS) --reviewed-within $(REVIEWED)
+
+# Regenerate the editors' JSON Schema from the model (a test fails when it is stale).
+schema: $(VENV)/.installed
+	PYTHONPATH=hooks $(PYTHON) -c "from compliance.schema import schema_text; import sys; sys.stdout.write(schema_text())" > data/schema/compliance.schema.json
 
 # Check every link of a built site (see README: `make links SITE=DIR ARGS='...'`).
 links: $(VENV)/.installed

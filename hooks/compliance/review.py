@@ -1,0 +1,44 @@
+"""`make review`: list the claims that expire soon or have not been reviewed recently.
+
+Exit status: 0 when nothing is due, 1 when something is, 2 when the data cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from .data import claims_due, load_compliance_data
+from .errors import ComplianceError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the review; print one `file:line:col: claims[i]: id: reason` line per finding."""
+    parser = argparse.ArgumentParser(prog="make review", description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
+    parser.add_argument("--expires-within", type=int, default=60, metavar="DAYS", help="default: 60")
+    parser.add_argument("--reviewed-within", type=int, default=365, metavar="DAYS", help="default: 365")
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today(), help="YYYY-MM-DD (default: today)")
+    args = parser.parse_args(argv)
+    project = args.project
+    try:
+        data = load_compliance_data(project, project / "data", project / "docs")
+    except ComplianceError as exc:
+        print(f"compliance data is invalid:\n{exc}", file=sys.stderr)
+        return 2
+    claims = data.document.claims
+    due = claims_due(claims, args.today, expires_within=args.expires_within, reviewed_within=args.reviewed_within)
+    for i, reason in due:
+        field = "valid_until" if "review" not in reason else "last_reviewed"
+        where = data.sources.value(("claims", i, field))
+        print(f"{where}: claims[{i}].{field}: {claims[i].id}: {reason}")
+    undated = sum(1 for claim in claims if claim.valid_until is None and claim.last_reviewed is None)
+    summary = f"{len(due)} due for review out of {len(claims)} claims"
+    print(summary + (f" ({undated} give no dates)" if undated else ""), file=sys.stderr)
+    return 1 if due else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

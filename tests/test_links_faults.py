@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +11,10 @@ import pytest
 
 from compliance.links.cache import LinkCache
 from compliance.links.check import CheckOptions, LinkOutcome, check_external
-from compliance.links.classify import LinkClass
+from compliance.links.classify import LinkClass, Verdict, classify
+from compliance.links.http_check import RawResult
 from compliance.links.linkmap import LinkSource
-from compliance.links.runner import CheckSettings, _HostGate
+from compliance.links.schedule import CheckSettings, RetryPolicy, run_checks, worker_count
 from standins.ftp_standin import FtpStandin
 from standins.http_standin import HttpStandin
 
@@ -28,9 +28,8 @@ def http() -> Iterator[HttpStandin]:
         yield server
 
 
-def check(urls: list[str], options: CheckOptions = FAST, sleeps: list[float] | None = None) -> dict[str, LinkOutcome]:
-    recorded = sleeps if sleeps is not None else []
-    outcomes = check_external({u: SOURCE for u in urls}, options, LinkCache(None), sleep=recorded.append)
+def check(urls: list[str], options: CheckOptions = FAST) -> dict[str, LinkOutcome]:
+    outcomes = check_external({u: SOURCE for u in urls}, options, LinkCache(None))
     return {o.url: o for o in outcomes}
 
 
@@ -74,21 +73,32 @@ def test_permanent_redirect_suggests_the_new_url(http: HttpStandin, http_outcome
 
 
 def test_retries_honour_retry_after_up_to_the_cap(http: HttpStandin) -> None:
-    sleeps: list[float] = []
-    outcome = check([http.url("/always-429")], sleeps=sleeps)[http.url("/always-429")]
+    outcome = check([http.url("/always-429")])[http.url("/always-429")]
     assert outcome.verdict.kind is LinkClass.BROKEN
     assert outcome.verdict.advice == "still failing after 3 attempts"
-    assert sleeps == [1.0, 1.0]  # Retry-After: 1 beats the 0.05 s and 0.1 s backoff
+    assert outcome.waits == [1.0, 1.0]  # Retry-After: 1 beats the 0.05 s and 0.1 s backoff
     capped = CheckOptions(settings=FAST.settings, retries=1, retry_base=0.05, retry_cap=0.2, https_twins=False)
-    sleeps.clear()
-    check([http.url("/always-503")], capped, sleeps)
-    assert sleeps == [0.2]
+    assert check([http.url("/always-503")], capped)[http.url("/always-503")].waits == [0.2]
 
 
 def test_backoff_doubles_without_retry_after(http: HttpStandin) -> None:
-    sleeps: list[float] = []
-    check([http.url("/error")], sleeps=sleeps)
-    assert sleeps == [0.05, 0.1]
+    assert check([http.url("/error")])[http.url("/error")].waits == [0.05, 0.1]
+
+
+def test_each_url_is_retried_on_its_own_clock() -> None:
+    """A 429 asking for 2 s is retried 2 s later, while a slow URL of the same run is still in flight.
+
+    Retrying in rounds would wait for the slow URL first (the issue saw 5.1 s for Retry-After: 2).
+    """
+    with HttpStandin(slow_seconds=3.0) as server:
+        options = CheckOptions(settings=CheckSettings(timeout=5.0), retries=1, retry_base=0.05, https_twins=False)
+        started = time.monotonic()
+        outcomes = check([server.url("/retry-after/2"), server.url("/slow")], options)
+        first, again = server.arrivals("/retry-after/2")
+        assert outcomes[server.url("/retry-after/2")].waits == [2.0]
+        assert again - first >= 2.0  # never before the server asked
+        assert again < started + 3.0, "the retry waited for the slow URL"
+        assert outcomes[server.url("/retry-after/2")].verdict.kind is LinkClass.OK
 
 
 def test_robots_txt_403_does_not_make_links_valid() -> None:
@@ -119,32 +129,62 @@ def test_ftp_present_and_missing_files(tmp_path: Path) -> None:
         assert (missing.kind, missing.status) == (LinkClass.BROKEN, "FTP 550 File not found")
 
 
-def test_host_gate_caps_concurrent_requests_per_host() -> None:
-    gate, lock = _HostGate(per_host=3, rate=0), threading.Lock()
-    active, peak = {"a": 0, "b": 0}, {"a": 0, "b": 0}
-
-    def request(host: str) -> None:
-        slot = gate.enter(host)
-        with lock:
-            active[host] += 1
-            peak[host] = max(peak[host], active[host])
-        time.sleep(0.02)
-        with lock:
-            active[host] -= 1
-        slot.release()
-
-    threads = [threading.Thread(target=request, args=(h,)) for h in "ab" * 15]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert peak == {"a": 3, "b": 3}
+def test_no_more_than_per_host_requests_in_flight_on_one_host() -> None:
+    """30 links to a host answering after 0.2 s, per-host limit 4: the server sees exactly 4 at once."""
+    with HttpStandin(response_delay=0.2, all_ok=True) as server:
+        settings = CheckSettings(timeout=5.0, per_host=4)
+        check([server.url(f"/page/{n}") for n in range(30)], CheckOptions(settings=settings, https_twins=False))
+        assert server.peak_in_flight == 4
 
 
-def test_host_gate_spaces_request_starts_at_the_asked_rate() -> None:
-    gate, starts = _HostGate(per_host=10, rate=20), []
-    for _ in range(5):
-        gate.enter("h").release()
+def test_hosts_are_checked_side_by_side(tmp_path: Path) -> None:
+    """Two hosts, per-host limit 2: both hosts reach their limit at the same time."""
+    with (
+        HttpStandin("127.0.0.2", response_delay=0.2, all_ok=True) as one,
+        HttpStandin("127.0.0.3", response_delay=0.2, all_ok=True) as two,
+    ):
+        urls = [server.url(f"/p{n}") for n in range(6) for server in (one, two)]
+        check(urls, CheckOptions(settings=CheckSettings(timeout=5.0, per_host=2), https_twins=False))
+        assert (one.peak_in_flight, two.peak_in_flight) == (2, 2)
+
+
+def test_host_rate_spaces_check_starts() -> None:
+    starts: list[float] = []
+
+    def record(url: str) -> RawResult:
         starts.append(time.monotonic())
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+        return RawResult(url, True, "200 OK", url)
+
+    urls = [f"http://h.example/{n}" for n in range(5)]
+    run_checks(
+        urls, record, lambda raw: Verdict(LinkClass.OK, "200 OK"), CheckSettings(host_rate=20), RetryPolicy(retries=0)
+    )
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(starts))]
     assert min(gaps) >= 0.045
+
+
+@pytest.mark.parametrize(
+    ("hosts", "urls", "settings", "workers"),
+    [
+        (50, 500, CheckSettings(), 256),  # 50 hosts x 10 would be 500: bounded
+        (3, 90, CheckSettings(), 30),
+        (1, 2000, CheckSettings(per_host=10), 10),
+        (2, 5, CheckSettings(), 5),  # never more than the URLs
+        (50, 500, CheckSettings(threads=8), 8),
+    ],
+)
+def test_default_concurrency_follows_the_work(hosts: int, urls: int, settings: CheckSettings, workers: int) -> None:
+    work = [f"http://h{n % hosts}.example/{n}" for n in range(urls)]
+    assert worker_count(work, settings) == workers
+
+
+def test_a_check_that_raises_is_one_broken_link_not_an_abort() -> None:
+    def explode(url: str) -> RawResult:
+        if "bad" in url:
+            raise ValueError("Invalid IPv6 URL")
+        return RawResult(url, True, "200 OK", url)
+
+    done = run_checks(["http://a/bad", "http://a/good"], explode, classify, CheckSettings(), RetryPolicy(retries=0))
+    assert done["http://a/bad"].verdict.kind is LinkClass.BROKEN
+    assert "ValueError: Invalid IPv6 URL" in done["http://a/bad"].verdict.status
+    assert done["http://a/good"].verdict.kind is LinkClass.OK

@@ -1,7 +1,8 @@
 """The https-twin warning and `--ca-bundle`, against a real loopback TLS server with its own CA.
 
-Each check run is a module fixture shared by several tests: LinkChecker may take up to a
-second to stop its threads after every batch, so fewer runs keep the module fast.
+Twins are only looked for on the default port, so links here are written as http://twin.example/...
+and remapped: the link to the plain-HTTP stand-in, its https twin to the TLS stand-in (or, to see
+a twin fail, to the plain-HTTP port). Each check run is a module fixture shared by several tests.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from compliance.links.cache import LinkCache
 from compliance.links.check import CheckOptions, LinkOutcome, Remap, check_external
 from compliance.links.classify import LinkClass, Verdict
 from compliance.links.linkmap import LinkSource
-from compliance.links.runner import CheckSettings
+from compliance.links.schedule import CheckSettings
 from standins.http_standin import HttpStandin
 from standins.tls_standin import TlsStandin
 
@@ -59,10 +60,18 @@ def http() -> Iterator[HttpStandin]:
         yield server
 
 
-def twin_to_tls(http: HttpStandin, tls: TlsStandin, path: str = "") -> Remap:
-    """A `--remap` sending https twins of the plain-HTTP stand-in's URLs (under `path`) to the TLS stand-in."""
-    # The lookahead keeps port 4000 from also matching 40001, and lets a rule pick one path only.
-    return re.compile(rf"^https://127\.0\.0\.1:{http.port}(?=/{re.escape(path.lstrip('/'))})"), tls.base_url
+def link(path: str) -> str:
+    """A default-port http:// link, as a page would write it."""
+    return "http://twin.example" + path
+
+
+def twin_remaps(http: HttpStandin, tls: TlsStandin, tls_path: str = "") -> tuple[Remap, ...]:
+    """Links go to the plain-HTTP stand-in; twins under `tls_path` to the TLS stand-in, others to the plain port."""
+    return (
+        (re.compile(r"^http://twin\.example"), http.base_url),
+        (re.compile(rf"^https://twin\.example(?=/{re.escape(tls_path.lstrip('/'))})"), tls.base_url),
+        (re.compile(r"^https://twin\.example"), f"https://127.0.0.1:{http.port}"),
+    )
 
 
 def options(ca_bundle: str | None, remaps: tuple[Remap, ...], https_twins: bool = True) -> CheckOptions:
@@ -72,33 +81,32 @@ def options(ca_bundle: str | None, remaps: tuple[Remap, ...], https_twins: bool 
 
 
 def run(urls: list[str], check_options: CheckOptions, http: HttpStandin, tls: TlsStandin) -> Run:
-    """Check `urls` with no cache, recording what reached each stand-in; fail if the checker ever sleeps."""
+    """Check `urls` with no cache, recording what reached each stand-in; fail if anything was retried."""
     http.clear_log()
     tls.clear_log()
-    sleeps: list[float] = []
-    outcomes = check_external({url: SOURCE for url in urls}, check_options, LinkCache(None), sleep=sleeps.append)
-    assert sleeps == []
+    outcomes = check_external({url: SOURCE for url in urls}, check_options, LinkCache(None))
+    assert all(o.waits == [] for o in outcomes)
     return Run({o.url: o for o in outcomes}, [p for _, p in tls.requests], [p for _, p in http.requests])
 
 
 @pytest.fixture(scope="module")
 def trusting(http: HttpStandin, tls: TlsStandin) -> Run:
     """CA bundle given; only /policy's twin is remapped to TLS, /plain's twin hits the plain-HTTP port."""
-    urls = [http.url("/policy?v=1"), http.url("/plain"), tls.url("/secure")]
-    return run(urls, options(tls.ca_file, (twin_to_tls(http, tls, "/policy"),)), http, tls)
+    urls = [link("/policy?v=1"), link("/plain"), tls.url("/secure")]
+    return run(urls, options(tls.ca_file, twin_remaps(http, tls, "/policy")), http, tls)
 
 
 @pytest.fixture(scope="module")
 def untrusting(http: HttpStandin, tls: TlsStandin) -> Run:
     """No CA bundle: every twin goes to the TLS stand-in, whose certificate nothing then trusts."""
-    urls = [http.url("/plain"), tls.url("/secure")]
-    return run(urls, options(None, (twin_to_tls(http, tls),)), http, tls)
+    urls = [link("/plain"), tls.url("/secure")]
+    return run(urls, options(None, twin_remaps(http, tls)), http, tls)
 
 
 @pytest.fixture(scope="module")
 def twins_off(http: HttpStandin, tls: TlsStandin) -> Run:
     """Twins would work (remap and CA in place), but looking for them is switched off."""
-    return run([http.url("/policy")], options(tls.ca_file, (twin_to_tls(http, tls),), https_twins=False), http, tls)
+    return run([link("/policy")], options(tls.ca_file, twin_remaps(http, tls), https_twins=False), http, tls)
 
 
 def test_standin_certificate_names_the_loopback_ip(tls: TlsStandin) -> None:
@@ -125,26 +133,23 @@ def test_standin_refuses_non_loopback_hosts(host: str) -> None:
 
 def test_http_link_with_working_https_twin_warns(http: HttpStandin, trusting: Run) -> None:
     """The twin is checked at the remapped URL, but the advice names the twin the page should link."""
-    link = http.url("/policy?v=1")
-    outcome = trusting.outcomes[link]
-    assert outcome.verdict == Verdict(
-        LinkClass.WARNING, "https available", f"use https://127.0.0.1:{http.port}/policy?v=1"
-    )
-    assert outcome.checked_url == link  # the remap rewrites https URLs only; the link itself went to plain HTTP
+    outcome = trusting.outcomes[link("/policy?v=1")]
+    assert outcome.verdict == Verdict(LinkClass.WARNING, "https available", "use https://twin.example/policy?v=1")
+    assert outcome.checked_url == http.url("/policy?v=1")
     assert "/policy?v=1" in trusting.http_paths
     assert "/policy?v=1" in trusting.tls_paths  # the twin request really arrived over TLS
 
 
 def test_twin_on_plain_http_port_keeps_link_ok(http: HttpStandin, trusting: Run) -> None:
     """Without a remap the twin speaks TLS to the plain-HTTP port; the failed handshake is no reason to warn."""
-    assert trusting.outcomes[http.url("/plain")].verdict == Verdict(LinkClass.OK, "200 OK")
+    assert trusting.outcomes[link("/plain")].verdict == Verdict(LinkClass.OK, "200 OK")
     assert "/plain" in trusting.http_paths
     assert "/plain" not in trusting.tls_paths
 
 
 def test_twin_with_untrusted_certificate_keeps_link_ok(http: HttpStandin, untrusting: Run) -> None:
     """Twins are checked with the same trust as links: without the CA bundle the twin does not count."""
-    assert untrusting.outcomes[http.url("/plain")].verdict == Verdict(LinkClass.OK, "200 OK")
+    assert untrusting.outcomes[link("/plain")].verdict == Verdict(LinkClass.OK, "200 OK")
     # The untrusting client aborts every handshake, so no HTTP request ever reached the TLS stand-in.
     assert untrusting.tls_paths == []
 
@@ -164,6 +169,30 @@ def test_ca_bundle_makes_the_self_signed_https_link_ok(tls: TlsStandin, trusting
 
 def test_https_twins_off_never_contacts_the_tls_standin(http: HttpStandin, twins_off: Run) -> None:
     """With the twin remap in place, only `https_twins` stands between the link and the TLS server."""
-    assert twins_off.outcomes[http.url("/policy")].verdict == Verdict(LinkClass.OK, "200 OK")
+    assert twins_off.outcomes[link("/policy")].verdict == Verdict(LinkClass.OK, "200 OK")
     assert twins_off.http_paths == ["/policy"]
     assert twins_off.tls_paths == []
+
+
+def test_no_twin_is_tried_for_an_explicit_port(http: HttpStandin, tls: TlsStandin) -> None:
+    """http://host:PORT/ has no https to expect, so even a twin remapped to working TLS is never asked."""
+    to_tls = ((re.compile(rf"^https://127\.0\.0\.1:{http.port}"), tls.base_url),)
+    result = run([http.url("/explicit")], options(tls.ca_file, to_tls), http, tls)
+    assert result.outcomes[http.url("/explicit")].verdict == Verdict(LinkClass.OK, "200 OK")
+    assert result.tls_paths == []
+
+
+def test_one_tls_context_serves_the_whole_run(tls: TlsStandin, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six https links, six connections (the stand-in closes each), the CA bundle read once."""
+    loads: list[object] = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counting(self: ssl.SSLContext, *args: object, **kwargs: object) -> None:
+        loads.append(args or kwargs)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counting)
+    urls = [tls.url(f"/doc/{n}") for n in range(6)]
+    outcomes = check_external({u: SOURCE for u in urls}, options(tls.ca_file, ()), LinkCache(None))
+    assert [o.verdict.kind for o in outcomes] == [LinkClass.OK] * 6
+    assert len(loads) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,12 @@ def yaml_line_of(url: str) -> str:
             if url in line:
                 return f"data/{path.name}:{number}"
     raise AssertionError(f"{url} is not in data/")
+
+
+def cert_source(site: Path) -> str:
+    """How the report names the certificate link's YAML source (its field path belongs to the data model)."""
+    (source,) = read_link_map(site.with_name("site.linkmap.json"))[CERT_URL]
+    return str(source)
 
 
 @pytest.fixture
@@ -70,7 +77,7 @@ def test_build_records_where_each_external_link_comes_from(built_site: Path) -> 
     assert set(link_map) == {CERT_URL, "http://www.aicpa.org/soc", "https://cloudant.com/history/contact-us/"}
     (source,) = link_map[CERT_URL]
     assert f"{source.file}:{source.line}" == yaml_line_of(CERT_URL)
-    assert source.field == "certifications[0].documents[0].url"
+    assert source.field.endswith(".url") and cert_source(built_site) == f"{yaml_line_of(CERT_URL)} {source.field}"
 
 
 def test_real_site_passes_against_the_stand_ins(built_site: Path, standins, tmp_path: Path, capsys) -> None:
@@ -79,11 +86,12 @@ def test_real_site_passes_against_the_stand_ins(built_site: Path, standins, tmp_
     code = main(["--site", str(built_site), "--no-cache", "--json", str(report), *remap_args(http, ftp)])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.startswith("Checked 3 external links (0 from cache)")
+    assert re.match(r"Checked \d+ links in [\d.]+ s \(3 external, 0 mail, \d+ internal; 0 from cache\)", out)
     assert certificate_looked_up(ftp)
     assert http.requests_for("/soc") == 1 and http.requests_for("/history/contact-us/") == 1
     summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
-    assert (summary["ok"], summary["broken"], summary["exit_code"]) == (3, 0, 0)
+    assert (summary["external"], summary["broken"], summary["skipped"], summary["exit_code"]) == (3, 0, 0, 0)
+    assert summary["ok"] == summary["links"], "every link of the real site is fine"
 
 
 def test_missing_certificate_fails_naming_its_yaml_line(
@@ -99,12 +107,17 @@ def test_missing_certificate_fails_naming_its_yaml_line(
         f"BROKEN  {CERT_URL}\n"
         "        status: FTP 550 File not found\n"
         f"        checked as: ftp://127.0.0.1:{ftp.port}/{CERT_FILE}\n"
-        f"        from: {yaml_line_of(CERT_URL)} certifications[0].documents[0].url\n"
+        f"        from: {cert_source(built_site)}\n"
     )
     assert expected in out
+    showing = [p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if CERT_URL in p.read_text()]
+    assert showing, "the certificate link is shown on some page"
+    for page in showing:  # every page that shows the link is named too, at line:column
+        assert re.search(rf"\n        from: {re.escape(built_site.as_posix())}/{page}:\d+:\d+\n", out), page
     (link,) = [entry for entry in json.loads(report.read_text())["links"] if entry["class"] == "broken"]
     assert link["url"] == CERT_URL
-    assert link["sources"][0]["text"] == f"{yaml_line_of(CERT_URL)} certifications[0].documents[0].url"
+    assert link["sources"][0]["text"] == cert_source(built_site)
+    assert {s["kind"] for s in link["sources"]} == {"data", "site"}, "the pages showing the link are listed too"
 
 
 def test_second_run_answers_successes_from_the_cache(built_site: Path, standins, tmp_path: Path, capsys) -> None:
@@ -116,7 +129,7 @@ def test_second_run_answers_successes_from_the_cache(built_site: Path, standins,
     ftp.clear_log()
     capsys.readouterr()
     assert main(["--site", str(built_site), "--cache", str(cache), *remap_args(http, ftp)]) == 0
-    assert capsys.readouterr().out.startswith("Checked 3 external links (3 from cache)")
+    assert "(3 external, 0 mail, " in (out := capsys.readouterr().out) and "; 3 from cache)" in out
     assert http.requests == [] and ftp.requests == []
     assert main(["--site", str(built_site), "--cache", str(cache), "--cache-ttl", "0.001", *remap_args(http, ftp)]) == 0
     assert len(http.requests) == 2, "an expired entry is checked again"
@@ -141,10 +154,18 @@ def test_broken_internal_link_and_anchor_fail_the_check(tmp_path: Path, capsys) 
     (site / "guide" / "index.html").write_text('<html><body><a href="../index.html#here">back</a></body></html>')
     assert main(["--site", str(site), "--no-cache"]) == 1
     out = capsys.readouterr().out
-    assert "0 external links" in out and "2 broken internal links" in out
-    assert "BROKEN  internal link nowhere.html\n        status: " in out
-    assert f"from: {site.as_posix()}/index.html:1" in out
-    assert "BROKEN  internal link guide/index.html#missing" in out
+    # '#here' on index.html and '../index.html#here' on guide/ are one target, listed once with both sources.
+    assert "(0 external, 0 mail, 4 internal; 0 from cache): 2 ok, 0 warnings, 2 broken, 0 skipped." in out
+    assert (
+        "BROKEN  internal link /nowhere.html\n"
+        "        status: no such file in the site\n"
+        f"        from: {site.as_posix()}/index.html:1:59 (written as nowhere.html)\n"
+    ) in out
+    assert (
+        "BROKEN  internal link /guide/index.html#missing\n"
+        "        status: no element with id 'missing' in guide/index.html\n"
+        f"        from: {site.as_posix()}/index.html:1:115 (written as guide/index.html#missing)\n"
+    ) in out
 
 
 @pytest.mark.parametrize(
@@ -183,7 +204,7 @@ def test_command_line_works_as_root_in_a_private_folder(built_site: Path, standi
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 ok" in result.stdout
+    assert "3 external" in result.stdout and " 0 broken" in result.stdout
     assert certificate_looked_up(ftp)
 
 
@@ -193,7 +214,7 @@ def test_mkdocs_build_runs_the_same_check_when_asked(project: Path, standins, ft
     env = {"CHECK_LINKS": "1", "CHECK_LINKS_ARGS": args}
     result = run_mkdocs(project, env=env)
     assert result.returncode == 0, result.stderr
-    assert "Checked 3 external links" in result.stderr
+    assert "(3 external, 0 mail, " in result.stderr
     before = (project / "site" / "index.html").read_bytes()
     (ftp_root / CERT_FILE).unlink()
     (project / "data" / "guide.yml").write_text(
@@ -201,6 +222,6 @@ def test_mkdocs_build_runs_the_same_check_when_asked(project: Path, standins, ft
     )
     result = run_mkdocs(project, env=env)
     assert result.returncode != 0
-    assert f"from: {yaml_line_of(CERT_URL)} certifications[0].documents[0].url" in result.stderr
+    assert f"from: {cert_source(project / 'site')}" in result.stderr
     assert "Traceback" not in result.stderr
     assert (project / "site" / "index.html").read_bytes() == before, "a build with broken links is not published"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
+from compliance.links import check
 from compliance.links.cache import LinkCache
 from compliance.links.check import remap
 from compliance.links.classify import LinkClass, Verdict, classify, parse_retry_after
+from compliance.links.http_check import Hop, RawResult
 from compliance.links.linkmap import LinkMapBuilder, LinkSource, data_link_sources, read_link_map, write_link_map
-from compliance.links.runner import Hop, RawResult
 from compliance.yamlload import load_yaml
 
 
@@ -63,7 +66,7 @@ def test_retry_after_as_seconds_or_http_date() -> None:
 
 
 def test_remap_replaces_only_the_matched_part() -> None:
-    rules = ((__import__("re").compile(r"^https?://example\.com"), "http://127.0.0.1:8080"),)
+    rules = ((re.compile(r"^https?://example\.com"), "http://127.0.0.1:8080"),)
     assert remap("https://example.com/a?b=1", rules) == "http://127.0.0.1:8080/a?b=1"
     assert remap("https://other.org/example.com", rules) == "https://other.org/example.com"
 
@@ -118,23 +121,51 @@ def test_tls_error_advice_keeps_the_innermost_reason() -> None:
     )
 
 
+class FakeHttp:
+    """Stands in for HttpChecker: https://back.* redirects back to http://, everything else answers 200."""
+
+    checked: ClassVar[list[str]] = []
+
+    def __init__(self, *args: object) -> None:
+        FakeHttp.checked = []
+
+    def check(self, url: str) -> RawResult:
+        FakeHttp.checked.append(url)
+        if url.startswith("https://back."):
+            return RawResult(
+                url, True, "200 OK", "http://back.example/", hops=[Hop(302, "http://back.example/"), Hop(200)]
+            )
+        return RawResult(url, True, "200 OK", url, hops=[Hop(200)])
+
+    def close(self) -> None:
+        pass
+
+
 def test_https_twin_that_redirects_back_to_http_is_no_twin(monkeypatch: pytest.MonkeyPatch) -> None:
-    from compliance.links import check
-
-    def fake_check_urls(urls: list[str], settings: object, progress: object = None) -> dict[str, RawResult]:
-        results = {}
-        for url in urls:
-            if url.startswith("https://back."):
-                hops = [Hop(302, location="http://back.example/"), Hop(200)]
-                results[url] = RawResult(url, True, "200 OK", "http://back.example/", hops=hops)
-            else:
-                results[url] = RawResult(url, True, "200 OK", url, hops=[Hop(200)])
-        return results
-
-    monkeypatch.setattr(check, "check_urls", fake_check_urls)
+    monkeypatch.setattr(check, "HttpChecker", FakeHttp)
     links = {"http://back.example/": [], "http://secure.example/": []}
     outcomes = {o.url: o.verdict for o in check.check_external(links, check.CheckOptions(), LinkCache(None))}
     assert outcomes["http://back.example/"] == Verdict(LinkClass.OK, "200 OK")
     assert outcomes["http://secure.example/"] == Verdict(
         LinkClass.WARNING, "https available", "use https://secure.example/"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "twin"),
+    [
+        ("http://site.example/a", True),
+        ("http://site.example:80/a", True),
+        ("http://site.example:8080/a", False),  # no https can be expected on a non-default port
+        ("https://site.example/a", False),
+        ("ftp://site.example/a", False),
+    ],
+)
+def test_https_twins_only_for_default_port_http(url: str, twin: bool) -> None:
+    assert check.has_https_twin(url) is twin
+
+
+def test_no_twin_is_requested_for_an_explicit_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check, "HttpChecker", FakeHttp)
+    check.check_external({"http://127.0.0.1:8080/x": []}, check.CheckOptions(), LinkCache(None))
+    assert FakeHttp.checked == ["http://127.0.0.1:8080/x"]

@@ -274,3 +274,36 @@ def test_ftp_stop_closes_port(tmp_path: Path) -> None:
     server.stop()
     with pytest.raises(ConnectionRefusedError):
         ftplib.FTP().connect("127.0.0.1", port, timeout=1)
+
+
+@pytest.mark.parametrize(("path", "status"), [("/status/404", 404), ("/status/503/deeper", 503), ("/status/200", 200)])
+def test_status_route_answers_the_status_in_its_path(http_server: HttpStandin, path: str, status: int) -> None:
+    assert _request(http_server, path).status == status
+
+
+def test_retry_after_route_asks_once_then_answers(http_server: HttpStandin) -> None:
+    first = _request(http_server, "/retry-after/2")
+    assert (first.status, first.headers["Retry-After"]) == (429, "2")
+    assert _request(http_server, "/retry-after/2").status == 200
+    arrivals = http_server.arrivals("/retry-after/2")
+    assert len(arrivals) == 2 and arrivals[0] <= arrivals[1]
+
+
+def test_delay_route_waits_before_answering(http_server: HttpStandin) -> None:
+    start = time.monotonic()
+    assert _request(http_server, "/delay/0.3").status == 200
+    assert time.monotonic() - start >= 0.3
+
+
+def test_peak_in_flight_counts_concurrent_requests() -> None:
+    """Six clients at once on a server that answers after 0.3 s: the peak is six, then back to none."""
+    with HttpStandin(response_delay=0.3) as server:
+        workers = [threading.Thread(target=_request, args=(server, f"/ok?{n}")) for n in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(TIMEOUT)
+        assert (server.peak_in_flight, server.in_flight) == (6, 0)
+        server.reset_peak()
+        _request(server, "/ok")
+        assert server.peak_in_flight == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import socketserver
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,6 +45,7 @@ class Standin(ABC):
         # Handler threads append while the test thread reads, hence the lock.
         self._lock = threading.Lock()
         self._log: list[tuple[str, str]] = []
+        self._arrivals: list[float] = []  # time.monotonic() of each logged request, same order as _log
         self._thread: threading.Thread | None = None
 
     @abstractmethod
@@ -81,14 +83,22 @@ class Standin(ABC):
         """Number of requests whose path (query ignored unless given) equals ``path``."""
         return sum(1 for _, seen in self.requests if seen == path or urlsplit(seen).path == path)
 
+    def arrivals(self, path: str) -> list[float]:
+        """time.monotonic() at which each request for ``path`` (query ignored unless given) arrived."""
+        with self._lock:
+            logged = list(zip(self._log, self._arrivals, strict=True))
+        return [at for (_, seen), at in logged if seen == path or urlsplit(seen).path == path]
+
     def clear_log(self) -> None:
         """Forget logged requests."""
         with self._lock:
             self._log.clear()
+            self._arrivals.clear()
 
     def _record(self, method: str, path: str) -> None:
         with self._lock:
             self._log.append((method, path))
+            self._arrivals.append(time.monotonic())
 
     def _start_thread(self, target: Callable[..., object], **kwargs: Any) -> None:
         # A daemon thread: a server that fails to stop must never keep the test process alive.

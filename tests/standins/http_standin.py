@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import struct
 import threading
@@ -22,6 +23,9 @@ _FIXED_STATUS: dict[str, int] = {"/missing": 404, "/gone": 410, "/error": 500}
 # Paths that fail with a Retry-After status for the first N hits, then succeed.
 _FLAKY: dict[str, int] = {"/flaky": 503, "/rate-limited": 429}
 _ALWAYS_RETRY: dict[str, int] = {"/always-503": 503, "/always-429": 429}
+# Generic routes whose path says what to do: /status/404, /delay/0.2 (then 200),
+# /retry-after/2 (429 with Retry-After: 2 on the first hit of that path, then 200).
+_GENERIC = re.compile(r"^/(?P<route>status|delay|retry-after)/(?P<value>\d+(?:\.\d+)?)(?:/.*)?$")
 
 
 class _Server(StandinHTTPServer):
@@ -37,9 +41,22 @@ class _Handler(StandinHandler):
 
     def _answer(self, send_body: bool) -> None:
         standin = self.server.standin
-        path = urlsplit(self.path).path
+        with standin._lock:
+            standin.in_flight += 1
+            standin.peak_in_flight = max(standin.peak_in_flight, standin.in_flight)
+        try:
+            if standin.response_delay:
+                standin._stopping.wait(standin.response_delay)
+            self._route(standin, urlsplit(self.path).path, send_body)
+        finally:
+            with standin._lock:
+                standin.in_flight -= 1
 
-        if path == "/robots.txt":
+    def _route(self, standin: HttpStandin, path: str, send_body: bool) -> None:
+        generic = _GENERIC.match(path)
+        if generic:
+            self._generic(standin, path, generic["route"], generic["value"], send_body)
+        elif path == "/robots.txt":
             self._reply(standin.robots_status or 404, send_body)
         elif standin.all_ok or path == "/ok":
             self._reply(200, send_body)
@@ -66,6 +83,17 @@ class _Handler(StandinHandler):
         else:
             self._reply(404, send_body)
 
+    def _generic(self, standin: HttpStandin, path: str, route: str, value: str, send_body: bool) -> None:
+        if route == "status":
+            self._reply(int(float(value)), send_body)
+        elif route == "delay":
+            standin._stopping.wait(float(value))
+            self._reply(200, send_body)
+        elif standin._next_hit(path) == 1:
+            self._reply(429, send_body, headers={"Retry-After": value})
+        else:
+            self._reply(200, send_body)
+
     def _reset_connection(self) -> None:
         # Linger (on, 0s) makes close() emit RST instead of FIN, which is what a crashing server looks like.
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -87,8 +115,14 @@ class HttpStandin(SocketServerStandin):
         robots_status: int | None = None,
         slow_seconds: float = 3.0,
         flaky_failures: int = 1,
+        response_delay: float = 0.0,
     ) -> None:
         super().__init__(host)
+        # Every answer waits this long first, like a distant server.
+        self.response_delay = response_delay
+        # Requests being answered right now, and the most at once since start (or reset_peak).
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self.all_ok = all_ok
         self.robots_status = robots_status
         self.slow_seconds = slow_seconds
@@ -107,6 +141,11 @@ class HttpStandin(SocketServerStandin):
         # Set first: handlers waiting in /slow then return at once, so shutdown is not held up by them.
         self._stopping.set()
         super().stop()
+
+    def reset_peak(self) -> None:
+        """Start counting the peak of concurrent requests afresh."""
+        with self._lock:
+            self.peak_in_flight = self.in_flight
 
     def reset_flaky(self) -> None:
         """Make /flaky and /rate-limited fail again for their next ``flaky_failures`` hits (not done by clear_log)."""

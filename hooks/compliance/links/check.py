@@ -1,16 +1,19 @@
-"""Check a site's external links: remap, cache, retry transient failures, look for https twins."""
+"""Check every link of a site: remap, cache, retry transient failures, look for https twins."""
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from .cache import LinkCache
 from .classify import LinkClass, Verdict, classify
+from .http_check import HttpChecker, RawResult
+from .linkchecker import LinkCheckerSession
 from .linkmap import LinkMap, LinkSource
-from .runner import CheckSettings, check_urls
+from .schedule import CheckSettings, RetryPolicy, run_checks
+from .targets import Category
 
 Remap = tuple[re.Pattern[str], str]
 
@@ -25,11 +28,16 @@ class CheckOptions:
     retry_base: float = 1.0
     retry_cap: float = 60.0
     https_twins: bool = True
+    mail_dns: bool = False
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return RetryPolicy(self.retries, self.retry_base, self.retry_cap)
 
 
 @dataclass
 class LinkOutcome:
-    """The final word on one URL of the site."""
+    """The final word on one link target of the site, with every place it is written."""
 
     url: str
     checked_url: str
@@ -38,6 +46,8 @@ class LinkOutcome:
     sources: list[LinkSource]
     attempts: int = 0
     cached: bool = False
+    category: Category = Category.EXTERNAL
+    waits: list[float] = field(default_factory=list)  # the delay before each retry
 
 
 def remap(url: str, remaps: tuple[Remap, ...]) -> str:
@@ -47,51 +57,75 @@ def remap(url: str, remaps: tuple[Remap, ...]) -> str:
     return url
 
 
+class _Checkers:
+    """The right checker per scheme; LinkChecker's (ftp) is only set up when an ftp URL comes."""
+
+    def __init__(self, settings: CheckSettings) -> None:
+        self.settings = settings
+        self.http = HttpChecker(settings.timeout, settings.ca_bundle, settings.per_host)
+        self._linkchecker: LinkCheckerSession | None = None
+
+    def check(self, url: str) -> RawResult:
+        if url.lower().startswith(("http://", "https://")):
+            return self.http.check(url)
+        valid, result = self.linkchecker.check_ftp(url)
+        return RawResult(url, valid, result, url)
+
+    @property
+    def linkchecker(self) -> LinkCheckerSession:
+        if self._linkchecker is None:
+            self._linkchecker = LinkCheckerSession(self.settings.timeout)
+        return self._linkchecker
+
+
 def check_external(
     links: LinkMap,
     options: CheckOptions,
     cache: LinkCache,
     progress: Callable[[int, int], None] | None = None,
-    sleep: Callable[[float], None] = time.sleep,
 ) -> list[LinkOutcome]:
-    """Check every URL of `links` (cache first), retrying transient failures with backoff."""
-    outcomes = {
-        url: LinkOutcome(url, remap(url, options.remaps), Verdict(LinkClass.OK, ""), url, s) for url, s in links.items()
-    }
-    pending: set[str] = set()
-    for outcome in outcomes.values():
+    """Check every http, https and ftp URL of `links` (cache first), each retried on its own clock."""
+    outcomes = [
+        LinkOutcome(url, remap(url, options.remaps), Verdict(LinkClass.OK, ""), url, s) for url, s in links.items()
+    ]
+    pending: list[str] = []
+    for outcome in outcomes:
         hit = cache.get(outcome.checked_url)
         if hit:
             outcome.verdict, outcome.final_url, outcome.cached = hit[0], hit[1], True
         else:
-            pending.add(outcome.checked_url)
-    results: dict[str, tuple[Verdict, str, int]] = {}
-    total, done = len(pending), 0
-    for attempt in range(1, options.retries + 2):
-        if not pending:
-            break
-        batch = sorted(pending)
-        raw = check_urls(batch, options.settings, _offset(progress, done, total))
-        pending, waits = set(), []
-        for url in batch:
-            verdict = classify(raw[url])
-            results[url] = (verdict, raw[url].final_url, attempt)
-            if verdict.kind is LinkClass.TRANSIENT and attempt <= options.retries:
-                pending.add(url)
-                waits.append(max(options.retry_base * 2 ** (attempt - 1), verdict.retry_after or 0.0))
-        done = total - len(pending)
-        if pending:
-            sleep(min(options.retry_cap, max(waits)))
-    for outcome in outcomes.values():
-        if outcome.checked_url in results:
-            verdict, outcome.final_url, outcome.attempts = results[outcome.checked_url]
-            outcome.verdict = _give_up(verdict, outcome.attempts)
-    if options.https_twins:
-        _warn_about_https_twins([o for o in outcomes.values() if not o.cached], options)
-    for outcome in outcomes.values():
-        if not outcome.cached:
-            cache.put(outcome.checked_url, outcome.verdict, outcome.final_url)
-    return sorted(outcomes.values(), key=lambda o: o.url)
+            pending.append(outcome.checked_url)
+    if pending:
+        checkers = _Checkers(options.settings)
+        results = run_checks(pending, checkers.check, classify, options.settings, options.policy, progress)
+        for outcome in (o for o in outcomes if not o.cached):
+            done = results[outcome.checked_url]
+            outcome.verdict, outcome.final_url = _give_up(done.verdict, done.count), done.raw.final_url
+            outcome.attempts, outcome.waits = done.count, done.waits
+        if options.https_twins:
+            _warn_about_https_twins([o for o in outcomes if not o.cached], options, checkers)
+        checkers.http.close()
+    for outcome in (o for o in outcomes if not o.cached):
+        cache.put(outcome.checked_url, outcome.verdict, outcome.final_url)
+    return sorted(outcomes, key=lambda o: o.url)
+
+
+def check_mail(links: LinkMap, options: CheckOptions) -> list[LinkOutcome]:
+    """mailto: URLs: syntax by default, MX records too with `mail_dns`."""
+    if not links:
+        return []
+    session = LinkCheckerSession(options.settings.timeout)
+    outcomes = []
+    for url, sources in sorted(links.items()):
+        valid, problem, warnings = session.check_mail(url, options.mail_dns)
+        if not valid:
+            verdict = Verdict(LinkClass.BROKEN, problem or "invalid mail address")
+        elif warnings:
+            verdict = Verdict(LinkClass.WARNING, warnings[0])
+        else:
+            verdict = Verdict(LinkClass.OK, "mail server found" if options.mail_dns else "valid address")
+        outcomes.append(LinkOutcome(url, url, verdict, url, sources, 1, category=Category.MAIL))
+    return outcomes
 
 
 def _give_up(verdict: Verdict, attempts: int) -> Verdict:
@@ -101,25 +135,30 @@ def _give_up(verdict: Verdict, attempts: int) -> Verdict:
     return replace(verdict, kind=LinkClass.BROKEN, advice=f"{tries}; {verdict.advice}".rstrip("; "))
 
 
-def _warn_about_https_twins(outcomes: list[LinkOutcome], options: CheckOptions) -> None:
+def has_https_twin(url: str) -> bool:
+    """Only an http:// URL on the default port can be expected to have an https:// twin."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() == "http" and parts.port in (None, 80)
+    except ValueError:
+        return False
+
+
+def _warn_about_https_twins(outcomes: list[LinkOutcome], options: CheckOptions, checkers: _Checkers) -> None:
     """An http:// link that also works as https:// should say so: readers deserve TLS."""
     twins = {
         o.url: remap("https://" + o.url[len("http://") :], options.remaps)
         for o in outcomes
-        if o.url.lower().startswith("http://") and o.verdict.kind is LinkClass.OK
+        if has_https_twin(o.url) and o.verdict.kind is LinkClass.OK
     }
     if not twins:
         return
-    raw = check_urls(sorted(set(twins.values())), replace(options.settings, timeout=min(options.settings.timeout, 10)))
+    # One attempt each: a twin that is merely slow is no reason to warn.
+    results = run_checks(twins.values(), checkers.check, classify, options.settings, RetryPolicy(retries=0))
     for outcome in outcomes:
         twin = twins.get(outcome.url)
+        done = results.get(twin) if twin else None
         # A twin that redirects back to http:// is no https at all.
-        if twin and classify(raw[twin]).kind is LinkClass.OK and raw[twin].final_url.lower().startswith("https://"):
+        if done and done.verdict.kind is LinkClass.OK and done.raw.final_url.lower().startswith("https://"):
             https_url = "https://" + outcome.url[len("http://") :]
             outcome.verdict = Verdict(LinkClass.WARNING, "https available", f"use {https_url}")
-
-
-def _offset(progress: Callable[[int, int], None] | None, done: int, total: int) -> Callable[[int], None] | None:
-    if progress is None:
-        return None
-    return lambda count: progress(min(total, done + count), total)

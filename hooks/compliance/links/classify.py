@@ -8,9 +8,12 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .runner import RawResult
+from .http_check import RawResult
 
 PERMANENT_REDIRECTS = {301, 308}
+# Our transport says ConnectionError; LinkChecker's ftp checker passes on the socket error's own name.
+_CONNECTION_ERRORS = {"ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "ConnectionAbortedError"}
+_CONNECTION_ERRORS |= {"OSError", "gaierror", "socket.gaierror"}
 
 
 class LinkClass(StrEnum):
@@ -20,6 +23,7 @@ class LinkClass(StrEnum):
     WARNING = "warning"
     TRANSIENT = "transient"
     BROKEN = "broken"
+    SKIPPED = "skipped"  # deliberately not checked (tel:, javascript:...), listed with the reason
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,12 @@ def classify(raw: RawResult) -> Verdict:
     final = statuses[-1] if statuses and raw.hops[-1].location is None else None
     if error in ("ReadTimeout", "ConnectTimeout", "Timeout", "timeout", "TimeoutError"):
         return Verdict(LinkClass.TRANSIENT, "timeout")
-    if error == "ConnectionError":
+    if raw.result == "Hostname not found":  # LinkChecker's ftp checker words a DNS failure so
+        return Verdict(LinkClass.BROKEN, "DNS failure")
+    if error in _CONNECTION_ERRORS:
         return _connection_error(detail)
+    if error == "InvalidURL":
+        return Verdict(LinkClass.BROKEN, "invalid URL", _shorten(detail))
     if error == "SSLError":
         return Verdict(LinkClass.BROKEN, "TLS error", _shorten(_tls_reason(detail)))
     if error == "TooManyRedirects":

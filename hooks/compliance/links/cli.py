@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TextIO
 
 from .cache import DAY, LinkCache
-from .check import CheckOptions, check_external
+from .check import CheckOptions
 from .linkmap import LinkMap, link_map_path, read_link_map
 from .report import EXIT_USAGE, LinkReport, render_text, write_json
-from .runner import CheckSettings
-from .site import scan_site
+from .schedule import CheckSettings
+from .site import check_site, scan_site
 
 
 class UsageError(Exception):
@@ -41,12 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="per request (default: 20)")
     parser.add_argument("--per-host", type=int, default=10, metavar="N", help="concurrent requests per host (10)")
     parser.add_argument("--host-rate", type=float, default=0.0, metavar="R", help="requests/s per host (0: no limit)")
-    parser.add_argument("--threads", type=int, default=64, metavar="N", help="concurrent requests in all (64)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        metavar="N",
+        help="concurrent requests in all (default: hosts x per-host, <= 256)",
+    )
     parser.add_argument("--retries", type=int, default=3, metavar="N", help="retries of transient failures (3)")
     parser.add_argument("--retry-base", type=float, default=1.0, metavar="SECONDS", help="first backoff delay (1)")
     parser.add_argument("--retry-cap", type=float, default=60.0, metavar="SECONDS", help="longest wait (60)")
     parser.add_argument("--no-https-twins", action="store_true", help="skip looking for https:// twins of http://")
     parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust for https")
+    parser.add_argument("--mail-dns", action="store_true", help="check that mail domains have a mail server (DNS)")
     parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
     parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto")
     return parser
@@ -59,9 +66,11 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
         arguments = parser.parse_args(list(argv))
     except SystemExit as exc:
         raise UsageError("invalid arguments (see --help)") from exc
-    for number in ("timeout", "per_host", "threads", "cache_ttl"):
+    for number in ("timeout", "per_host", "cache_ttl"):
         if getattr(arguments, number) <= 0:
             raise UsageError(f"--{number.replace('_', '-')} must be greater than 0")
+    if arguments.threads < 0:
+        raise UsageError("--threads must be 0 (automatic) or more")
     return arguments
 
 
@@ -90,13 +99,14 @@ def options_from(arguments: argparse.Namespace) -> CheckOptions:
         retry_base=max(0.0, arguments.retry_base),
         retry_cap=max(0.0, arguments.retry_cap),
         https_twins=not arguments.no_https_twins,
+        mail_dns=arguments.mail_dns,
     )
 
 
 def run_link_check(
     site_dir: Path, arguments: argparse.Namespace, link_map: LinkMap | None = None, stream: TextIO | None = None
 ) -> LinkReport:
-    """Scan the site, check its external links, and return the report."""
+    """Scan the site, check every link of it and of the link map, and return the report."""
     if not site_dir.is_dir():
         raise UsageError(f"{site_dir}: no such site directory (build it first with `make site`)")
     started = time.monotonic()
@@ -107,15 +117,13 @@ def run_link_check(
             link_map = read_link_map(map_file)
         except (ValueError, KeyError, TypeError) as exc:
             raise UsageError(f"{map_file}: unreadable link map ({exc})") from exc
-    scan = scan_site(site_dir)
-    links = {url: link_map.get(url) or found for url, found in scan.external.items()}
     cache = LinkCache(None if arguments.no_cache else Path(arguments.cache), arguments.cache_ttl)
     show = _progress(stream, arguments.progress)
-    outcomes = check_external(links, options, cache, show)
+    outcomes = check_site(scan_site(site_dir), link_map, options, cache, show)
     if show:
         show(-1, -1)
     cache.save()
-    return LinkReport(outcomes, scan.internal_failures, time.monotonic() - started, arguments.strict)
+    return LinkReport(outcomes, time.monotonic() - started, arguments.strict)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Where each external URL of a built site came from: a YAML line, a page, or the theme.
+"""Where each external or mail URL of a built site came from: a YAML line, a page, or the theme.
 
 The build records this map beside the site (never in docs/) so that a broken link
 can be reported at the line an editor has to change.
@@ -12,30 +12,41 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup
-
 from ..errors import format_path
 from ..yamlload import SourceMap, walk
+from .linkchecker import parse_page
 
-EXTERNAL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
-_LINK_ATTRIBUTES = {"a": "href", "img": "src", "link": "href", "script": "src", "iframe": "src", "source": "src"}
+# URLs the map records: what leaves the site (internal links are traced to built pages instead).
+EXTERNAL = re.compile(r"^((https?|ftp)://|mailto:)", re.IGNORECASE)
 MAP_VERSION = 1
 
 
 @dataclass(frozen=True, order=True)
 class LinkSource:
-    """One place a URL is written: kind is 'data', 'page' or 'theme'."""
+    """One place a URL is written.
+
+    kind is 'data' (a YAML value; field is its path), 'page' (a page's Markdown), 'theme', or
+    'site' (a built HTML page; field is the link as written when it differs from the target).
+    """
 
     kind: str
     file: str = ""
     line: int = 0
     field: str = ""
+    column: int = 0
 
     def __str__(self) -> str:
+        where = (
+            self.file
+            + (f":{self.line}" if self.line else "")
+            + (f":{self.column}" if self.line and self.column else "")
+        )
         if self.kind == "data":
-            return f"{self.file}:{self.line} {self.field}"
+            return f"{where} {self.field}".rstrip()
         if self.kind == "page":
-            return f"{self.file}:{self.line}" if self.line else self.file
+            return where
+        if self.kind == "site":
+            return f"{where} (written as {self.field})" if self.field else where
         return "theme"
 
 
@@ -53,14 +64,8 @@ def data_link_sources(document: Any, sources: SourceMap) -> LinkMap:
 
 
 def html_links(html: str) -> list[str]:
-    """External URLs referenced by an HTML document, in document order."""
-    soup = BeautifulSoup(html, "html.parser")
-    urls = []
-    for tag in soup.find_all(list(_LINK_ATTRIBUTES)):
-        value = tag.get(_LINK_ATTRIBUTES[tag.name])
-        if isinstance(value, str) and EXTERNAL.match(value.strip()):
-            urls.append(value.strip())
-    return urls
+    """External and mail URLs referenced by an HTML document, in document order."""
+    return [url for link in parse_page(html).links if EXTERNAL.match(url := link.url.strip())]
 
 
 class LinkMapBuilder:

@@ -1,4 +1,4 @@
-"""Link-check reports: a short text summary for people and CI logs, JSON for machines."""
+"""Reports of a link check: a text summary for people and CI logs, JSON for machines."""
 
 from __future__ import annotations
 
@@ -9,28 +9,30 @@ from typing import Any
 
 from .check import LinkOutcome
 from .classify import LinkClass
-from .site import InternalFailure
+from .targets import Category
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+_LABELS = ((LinkClass.BROKEN, "BROKEN "), (LinkClass.WARNING, "WARNING"), (LinkClass.SKIPPED, "SKIPPED"))
 
 
 @dataclass
 class LinkReport:
-    """All outcomes of one check run."""
+    """All outcomes of one check run: every link target of the site, each exactly once."""
 
     outcomes: list[LinkOutcome]
-    internal_failures: list[InternalFailure]
     seconds: float
     strict: bool = False
 
     def count(self, kind: LinkClass) -> int:
         return sum(1 for o in self.outcomes if o.verdict.kind is kind)
 
+    def in_category(self, category: Category) -> int:
+        return sum(1 for o in self.outcomes if o.category is category)
+
     @property
     def failed(self) -> bool:
         """Broken links always fail; warnings fail only in strict mode."""
-        broken = self.count(LinkClass.BROKEN) or self.internal_failures
-        return bool(broken or (self.strict and self.count(LinkClass.WARNING)))
+        return bool(self.count(LinkClass.BROKEN) or (self.strict and self.count(LinkClass.WARNING)))
 
     @property
     def exit_code(self) -> int:
@@ -38,16 +40,11 @@ class LinkReport:
 
 
 def render_text(report: LinkReport) -> str:
-    """The summary line, then each broken link and warning with every place it is written."""
-    cached = sum(1 for o in report.outcomes if o.cached)
-    lines = [
-        f"Checked {len(report.outcomes)} external links ({cached} from cache) in {report.seconds:.1f} s: "
-        f"{report.count(LinkClass.OK)} ok, {report.count(LinkClass.WARNING)} warnings, "
-        f"{report.count(LinkClass.BROKEN)} broken; {len(report.internal_failures)} broken internal links."
-    ]
-    for kind, label in ((LinkClass.BROKEN, "BROKEN "), (LinkClass.WARNING, "WARNING")):
+    """The summary line, then each broken, warning and skipped link with every place it is written."""
+    lines = [summary_line(report)]
+    for kind, label in _LABELS:
         for outcome in (o for o in report.outcomes if o.verdict.kind is kind):
-            lines += ["", f"{label} {outcome.url}", f"        status: {outcome.verdict.status}"]
+            lines += ["", f"{label} {_shown(outcome)}", f"        status: {outcome.verdict.status}"]
             if outcome.verdict.advice:
                 lines.append(f"        {outcome.verdict.advice}")
             if outcome.checked_url != outcome.url:
@@ -55,38 +52,56 @@ def render_text(report: LinkReport) -> str:
             if outcome.final_url not in (outcome.url, outcome.checked_url):
                 lines.append(f"        final URL: {outcome.final_url}")
             lines += [f"        from: {source}" for source in outcome.sources]
-    for failure in report.internal_failures:
-        lines += ["", f"BROKEN  internal link {failure.url}", f"        status: {failure.result}"]
-        lines.append(f"        from: {failure.page}:{failure.line}")
     return "\n".join(lines) + "\n"
 
 
+def summary_line(report: LinkReport) -> str:
+    """One line counting each category and each class, so no link goes unaccounted."""
+    kinds = [f"{report.in_category(c)} {c.value}" for c in (Category.EXTERNAL, Category.MAIL, Category.INTERNAL)]
+    if unusable := report.in_category(Category.BROKEN):
+        kinds.append(f"{unusable} unusable")
+    cached = sum(1 for o in report.outcomes if o.cached)
+    warnings = report.count(LinkClass.WARNING)
+    return (
+        f"Checked {len(report.outcomes)} links in {report.seconds:.1f} s ({', '.join(kinds)}; {cached} from cache): "
+        f"{report.count(LinkClass.OK)} ok, {warnings} warning{'s' if warnings != 1 else ''}, "
+        f"{report.count(LinkClass.BROKEN)} broken, {report.count(LinkClass.SKIPPED)} skipped."
+    )
+
+
+def _shown(outcome: LinkOutcome) -> str:
+    return f"internal link {outcome.url}" if outcome.category is Category.INTERNAL else outcome.url
+
+
 def write_json(report: LinkReport, path: Path) -> None:
-    """Machine-readable report: one entry per URL, with its sources and attempts."""
+    """Machine-readable report: one entry per link target, with its sources and attempts."""
+    classes = (LinkClass.OK, LinkClass.WARNING, LinkClass.BROKEN, LinkClass.SKIPPED)
     payload: dict[str, Any] = {
         "summary": {
-            "checked": len(report.outcomes),
+            "links": len(report.outcomes),
+            **{c.value: report.in_category(c) for c in Category if c not in (Category.SKIPPED, Category.BROKEN)},
+            "unusable": report.in_category(Category.BROKEN),
             "cached": sum(1 for o in report.outcomes if o.cached),
-            **{kind.value: report.count(kind) for kind in (LinkClass.OK, LinkClass.WARNING, LinkClass.BROKEN)},
-            "internal_broken": len(report.internal_failures),
+            **{kind.value: report.count(kind) for kind in classes},
             "seconds": round(report.seconds, 3),
             "exit_code": report.exit_code,
         },
         "links": [
             {
                 "url": o.url,
+                "category": o.category.value,
                 "checked_url": o.checked_url,
                 "class": o.verdict.kind.value,
                 "status": o.verdict.status,
                 "advice": o.verdict.advice,
                 "final_url": o.final_url,
                 "attempts": o.attempts,
+                "retry_waits": o.waits,
                 "cached": o.cached,
                 "sources": [{**vars(s), "text": str(s)} for s in o.sources],
             }
             for o in report.outcomes
         ],
-        "internal": [vars(f) for f in report.internal_failures],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

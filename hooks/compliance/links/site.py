@@ -1,75 +1,102 @@
-"""Find every link in a built site with LinkChecker's HTML parser, checking internal ones."""
+"""Find every link of a built site and where each is written; check it with the checker for its kind."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
-from linkcheck import director
+from .cache import LinkCache
+from .check import CheckOptions, LinkOutcome, check_external, check_mail
+from .classify import LinkClass, Verdict
+from .linkchecker import ParsedPage, parse_page
+from .linkmap import LinkMap, LinkSource
+from .targets import Category, Target, fragment_found, resolve
 
-from .linkmap import EXTERNAL, LinkMap, LinkSource
-from .runner import UrlCollector, enqueue, new_config
-
-# MkDocs writes 404.html with root-absolute links (it is served at any depth),
-# so on disk they point outside the site; the other pages cover the same targets.
-_SKIPPED_PAGES = {"404.html"}
-
-
-@dataclass
-class InternalFailure:
-    """A link between pages of the site that does not resolve."""
-
-    url: str
-    page: str
-    line: int
-    result: str
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass
 class SiteScan:
-    """External URLs found in the site with where they were seen, and broken internal links."""
+    """Each distinct link target of the site, and every place in the built pages it is written."""
 
-    external: LinkMap = field(default_factory=dict)
-    internal_failures: list[InternalFailure] = field(default_factory=list)
+    site_dir: Path
+    targets: dict[str, Target] = field(default_factory=dict)
+    sources: LinkMap = field(default_factory=dict)
+    pages: dict[str, ParsedPage] = field(default_factory=dict)
+
+    def keys(self, category: Category) -> list[str]:
+        return [key for key, target in self.targets.items() if target.category is category]
 
 
-def scan_site(site_dir: Path, threads: int = 8) -> SiteScan:
-    """Parse every page of `site_dir`; check internal links and anchors, collect external ones."""
-    pages = [p for p in sorted(site_dir.rglob("*.html")) if p.relative_to(site_dir).as_posix() not in _SKIPPED_PAGES]
-    seen: list[Any] = []
-    config = new_config(
-        UrlCollector(seen.append), recursionlevel=1, checkextern=False, threads=threads, enabledplugins=["AnchorCheck"]
-    )
-    aggregate = director.get_aggregate(config)
-    enqueue(aggregate, (page.resolve().as_uri() for page in pages))
-    director.check_urls(aggregate)
-    scan = SiteScan()
-    root = site_dir.resolve()
-    for url_data in seen:
-        url = str(url_data.base_url or "").strip()
-        page = _site_relative(url_data.parent_url, root, site_dir)
-        if EXTERNAL.match(url):
-            source = LinkSource("page", page, int(url_data.line or 0))
-            if source not in scan.external.setdefault(url, []):
-                scan.external[url].append(source)
-        elif not url_data.valid or _anchor_warning(url_data):
-            reason = str(url_data.result) if not url_data.valid else "; ".join(m for _, m in url_data.warnings)
-            scan.internal_failures.append(InternalFailure(url, page, int(url_data.line or 0), reason))
+def scan_site(site_dir: Path) -> SiteScan:
+    """Parse every HTML page of `site_dir` (404.html included: its root-relative links resolve too)."""
+    scan = SiteScan(site_dir)
+    for file in sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file()):
+        page = file.relative_to(site_dir).as_posix()
+        parsed = scan.pages[page] = parse_page(file.read_text(encoding="utf-8", errors="replace"))
+        shown = (site_dir / page).as_posix()
+        for link in parsed.links:
+            target = resolve(link.url, page, link.base)
+            scan.targets.setdefault(target.key, target)
+            written = link.url.strip()
+            source = LinkSource("site", shown, link.line, "" if written == target.key else written, link.column)
+            sources = scan.sources.setdefault(target.key, [])
+            if source not in sources:
+                sources.append(source)
     return scan
 
 
-def _anchor_warning(url_data: Any) -> bool:
-    # AnchorCheck adds its warning without a tag, so match its wording.
-    return any(message.startswith("Anchor `") for _, message in (url_data.warnings or []))
+def check_site(
+    scan: SiteScan,
+    link_map: LinkMap,
+    options: CheckOptions,
+    cache: LinkCache,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[LinkOutcome]:
+    """One outcome per link target of the site or the link map, sources from both, none left out."""
+    targets = dict(scan.targets)
+    for url in link_map:  # a data link no page shows is still a link the editor wrote
+        targets.setdefault(url, resolve(url, ""))
+    grouped: dict[Category, LinkMap] = {category: {} for category in Category}
+    for key, target in targets.items():
+        grouped[target.category][key] = [*link_map.get(key, []), *scan.sources.get(key, [])]
+    outcomes = check_external(grouped[Category.EXTERNAL], options, cache, progress)
+    outcomes += check_mail(grouped[Category.MAIL], options)
+    for key, sources in sorted(grouped[Category.INTERNAL].items()):
+        verdict = check_internal(scan, targets[key])
+        outcomes.append(LinkOutcome(key, key, verdict, key, sources, 1, category=Category.INTERNAL))
+    for category, kind in ((Category.BROKEN, LinkClass.BROKEN), (Category.SKIPPED, LinkClass.SKIPPED)):
+        for key, sources in sorted(grouped[category].items()):
+            verdict = Verdict(kind, targets[key].reason)
+            outcomes.append(LinkOutcome(key, key, verdict, key, sources, 0, category=category))
+    return outcomes
 
 
-def _site_relative(parent_url: str | None, root: Path, site_dir: Path) -> str:
-    if not parent_url:
-        return str(site_dir)
-    path = Path(unquote(urlsplit(parent_url).path))
-    try:
-        return (site_dir / path.relative_to(root)).as_posix()
-    except ValueError:
-        return parent_url
+def check_internal(scan: SiteScan, target: Target) -> Verdict:
+    """Whether an internal target exists in the site and, for a page, has the fragment."""
+    file = _file_for(scan.site_dir, target.path)
+    if file is None:
+        if target.path.endswith("/") or not target.path or (scan.site_dir / target.path).is_dir():
+            index = f"{target.path.rstrip('/')}/index.html".lstrip("/")
+            return Verdict(LinkClass.BROKEN, "no such file in the site", f"missing: {index}")
+        return Verdict(LinkClass.BROKEN, "no such file in the site")
+    if target.fragment is None or not file.endswith(HTML_SUFFIXES):
+        return Verdict(LinkClass.OK, "exists")
+    page = scan.pages.get(file)
+    if page is None:  # a page outside the scan, e.g. upper-case .HTML twins
+        page = scan.pages[file] = parse_page((scan.site_dir / file).read_text(encoding="utf-8", errors="replace"))
+    if fragment_found(target.fragment, page.anchors):
+        return Verdict(LinkClass.OK, "exists")
+    shown = unquote(target.fragment.split(":~:", 1)[0])
+    return Verdict(LinkClass.BROKEN, f"no element with id {shown!r} in {file}")
+
+
+def _file_for(site_dir: Path, path: str) -> str | None:
+    """The site file a path serves, as a static web server would: folders serve their index.html."""
+    candidate = site_dir / path if path else site_dir
+    if path.endswith("/") or not path or candidate.is_dir():
+        index = f"{path.rstrip('/')}/index.html".lstrip("/")
+        return index if (site_dir / index).is_file() else None
+    return path if candidate.is_file() else None

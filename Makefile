@@ -19,8 +19,17 @@ site: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(VENV)/bin/mkdocs serve
 
-test: lint
+# The browser suite needs axe-core from npm; where npm is missing it skips (and fails when CI=true).
+NPM := $(shell command -v npm 2>/dev/null)
+
+test: lint $(if $(NPM),browser-deps)
 	$(PYTHON) -m pytest
+
+browser-deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 # Claims that expire within DAYS (60) or were last reviewed over REVIEWED (365) days ago; exit 1 if any.
 DAYS     ?= 60
@@ -42,4 +51,4 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/zizmor --offline .github/workflows/
 
 clean:
-	rm -rf $(SITE) .site.* site.linkmap.json .pytest_cache
+	rm -rf $(SITE) .site.* site.linkmap.json .pytest_cache test-artifacts

@@ -1,0 +1,132 @@
+"""Fixtures of the browser suite: one strict build served under /docs/, one Chromium, one context per mode."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import pytest
+
+from conftest import REPO, copy_project, run_mkdocs
+
+from .siteserver import SiteServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Flags for a sandbox-less container without GPU, and no calls home that could count as third-party traffic.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))
+
+DESKTOP = {"width": 1280, "height": 800}
+MODES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": DESKTOP, "color_scheme": "light"},
+    "mobile": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "color_scheme": "light",
+    },
+    "dark": {"viewport": DESKTOP, "color_scheme": "dark"},
+}
+
+
+def unavailable(reason: str) -> NoReturn:
+    """A missing browser fails CI (where .ci/run installs it) and skips elsewhere, saying what to install."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: the browser suite must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium; Playwright cannot download its own browsers here."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed: pip install -r requirements.txt")
+    if not CHROMIUM.exists():
+        unavailable(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=path)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    if not AXE.exists():
+        unavailable(f"axe-core not found at {AXE.relative_to(REPO)}: run `make browser-deps` (npm ci)")
+    return AXE
+
+
+@pytest.fixture(scope="session")
+def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The project built once with `site_url` at the server's sub-path, then served there.
+
+    The port is bound first so that canonical links and the sitemap point at the real local URLs.
+    """
+    server = SiteServer(mount="/docs/")
+    try:
+        project = copy_project(tmp_path_factory.mktemp("browser") / "project")
+        set_site_url(project / "mkdocs.yml", server.url)
+        result = run_mkdocs(project)
+        assert result.returncode == 0, result.stderr
+        server.serve(project / "site")
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def site(site_server: SiteServer) -> Path:
+    assert site_server.site is not None
+    return site_server.site
+
+
+@pytest.fixture
+def desktop(browser: Browser, site_server: SiteServer) -> Iterator[BrowserContext]:
+    """A light desktop context that refuses every request not addressed to the local server."""
+    context = open_context(browser, "desktop", site_server, third_party=[])
+    yield context
+    context.close()
+
+
+def open_context(browser: Browser, mode: str, server: SiteServer, third_party: list[str]) -> BrowserContext:
+    """A context of `mode`; requests to any other origin are aborted and recorded in `third_party`."""
+    context = browser.new_context(**MODES[mode])
+    context.set_default_timeout(10_000)
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(server.origin + "/"):
+            route.continue_()
+        else:
+            third_party.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", guard)
+    return context
+
+
+def set_site_url(config: Path, url: str) -> None:
+    """Set `site_url` in a copied mkdocs.yml with a line edit, keeping the rest of the file as it is."""
+    text = config.read_text(encoding="utf-8")
+    line = f"site_url: {url}"
+    if re.search(r"^site_url:", text, flags=re.MULTILINE):
+        text = re.sub(r"^site_url:.*$", line, text, count=1, flags=re.MULTILINE)
+    else:
+        text = re.sub(r"^(site_name:.*)$", rf"\1\n{line}", text, count=1, flags=re.MULTILINE)
+    config.write_text(text, encoding="utf-8")

@@ -1,0 +1,110 @@
+"""Which pages a built site has, and what is checked on each of them in the browser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Page, Request, Response
+
+# A URL no site has, to reach the 404 page from two levels down, where root-relative slips show.
+MISSING_PAGE = "no-such-page/at-all/"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+# Lazy images would only load when scrolled to: load them all, then report those that do not decode.
+BROKEN_IMAGES_JS = """async () => {
+  const images = Array.from(document.images);
+  for (const image of images) image.loading = "eager";
+  await Promise.all(images.map((image) => image.decode().catch(() => null)));
+  return images.filter((image) => !(image.complete && image.naturalWidth > 0))
+               .map((image) => image.getAttribute("src"));
+}"""
+
+AXE_JS = """async (impacts) => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter((v) => impacts.includes(v.impact))
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}"""
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One page of the built site: the URL path below the site root and the status a reader gets."""
+
+    path: str
+    status: int
+    source: str
+
+    @property
+    def slug(self) -> str:
+        return self.source.removesuffix(".html").removesuffix("index").strip("/").replace("/", "-") or "home"
+
+
+def discover_pages(site: Path) -> list[SitePage]:
+    """Every HTML page of the built site; 404.html is reached through a URL that does not exist."""
+    pages = []
+    for html in sorted(site.rglob("*.html")):
+        source = html.relative_to(site).as_posix()
+        if source == "404.html":
+            pages.append(SitePage(MISSING_PAGE, 404, source))
+        elif html.name == "index.html":
+            pages.append(SitePage(source.removesuffix("index.html"), 200, source))
+        else:
+            pages.append(SitePage(source, 200, source))
+    return pages
+
+
+@dataclass
+class PageWatch:
+    """What one page did while it loaded: console errors, failed or refused requests."""
+
+    origin: str
+    third_party: list[str]
+    problems: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        page.on("requestfailed", self._on_request_failed)
+        page.on("response", self._on_response)
+
+    def take(self, document_url: str) -> list[str]:
+        """The problems seen since the last call; the page's own expected 404 is not one of them."""
+        found = [p for p in self.problems if p != f"HTTP 404 for {document_url}"]
+        found += [f"request to a third party: {url}" for url in self.third_party]
+        self.problems.clear()
+        self.third_party.clear()
+        return found
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        # Chromium logs every failed load as a console error too; those are reported as requests below.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console error: {message.text}")
+
+    def _on_request_failed(self, request: Request) -> None:
+        # An error status is reported once, by _on_response; refused third-party requests by `take`.
+        answered = request.response()
+        if request.url.startswith(self.origin + "/") and (answered is None or answered.status < 400):
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status} for {response.url}")
+
+
+def inspect_page(page: Page, watch: PageWatch, url: str, site_page: SitePage, mode: str, axe: Path) -> list[str]:
+    """Load one page and return everything a reader or an assistive tool would trip over."""
+    response = page.goto(url, wait_until="load")
+    problems = []
+    if response is None or response.status != site_page.status:
+        problems.append(f"HTTP {response.status if response else 'no response'}, expected {site_page.status}")
+    problems += [f"image does not decode: {src}" for src in page.evaluate(BROKEN_IMAGES_JS)]
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    expected_scheme = "slate" if mode == "dark" else "default"
+    if scheme != expected_scheme:
+        problems.append(f"colour scheme {scheme!r}, expected {expected_scheme!r}")
+    page.add_script_tag(path=str(axe))
+    problems += [f"axe: {violation}" for violation in page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))]
+    return problems + watch.take(url)

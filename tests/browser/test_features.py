@@ -1,0 +1,95 @@
+"""What a reader does on the site: switch the palette, search for a claim, follow sitemap and 404 links."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from .pages import MISSING_PAGE, discover_pages
+from .siteserver import SiteServer
+
+SCHEME_JS = "document.body.getAttribute('data-md-color-scheme')"
+# Relative luminance of the page background, to see that a palette switch changes what is shown.
+BACKGROUND_LUMINANCE_JS = """() => {
+  const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}"""
+
+
+def test_palette_toggle_switches_to_dark_and_back_and_is_remembered(desktop, site_server: SiteServer) -> None:
+    page = desktop.new_page()
+    page.goto(site_server.url)
+    assert page.evaluate(SCHEME_JS) == "default"
+    assert page.evaluate(BACKGROUND_LUMINANCE_JS) > 0.8
+
+    page.locator("[data-md-component=palette] label:visible").click()
+    page.wait_for_function(f"{SCHEME_JS} === 'slate'")
+    assert page.evaluate(BACKGROUND_LUMINANCE_JS) < 0.3
+
+    page.reload()
+    assert page.evaluate(SCHEME_JS) == "slate", "the chosen palette is forgotten on the next page load"
+
+    page.locator("[data-md-component=palette] label:visible").click()
+    page.wait_for_function(f"{SCHEME_JS} === 'default'")
+
+
+def test_search_finds_each_claim_by_name(desktop, site_server: SiteServer, site: Path) -> None:
+    """HIPAA, and the title of every generated claim page, lead to a page that names it."""
+    names = ["HIPAA", *claim_page_titles(site)]
+    page = desktop.new_page()
+    page.goto(site_server.url)
+    missed = []
+    for name in names:
+        search = page.locator("input.md-search__input")
+        search.fill("")
+        search.press_sequentially(name)  # the theme searches on key events, which fill() does not send
+        results = page.locator("a.md-search-result__link")
+        results.first.wait_for()
+        texts = [text.lower() for text in results.all_inner_texts()]
+        hits = [i for i, text in enumerate(texts) if name.lower() in text]
+        if not hits:
+            missed.append(f"{name}: no result names it among {texts}")
+            continue
+        results.nth(hits[0]).click()
+        page.wait_for_load_state()
+        if name.lower() not in page.locator("article").inner_text().lower():
+            missed.append(f"{name}: its result {page.url} does not name it")
+    assert not missed, "\n".join(missed)
+
+
+def test_sitemap_lists_every_page_at_its_canonical_url(site_server: SiteServer, site: Path) -> None:
+    """With `site_url` set, the sitemap and each page's canonical link give the URL the page is served at."""
+    expected = {site_server.url + p.path for p in discover_pages(site) if p.status == 200}
+    tree = ET.parse(site / "sitemap.xml")
+    listed = {loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert listed == expected
+    for url in sorted(listed):
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200, url
+            canonical = BeautifulSoup(response.read(), "html.parser").find("link", rel="canonical")
+        assert canonical is not None and canonical["href"] == url, f"{url}: canonical {canonical}"
+
+
+def test_not_found_page_leads_back_into_the_guide(desktop, site_server: SiteServer, site: Path) -> None:
+    """The 404 page, reached two levels below a sub-path, links to the start page and every top page."""
+    page = desktop.new_page()
+    response = page.goto(site_server.url + MISSING_PAGE)
+    assert response is not None and response.status == 404
+    targets = set(page.locator("article a[href]:not(.headerlink)").evaluate_all("links => links.map(a => a.href)"))
+    assert site_server.url in targets, f"no link to the start page among {sorted(targets)}"
+    pages = {site_server.url + p.path for p in discover_pages(site) if p.status == 200}
+    assert targets <= pages, f"links that lead nowhere: {sorted(targets - pages)}"
+
+
+def claim_page_titles(site: Path) -> list[str]:
+    """The h1 of every page under claims/, whatever claims the data holds."""
+    titles = []
+    for html in sorted((site / "claims").rglob("index.html")):
+        heading = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").find("h1")
+        if heading is not None:
+            titles.append(re.sub(r"\s+", " ", heading.get_text(" ", strip=True)).removesuffix(" ¶").strip())
+    return titles

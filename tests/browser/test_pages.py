@@ -1,0 +1,37 @@
+"""Every page of the built site, at desktop, mobile and dark, as a reader's browser loads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARTIFACTS, MODES, open_context
+from .pages import PageWatch, discover_pages, inspect_page
+from .siteserver import SiteServer
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_every_page_loads_cleanly_and_passes_axe(
+    mode: str, browser, site_server: SiteServer, site: Path, axe_script: Path
+) -> None:
+    """HTTP status, decoded images, no console error, nothing from third parties, no serious axe finding."""
+    pages = discover_pages(site)
+    assert any(p.path == "" for p in pages), f"no home page found in {site}"
+    third_party: list[str] = []
+    context = open_context(browser, mode, site_server, third_party)
+    try:
+        page = context.new_page()
+        watch = PageWatch(site_server.origin, third_party)
+        watch.attach(page)
+        problems = {}
+        for site_page in pages:
+            url = site_server.url + site_page.path
+            found = inspect_page(page, watch, url, site_page, mode, axe_script)
+            page.screenshot(path=ARTIFACTS / mode / f"{site_page.slug}.png", full_page=True)
+            if found:
+                problems[url] = found
+    finally:
+        context.close()
+    report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
+    assert not problems, f"{len(problems)} of {len(pages)} pages have problems in {mode} mode:\n{report}"

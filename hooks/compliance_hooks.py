@@ -18,7 +18,7 @@ from compliance.links.cli import UsageError, arguments_from_environment, run_lin
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.links.report import render_text
 from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base
-from compliance.publish import StagedSite
+from compliance.publish import StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
 from compliance.siteconfig import site_settings
 
@@ -48,6 +48,8 @@ _state = _BuildState()
 
 def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool, **kwargs: Any) -> None:
     _state.command = command
+    if command == "build":
+        stop_on_signals()  # SIGTERM unwinds like Ctrl-C, so on_shutdown can drop the staged build
 
 
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
@@ -122,13 +124,10 @@ def on_build_error(*, error: Exception, **kwargs: Any) -> None:
 
 def on_shutdown(**kwargs: Any) -> None:
     staged, _state.staged = _state.staged, None
-    if staged is None:
-        return
-    if _state.failed:
-        staged.discard()
-        log.info("Build failed: the previous site in %s is unchanged", staged.site_dir)
-    else:
-        staged.commit()
+    restore_signals()
+    # Ctrl-C and stop signals skip on_build_error; finish() sees them still propagating.
+    if staged is not None and not staged.finish(failed=_state.failed):
+        log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
 
 
 def _today() -> date:
@@ -151,7 +150,9 @@ def _data_links(data: ComplianceData) -> LinkMap:
 def _check_links(site_dir: Path, link_map: dict[str, Any]) -> None:
     try:
         arguments = arguments_from_environment(os.environ.get("CHECK_LINKS_ARGS", ""))
-        report = run_link_check(site_dir, arguments, link_map)
+        # Name pages as the editor finds them (site/...), not in the staging folder being checked.
+        shown = Path(display_path(_state.project_dir, _state.staged.site_dir if _state.staged else site_dir))
+        report = run_link_check(site_dir, arguments, link_map, shown_dir=shown)
     except UsageError as exc:
         raise PluginError(f"link check: {exc}") from None
     text = render_text(report).rstrip()

@@ -104,9 +104,16 @@ def options_from(arguments: argparse.Namespace) -> CheckOptions:
 
 
 def run_link_check(
-    site_dir: Path, arguments: argparse.Namespace, link_map: LinkMap | None = None, stream: TextIO | None = None
+    site_dir: Path,
+    arguments: argparse.Namespace,
+    link_map: LinkMap | None = None,
+    stream: TextIO | None = None,
+    shown_dir: Path | None = None,
 ) -> LinkReport:
-    """Scan the site, check every link of it and of the link map, and return the report."""
+    """Scan the site, check every link of it and of the link map, and return the report.
+
+    `shown_dir` names the site in the report when it is checked elsewhere (a build's staging folder).
+    """
     if not site_dir.is_dir():
         raise UsageError(f"{site_dir}: no such site directory (build it first with `make site`)")
     started = time.monotonic()
@@ -119,7 +126,7 @@ def run_link_check(
             raise UsageError(f"{map_file}: unreadable link map ({exc})") from exc
     cache = LinkCache(None if arguments.no_cache else Path(arguments.cache), arguments.cache_ttl)
     show = _progress(stream, arguments.progress)
-    outcomes = check_site(scan_site(site_dir), link_map, options, cache, show)
+    outcomes = check_site(scan_site(site_dir, shown_dir), link_map, options, cache, show)
     if show:
         show(-1, -1)
     cache.save()

@@ -30,13 +30,16 @@ class SiteScan:
         return [key for key, target in self.targets.items() if target.category is category]
 
 
-def scan_site(site_dir: Path) -> SiteScan:
-    """Parse every HTML page of `site_dir` (404.html included: its root-relative links resolve too)."""
+def scan_site(site_dir: Path, shown_dir: Path | None = None) -> SiteScan:
+    """Parse every HTML page of `site_dir` (404.html included: its root-relative links resolve too).
+
+    Sources name pages under `shown_dir` when given, else under `site_dir`.
+    """
     scan = SiteScan(site_dir)
     for file in sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file()):
         page = file.relative_to(site_dir).as_posix()
         parsed = scan.pages[page] = parse_page(file.read_text(encoding="utf-8", errors="replace"))
-        shown = (site_dir / page).as_posix()
+        shown = ((shown_dir or site_dir) / page).as_posix()
         for link in parsed.links:
             target = resolve(link.url, page, link.base)
             scan.targets.setdefault(target.key, target)

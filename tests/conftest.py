@@ -15,8 +15,17 @@ REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "overrides", "hooks")
 
 
-def copy_project(dest: Path) -> Path:
-    """Copy what a build needs (not site/, not .venv/) into `dest`."""
+DATASETS = Path(__file__).resolve().parent / "fixtures" / "datasets"
+# The date fixture data sets are judged against, so their expiry dates never drift into the past.
+FIXTURE_TODAY = "2026-11-28"
+
+
+def copy_project(dest: Path, dataset: str | None = None) -> Path:
+    """Copy what a build needs (not site/, not .venv/) into `dest`, with a fixture data set if named.
+
+    Engine tests use a fixture data set (`tests/fixtures/datasets/NAME`); only invariant tests use the
+    shipped `data/`, so that an editor's change to it never breaks them.
+    """
     dest.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = REPO / part
@@ -24,12 +33,15 @@ def copy_project(dest: Path) -> Path:
             shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, dest / part)
+    if dataset is not None:
+        shutil.rmtree(dest / "data")
+        shutil.copytree(DATASETS / dataset, dest / "data")
     return dest
 
 
 def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real `mkdocs build --strict` of `project` in a subprocess."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COMPLIANCE_TODAY": FIXTURE_TODAY, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), *args],
         cwd=project,
@@ -49,15 +61,36 @@ def edit_yaml(path: Path, change: object) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A fresh copy of the project that a test may edit freely."""
+    """A fresh copy of the project with the fixture copy of the guide's data, free to edit."""
+    return copy_project(tmp_path / "project", "guide")
+
+
+@pytest.fixture
+def shipped_project(tmp_path: Path) -> Path:
+    """A fresh copy of the project with the shipped data/, free to edit."""
     return copy_project(tmp_path / "project")
+
+
+def _build_once(factory: pytest.TempPathFactory, dataset: str | None) -> Path:
+    project_dir = copy_project(factory.mktemp("built") / "project", dataset)
+    result = run_mkdocs(project_dir)
+    assert result.returncode == 0, result.stderr
+    return project_dir / "site"
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project built once, strictly, into a temporary site directory."""
-    root = tmp_path_factory.mktemp("built")
-    project_dir = copy_project(root / "project")
-    result = run_mkdocs(project_dir)
-    assert result.returncode == 0, result.stderr
-    return project_dir / "site"
+    """The guide's fixture data built once, strictly, into a temporary site directory."""
+    return _build_once(tmp_path_factory, "guide")
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data/ built once, strictly: tests over it check invariants only."""
+    return _build_once(tmp_path_factory, None)
+
+
+@pytest.fixture(scope="session")
+def dated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second organisation with dates, scopes, agreements and no hosting, built once."""
+    return _build_once(tmp_path_factory, "dated")

@@ -1,6 +1,7 @@
 """Data files under tests/fixtures: each invalid one fails with exactly the expected messages.
 
-An invalid fixture `FILE--case.yml` replaces `data/FILE.yml` in a copy of the project;
+An invalid fixture `FILE--case.yml` replaces `data/FILE.yml` in a copy of the project with the guide's
+fixture data set;
 `FILE--case.expected` holds the full error text, one `file:line:col: path: message` per line.
 A valid fixture replaces its data file and must load without a problem.
 """
@@ -22,7 +23,7 @@ VALID = sorted((FIXTURES / "valid").glob("*.yml"))
 
 
 def _load_with(fixture: Path, tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", "guide")
     target = fixture.name.split("--")[0] + ".yml"
     shutil.copy(fixture, project / "data" / target)
     load_compliance_data(project, project / "data", project / "docs")

@@ -51,8 +51,11 @@ def load_compliance_data(
         raise ComplianceError(problems)
     index, duplicates = index_entries(document, files.sources)
     problems += duplicates
-    problems += resolve_references(document, index, files.sources)
-    if problems:  # prose mentions can only be checked against resolved entries
+    dangling = resolve_references(document, index, files.sources)
+    # With a file unreadable, ids it defines look unknown: its own error is the one to fix first.
+    problems += [] if files.incomplete else dangling
+    problems += _image_problems(document, files.sources, project_dir, docs_dir)
+    if problems or dangling:  # prose mentions can only be checked against resolved entries
         raise ComplianceError(problems)
     locator = _Locator(project_dir)
     links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in _values(document, UrlText)]
@@ -62,7 +65,6 @@ def load_compliance_data(
         where = files.sources.value(path)
         problems += [Problem(locator.find(where, i.needle), i.message, format_path(path)) for i in issues]
         links += [DataLink(link.url, locator.find(where, link.needle), format_path(path)) for link in prose_links]
-    problems += _image_problems(document, files.sources, project_dir, docs_dir)
     if today is not None:
         problems += _expiry_problems(document, files.sources, today)
     if problems:

@@ -129,15 +129,17 @@ class ProseRenderer:
         if parsed is None:
             raise MentionError(f"expected a mention like [[kind:id]] or [[kind:id.field]], got {match[0]!r}")
         node, label = self._entry(parsed["kind"], parsed["id"])
+        path: list[str] = []
         for name in filter(None, parsed["fields"].split(".")):
             fields = list(type(node).model_fields) if isinstance(node, BaseModel) else []
             if name not in fields:
-                raise MentionError(f"{label} has no field '{name}'{suggest(name, fields)}")
-            node, label = getattr(node, name), f"{label}.{name}"
+                raise MentionError(f"{label} has no field '{'.'.join([*path, name])}'{suggest(name, fields)}")
+            node = getattr(node, name)
+            path.append(name)
             if node is None or node == []:
-                raise MentionError(f"{label} is empty, so there is nothing to show")
+                raise MentionError(f"{label} has no {'.'.join(path)}, so there is nothing to show")
             if isinstance(node, MarkdownText):
-                raise MentionError(f"{label} is prose; mention a plain field or the entry itself")
+                raise MentionError(f"{label}: {'.'.join(path)} is prose; mention a plain field or the entry itself")
         urls: set[str] = set()
         return self._value(node, self.words[parsed["join"] or "and"], base, urls), urls
 
@@ -162,7 +164,9 @@ class ProseRenderer:
         if isinstance(node, Ref):
             node = node.target
         if isinstance(node, Claim):
-            return f"[{md_text(node.title)}](<{base}{self.claim_url(node.id)}>)"
+            url = f"{base}{self.claim_url(node.id)}"
+            urls.add(url)
+            return f"[{md_text(node.title)}](<{url}>)"
         if isinstance(node, (Document, Channel, Agreement)):
             text = md_text(getattr(node, "title", None) or getattr(node, "label", None) or node.name)
             url = getattr(node, "url", None)

@@ -1,0 +1,61 @@
+"""Invariants of the shipped data/: they hold whatever an editor writes there, so editing never breaks them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+from bs4 import BeautifulSoup
+
+from compliance.links.linkmap import read_link_map
+from compliance.schema import schema_text
+from conftest import REPO
+
+
+def test_the_shipped_data_builds_strictly(shipped_site: Path) -> None:
+    assert (shipped_site / "index.html").is_file()
+
+
+def test_every_link_is_mapped_to_a_yaml_line_or_the_theme(shipped_site: Path) -> None:
+    link_map = read_link_map(shipped_site.with_name("site.linkmap.json"))
+    assert link_map, "the build wrote no link map"
+    for url, sources in link_map.items():
+        kinds = {source.kind for source in sources}
+        assert kinds <= {"data", "theme"}, (url, sources)  # pages hold no URLs of their own
+        for source in sources:
+            if source.kind == "data":
+                assert source.file.startswith("data/") and source.line > 0, (url, source)
+
+
+def test_every_image_resolves(shipped_site: Path) -> None:
+    for page in shipped_site.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for img in soup.select("article img"):
+            assert (page.parent / img["src"]).resolve().is_file(), f"{page}: {img['src']}"
+            assert img.get("alt", "").strip(), f"{page}: {img['src']} has no alt text"
+
+
+def test_the_export_validates_against_its_published_schema(shipped_site: Path) -> None:
+    export = json.loads((shipped_site / "compliance.json").read_text(encoding="utf-8"))
+    schema = json.loads((shipped_site / "compliance.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(export)
+    for claim in export["claims"]:
+        assert (shipped_site / claim["page"] / "index.html").is_file(), claim["page"]
+
+
+def test_the_committed_editor_schema_is_generated_from_the_model() -> None:
+    committed = (REPO / "data" / "schema" / "compliance.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "run `make schema` to regenerate data/schema/compliance.schema.json"
+
+
+def test_each_shipped_data_file_passes_the_schema_editors_see() -> None:
+    schema = json.loads((REPO / "data" / "schema" / "compliance.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    files = sorted((REPO / "data").glob("*.yml"))
+    assert files
+    for path in files:
+        errors = [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))]
+        assert errors == [], path.name

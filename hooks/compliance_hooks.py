@@ -36,7 +36,7 @@ class _BuildState:
     project_dir: Path = Path()
     data: ComplianceData | None = None
     renderer: PageRenderer | None = None
-    plan: SitePlan = SitePlan()
+    plan: SitePlan = field(default_factory=SitePlan)
     claim_pages: dict[str, Any] = field(default_factory=dict)
     links: LinkMapBuilder | None = None
     staged: StagedSite | None = None

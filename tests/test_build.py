@@ -94,7 +94,9 @@ def test_pages_reference_no_host_but_the_declared_links(built_site: Path) -> Non
 
 def test_templates_and_code_write_no_sentences_about_facts() -> None:
     # The issue's own check: these sentences of the source live in data/, never in layout or code.
-    pattern = re.compile(r"certified under|meets all of the requirements|commensurate|may request|physically hosted", re.I)
+    pattern = re.compile(
+        r"certified under|meets all of the requirements|commensurate|may request|physically hosted", re.I
+    )
     offenders = [
         f"{path.relative_to(REPO)}:{n}"
         for folder in ("docs", "overrides", "hooks")

@@ -1,21 +1,21 @@
-"""Page rendering: data fills templates, values stay data, failures name the template line."""
+"""Page rendering: the model fills templates, values stay data, failures name the template line."""
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError
-from compliance.render import PageRenderer, join_and
-from conftest import REPO
+from compliance.pages import SitePlan
+from compliance.render import PageRenderer
+from conftest import DATASETS, REPO
 
 
 @pytest.fixture(scope="module")
 def data() -> ComplianceData:
-    return load_compliance_data(REPO, REPO / "data", REPO / "docs")
+    return load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
 
 
 def _page(tmp_path: Path, text: str, name: str = "page.md") -> Path:
@@ -27,37 +27,54 @@ def _page(tmp_path: Path, text: str, name: str = "page.md") -> Path:
 
 def _render(data: ComplianceData, tmp_path: Path, text: str) -> str:
     page = _page(tmp_path, text)
-    return PageRenderer(data, tmp_path, [tmp_path / "docs", REPO / "docs"]).render(text, page, {"root": ""})
+    renderer = PageRenderer(data, tmp_path, [tmp_path / "docs", REPO / "docs", REPO / "overrides"], SitePlan())
+    return renderer.render(text, page, {"base": ""})
 
 
-def test_join_and_writes_english_lists() -> None:
-    assert join_and([]) == ""
-    assert join_and(["ISO 27001"]) == "ISO 27001"
-    assert join_and(["ISO 27001", "ISO 27002"]) == "ISO 27001 and ISO 27002"
-    assert join_and(["a", "b", "c"], "or") == "a, b, or c"
+def test_references_read_as_the_entries_they_name(data: ComplianceData, tmp_path: Path) -> None:
+    text = "{% for c in claims %}{{ c.standards[0].standard.name }}/{% endfor %} "
+    text += "{{ claims[1].scope.providers[0].company }}"
+    assert _render(data, tmp_path, text) == "ISO 27001/HIPAA/ISO 27001/SOC 2/ IBM"
 
 
-def test_lookups_resolve_ids_from_data(data: ComplianceData, tmp_path: Path) -> None:
-    text = '{{ provider("amazon").company }} / {{ standard(certification("soc2").standard).name }}'
-    assert _render(data, tmp_path, text) == "Amazon / SOC 2"
+def test_absent_optional_fields_are_none_so_templates_need_no_guards(data: ComplianceData, tmp_path: Path) -> None:
+    text = "{{ claims[0].valid_until is none }} {{ claims[0].evidence | length }} {{ hosting.providers[1].company }}"
+    assert _render(data, tmp_path, text) == "True 0 None"
 
 
 def test_values_are_data_not_templates_and_html_is_escaped(data: ComplianceData, tmp_path: Path) -> None:
-    changed = ComplianceData(copy.deepcopy(data.document), data.sources)
-    changed.document["organisation"]["name"] = "{{ 7 * 7 }} <script>alert(1)</script>"
-    out = _render(changed, tmp_path, "{{ organisation.name }}")
+    changed = data.document.model_copy(deep=True)
+    changed.organisation.name = "{{ 7 * 7 }} <script>alert(1)</script>"
+    out = _render(ComplianceData(changed, data.sources, data.index, data.links), tmp_path, "{{ organisation.name }}")
     assert out == "{{ 7 * 7 }} &lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_the_md_filter_escapes_markdown_and_html(data: ComplianceData, tmp_path: Path) -> None:
+    changed = data.document.model_copy(deep=True)
+    changed.organisation.name = "x](javascript:alert(1)) {: onclick=alert(1) } <b>*y*</b>"
+    out = _render(
+        ComplianceData(changed, data.sources, data.index, data.links), tmp_path, "{{ organisation.name | md }}"
+    )
+    assert out == r"x\]\(javascript:alert\(1\)\) \{: onclick=alert\(1\) \} &lt;b&gt;\*y\*&lt;/b&gt;"
+
+
+def test_templates_cannot_reach_python_internals(data: ComplianceData, tmp_path: Path) -> None:
+    with pytest.raises(ComplianceError) as caught:
+        _render(data, tmp_path, "{{ organisation.__class__.__mro__ }}")
+    assert str(caught.value).startswith("docs/page.md:1:1: ")
 
 
 def test_undefined_variable_names_page_file_and_line(data: ComplianceData, tmp_path: Path) -> None:
     with pytest.raises(ComplianceError) as caught:
         _render(data, tmp_path, "# Title\n\nText\n{{ organisation.nmae }}\n")
-    assert str(caught.value) == "docs/page.md:4:1: undefined in template: 'dict object' has no attribute 'nmae'"
+    assert str(caught.value) == (
+        "docs/page.md:4:1: undefined in template: 'compliance.model.Organisation object' has no attribute 'nmae'"
+    )
 
 
 def test_jinja_syntax_error_names_page_file_and_line(data: ComplianceData, tmp_path: Path) -> None:
     with pytest.raises(ComplianceError) as caught:
-        _render(data, tmp_path, "# Title\n\n{% for x in hosting.providers %}\n{{ x.company }\n{% endfor %}\n")
+        _render(data, tmp_path, "# Title\n\n{% for x in hosting.providers %}\n{{ x.name }\n{% endfor %}\n")
     assert str(caught.value) == "docs/page.md:4:1: template syntax error: unexpected '}'"
 
 
@@ -74,11 +91,11 @@ def test_missing_partial_is_reported_at_the_including_line(data: ComplianceData,
     assert str(caught.value) == "docs/page.md:3:1: template not found: _parts/nope.md"
 
 
-def test_real_guide_renders_every_section_in_data_order(data: ComplianceData) -> None:
+def test_the_guide_renders_every_titled_section_in_data_order(data: ComplianceData) -> None:
     index = REPO / "docs" / "index.md"
-    out = PageRenderer(data, REPO, [REPO / "docs", REPO / "overrides"]).render(
-        index.read_text(encoding="utf-8"), index, {"root": ""}
+    out = PageRenderer(data, REPO, [REPO / "docs", REPO / "overrides"], SitePlan()).render(
+        index.read_text(encoding="utf-8"), index, {"base": ""}
     )
-    headings = [line[3:] for line in out.splitlines() if line.startswith("## ")]
-    assert headings == [section["title"] for section in data.document["guide"]["sections"]]
-    assert "[contact our sales team](<https://cloudant.com/history/contact-us/>)" in out
+    headings = [line[3:].replace("\\", "") for line in out.splitlines() if line.startswith("## ")]
+    assert headings == [section.title for section in data.document.guide.sections]
+    assert '<a href="https://cloudant.com/history/contact-us/">contact our sales team</a>' in out

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .values import URL, DateValue, Id, ImagePath, Markdown, Ref, Text, reference
+from .values import URL, DateValue, Id, ImagePath, Markdown, Text, reference
 
 OfferingRef = reference("offering")
 ProviderRef = reference("provider")

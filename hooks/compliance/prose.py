@@ -31,7 +31,7 @@ _MENTION_BODY = re.compile(
 )
 _URL = re.compile(URL_PATTERN)
 # Python-Markdown's backslash escapes; `<` and `&` are escaped as HTML entities instead.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "hr"}
 _SCHEMES = {"http", "https", "ftp", "mailto"}
 

@@ -124,7 +124,7 @@ def _text_checker(expected: str, pattern: str | None, make: Callable[[str], Any]
         if bad:
             raise problem(f"expected {expected} without control characters, got character U+{ord(bad[0]):04X}")
         # fullmatch: `$` alone would accept a value that ends in a newline.
-        if compiled and not compiled.fullmatch(value.rstrip("\n")) or (compiled and value.endswith("\n")):
+        if (compiled and not compiled.fullmatch(value.rstrip("\n"))) or (compiled and value.endswith("\n")):
             raise problem(f"expected {expected}, got {describe(value)}")
         return make(value)
 

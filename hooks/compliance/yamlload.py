@@ -226,8 +226,12 @@ class _Builder:
             return _BOOL[text]
         if tag == "int" and _INT.fullmatch(text):
             return self._integer(node, text)
-        if tag == "float" and _FLOAT.fullmatch(text) and math.isfinite(number := float(text)):
-            return number
+        if tag == "float" and _FLOAT.fullmatch(text):
+            number = float(text)
+            if math.isfinite(number):
+                return number
+            self.refuse(node, f"the number {_clip(text)} is too large to use; put it in quotes if it is text")
+            return None
         if tag in ("null", "bool", "int", "float"):
             hint = {"bool": "true or false", "int": "a whole number like 42", "float": "a number like 1.5"}
             self.refuse(node, f"'!!{tag}' needs {hint.get(tag, 'an empty value')}, got {_clip(text)!r}")

@@ -1,0 +1,133 @@
+"""The editor's prose and plain text: mentions, Markdown, sanitizing, and what can never get through."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compliance.data import load_compliance_data
+from compliance.prose import ProseRenderer, join_words, md_text
+from conftest import DATASETS, REPO
+
+# The Markdown extensions the site's pages are built with (mkdocs.yml).
+SITE_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "toc"]
+
+
+@pytest.fixture(scope="module")
+def prose() -> ProseRenderer:
+    data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
+    return ProseRenderer(data.document, data.index, lambda ident: f"claims/{ident}/")
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def _parse(html: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(html)
+    return parser
+
+
+def test_mentions_render_names_fields_links_and_lists(prose: ProseRenderer) -> None:
+    out = prose.render(
+        "[[provider:softlayer.company]] ([[provider:softlayer]]); [[claim:soc2]]; "
+        "[[claim:security-standards.standards]]; [[claim:soc2.access.channels|or]]; [[organisation.service]]",
+        "../",
+    )
+    assert out == (
+        '<p>IBM (SoftLayer); <a href="../claims/soc2/">SOC 2</a>; ISO 27001 and ISO 27002; '
+        'the customer portal or <a href="https://cloudant.com/history/contact-us/">contact our sales team</a>; '
+        "Cloudant DBaaS</p>"
+    )
+
+
+def test_lists_are_joined_with_the_labels_words() -> None:
+    assert join_words([], "and") == ""
+    assert join_words(["a"], "and") == "a"
+    assert join_words(["a", "b"], "or") == "a or b"
+    assert join_words(["a", "b", "c"], "und") == "a, b, und c"
+
+
+def test_inline_prose_drops_the_paragraph(prose: ProseRenderer) -> None:
+    assert prose.render("Server *hardening*", inline=True) == "Server <em>hardening</em>"
+
+
+@pytest.mark.parametrize(
+    ("text", "issue"),
+    [
+        ("[x](javascript:alert(1))", "expected a link to an https, http, ftp or mailto URL, got 'javascript:alert(1)'"),
+        (
+            "[x][r]\n\n[r]: vbscript:msgbox",
+            "expected a link to an https, http, ftp or mailto URL, got 'vbscript:msgbox'",
+        ),
+        ("[x](data:text/html,hi)", "expected a link to an https, http, ftp or mailto URL, got 'data:text/html,hi'"),
+        ("[x](claims/soc2.md)", "expected a link to an https, http, ftp or mailto URL, got 'claims/soc2.md'"),
+        ("![p](https://tracker.example/p.png)", "images are not allowed in prose; use an `image:` field"),
+        ("[[claim:soc3]]", "unknown claim 'soc3'; did you mean 'soc2'?"),
+        ("[[standard:iso27001.nmae]]", "standard 'iso27001' has no field 'nmae'; did you mean 'name'?"),
+        (
+            "[[ provider softlayer ]]",
+            "expected a mention like [[kind:id]] or [[kind:id.field]], got '[[ provider softlayer ]]'",
+        ),
+    ],
+)
+def test_check_refuses_what_must_not_be_published(prose: ProseRenderer, text: str, issue: str) -> None:
+    issues, _ = prose.check(text)
+    assert [i.message for i in issues] == [issue]
+
+
+def test_check_lists_external_links_but_not_those_from_mentions(prose: ProseRenderer) -> None:
+    issues, links = prose.check(
+        "[a](https://example.com/a) <https://example.com/b> [[claim:iso27001.evidence]] [m](mailto:x@example.com)"
+    )
+    assert issues == []
+    assert [link.url for link in links] == ["https://example.com/a", "https://example.com/b", "mailto:x@example.com"]
+
+
+def test_raw_html_and_attribute_lists_in_prose_stay_text(prose: ProseRenderer) -> None:
+    out = prose.render('<script>alert(1)</script> <img src=x onerror=alert(1)>\n{: onclick="alert(1)" }')
+    assert _parse(out).tags == [("p", {})]
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+# Text fields refuse blank values and control characters, so those are not generated.
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(str.strip)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_text)
+def test_plain_text_reads_back_exactly_and_adds_no_markup(value: str) -> None:
+    # A plain-text value in a heading, built with the site's own Markdown extensions.
+    html = markdown.markdown(f"## {md_text(value)}", extensions=SITE_EXTENSIONS)
+    parsed = _parse(html)
+    expected = " ".join(value.split())
+    assert [tag for tag, _ in parsed.tags] == ["h2"]
+    assert all(set(attrs) <= {"id"} for _, attrs in parsed.tags)
+    assert parsed.text == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(_text)
+def test_prose_never_yields_tags_or_attributes_outside_the_allowlist(value: str) -> None:
+    data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
+    out = ProseRenderer(data.document, data.index, lambda i: i).render(value)
+    for tag, attrs in _parse(out).tags:
+        assert tag in {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "hr"}
+        assert set(attrs) <= {"href", "title"}
+        href = attrs.get("href") or ""
+        assert not re.match(r"\s*(javascript|data|vbscript):", href, re.I)

@@ -22,6 +22,54 @@ BROKEN_IMAGES_JS = """async () => {
                .map((image) => image.getAttribute("src"));
 }"""
 
+# WCAG 1.4.11 asks 3:1 for graphics a reader must make out. An image's silhouette (the outermost opaque
+# pixel of each row and column) is compared with the background it sits on, so a navy badge on the dark
+# page is caught while an image with a light fill and a dark outline passes on a light page.
+LOW_CONTRAST_IMAGES_JS = """() => {
+  const luminance = ([r, g, b]) => {
+    const lin = (c) => (c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const background = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const rgba = getComputedStyle(node).backgroundColor.match(/[\\d.]+/g).map(Number);
+      if (rgba.length < 4 || rgba[3] > 0.5) return rgba.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const silhouette = (image) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext("2d");
+    context.drawImage(image, 0, 0);
+    const {data, width, height} = context.getImageData(0, 0, canvas.width, canvas.height);
+    const opaque = (x, y) => data[(y * width + x) * 4 + 3] > 200;
+    const edge = [];
+    const scan = (count, length, at) => {
+      for (let i = 0; i < count; i++) {
+        const hits = [];
+        for (let j = 0; j < length; j++) if (opaque(...at(i, j))) hits.push(at(i, j));
+        if (hits.length) edge.push(hits[0], hits[hits.length - 1]);
+      }
+    };
+    scan(height, width, (y, x) => [x, y]);
+    scan(width, height, (x, y) => [x, y]);
+    return edge.map(([x, y]) => luminance(Array.from(data.slice((y * width + x) * 4, (y * width + x) * 4 + 3))));
+  };
+  const problems = [];
+  for (const image of document.querySelectorAll("article img")) {
+    if (!image.naturalWidth) continue;
+    const edge = silhouette(image).sort((a, b) => a - b);
+    if (!edge.length) continue;
+    const median = edge[Math.floor(edge.length / 2)];
+    const behind = luminance(background(image));
+    const ratio = (Math.max(median, behind) + 0.05) / (Math.min(median, behind) + 0.05);
+    if (ratio < 3) problems.push(`${image.getAttribute("src")} ${ratio.toFixed(2)}:1`);
+  }
+  return problems;
+}"""
+
 AXE_JS = """async (impacts) => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.filter((v) => impacts.includes(v.impact))
@@ -101,6 +149,7 @@ def inspect_page(page: Page, watch: PageWatch, url: str, site_page: SitePage, mo
     if response is None or response.status != site_page.status:
         problems.append(f"HTTP {response.status if response else 'no response'}, expected {site_page.status}")
     problems += [f"image does not decode: {src}" for src in page.evaluate(BROKEN_IMAGES_JS)]
+    problems += [f"image outline below 3:1 against its background: {p}" for p in page.evaluate(LOW_CONTRAST_IMAGES_JS)]
     scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     expected_scheme = "slate" if mode == "dark" else "default"
     if scheme != expected_scheme:

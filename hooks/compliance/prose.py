@@ -176,7 +176,7 @@ class ProseRenderer:
             return text
         if isinstance(node, Coverage):
             standard = md_text(node.standard.name)
-            return f"{standard} {md_text(node.edition)}" if node.edition else standard
+            return f"{standard} \\({md_text(node.edition)}\\)" if node.edition else standard
         if isinstance(node, BaseModel):
             return md_text(getattr(node, "name", None) or getattr(node, "title", ""))
         if isinstance(node, date):

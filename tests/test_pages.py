@@ -1,0 +1,126 @@
+"""What the model puts on pages for a second organisation: dates, status, scope, access, agreements."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+from compliance.review import main as review
+from conftest import FIXTURE_TODAY, copy_project, edit_yaml, run_mkdocs
+
+
+def _soup(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def _facts(site: Path, page: str, claim_id: str) -> dict[str, str]:
+    block = _soup(site, page).select_one(f"#claim-{claim_id} dl")
+    assert block is not None
+    return {
+        dt.get_text(strip=True): " ".join(dt.find_next_sibling("dd").get_text(" ").split())
+        for dt in block.find_all("dt")
+    }
+
+
+def test_facts_show_status_scope_access_agreements_and_dates(dated_site: Path) -> None:
+    iso = _facts(dated_site, "claims/iso/index.html", "iso")
+    assert iso == {
+        "Type": "Certification",
+        "Status": "Current",
+        "Standards": "ISO/IEC 27001 (2022) , ISO/IEC 27017 (2015) , ISO/IEC 27018 (2019)",
+        "Offerings": "Analytics Cloud, Analytics On-Premises",
+        "Conditions": "on dedicated hardware requested at provisioning",
+        "Evidence": "ISO certificate (certificate)",
+        "Access": "Public",
+        "Issued": "2025-03-01",
+        "Valid until": "2027-01-15",
+        "Last reviewed": "2026-09-01",
+        "Auditor": "Example Registrar Ltd",
+    }
+    soc2 = _facts(dated_site, "claims/soc2/index.html", "soc2")
+    assert soc2["Report type"] == "Type 2"
+    assert soc2["Access"] == "Under NDA Request the report: your sales representative Email the trust team"
+    assert _facts(dated_site, "claims/pci/index.html", "pci")["Status"] == "In progress Expected 2027-03-01"
+    assert _facts(dated_site, "claims/hipaa/index.html", "hipaa")["Status"] == "Lapsed"
+    assert _facts(dated_site, "claims/gdpr/index.html", "gdpr")["Agreements"] == "Data Processing Addendum (DPA)"
+
+
+def test_an_organisation_without_hosting_gets_no_hosting_words(dated_site: Path) -> None:
+    guide = _soup(dated_site, "index.html")
+    assert [h.get_text(strip=True).rstrip("¶") for h in guide.select("article h2")] == ["Certifications", "Regulations"]
+    assert guide.select(".compliance-measures") == []
+    header = [th.get_text(strip=True) for th in _soup(dated_site, "matrix/index.html").select("thead th")]
+    assert "Hosted on" not in header and "Analytics Cloud" in header
+
+
+def test_the_guide_links_prose_mentions_to_claim_pages_relative_to_each_page(dated_site: Path) -> None:
+    intro = _soup(dated_site, "index.html").select_one("article .compliance-prose")
+    assert [a["href"] for a in intro.select("a")] == ["claims/pci/", "claims/soc2/"]
+    iso = _soup(dated_site, "claims/iso/index.html").select_one(".compliance-prose")
+    assert iso.get_text(strip=True) == "Certified by Example Registrar Ltd on 2025-03-01."
+
+
+def test_the_matrix_marks_scope_per_offering(dated_site: Path) -> None:
+    rows = {
+        tr["id"]: [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in _soup(dated_site, "matrix/index.html").select("tbody tr")
+    }
+    assert rows["matrix-pci"] == ["Attestation report", "In progress", "Yes", "No", ""]
+    assert rows["matrix-iso"][2:4] == ["Yes", "Yes"]
+    assert len(rows) == 5
+
+
+def test_the_export_of_another_organisation_validates(dated_site: Path) -> None:
+    export = json.loads((dated_site / "compliance.json").read_text(encoding="utf-8"))
+    schema = json.loads((dated_site / "compliance.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(export)
+    assert [c["id"] for c in export["claims"]] == ["iso", "pci", "soc2", "gdpr", "hipaa"]
+    assert export["claims"][1]["expected"] == "2027-03-01"
+
+
+def test_labels_are_the_editors_to_reword(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/labels.yml", lambda d: d["labels"]["facts"].update(valid_until="Gültig bis"))
+    assert run_mkdocs(project).returncode == 0
+    assert "Gültig bis" in _facts(project / "site", "claims/iso/index.html", "iso")
+
+
+def test_an_expired_claim_fails_the_build_at_its_line_unless_lapsed(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][2].update(valid_until="2026-11-27"))
+    result = run_mkdocs(project)
+    assert result.returncode != 0
+    line = next(
+        n
+        for n, text in enumerate((project / "data/claims.yml").read_text("utf-8").splitlines(), 1)
+        if "2026-11-27" in text
+    )
+    assert re.search(
+        rf"data/claims.yml:{line}:\d+: claims\[2\].valid_until: claim 'soc2' expired on 2026-11-27; "
+        r"renew it with a new date, or set `status: lapsed` to publish it as lapsed",
+        result.stderr,
+    )
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][2].update(status="lapsed"))
+    assert run_mkdocs(project).returncode == 0
+    assert _facts(project / "site", "claims/soc2/index.html", "soc2")["Status"] == "Lapsed"
+
+
+def test_review_lists_claims_expiring_soon_or_unreviewed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    assert review(["--project", str(project), "--today", FIXTURE_TODAY]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "data/claims.yml:25:18: claims[0].valid_until: iso: expires on 2027-01-15",
+        "data/claims.yml:40:20: claims[1].last_reviewed: pci: last reviewed on 2025-06-01, over 365 days ago",
+        "data/claims.yml:55:18: claims[2].valid_until: soc2: expires on 2026-12-20",
+        "data/claims.yml:79:18: claims[4].valid_until: hipaa: expired on 2025-01-31",
+    ]
+    args = ["--project", str(project), "--today", FIXTURE_TODAY, "--expires-within", "0", "--reviewed-within", "9999"]
+    assert review(args) == 1  # the lapsed claim's date has passed
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][4].pop("valid_until"))
+    assert review(args) == 0

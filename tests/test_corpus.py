@@ -1,0 +1,217 @@
+"""The corpus of broken and hostile inputs: each one ends in its exact message, quickly, in little memory.
+
+A case is `tests/corpus/<file>--<what>.yml`, placed as `data/<file>.yml`, with
+`<file>--<what>.expected` beside it: optional `# key: value` lines, then either the exact
+problem lines (`file:line:col: message`, the `{outside}` folder filled in) or, for an input
+that must be accepted, the loaded document as one line of sorted JSON.
+
+    # run: loader   (default) the loader alone, on a data folder holding only this file
+    # run: model    the whole data model, on a copy of the project's data with this file added
+    # run: build    a real `mkdocs build --strict`; the previously built site/ must stay as it was
+    # as: folder | broken-link | link-loop | link-outside | link-inside | fifo | editor-droppings
+    # env: NAME=VALUE
+    # within: SECONDS  (default 5)
+
+Each case runs in its own process: no traceback may appear, and it must end within its time
+(in CPU seconds) and under 200 MB; a loader case cannot even reach more than 200 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_project
+
+CORPUS = Path(__file__).parent / "corpus"
+CASES = sorted(CORPUS.glob("*.yml"))
+MEMORY_LIMIT = 200 * 1024 * 1024
+# Time is judged in CPU seconds, which other work on the machine does not inflate; a case still
+# running after this many wall-clock seconds is stopped as hung.
+HANG_SECONDS = 60
+PROBLEM_LINE = re.compile(r"^\S.*?:\d+:\d+: ")
+DROPPINGS = (".#{}", "._{}", "{}~", ".{}.swp", "#{}#")
+# The child side of a loader or model case: print the problems, or the accepted document.
+CHILD = """
+import json, sys
+from pathlib import Path
+from compliance.errors import ComplianceError
+run, project = sys.argv[1], Path(sys.argv[2])
+try:
+    if run == "loader":
+        from compliance.datafiles import read_data_files
+        files = read_data_files(project, project / "data")
+        if files.problems:
+            raise ComplianceError(files.problems)
+        document = files.document
+    else:
+        from compliance.data import load_compliance_data
+        load_compliance_data(project, project / "data", project / "docs")
+        document = {}
+except ComplianceError as exc:
+    print(exc)
+    sys.exit(1)
+print(json.dumps(document, sort_keys=True, ensure_ascii=False))
+"""
+
+
+@dataclass
+class Case:
+    path: Path
+    target: str
+    run: str = "loader"
+    kind: str = "file"
+    within: float = 5.0
+    env: dict[str, str] = field(default_factory=dict)
+    expected: str = ""
+
+    @classmethod
+    def read(cls, path: Path) -> Case:
+        case = cls(path, target=path.name.split("--")[0] + ".yml")
+        body = []
+        for line in path.with_suffix(".expected").read_text(encoding="utf-8").splitlines():
+            directive = re.fullmatch(r"# (\w+): (.*)", line)
+            if directive is None:
+                body.append(line)
+            elif directive[1] == "run":
+                case.run = directive[2]
+            elif directive[1] == "as":
+                case.kind = directive[2]
+            elif directive[1] == "within":
+                case.within = float(directive[2])
+            elif directive[1] == "env":
+                name, _, value = directive[2].partition("=")
+                case.env[name] = value
+            else:
+                raise ValueError(f"{path.name}: unknown directive {line!r}")
+        case.expected = "\n".join(body).strip()
+        return case
+
+
+@dataclass
+class Outcome:
+    returncode: int
+    output: str
+    cpu_seconds: float
+    peak_bytes: int
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("corpus") / "project")
+    outcome = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], project, {}, address_space=2**31)
+    assert outcome.returncode == 0, outcome.output
+    return project
+
+
+def test_the_corpus_is_complete() -> None:
+    assert len(CASES) >= 60
+    assert [c.name for c in CASES if not c.with_suffix(".expected").is_file()] == []
+
+
+@pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
+def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    case = Case.read(path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if case.run == "build":
+        project = tmp_path / "project"
+        shutil.copytree(request.getfixturevalue("built_project"), project, symlinks=True)
+        before = _snapshot(project / "site")
+    else:
+        project = copy_project(tmp_path / "project") if case.run == "model" else tmp_path / "project"
+        (project / "data").mkdir(parents=True, exist_ok=True)
+    _place(case, project / "data", outside)
+
+    if case.run == "build":
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    else:
+        command = [sys.executable, "-c", CHILD, case.run, str(project)]
+    # An address-space cap behind the measurement, so a runaway fails fast instead of filling
+    # the machine; a whole MkDocs maps far more address space than it ever touches.
+    outcome = _run(command, project, case.env, address_space=MEMORY_LIMIT if case.run == "loader" else 2**31)
+
+    assert "Traceback" not in outcome.output, outcome.output
+    assert outcome.cpu_seconds < case.within, f"took {outcome.cpu_seconds:.2f} s of CPU time"
+    assert outcome.peak_bytes < MEMORY_LIMIT, f"peaked at {outcome.peak_bytes / 2**20:.0f} MB"
+    expected = case.expected.replace("{outside}", str(outside))
+    if expected.startswith("{"):  # an input that must be accepted
+        assert outcome.returncode == 0, outcome.output
+        assert outcome.output.strip() == expected
+        return
+    assert outcome.returncode != 0, outcome.output
+    problems = [line for line in outcome.output.splitlines() if PROBLEM_LINE.match(line)]
+    assert "\n".join(problems) == expected, outcome.output
+    if case.run == "build":
+        assert _snapshot(project / "site") == before, "a failed build must leave the site as it was"
+
+
+def _place(case: Case, data: Path, outside: Path) -> None:
+    """Put the case's bytes at `data/<target>` in the shape its `as:` asks for."""
+    target = data / case.target
+    content = case.path.read_bytes()
+    if case.kind == "file":
+        target.write_bytes(content)
+    elif case.kind == "folder":
+        target.mkdir()
+        (target / "inside.yml").write_bytes(content)
+    elif case.kind == "broken-link":
+        target.symlink_to("missing.yml")
+    elif case.kind == "link-loop":
+        target.symlink_to(case.target)
+    elif case.kind in ("link-outside", "link-inside"):
+        where = outside if case.kind == "link-outside" else data.parent / "shared"
+        where.mkdir(exist_ok=True)
+        (where / case.target).write_bytes(content)
+        target.symlink_to(where / case.target)
+    elif case.kind == "fifo":
+        os.mkfifo(target)
+    elif case.kind == "editor-droppings":
+        target.write_bytes(content)
+        (data / DROPPINGS[0].format(case.target)).symlink_to("user@host.4242:1700000000")
+        for pattern in DROPPINGS[1:]:
+            (data / pattern.format(case.target)).write_bytes(b"\x00\x05\x16\x07 not YAML: [")
+    else:
+        raise ValueError(f"{case.path.name}: unknown 'as: {case.kind}'")
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str], address_space: int) -> Outcome:
+    """Run to the end or kill at `timeout`; the child's own CPU time and peak memory come from wait4."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO / "hooks"), **env}
+    log = cwd.parent / "output.txt"
+    with log.open("w+b") as output:
+        start = time.monotonic()
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space)),
+        )
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > HANG_SECONDS:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.005)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read().decode("utf-8", errors="replace")
+    return Outcome(process.returncode, text, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+
+
+def _snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}

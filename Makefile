@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve links lint clean review schema
+.PHONY: site test serve links lint clean review schema browser-deps pdf
 
 # The virtualenv is rebuilt whenever the pins change.
 $(VENV)/.installed: requirements.txt
@@ -15,6 +15,10 @@ $(VENV)/.installed: requirements.txt
 
 site: $(VENV)/.installed
 	$(VENV)/bin/mkdocs build --strict
+
+# One PDF of the whole guide, printed by Chromium from the built site, as SITE/guide.pdf.
+pdf: site
+	PYTHONPATH=hooks $(PYTHON) -m compliance.pdf --site $(SITE)
 
 serve: $(VENV)/.installed
 	$(VENV)/bin/mkdocs serve

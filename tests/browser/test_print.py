@@ -1,0 +1,122 @@
+"""The guide on paper: `make pdf`'s PDF, and a browser's own print of each page."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from conftest import REPO
+
+from .conftest import CHROMIUM, open_context
+from .pages import discover_pages
+from .siteserver import SiteServer
+
+BUILT = "2026-01-02"  # SOURCE_DATE_EPOCH 1767312000
+EXTERNAL = re.compile(r"^(https?|ftp|mailto):")
+
+
+def make_pdf(site: Path, output: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "hooks"), "SOURCE_DATE_EPOCH": "1767312000"}
+    command = [sys.executable, "-m", "compliance.pdf", "--site", str(site), "--output", str(output)]
+    return subprocess.run(
+        [*command, "--chromium", str(CHROMIUM)], capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+def test_pdf_holds_every_claim_title_the_build_date_and_working_links(browser, site: Path, tmp_path: Path) -> None:
+    """Titles are read from the built pages: the h1 of each claim page and the guide's h2s."""
+    result = make_pdf(site, tmp_path / "guide.pdf")
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(tmp_path / "guide.pdf")
+    text = squash(" ".join(page.extract_text() for page in reader.pages))
+
+    titles = [heading_text(html, "h1") for html in sorted((site / "claims").rglob("index.html"))]
+    titles += heading_texts(site / "index.html", "h2")
+    assert titles, "the built site has no claim pages or sections to look for"
+    missing = [title for title in titles if squash(title) not in text]
+    assert not missing, f"titles missing from the PDF: {missing}"
+    assert BUILT in text
+
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots") or []]
+    uris = {str(a["/A"]["/URI"]) for a in annotations if "/A" in a and "/URI" in a["/A"]}
+    outside = {href for html in site.rglob("index.html") for href in articles_links(html) if EXTERNAL.match(href)}
+    assert outside <= uris, f"external links lost in the PDF: {sorted(outside - uris)}"
+    assert not [uri for uri in uris if uri.startswith("file:")], "links into the printing machine's disk"
+    destinations = {str(a["/Dest"]) for a in annotations if "/Dest" in a}
+    assert destinations, "no link between the guide's pages survived"
+    assert destinations <= set(reader.named_destinations), "internal links to places the PDF does not have"
+
+
+def test_pdf_refuses_a_guide_whose_image_does_not_load(browser, site: Path, tmp_path: Path) -> None:
+    broken = shutil.copytree(site, tmp_path / "site")
+    image = next(iter(sorted((broken / "images").glob("*.svg"))))
+    image.unlink()
+    result = make_pdf(broken, tmp_path / "guide.pdf")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: images that do not load: ") and image.name in result.stderr
+    assert not (tmp_path / "guide.pdf").exists()
+
+
+def test_browser_print_is_black_on_white_with_link_addresses_even_from_dark_mode(
+    browser, site_server: SiteServer, site: Path
+) -> None:
+    context = open_context(browser, "dark", site_server, third_party=[])
+    page = context.new_page()
+    page.emulate_media(media="print")
+    problems = []
+    for site_page in discover_pages(site):
+        page.goto(site_server.url + site_page.path)
+        looks = page.evaluate(PRINT_LOOK_JS)
+        if looks["background"] != "rgb(255, 255, 255)" or looks["textLuminance"] > 0.1:
+            problems.append(f"{site_page.path}: {looks}")
+        if looks["screenOnly"]:
+            problems.append(f"{site_page.path}: printed: {looks['screenOnly']}")
+        if looks["silentLinks"]:
+            problems.append(f"{site_page.path}: links without their address: {looks['silentLinks']}")
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+PRINT_LOOK_JS = """() => {
+  const rgb = (color) => color.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lin = (c) => (c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  const [r, g, b] = rgb(getComputedStyle(document.querySelector("article p, article li, article h1")).color);
+  const visible = (selector) => Array.from(document.querySelectorAll(selector))
+    .filter((element) => element.getClientRects().length > 0).map(() => selector);
+  return {
+    background: getComputedStyle(document.body).backgroundColor,
+    textLuminance: 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b),
+    screenOnly: [".md-header", ".md-sidebar", ".md-footer", ".md-search"].flatMap(visible),
+    silentLinks: Array.from(document.querySelectorAll("article a[href]"))
+      .filter((a) => /^(https?|ftp|mailto):/.test(a.getAttribute("href")))
+      .filter((a) => !getComputedStyle(a, "::after").content.includes(a.getAttribute("href")))
+      .map((a) => a.getAttribute("href")),
+  };
+}"""
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def heading_text(html: Path, tag: str) -> str:
+    return heading_texts(html, tag)[0]
+
+
+def heading_texts(html: Path, tag: str) -> list[str]:
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    for permalink in soup.select("a.headerlink"):
+        permalink.decompose()
+    return [heading.get_text(" ", strip=True) for heading in soup.select(f"article {tag}")]
+
+
+def articles_links(html: Path) -> list[str]:
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    return [str(a["href"]) for a in soup.select("article a[href]")]

@@ -1,0 +1,85 @@
+"""The PDF's print document, built from a real site without a browser (the PDF itself: tests/browser)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from compliance import pdf
+
+BUILT = date(2026, 1, 2)
+
+
+def print_soup(site: Path, site_url: str | None = None) -> BeautifulSoup:
+    return BeautifulSoup(pdf.print_document(site, BUILT, site_url), "html.parser")
+
+
+def test_every_page_is_printed_once_home_first_in_navigation_order(built_site: Path) -> None:
+    soup = print_soup(built_site)
+    sections = [section["id"] for section in soup.select("section.compliance-print-page")]
+    pages = sorted(built_site.rglob("index.html"))
+    assert len(sections) == len(pages) == len(set(sections))
+    assert sections[0] == "home"
+    home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    nav = [a["href"].strip("/").replace("/", "-") for a in home.select("nav.md-nav--primary a.md-nav__link[href]")]
+    in_nav = [anchor for anchor in nav if anchor in sections]
+    assert [s for s in sections if s in in_nav] == list(dict.fromkeys(in_nav))
+
+
+def test_links_stay_inside_the_pdf_or_leave_it_by_absolute_address(built_site: Path) -> None:
+    soup = print_soup(built_site)
+    ids = [element["id"] for element in soup.select("[id]")]
+    assert len(ids) == len(set(ids)), "ids from different pages collide"
+    for link in soup.select("a[href]"):
+        href = str(link["href"])
+        if href.startswith("#"):
+            assert href[1:] in ids, f"{href} points nowhere"
+        else:
+            assert urlsplit(href).scheme in {"http", "https", "ftp", "mailto"}, href
+
+
+def test_site_files_link_to_the_published_site_or_are_named_without_its_address(built_site: Path) -> None:
+    files = site_files_linked_from_pages(built_site)
+    if not files:
+        pytest.skip("no page links to a file of the site (compliance.json, say)")
+    published = print_soup(built_site, "https://trust.example.com/security/")
+    targets = {str(a["href"]) for a in published.select("a[href]")}
+    assert {f"https://trust.example.com/security/{name}" for name in files} <= targets
+    unpublished = print_soup(built_site)
+    assert not [a for a in unpublished.select("a[href]") if urlsplit(str(a["href"])).path.endswith(tuple(files))]
+    assert all(name in unpublished.get_text() for name in files)
+
+
+def test_images_and_stylesheets_are_files_of_the_site_and_the_date_is_printed(built_site: Path) -> None:
+    soup = print_soup(built_site)
+    files = [str(img["src"]) for img in soup.select("img[src]")]
+    files += [str(link["href"]) for link in soup.select("link[rel~=stylesheet]")]
+    assert files
+    for uri in files:
+        assert uri.startswith("file://") and Path(urlsplit(uri).path).is_file(), uri
+    assert "Built 2026-01-02" in soup.select_one(".compliance-print-built").get_text()
+
+
+def test_a_missing_site_is_one_line_and_exit_1(tmp_path: Path, capsys) -> None:
+    assert pdf.main(["--site", str(tmp_path / "nowhere")]) == 1
+    assert (
+        capsys.readouterr().err == f"error: {tmp_path / 'nowhere'}: no index.html; build the site first (make site)\n"
+    )
+
+
+def site_files_linked_from_pages(site: Path) -> set[str]:
+    """Site-relative names of the non-page files (JSON, PDF, ...) that articles link to."""
+    files = set()
+    for html in site.rglob("index.html"):
+        folder = html.parent.relative_to(site).as_posix()
+        base = "/" if folder == "." else f"/{folder}/"
+        for link in BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select("article a[href]"):
+            target = urlsplit(urljoin(base, str(link["href"])))
+            path = target.path.lstrip("/")
+            if not target.scheme and path and not path.endswith(".html") and (site / path).is_file():
+                files.add(path)
+    return files

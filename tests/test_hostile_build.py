@@ -12,7 +12,7 @@ SCRIPT = "<script>alert(1)</script>"
 HOSTILE = {
     "title": f"Trust{SCRIPT}",
     "description": f'x" onload="alert(1)" {SCRIPT}',
-    "claim": f"SOC 2 <img src=x onerror=alert(1)> x](javascript:alert(1)) {{: onclick=alert(1) }}",
+    "claim": "SOC 2 <img src=x onerror=alert(1)> x](javascript:alert(1)) {: onclick=alert(1) }",
     "measure": "[x](javascript:alert(1)) ![p](https://tracker.example/p.png)",
 }
 

@@ -154,6 +154,9 @@ def inspect_page(page: Page, watch: PageWatch, url: str, site_page: SitePage, mo
     expected_scheme = "slate" if mode == "dark" else "default"
     if scheme != expected_scheme:
         problems.append(f"colour scheme {scheme!r}, expected {expected_scheme!r}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 1:
+        problems.append(f"the page scrolls sideways by {overflow}px at {page.viewport_size}")
     page.add_script_tag(path=str(axe))
     problems += [f"axe: {violation}" for violation in page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))]
     return problems + watch.take(url)

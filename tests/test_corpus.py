@@ -8,7 +8,8 @@ that must be accepted, the loaded document as one line of sorted JSON.
     # run: loader   (default) the loader alone, on a data folder holding only this file
     # run: model    the whole data model, on a copy of the project's data with this file added
     # run: build    a real `mkdocs build --strict`; the previously built site/ must stay as it was
-    # as: folder | broken-link | link-loop | link-outside | link-inside | fifo | editor-droppings
+    # as: folder | broken-link | link-loop | link-outside | link-inside | fifo
+    #     | editor-droppings | only-editor-droppings | beside-a-broken-file
     # env: NAME=VALUE
     # within: SECONDS  (default 5)
 
@@ -175,11 +176,15 @@ def _place(case: Case, data: Path, outside: Path) -> None:
         target.symlink_to(where / case.target)
     elif case.kind == "fifo":
         os.mkfifo(target)
-    elif case.kind == "editor-droppings":
-        target.write_bytes(content)
+    elif case.kind in ("editor-droppings", "only-editor-droppings"):
+        if case.kind == "editor-droppings":
+            target.write_bytes(content)
         (data / DROPPINGS[0].format(case.target)).symlink_to("user@host.4242:1700000000")
         for pattern in DROPPINGS[1:]:
-            (data / pattern.format(case.target)).write_bytes(b"\x00\x05\x16\x07 not YAML: [")
+            (data / pattern.format(case.target)).write_bytes(content + b"\x00\x05\x16\x07 not YAML: [")
+    elif case.kind == "beside-a-broken-file":  # one file's syntax error must not hide another's problems
+        target.write_bytes(content)
+        (data / "aaa-broken.yml").write_text("broken: [\n", encoding="utf-8")
     else:
         raise ValueError(f"{case.path.name}: unknown 'as: {case.kind}'")
 

@@ -248,3 +248,10 @@ def test_an_unexpected_failure_names_the_file_and_the_debug_switch(
     monkeypatch.setenv("COMPLIANCE_DEBUG", "1")
     with pytest.raises(RecursionError):
         read_data_files(tmp_path, data)
+
+
+def test_many_refused_values_are_listed_up_to_ten_then_summed_up() -> None:
+    text = "".join(f"k{i}: !!binary aGk=\n" for i in range(30))
+    _, _, problems = load_yaml(text, "data/b.yml")
+    assert len(problems) == 11
+    assert str(problems[-1]) == ("data/b.yml:11:6: more values like the ones above are refused too; fix those first")

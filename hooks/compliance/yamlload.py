@@ -191,12 +191,16 @@ class _Builder:
         self.sources = sources
         self.limits = limits
         self.problems: list[Problem] = []
+        self.unlisted = 0  # refusals past MAX_LISTED: the first is named, the rest only counted
 
     def where(self, node: yaml.Node) -> Location:
         return _at(self.name, node.start_mark)
 
     def refuse(self, node: yaml.Node, message: str) -> None:
-        if len(self.problems) < MAX_LISTED:
+        self.unlisted += len(self.problems) >= MAX_LISTED
+        if self.unlisted == 1:
+            message = "more values like the ones above are refused too; fix those first"
+        if self.unlisted <= 1:
             self.problems.append(Problem(self.where(node), message))
 
     def build(self, node: yaml.Node, path: DataPath) -> Any:
@@ -262,12 +266,10 @@ class _Builder:
             key = self._scalar(key_node)
             if key in result:
                 first = self.sources.keys[(*path, key)]
-                self.problems.append(
-                    Problem(
-                        self.where(key_node),
-                        f"duplicate key '{key}' (first defined at line {first.line}); "
-                        "YAML would silently keep only the last one",
-                    )
+                self.refuse(
+                    key_node,
+                    f"duplicate key '{key}' (first defined at line {first.line}); "
+                    "YAML would silently keep only the last one",
                 )
                 continue
             self.sources.keys[(*path, key)] = self.where(key_node)

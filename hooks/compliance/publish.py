@@ -120,7 +120,7 @@ class StagedSite:
             return
         retired = sorted(
             (p for p in parent.glob(self._retired_prefix + "*") if not _running(p.name, self._retired_prefix)),
-            key=lambda p: p.stat().st_mtime,
+            key=_modified,
         )
         if retired and not self.site_dir.exists():  # killed between the two renames of a commit
             retired.pop().rename(self.site_dir)
@@ -160,6 +160,13 @@ def _try_lock(directory: Path) -> int | None:
         os.close(fd)
         return None
     return fd
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by a build running beside this one
+        return 0.0
 
 
 def _running(name: str, prefix: str) -> bool:

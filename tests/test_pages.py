@@ -124,3 +124,22 @@ def test_review_lists_claims_expiring_soon_or_unreviewed(tmp_path: Path, capsys:
     assert review(args) == 1  # the lapsed claim's date has passed
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][4].pop("valid_until"))
     assert review(args) == 0
+
+
+def test_the_guide_opens_with_every_claim_at_a_glance(dated_site: Path) -> None:
+    table = _soup(dated_site, "index.html").select_one("article table.compliance-overview")
+    assert table is not None and table.caption.get_text() == "At a glance"
+    rows = [[" ".join(cell.get_text(" ").split()) for cell in tr.find_all(["th", "td"])] for tr in table.tbody("tr")]
+    assert rows == [
+        [
+            "ISO/IEC 27001, 27017 and 27018",
+            "Current",
+            "Analytics Cloud, Analytics On-Premises; on dedicated hardware; requested at provisioning",
+            "Valid until 2027-01-15",
+            "ISO certificate",
+        ],
+        ["PCI DSS Attestation of Compliance", "In progress", "Analytics Cloud", "Last reviewed 2025-06-01", ""],
+        ["SOC 2 Type 2 report", "Current", "All", "Valid until 2026-12-20", "Under NDA"],
+        ["GDPR", "Current", "All", "", ""],
+        ["HIPAA (lapsed)", "Lapsed", "All", "Valid until 2025-01-31", ""],
+    ]

@@ -192,6 +192,7 @@ class FactLabels(Entry):
     offerings: Text
     providers: Text
     conditions: Text
+    scope: Text
     everywhere: Text
     evidence: Text
     original: Text
@@ -207,6 +208,7 @@ class FactLabels(Entry):
 
 
 class PageLabels(Entry):
+    overview: Text
     claims: Text
     matrix: Text
     claim: Text

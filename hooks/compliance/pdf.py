@@ -22,7 +22,15 @@ from bs4 import BeautifulSoup, Tag
 
 PDF_NAME = "guide.pdf"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
+# For a sandbox-less container without GPU, with no calls home (the browser tests launch it the same way).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Theme parts that mean nothing on paper.
 DROP = "a.headerlink, .md-content__button, .md-source-file, script"
 BROKEN_IMAGES_JS = """async () => {

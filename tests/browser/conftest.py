@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
+from compliance import pdf
 from conftest import REPO, copy_project, run_mkdocs
 
 from .siteserver import SiteServer
@@ -17,16 +18,7 @@ from .siteserver import SiteServer
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Flags for a sandbox-less container without GPU, and no calls home that could count as third-party traffic.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = Path(pdf.CHROMIUM)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))
 
@@ -61,7 +53,7 @@ def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         unavailable(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=path)")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=pdf.CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

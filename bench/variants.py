@@ -1,0 +1,102 @@
+"""The three projects the build benchmark compares, made from the same synthetic data and pages.
+
+- hooks: the project as it is (our hooks load, validate and render the data during the build);
+- static: the same pages pre-rendered to Markdown by our own renderer, built without hooks;
+- macros: mkdocs-macros-plugin with `include_yaml` over the same data files and equivalent
+  templates (`bench/macros/`), one page per claim written out as a small template.
+All three build the same pages (guide, matrix, one per claim) with the same theme, navigation,
+files and Markdown extensions.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+MACROS = REPO / "bench" / "macros"
+sys.path.insert(0, str(REPO / "hooks"))
+
+from synthetic import Shape, write_project  # noqa: E402
+
+from compliance.data import ComplianceData, load_compliance_data  # noqa: E402
+from compliance.pages import SitePlan, export_schema_text, export_text, page_base  # noqa: E402
+from compliance.render import PageRenderer  # noqa: E402
+from compliance.siteconfig import MATRIX_PAGE, site_settings  # noqa: E402
+
+TODAY = date(2026, 11, 28)
+
+
+def make_projects(root: Path, shape: Shape) -> dict[str, Path]:
+    """{variant: its mkdocs.yml} for `shape`, all under `root`."""
+    hooks = write_project(root / "hooks", shape)
+    data = load_compliance_data(hooks, hooks / "data", hooks / "docs", today=TODAY)
+    static = _static_project(hooks, root / "static", data)
+    macros = _macros_project(hooks, root / "macros", static, data)
+    return {"hooks": hooks / "mkdocs.yml", "static": static / "mkdocs.yml", "macros": macros / "mkdocs.yml"}
+
+
+def _static_config(source: Path, data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
+    """mkdocs.yml without hooks, with what the hooks would set (name, logo, navigation) written in."""
+    config = yaml.safe_load((source / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.pop("hooks", None)
+    config.pop("watch", None)
+    settings = site_settings(data, plan)
+    config["site_name"] = settings.name
+    if settings.description:
+        config["site_description"] = settings.description
+    if settings.logo:
+        config["theme"]["logo"] = config["theme"]["favicon"] = settings.logo
+    config["nav"] = settings.navigation(config["nav"])
+    return config
+
+
+def _static_project(source: Path, dest: Path, data: ComplianceData) -> Path:
+    plan = SitePlan(directory_urls=True)
+    docs = dest / "docs"
+    shutil.copytree(source / "docs", docs, ignore=shutil.ignore_patterns("_templates"))
+    shutil.copytree(source / "overrides", dest / "overrides")
+    renderer = PageRenderer(data, source, [source / "docs", source / "overrides"], plan)
+    pages = {name: ((source / "docs" / name).read_text(encoding="utf-8"), None) for name in ("index.md", MATRIX_PAGE)}
+    claim_template = (source / "docs" / "_templates" / "claim.md").read_text(encoding="utf-8")
+    for claim in data.document.claims:
+        pages[plan.claim_page(claim.id)] = (claim_template, claim)
+    for name, (text, claim) in pages.items():
+        url = "" if name == "index.md" else name.removesuffix(".md") + "/"
+        out = docs / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(renderer.render(text, source / "docs" / name, {"base": page_base(url), "claim": claim}))
+    (docs / plan.export_file()).write_text(export_text(data, plan), encoding="utf-8")
+    (docs / plan.export_schema_file()).write_text(export_schema_text(), encoding="utf-8")
+    config = _static_config(source, data, plan)
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return dest
+
+
+def _macros_project(source: Path, dest: Path, static: Path, data: ComplianceData) -> Path:
+    """The static project's assets and settings, with templates that macros renders during the build."""
+    shutil.copytree(static, dest)
+    shutil.copytree(source / "data", dest / "data")
+    (dest / "templates").mkdir()
+    shutil.copy2(MACROS / "partials.html", dest / "templates" / "partials.html")
+    shutil.copy2(MACROS / "main.py", dest / "main.py")
+    docs = dest / "docs"
+    for name in ("index.md", MATRIX_PAGE):
+        shutil.copy2(MACROS / name, docs / name)
+    claim_template = (MACROS / "claim.md").read_text(encoding="utf-8")
+    for claim in data.document.claims:
+        text = f'{{% set CLAIM_ID = "{claim.id}" %}}\n{claim_template}'
+        (docs / SitePlan().claim_page(claim.id)).write_text(text, encoding="utf-8")
+    config = yaml.safe_load((dest / "mkdocs.yml").read_text(encoding="utf-8"))
+    files = sorted(f"data/{path.name}" for path in (dest / "data").glob("*.yml"))
+    config["plugins"] = [
+        *config.get("plugins", []),
+        {"macros": {"include_yaml": files, "include_dir": str(dest / "templates"), "module_name": "main"}},
+    ]
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return dest

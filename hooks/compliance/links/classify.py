@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import re
 import time
 from dataclasses import dataclass
@@ -96,6 +95,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # only HTTP-date values need it, and it costs start-up time
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -1,9 +1,11 @@
 """Every use of LinkChecker in the project, in one place.
 
-LinkChecker stays the engine for what it does well: finding links in HTML (its table of
-link-carrying elements and attributes, srcset, CSS url(), meta refresh), collecting anchors,
-checking ftp:// and mail addresses. Nothing here starts its thread director: checks run in our
-own scheduler, one URL at a time, so neither its per-host sleep under a global lock nor its
+LinkChecker stays the engine for what it does well: finding links in HTML (its LinkFinder with
+its table of link-carrying elements and attributes, srcset, CSS url(), meta refresh, <base>),
+its table of anchor attributes, checking ftp:// and mail addresses. Pages are tokenized by the
+standard library's html.parser, the tokenizer LinkChecker's own Beautiful Soup parsing uses,
+without building a tree: that keeps start-up and parsing cheap. Nothing here starts its thread
+director: checks run in our own scheduler, one URL at a time, so neither its per-host sleep under a global lock nor its
 shutdown join can stall a run. tests/test_links_contract.py fails loudly if an upgrade changes
 anything used here; the version is pinned exactly in requirements.in for the same reason.
 """
@@ -12,11 +14,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
-import linkcheck
-from linkcheck import checker, configuration, director
-from linkcheck.htmlutil import htmlsoup, linkparse
+from linkcheck.htmlutil import linkparse
 
 PINNED_VERSION = "10.6.0"
 
@@ -54,28 +55,45 @@ class ParsedPage:
 
 def parse_page(html: str) -> ParsedPage:
     """Links and anchors of an HTML document, links in document order."""
-    soup = htmlsoup.make_soup(html)
-    page = ParsedPage()
-    custom = {element.name for element in soup.find_all(True) if "-" in element.name}
-    tags = {**LINK_ATTRIBUTES, **dict.fromkeys(custom, CUSTOM_ELEMENT_ATTRIBUTES)}
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser.page
 
-    def found(url: str | None, line: int | None, column: int | None, name: str, base: str) -> None:
+
+class _PageParser(HTMLParser):
+    """Hands every start tag to LinkChecker's LinkFinder, and collects anchors by its AnchorTags table."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = ParsedPage()
+        self._finder = linkparse.LinkFinder(self._found, LINK_ATTRIBUTES)
+        self._anchor_names = {tag: set(names) for tag, names in linkparse.AnchorTags.items()}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}  # as Beautiful Soup gives them: "" for no value
+        if "-" in tag and tag not in self._finder.tags:
+            self._finder.tags[tag] = set(CUSTOM_ELEMENT_ATTRIBUTES) | self._finder.universal_attrs
+        line, offset = self.getpos()
+        self._finder.html_element(tag, values, "", line, offset + 1)
+        for name in self._anchor_names.get(tag, set()) | self._anchor_names[None]:
+            if values.get(name):
+                self.page.anchors.add(values[name])
+
+    def _found(self, url: str | None, line: int, column: int, name: str, base: str) -> None:
         # `<a href>` without a value links to the page itself, as an empty href does.
-        page.links.append(FoundLink(url or "", line or 0, column or 0, base or ""))
-
-    def anchor(url: str | None, line: int | None, column: int | None, name: str, base: str) -> None:
-        if url:
-            page.anchors.add(url)
-
-    linkparse.find_links(soup, found, tags)
-    linkparse.find_links(soup, anchor, linkparse.AnchorTags)
-    return page
+        self.page.links.append(FoundLink(url or "", line or 0, column or 0, base or ""))
 
 
 class LinkCheckerSession:
     """LinkChecker's per-URL checkers for ftp:// and mailto:, without its thread director."""
 
     def __init__(self, timeout: float) -> None:
+        # Imported here, not above: the checkers pull in DNS and the requests stack (about 0.4 s
+        # at start-up), which a site without ftp:// or mailto: links never needs.
+        from linkcheck import checker, configuration, director
+
+        self._get_url_from = checker.get_url_from
         logging.getLogger("linkcheck").setLevel(logging.CRITICAL)
         config = configuration.Configuration()
         config["timeout"] = timeout
@@ -105,9 +123,11 @@ class LinkCheckerSession:
         return bool(url_data.valid), str(url_data.result or ""), warnings
 
     def _url_data(self, url: str) -> Any:
-        return checker.get_url_from(url, 0, self._aggregate, extern=(0, 0))
+        return self._get_url_from(url, 0, self._aggregate, extern=(0, 0))
 
 
 def installed_version() -> str:
     """The LinkChecker version actually imported."""
-    return str(linkcheck.configuration.Version)
+    from linkcheck import configuration
+
+    return str(configuration.Version)

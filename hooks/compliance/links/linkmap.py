@@ -10,10 +10,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
-from ..errors import format_path
-from ..yamlload import SourceMap, walk
 from .linkchecker import parse_page
 
 # URLs the map records: what leaves the site (internal links are traced to built pages instead).
@@ -51,16 +48,6 @@ class LinkSource:
 
 
 LinkMap = dict[str, list[LinkSource]]
-
-
-def data_link_sources(document: Any, sources: SourceMap) -> LinkMap:
-    """Every external URL among the data values, at its YAML file, line and field."""
-    found: LinkMap = {}
-    for path, value in walk(document):
-        if isinstance(value, str) and EXTERNAL.match(value := value.strip()):
-            where = sources.value(path)
-            found.setdefault(value, []).append(LinkSource("data", where.file, where.line, format_path(path)))
-    return found
 
 
 def html_links(html: str) -> list[str]:

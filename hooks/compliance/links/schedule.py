@@ -1,27 +1,25 @@
 """Run link checks concurrently: a cap per host, an optional rate per host, retries on each URL's own clock.
 
-One dispatcher (the calling thread) starts a check only when its host has a free slot, so a
-busy host never holds a worker that another host could use, and a URL waiting for its retry
-(say a 429 with Retry-After: 2) waits exactly that long, whatever the other URLs are doing.
+Each URL is one asyncio task. It takes its host's slot before a slot of the run, so a busy host
+never holds a slot another host could use, and a URL waiting for its retry (say a 429 with
+Retry-After: 2) sleeps exactly that long, whatever the other URLs are doing.
 """
 
 from __future__ import annotations
 
-import heapq
-import threading
+import asyncio
 import time
-from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .classify import LinkClass, Verdict
 from .http_check import RawResult
 
-# The automatic worker count is hosts x per-host limit, but never more than this: past it
-# a two-core machine spends more on thread switches than it gains.
-MAX_AUTO_WORKERS = 256
+# The automatic concurrency is hosts x per-host limit, but never more than this many open
+# connections, well below the usual limit of 1024 open files.
+MAX_AUTO_WORKERS = 512
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,7 @@ class CheckSettings:
     """How hard and how politely to check."""
 
     timeout: float = 20.0
-    threads: int = 0  # concurrent checks in all; 0 picks hosts x per_host, bounded
+    threads: int = 0  # concurrent requests in all; 0 picks hosts x per_host, bounded
     per_host: int = 10
     host_rate: float = 0.0  # check starts per second per host; 0 means no limit
     ca_bundle: str | None = None
@@ -76,7 +74,7 @@ def worker_count(urls: Iterable[str], settings: CheckSettings) -> int:
 
 def run_checks(
     urls: Iterable[str],
-    check: Callable[[str], RawResult],
+    check: Callable[[str], Awaitable[RawResult]],
     judge: Callable[[RawResult], Verdict],
     settings: CheckSettings,
     policy: RetryPolicy,
@@ -86,78 +84,55 @@ def run_checks(
     wanted = list(dict.fromkeys(urls))
     if not wanted:
         return {}
-    run = _Run(check, judge, settings, policy, progress, len(wanted))
-    workers = worker_count(wanted, settings)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkcheck") as pool:
-        run.dispatch(wanted, pool, workers)
-    return run.done
+    return asyncio.run(_Run(check, judge, settings, policy, progress, wanted).all())
 
 
 class _Run:
     def __init__(
         self,
-        check: Callable[[str], RawResult],
+        check: Callable[[str], Awaitable[RawResult]],
         judge: Callable[[RawResult], Verdict],
         settings: CheckSettings,
         policy: RetryPolicy,
         progress: Callable[[int, int], None] | None,
-        total: int,
+        urls: list[str],
     ) -> None:
-        self.check, self.judge, self.policy, self.progress, self.total = check, judge, policy, progress, total
+        self.check, self.judge, self.policy, self.progress, self.urls = check, judge, policy, progress, urls
         self.per_host = max(1, settings.per_host)
         self.interval = 1.0 / settings.host_rate if settings.host_rate > 0 else 0.0
-        self.cond = threading.Condition()
-        self.ready: dict[str, deque[str]] = defaultdict(deque)
-        self.retry_at: list[tuple[float, int, str]] = []
-        self.active: Counter[str] = Counter()
+        self.workers = worker_count(urls, settings)
         self.next_start: dict[str, float] = defaultdict(float)
-        self.counts: Counter[str] = Counter()
-        self.waits: dict[str, list[float]] = defaultdict(list)
         self.done: dict[str, Attempts] = {}
-        self.in_flight = 0
 
-    def dispatch(self, urls: list[str], pool: ThreadPoolExecutor, workers: int) -> None:
-        for url in urls:
-            self.ready[host_of(url)].append(url)
-        with self.cond:
-            while len(self.done) < self.total:
-                now = time.monotonic()
-                while self.retry_at and self.retry_at[0][0] <= now:
-                    url = heapq.heappop(self.retry_at)[2]
-                    self.ready[host_of(url)].append(url)
-                wake = self.retry_at[0][0] if self.retry_at else None
-                for host in list(self.ready):
-                    queue = self.ready[host]
-                    while queue and self.in_flight < workers and self.active[host] < self.per_host:
-                        if self.interval:
-                            if self.next_start[host] > now:
-                                wake = min(wake or self.next_start[host], self.next_start[host])
-                                break
-                            self.next_start[host] = now + self.interval
-                        self.active[host] += 1
-                        self.in_flight += 1
-                        pool.submit(self._work, queue.popleft(), host)
-                    if not queue:
-                        del self.ready[host]
-                self.cond.wait(None if wake is None else max(0.0, wake - now))
+    async def all(self) -> dict[str, Attempts]:
+        # Semaphores belong to the running loop, so they are made here rather than in __init__.
+        self.run_slots = asyncio.Semaphore(self.workers)
+        self.host_slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(self.per_host))
+        await asyncio.gather(*(self._one(url) for url in self.urls))
+        return self.done
 
-    def _work(self, url: str, host: str) -> None:
-        try:
-            raw = self.check(url)
-        except Exception as exc:  # one URL's surprise must never stop the run
-            raw = RawResult(url, False, f"InternalError: {type(exc).__name__}: {exc}", url)
-        verdict = self.judge(raw)
-        with self.cond:
-            self.active[host] -= 1
-            self.in_flight -= 1
-            self.counts[url] += 1
-            count = self.counts[url]
-            if verdict.kind is LinkClass.TRANSIENT and count <= self.policy.retries:
-                delay = self.policy.delay(count, verdict)
-                self.waits[url].append(delay)
-                heapq.heappush(self.retry_at, (time.monotonic() + delay, count, url))
-            else:
-                self.done[url] = Attempts(raw, verdict, count, self.waits.get(url, []))
-                if self.progress:
-                    self.progress(len(self.done), self.total)
-            self.cond.notify()
+    async def _one(self, url: str) -> None:
+        host, waits = host_of(url), []
+        for count in range(1, self.policy.retries + 2):
+            async with self.host_slots[host], self.run_slots:
+                await self._keep_rate(host)
+                try:
+                    raw = await self.check(url)
+                except Exception as exc:  # one URL's surprise must never stop the run
+                    raw = RawResult(url, False, f"InternalError: {type(exc).__name__}: {exc}", url)
+            verdict = self.judge(raw)
+            if verdict.kind is not LinkClass.TRANSIENT or count > self.policy.retries:
+                break
+            waits.append(self.policy.delay(count, verdict))
+            await asyncio.sleep(waits[-1])
+        self.done[url] = Attempts(raw, verdict, count, waits)
+        if self.progress:
+            self.progress(len(self.done), len(self.urls))
+
+    async def _keep_rate(self, host: str) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        start = max(now, self.next_start[host])
+        self.next_start[host] = start + self.interval
+        await asyncio.sleep(start - now)

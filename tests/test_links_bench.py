@@ -1,0 +1,40 @@
+"""Smoke test of the link-checking benchmark harness (`make bench` runs it for real, with the peers)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from conftest import REPO
+
+
+def load_harness() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("links_bench", REPO / "bench" / "links_bench.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["links_bench"] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quick_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
+    harness = load_harness()
+    output = tmp_path / "BENCHMARKS.md"
+    build_section = "## Build\n\n| pages | seconds |\n| --- | --- |\n| 10 | 1.0 |\n"
+    output.write_text(f"# Benchmarks\n\n{build_section}")
+    body = harness.bench(runs=1, quick=True, peers=False)
+    harness.write_section(output, body)
+    harness.write_section(output, body.replace("Measured by", "Measured again by"))
+    text = output.read_text()
+    assert text.startswith(f"# Benchmarks\n\n{build_section}\n## Link checking\n\n<!-- links-bench:start -->\n")
+    assert text.count("## Link checking") == 1 and "Measured again by" in text and "Measured by" not in text
+    assert text.endswith("<!-- links-bench:end -->\n")
+    # Our row of the spread workload: wall, CPU, the server-counted peak, and every broken link found.
+    row = re.search(r"^\| ours \(defaults\) \| ([\d.]+) \| ([\d.]+) \| (\d+) \| (\d+) \| - \|$", text, re.MULTILINE)
+    assert row, text
+    wall, cpu, peak, broken = float(row[1]), float(row[2]), int(row[3]), int(row[4])
+    assert wall > 0 and cpu > 0 and 1 <= peak <= 10 and broken == 5
+    assert re.search(r"^\| 40 URLs on one host \| [\d.]+ \| [\d.]+ \| [\d.]+ % \|$", text, re.MULTILINE)

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from .errors import Location, Problem
-from .yamltext import MAX_LISTED, Limits, char_name, read_text_file, refused_characters
+from .yamltext import MAX_LISTED, SIZE_VARIABLE, Limits, char_name, read_text_file, refused_characters
 
 DataPath = tuple[str | int, ...]
 
@@ -56,6 +56,7 @@ class _ComplianceLoader(yaml.SafeLoader):
         super().__init__(text)
         self.limits = limits
         self.depth = 0
+        self.count = 0
         self.anchors_seen: list[tuple[yaml.Mark, str]] = []
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
@@ -69,6 +70,10 @@ class _ComplianceLoader(yaml.SafeLoader):
                 self.get_event()
                 return yaml.ScalarNode(_CORE + "null", "", event.start_mark, event.end_mark)
             event.anchor = None
+        self.count += 1
+        if self.count > self.limits.values:
+            message = f"more than {self.limits.values:,} keys and values in one file; split it, or raise the limit"
+            raise _Refused(event.start_mark, f"{message} with the environment variable {SIZE_VARIABLE}")
         self.depth += 1
         if self.depth > self.limits.depth:
             message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"

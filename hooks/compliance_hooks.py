@@ -73,6 +73,11 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         config.theme["logo"] = config.theme["favicon"] = settings.logo
     if isinstance(config.nav, list):
         config.nav = settings.navigation(config.nav)
+    try:
+        footer = _state.renderer.render_partial("partials/compliance-footer.html", "footer")
+    except ComplianceError as exc:
+        raise PluginError(f"footer template failed:\n{exc}") from None
+    config.extra["compliance"] = {"footer": footer, "downloads": settings.downloads}
     if _state.command == "build":
         _state.staged = StagedSite(Path(config.site_dir))
         config.site_dir = str(_state.staged.begin())

@@ -143,3 +143,14 @@ def test_the_guide_opens_with_every_claim_at_a_glance(dated_site: Path) -> None:
         ["GDPR", "Current", "All", "", ""],
         ["HIPAA (lapsed)", "Lapsed", "All", "Valid until 2025-01-31", ""],
     ]
+
+
+def test_every_page_footer_names_the_organisation_contact_review_date_and_export(dated_site: Path) -> None:
+    for page in ("index.html", "matrix/index.html", "claims/gdpr/index.html"):
+        footer = _soup(dated_site, page).select_one(".compliance-footer")
+        assert " ".join(footer.get_text(" ").split()) == (
+            "Example Analytics · Contact · Last reviewed 2026-10-01 · Machine-readable data (compliance.json)"
+        )
+        links = [a["href"] for a in footer.select("a")]
+        assert links[0] == "mailto:trust@example.com"
+        assert (dated_site / page).parent.joinpath(links[1]).resolve() == (dated_site / "compliance.json").resolve()

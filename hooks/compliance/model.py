@@ -209,6 +209,7 @@ class FactLabels(Entry):
 
 class PageLabels(Entry):
     overview: Text
+    contact: Text
     claims: Text
     matrix: Text
     claim: Text

@@ -56,6 +56,11 @@ class PageRenderer:
             site=plan,
         )
 
+    def render_partial(self, partial: str, macro: str) -> Markup:
+        """A macro of a partial template rendered on its own (the footer the theme shows)."""
+        source = f'{{% from "{partial}" import {macro} with context %}}{{{{ {macro}() }}}}'
+        return Markup(self.render(source, Path(partial), {"base": ""}).strip())
+
     def render(self, markdown: str, page_path: Path, extra: dict[str, Any] | None = None) -> str:
         """Render one page's Markdown; raise ComplianceError at the failing template line."""
         filename = str(page_path)

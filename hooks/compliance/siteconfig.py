@@ -27,6 +27,8 @@ class SiteSettings:
     # Titles for the pages the data names, and the claims' navigation section.
     page_titles: dict[str, str] = field(default_factory=dict)
     claims_section: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Files every page's footer links to, each with its escaped label.
+    downloads: list[dict[str, str]] = field(default_factory=list)
 
     def navigation(self, nav: list[Any]) -> list[Any]:
         """`nav` with the data's titles on bare page entries and the claims' section appended."""
@@ -46,4 +48,5 @@ def site_settings(data: ComplianceData, plan: SitePlan) -> SiteSettings:
         site_url=str(guide.site_url) if guide.site_url else None,
         page_titles={GUIDE_PAGE: escape(guide.title), MATRIX_PAGE: escape(labels.pages.matrix)},
         claims_section={escape(labels.pages.claims): claims} if claims else {},
+        downloads=[{"file": plan.export_file(), "label": escape(labels.pages.export)}],
     )

@@ -218,3 +218,28 @@ def test_link_map_records_mailto_links_of_pages_and_theme(tmp_path: Path) -> Non
         "mailto:page@example.com": [LinkSource("page", "docs/index.md")],
         "mailto:theme@example.com": [LinkSource("theme")],
     }
+
+
+def test_root_relative_links_resolve_under_the_site_url_path(tmp_path: Path) -> None:
+    """With site_url https://trust.example/docs/, MkDocs writes /docs/... links (on 404.html, say)."""
+    site = write_site(
+        tmp_path,
+        {
+            "404.html": '<a href="/docs/">home</a><a href="/docs/guide/#present">guide</a>'
+            '<a href="/docs/assets/gone.css">gone</a><a href="/elsewhere/">outside</a>',
+            "index.html": "<p>home</p>",
+            "guide/index.html": '<h2 id="present">x</h2>',
+        },
+    )
+    locations = "".join(f"<url><loc>https://trust.example/docs/{p}</loc></url>" for p in ("", "guide/"))
+    (site / "sitemap.xml").write_text(
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locations}</urlset>'
+    )
+    _, links, _ = check(site, tmp_path)
+    assert verdicts(links) == {
+        "/": ("internal", "ok"),
+        "/guide/#present": ("internal", "ok"),
+        "/assets/gone.css": ("internal", "broken"),
+        "/elsewhere/": ("broken", "broken"),
+    }
+    assert links["/elsewhere/"]["status"] == "outside the site, which is served under /docs/"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 from .cache import LinkCache
 from .check import CheckOptions, LinkOutcome, check_external, check_mail
@@ -15,6 +16,7 @@ from .linkmap import LinkMap, LinkSource
 from .targets import Category, Target, fragment_found, resolve
 
 HTML_SUFFIXES = (".html", ".htm")
+_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 @dataclass
@@ -36,12 +38,13 @@ def scan_site(site_dir: Path, shown_dir: Path | None = None) -> SiteScan:
     Sources name pages under `shown_dir` when given, else under `site_dir`.
     """
     scan = SiteScan(site_dir)
+    root = served_under(site_dir)
     for file in sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file()):
         page = file.relative_to(site_dir).as_posix()
         parsed = scan.pages[page] = parse_page(file.read_text(encoding="utf-8", errors="replace"))
         shown = ((shown_dir or site_dir) / page).as_posix()
         for link in parsed.links:
-            target = resolve(link.url, page, link.base)
+            target = resolve(link.url, page, link.base, root)
             scan.targets.setdefault(target.key, target)
             written = link.url.strip()
             source = LinkSource("site", shown, link.line, "" if written == target.key else written, link.column)
@@ -49,6 +52,21 @@ def scan_site(site_dir: Path, shown_dir: Path | None = None) -> SiteScan:
             if source not in sources:
                 sources.append(source)
     return scan
+
+
+def served_under(site_dir: Path) -> str:
+    """The path the site is published under ('/' unless site_url has one), read from its sitemap.xml.
+
+    MkDocs writes root-relative links (on 404.html) under site_url's path; the home page is the
+    shortest address the sitemap lists.
+    """
+    try:
+        locations = ElementTree.parse(site_dir / "sitemap.xml").getroot().iter(f"{{{_SITEMAP}}}loc")
+        paths = [urlsplit((element.text or "").strip()).path for element in locations]
+    except (OSError, ElementTree.ParseError, ValueError):
+        return "/"
+    home = min((p for p in paths if p.startswith("/")), key=len, default="/")
+    return home if home.endswith("/") else home.rsplit("/", 1)[0] + "/"
 
 
 def check_site(

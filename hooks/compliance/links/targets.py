@@ -47,8 +47,12 @@ class Target:
     fragment: str | None = None  # internal: the fragment as written, None without '#'
 
 
-def resolve(written: str, page: str, base: str = "") -> Target:
-    """Resolve `written`, found in site-relative `page` (e.g. 'guide/index.html'), under an optional <base href>."""
+def resolve(written: str, page: str, base: str = "", root: str = "/") -> Target:
+    """Resolve `written`, found in site-relative `page` (e.g. 'guide/index.html'), under an optional <base href>.
+
+    `root` is the path the site is served under ('/docs/' for site_url https://host/docs/):
+    root-relative links are resolved against it.
+    """
     text = written.strip()
     try:
         if base:
@@ -63,14 +67,19 @@ def resolve(written: str, page: str, base: str = "") -> Target:
             return Target(Category.BROKEN, text, "unparsable URL: no host name")
         return Target(Category.EXTERNAL, text)
     if not scheme and text.startswith("//"):  # scheme-relative: a site served over https fetches https
-        return resolve("https:" + text, page)
+        return resolve("https:" + text, page, root=root)
     if scheme == "mailto":
         return Target(Category.MAIL, text)
     if scheme == "file":
         return Target(Category.BROKEN, text, "file: URL points into the reader's own disk, not to the web")
     if scheme:
         return Target(Category.SKIPPED, text, SKIPPED_SCHEMES.get(scheme, f"{scheme}: links are not checked"))
-    return _internal(parts.path, parts.fragment if "#" in text else None, page, text)
+    path = parts.path
+    if path.startswith("/") and root != "/":
+        if not (path + "/").startswith(root):
+            return Target(Category.BROKEN, text, f"outside the site, which is served under {root}")
+        path = "/" + path[len(root) :]
+    return _internal(path, parts.fragment if "#" in text else None, page, text)
 
 
 def _internal(path: str, fragment: str | None, page: str, text: str) -> Target:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import csv
 import json
 import os
 import platform
@@ -93,8 +94,8 @@ def linkchecker() -> Checker:
         return [str(BIN / "linkchecker"), "--check-extern", "--no-status", "-o", "csv", *map(str, pages)]
 
     def broken(out: Path, done: subprocess.CompletedProcess[str]) -> int:
-        rows = [line.split(";") for line in done.stdout.splitlines() if line and not line.startswith("#")]
-        return sum(1 for row in rows[1:] if len(row) > 10 and row[10] == "False")  # column 'valid'
+        lines = [line for line in done.stdout.splitlines() if line and not line.startswith("#")]
+        return sum(1 for row in csv.DictReader(lines, delimiter=";") if row.get("valid") == "False")
 
     return Checker("LinkChecker (defaults)", command, broken)
 

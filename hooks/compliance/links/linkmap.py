@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from dataclasses import asdict, dataclass
+from html import unescape
 from pathlib import Path
 
 from .linkchecker import parse_page
@@ -16,6 +18,9 @@ from .linkchecker import parse_page
 # URLs the map records: what leaves the site (internal links are traced to built pages instead).
 EXTERNAL = re.compile(r"^((https?|ftp)://|mailto:)", re.IGNORECASE)
 MAP_VERSION = 1
+# Where an external URL could start; a page without one (or with only known URLs) needs no parsing.
+_SCHEME = re.compile(r"(?:https?|ftp)://|mailto:", re.IGNORECASE)
+_URL_END = re.compile(r"[\"'<>\s]")
 
 
 @dataclass(frozen=True, order=True)
@@ -50,9 +55,35 @@ class LinkSource:
 LinkMap = dict[str, list[LinkSource]]
 
 
-def html_links(html: str) -> list[str]:
-    """External and mail URLs referenced by an HTML document, in document order."""
+def html_links(html: str, known: Container[str] = ()) -> list[str]:
+    """External and mail URLs referenced by an HTML document, in document order.
+
+    A document whose every URL is in `known` may return none of them: callers that only want new
+    URLs skip parsing most pages of a large site (each page's navigation grows with the site).
+    """
+    if _only_known(html, known):
+        return []
     return [url for link in parse_page(html).links if EXTERNAL.match(url := link.url.strip())]
+
+
+def _only_known(html: str, known: Container[str]) -> bool:
+    """True when every place a URL could start in `html` holds a known URL as a whole quoted value.
+
+    Conservative: the parser reports attribute values (and URLs inside them) with character
+    references decoded, so each one starts at a scheme in the decoded text; any scheme there that is
+    not exactly a known URL between a pair of the same quotes sends the page to the parser.
+    """
+    text = unescape(html) if "&" in html else html
+    if text.count('"') != html.count('"') or text.count("'") != html.count("'"):
+        return False  # a quote written as a reference would hide where a value ends
+    for match in _SCHEME.finditer(text):
+        start = match.start()
+        end = _URL_END.search(text, start)
+        if end is None or start == 0 or text[start - 1] != text[end.start()] or text[start - 1] not in "\"'":
+            return False
+        if text[start : end.start()] not in known:
+            return False
+    return True
 
 
 class LinkMapBuilder:
@@ -64,7 +95,7 @@ class LinkMapBuilder:
 
     def add_page(self, page_file: str, html: str) -> None:
         """Record links a page's own Markdown wrote (links drawn from data keep their YAML source)."""
-        for url in html_links(html):
+        for url in html_links(html, self._data):
             if url not in self._data:
                 sources = self._pages.setdefault(url, [])
                 if LinkSource("page", page_file) not in sources:
@@ -74,7 +105,7 @@ class LinkMapBuilder:
         """The complete map: any site URL not from data or a page came from the theme."""
         result: LinkMap = {url: list(s) for url, s in {**self._pages, **self._data}.items()}
         for page in sorted(site_dir.rglob("*.html")):
-            for url in html_links(page.read_text(encoding="utf-8", errors="replace")):
+            for url in html_links(page.read_text(encoding="utf-8", errors="replace"), result):
                 result.setdefault(url, [LinkSource("theme")])
         return result
 

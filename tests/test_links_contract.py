@@ -23,7 +23,7 @@ from compliance.links.check import CheckOptions, check_external
 from compliance.links.classify import LinkClass
 from compliance.links.linkchecker import FoundLink, LinkCheckerSession, parse_page
 from compliance.links.linkmap import LinkSource
-from compliance.links.schedule import CheckSettings
+from compliance.links.settings import CheckSettings
 from conftest import REPO
 from standins.ftp_standin import FtpStandin
 from standins.http_standin import HttpStandin
@@ -138,7 +138,7 @@ def test_no_global_per_host_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     throttled: list[str] = []
     monkeypatch.setattr(aggregator.Aggregate, "wait_for_host", lambda self, host: throttled.append(host))
-    with HttpStandin(response_delay=0.3, all_ok=True) as server:
+    with HttpStandin(response_delay=0.5, all_ok=True) as server:
         links = {server.url(f"/doc/{n}"): [LinkSource("theme")] for n in range(20)}
         options = CheckOptions(settings=CheckSettings(timeout=5, per_host=10), https_twins=False)
         outcomes = check_external(links, options, LinkCache(None))

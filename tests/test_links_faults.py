@@ -12,9 +12,9 @@ import pytest
 from compliance.links.cache import LinkCache
 from compliance.links.check import CheckOptions, LinkOutcome, check_external
 from compliance.links.classify import LinkClass, Verdict, classify
-from compliance.links.http_check import RawResult
 from compliance.links.linkmap import LinkSource
-from compliance.links.schedule import CheckSettings, RetryPolicy, run_checks, worker_count
+from compliance.links.schedule import run_checks, worker_count
+from compliance.links.settings import CheckSettings, RawResult, RetryPolicy
 from standins.ftp_standin import FtpStandin
 from standins.http_standin import HttpStandin
 
@@ -130,18 +130,19 @@ def test_ftp_present_and_missing_files(tmp_path: Path) -> None:
 
 
 def test_no_more_than_per_host_requests_in_flight_on_one_host() -> None:
-    """30 links to a host answering after 0.2 s, per-host limit 4: the server sees exactly 4 at once."""
-    with HttpStandin(response_delay=0.2, all_ok=True) as server:
+    """12 links to a host answering after 0.5 s, per-host limit 4: the server sees exactly 4 at once."""
+    # Half a second of overlap: even a loaded machine starts all four before the first answers.
+    with HttpStandin(response_delay=0.5, all_ok=True) as server:
         settings = CheckSettings(timeout=5.0, per_host=4)
-        check([server.url(f"/page/{n}") for n in range(30)], CheckOptions(settings=settings, https_twins=False))
+        check([server.url(f"/page/{n}") for n in range(12)], CheckOptions(settings=settings, https_twins=False))
         assert server.peak_in_flight == 4
 
 
 def test_hosts_are_checked_side_by_side(tmp_path: Path) -> None:
     """Two hosts, per-host limit 2: both hosts reach their limit at the same time."""
     with (
-        HttpStandin("127.0.0.2", response_delay=0.2, all_ok=True) as one,
-        HttpStandin("127.0.0.3", response_delay=0.2, all_ok=True) as two,
+        HttpStandin("127.0.0.2", response_delay=0.5, all_ok=True) as one,
+        HttpStandin("127.0.0.3", response_delay=0.5, all_ok=True) as two,
     ):
         urls = [server.url(f"/p{n}") for n in range(6) for server in (one, two)]
         check(urls, CheckOptions(settings=CheckSettings(timeout=5.0, per_host=2), https_twins=False))

@@ -20,7 +20,7 @@ from compliance.links.cache import LinkCache
 from compliance.links.check import CheckOptions, LinkOutcome, Remap, check_external
 from compliance.links.classify import LinkClass, Verdict
 from compliance.links.linkmap import LinkSource
-from compliance.links.schedule import CheckSettings
+from compliance.links.settings import CheckSettings
 from standins.http_standin import HttpStandin
 from standins.tls_standin import TlsStandin
 

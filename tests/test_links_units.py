@@ -9,12 +9,12 @@ from typing import ClassVar
 
 import pytest
 
-from compliance.links import check
+from compliance.links import check, schedule
 from compliance.links.cache import LinkCache
 from compliance.links.check import remap
 from compliance.links.classify import LinkClass, Verdict, classify, parse_retry_after
-from compliance.links.http_check import Hop, RawResult
 from compliance.links.linkmap import LinkMapBuilder, LinkSource, read_link_map, write_link_map
+from compliance.links.settings import Hop, RawResult
 
 
 def raw(result: str, valid: bool = False, hops: list[Hop] | None = None, final: str = "http://a/") -> RawResult:
@@ -140,7 +140,7 @@ class FakeHttp:
 
 
 def test_https_twin_that_redirects_back_to_http_is_no_twin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check, "HttpChecker", FakeHttp)
+    monkeypatch.setattr(schedule, "HttpChecker", FakeHttp)
     links = {"http://back.example/": [], "http://secure.example/": []}
     outcomes = {o.url: o.verdict for o in check.check_external(links, check.CheckOptions(), LinkCache(None))}
     assert outcomes["http://back.example/"] == Verdict(LinkClass.OK, "200 OK")
@@ -164,6 +164,6 @@ def test_https_twins_only_for_default_port_http(url: str, twin: bool) -> None:
 
 
 def test_no_twin_is_requested_for_an_explicit_port(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check, "HttpChecker", FakeHttp)
+    monkeypatch.setattr(schedule, "HttpChecker", FakeHttp)
     check.check_external({"http://127.0.0.1:8080/x": []}, check.CheckOptions(), LinkCache(None))
     assert FakeHttp.checked == ["http://127.0.0.1:8080/x"]

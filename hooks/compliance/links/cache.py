@@ -24,6 +24,7 @@ class LinkCache:
         self.path, self.ttl = path, ttl
         self.now = time.time() if now is None else now
         self._entries: dict[str, dict[str, Any]] = self._load() if path else {}
+        self._changed = False
 
     def get(self, url: str) -> tuple[Verdict, str] | None:
         """The cached (verdict, final URL) for a URL still fresh, else None."""
@@ -34,6 +35,7 @@ class LinkCache:
 
     def put(self, url: str, verdict: Verdict, final_url: str) -> None:
         """Remember a success; failures and transient results are never cached."""
+        self._changed = True
         if verdict.kind not in (LinkClass.OK, LinkClass.WARNING):
             self._entries.pop(url, None)
             return
@@ -46,13 +48,15 @@ class LinkCache:
         }
 
     def save(self) -> None:
-        """Write the fresh entries atomically (a crash never leaves half a file)."""
-        if not self.path:
+        """Write the fresh entries atomically (a crash never leaves half a file), if anything changed."""
+        if not self.path or not self._changed:
             return
         fresh = {url: e for url, e in self._entries.items() if self.now - e["checked_at"] <= self.ttl}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"version": CACHE_VERSION, "links": fresh}, indent=1), encoding="utf-8")
+        temporary.write_text(
+            json.dumps({"version": CACHE_VERSION, "links": fresh}, separators=(",", ":")), encoding="utf-8"
+        )
         temporary.replace(self.path)
 
     def _load(self) -> dict[str, dict[str, Any]]:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .cache import LinkCache
 from .classify import LinkClass, Verdict, classify
-from .http_check import HttpChecker, RawResult
 from .linkchecker import LinkCheckerSession
 from .linkmap import LinkMap, LinkSource
-from .schedule import CheckSettings, RetryPolicy, run_checks
+from .settings import CheckSettings, RetryPolicy
 from .targets import Category
+
+if TYPE_CHECKING:
+    from .schedule import SchemeCheckers
 
 Remap = tuple[re.Pattern[str], str]
 
@@ -58,28 +60,6 @@ def remap(url: str, remaps: tuple[Remap, ...]) -> str:
     return url
 
 
-class _Checkers:
-    """The right checker per scheme; LinkChecker's (ftp) is only set up when an ftp URL comes."""
-
-    def __init__(self, settings: CheckSettings) -> None:
-        self.settings = settings
-        self.http = HttpChecker(settings.timeout, settings.ca_bundle)
-        self._linkchecker: LinkCheckerSession | None = None
-
-    async def check(self, url: str) -> RawResult:
-        if url.lower().startswith(("http://", "https://")):
-            return await self.http.check(url)
-        # LinkChecker's ftp check blocks, so it runs in the loop's worker threads.
-        valid, result = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)
-        return RawResult(url, valid, result, url)
-
-    @property
-    def linkchecker(self) -> LinkCheckerSession:
-        if self._linkchecker is None:
-            self._linkchecker = LinkCheckerSession(self.settings.timeout)
-        return self._linkchecker
-
-
 def check_external(
     links: LinkMap,
     options: CheckOptions,
@@ -98,7 +78,10 @@ def check_external(
         else:
             pending.append(outcome.checked_url)
     if pending:
-        checkers = _Checkers(options.settings)
+        # Imported here: the network machinery (asyncio, h11) is only loaded when something must be requested.
+        from .schedule import SchemeCheckers, run_checks
+
+        checkers = SchemeCheckers(options.settings)
         results = run_checks(pending, checkers.check, classify, options.settings, options.policy, progress)
         for outcome in (o for o in outcomes if not o.cached):
             done = results[outcome.checked_url]
@@ -145,7 +128,7 @@ def has_https_twin(url: str) -> bool:
         return False
 
 
-def _warn_about_https_twins(outcomes: list[LinkOutcome], options: CheckOptions, checkers: _Checkers) -> None:
+def _warn_about_https_twins(outcomes: list[LinkOutcome], options: CheckOptions, checkers: SchemeCheckers) -> None:
     """An http:// link that also works as https:// should say so: readers deserve TLS."""
     twins = {
         o.url: remap("https://" + o.url[len("http://") :], options.remaps)
@@ -154,6 +137,8 @@ def _warn_about_https_twins(outcomes: list[LinkOutcome], options: CheckOptions, 
     }
     if not twins:
         return
+    from .schedule import run_checks  # loaded already: twins are only looked for after checking
+
     # One attempt each: a twin that is merely slow is no reason to warn.
     results = run_checks(twins.values(), checkers.check, classify, options.settings, RetryPolicy(retries=0))
     for outcome in outcomes:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .http_check import RawResult
+from .settings import RawResult
 
 PERMANENT_REDIRECTS = {301, 308}
 # Our transport says ConnectionError; LinkChecker's ftp checker passes on the socket error's own name.

@@ -18,7 +18,7 @@ from .cache import DAY, LinkCache
 from .check import CheckOptions
 from .linkmap import LinkMap, link_map_path, read_link_map
 from .report import EXIT_USAGE, LinkReport, render_text, write_json
-from .schedule import CheckSettings
+from .settings import CheckSettings
 from .site import check_site, scan_site
 
 

@@ -12,38 +12,16 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import h11
+
+from .settings import Hop, RawResult
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 10
 USER_AGENT = "compliance-docs-linkcheck/2 (status check; LinkChecker-compatible)"
 _READ_SIZE = 16 * 1024
-
-
-@dataclass
-class Hop:
-    """One HTTP response (or failure) seen for a request URL."""
-
-    status: int | None
-    location: str | None = None
-    retry_after: str | None = None
-    error: str | None = None
-    detail: str = ""
-
-
-@dataclass
-class RawResult:
-    """The outcome of one check of one URL, with the hops that led to it."""
-
-    url: str
-    valid: bool
-    result: str
-    final_url: str
-    warnings: list[str] = field(default_factory=list)
-    hops: list[Hop] = field(default_factory=list)
 
 
 def tls_context(ca_bundle: str | None) -> ssl.SSLContext:

@@ -15,34 +15,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .classify import LinkClass, Verdict
-from .http_check import RawResult
+from .http_check import HttpChecker
+from .linkchecker import LinkCheckerSession
+from .settings import CheckSettings, RawResult, RetryPolicy
 
 # The automatic concurrency is hosts x per-host limit, but never more than this many open
 # connections, well below the usual limit of 1024 open files.
 MAX_AUTO_WORKERS = 512
-
-
-@dataclass(frozen=True)
-class CheckSettings:
-    """How hard and how politely to check."""
-
-    timeout: float = 20.0
-    threads: int = 0  # concurrent requests in all; 0 picks hosts x per_host, bounded
-    per_host: int = 10
-    host_rate: float = 0.0  # check starts per second per host; 0 means no limit
-    ca_bundle: str | None = None
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Transient failures are retried `retries` times, after base x 2^n s or Retry-After, at most `cap` s."""
-
-    retries: int = 3
-    base: float = 1.0
-    cap: float = 60.0
-
-    def delay(self, attempt: int, verdict: Verdict) -> float:
-        return min(self.cap, max(self.base * 2 ** (attempt - 1), verdict.retry_after or 0.0))
 
 
 @dataclass
@@ -136,3 +115,25 @@ class _Run:
         start = max(now, self.next_start[host])
         self.next_start[host] = start + self.interval
         await asyncio.sleep(start - now)
+
+
+class SchemeCheckers:
+    """The right checker per scheme; LinkChecker's (ftp) is only set up when an ftp URL comes."""
+
+    def __init__(self, settings: CheckSettings) -> None:
+        self.settings = settings
+        self.http = HttpChecker(settings.timeout, settings.ca_bundle)
+        self._linkchecker: LinkCheckerSession | None = None
+
+    async def check(self, url: str) -> RawResult:
+        if url.lower().startswith(("http://", "https://")):
+            return await self.http.check(url)
+        # LinkChecker's ftp check blocks, so it runs in the loop's worker threads.
+        valid, result = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)
+        return RawResult(url, valid, result, url)
+
+    @property
+    def linkchecker(self) -> LinkCheckerSession:
+        if self._linkchecker is None:
+            self._linkchecker = LinkCheckerSession(self.settings.timeout)
+        return self._linkchecker

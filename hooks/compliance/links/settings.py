@@ -1,0 +1,59 @@
+"""How links are checked (settings, retry policy) and what one check of one URL found.
+
+Kept apart from the checking machinery (asyncio, h11) so that a run with nothing to request,
+such as a re-run answered from the cache, never imports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .classify import Verdict
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """How hard and how politely to check."""
+
+    timeout: float = 20.0
+    threads: int = 0  # concurrent requests in all; 0 picks hosts x per_host, bounded
+    per_host: int = 10
+    host_rate: float = 0.0  # check starts per second per host; 0 means no limit
+    ca_bundle: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Transient failures are retried `retries` times, after base x 2^n s or Retry-After, at most `cap` s."""
+
+    retries: int = 3
+    base: float = 1.0
+    cap: float = 60.0
+
+    def delay(self, attempt: int, verdict: Verdict) -> float:
+        return min(self.cap, max(self.base * 2 ** (attempt - 1), verdict.retry_after or 0.0))
+
+
+@dataclass
+class Hop:
+    """One HTTP response (or failure) seen for a request URL."""
+
+    status: int | None
+    location: str | None = None
+    retry_after: str | None = None
+    error: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class RawResult:
+    """The outcome of one check of one URL, with the hops that led to it."""
+
+    url: str
+    valid: bool
+    result: str
+    final_url: str
+    warnings: list[str] = field(default_factory=list)
+    hops: list[Hop] = field(default_factory=list)

@@ -158,6 +158,7 @@ QUICK = (Workload("30 URLs over 3 hosts", 3, 30, 0.01, 7), Workload("40 URLs on 
 def bench(runs: int, quick: bool, peers: bool) -> str:
     """Run both workloads and return the Markdown body of the section."""
     spread, one_host = QUICK if quick else FULL
+    load_before = os.getloadavg()[0]
     checkers = [ours(), *([lychee(), linkchecker()] if peers else [])]
     with tempfile.TemporaryDirectory(prefix="links-bench-") as temporary:
         root = Path(temporary)
@@ -178,7 +179,8 @@ def bench(runs: int, quick: bool, peers: bool) -> str:
                 if peers:
                     narrow[lychee().name].append(run_once(lychee(), root / "one", pages, servers))
                 print(f"  run {run + 1}: {narrow[checkers[0].name][-1]} warm {warm[-1]}", file=sys.stderr)
-    return render(spread, one_host, wide, narrow, warm, runs)
+    load = f"load average {load_before:.1f} before the runs and {os.getloadavg()[0]:.1f} after"
+    return render(spread, one_host, wide, narrow, warm, runs, load)
 
 
 def Servers(workload: Workload) -> ManyHostsStandin:
@@ -198,11 +200,12 @@ def render(
     narrow: dict[str, list[Measure]],
     warm: list[Measure],
     runs: int,
+    load: str,
 ) -> str:
     us = ours().name
     lines = [
         f"Measured by `make bench` (bench/links_bench.py) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
-        f"{machine()}.",
+        f"{machine()}; {load} (other work shares the machine: wall times move with it, CPU times much less).",
         "",
         f"Every request is answered after {spread.delay * 1000:.0f} ms by the loopback stand-ins of tests/standins "
         "(one server per host, which also counts the requests it is answering at once). Each checker runs as its "

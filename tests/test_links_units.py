@@ -13,6 +13,7 @@ from compliance.links import check, schedule
 from compliance.links.cache import LinkCache
 from compliance.links.check import remap
 from compliance.links.classify import LinkClass, Verdict, classify, parse_retry_after
+from compliance.links.cli import options_from, parse_arguments
 from compliance.links.linkmap import LinkMapBuilder, LinkSource, read_link_map, write_link_map
 from compliance.links.settings import Hop, RawResult
 
@@ -167,3 +168,25 @@ def test_no_twin_is_requested_for_an_explicit_port(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(schedule, "HttpChecker", FakeHttp)
     check.check_external({"http://127.0.0.1:8080/x": []}, check.CheckOptions(), LinkCache(None))
     assert FakeHttp.checked == ["http://127.0.0.1:8080/x"]
+
+
+def test_mail_dns_option_reaches_linkcheckers_mx_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--mail-dns turns on LinkChecker's MX lookup; without it only the syntax is checked (no network)."""
+    asked: list[tuple[str, bool]] = []
+
+    class FakeSession:
+        def __init__(self, timeout: float) -> None:
+            pass
+
+        def check_mail(self, url: str, dns: bool) -> tuple[bool, str, list[str]]:
+            asked.append((url, dns))
+            return (not dns, "no mail server (MX) for nowhere.invalid" if dns else "", [])
+
+    monkeypatch.setattr(check, "LinkCheckerSession", FakeSession)
+    links = {"mailto:a@nowhere.invalid": [LinkSource("data", "data/c.yml", 4, "c.mail")]}
+    (syntax,) = check.check_mail(links, check.CheckOptions())
+    (dns,) = check.check_mail(links, check.CheckOptions(mail_dns=True))
+    assert asked == [("mailto:a@nowhere.invalid", False), ("mailto:a@nowhere.invalid", True)]
+    assert syntax.verdict == Verdict(LinkClass.OK, "valid address")
+    assert dns.verdict == Verdict(LinkClass.BROKEN, "no mail server (MX) for nowhere.invalid")
+    assert options_from(parse_arguments(["--mail-dns"])).mail_dns is True

@@ -6,10 +6,24 @@ plain computation on generated input, so a shortcut that loses a result fails he
 
 from __future__ import annotations
 
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from compliance import yamlload
+from compliance.data import _Locator
+from compliance.errors import Location
 from compliance.links.linkmap import LinkMapBuilder, LinkSource, html_links
+from compliance.yamlload import load_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+from synthetic import Shape, write_data  # noqa: E402
 
 KNOWN = ("https://a.example/x", "mailto:t@example.com", "ftp://f.example/r.pdf", "https://a.example/x?b=1&c=2")
 # Pieces that stress where a value starts and ends: quotes, references, schemes, srcset and CSS.
@@ -85,3 +99,81 @@ def test_the_link_map_still_names_page_and_theme_links(tmp_path) -> None:  # typ
         "https://p.example/": [LinkSource("page", "docs/index.md")],
         "https://t.example/": [LinkSource("theme")],
     }
+
+
+YAML_SAMPLES = [
+    "a: 1\nb: [x, 'y', \"z\\tq\"]\nc:\n  - d: >-\n      folded\n      text\n    e: |\n      literal\n      text\n",
+    "key: é ü 日本 value\r\nother:   spaced   \r\nlist:\r\n- 1.5\r\n- true\r\n- ~\r\n- 2016-02-01\r\n",
+    "# comment only\n",
+    "x: {a: 1, b: [2, 3]}\ny: !!str 12\nz: no\n'quoted key': \"\\u00e9\"\n",
+    "deep:\n" + "".join("  " * i + f"- l{i}:\n" for i in range(1, 8)),
+]
+
+
+@pytest.mark.parametrize("text", YAML_SAMPLES)
+def test_libyaml_and_pyyaml_give_the_same_values_and_places(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = load_yaml(text, "sample.yml")
+    monkeypatch.setattr(yamlload, "_FAST_PARSER", None)
+    assert fast == load_yaml(text, "sample.yml")
+
+
+def test_libyaml_and_pyyaml_agree_on_shipped_and_synthetic_data(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    write_data(tmp_path, Shape.scaled(2))
+    files = [*sorted((REPO / "data").glob("*.yml")), *sorted(tmp_path.glob("*.yml"))]
+    fast = [load_yaml(f.read_text(encoding="utf-8"), f.name) for f in files]
+    monkeypatch.setattr(yamlload, "_FAST_PARSER", None)
+    assert fast == [load_yaml(f.read_text(encoding="utf-8"), f.name) for f in files]
+    assert all(value is not None and not problems for value, _, problems in fast)
+
+
+def test_libyaml_is_used_where_pyyaml_has_it() -> None:
+    assert yamlload._FAST_PARSER is not None or not yaml.__with_libyaml__
+
+
+YAML_PIECES = st.sampled_from(
+    [
+        *["a: ", "b:", "{", "}", "[", "]", ", ", ": ,", "? ", "\n", "\n  ", "\n- ", "\t", "'", '"', "|", ">", "#"],
+        *["!", "&x ", "*x", "---", "\\", "é", "\r\n", "!!str ", "%YAML 1.1\n", "text", "2016-02-01", "no", "1.5"],
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(YAML_PIECES, max_size=20))
+def test_libyaml_never_reads_a_file_differently(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    fast = load_yaml(text, "f.yml")
+    saved, yamlload._FAST_PARSER = yamlload._FAST_PARSER, None
+    try:
+        slow = load_yaml(text, "f.yml")
+    finally:
+        yamlload._FAST_PARSER = saved
+    if fast[0] is None and not fast[2]:  # an empty document: nothing is kept, so its place is unused
+        assert slow[0] is None and not slow[2]
+    else:
+        assert fast == slow
+
+
+def _find_the_long_way(text: str, start: Location, needle: str) -> Location:
+    """The locator's answer computed plainly, line by line from the top of the file."""
+    offset = sum(len(line) + 1 for line in text.split("\n")[: start.line - 1]) + start.column - 1
+    found = text.find(needle, offset) if needle else -1
+    if found < 0:
+        return start
+    return Location(start.file, text.count("\n", 0, found) + 1, found - (text.rfind("\n", 0, found) + 1) + 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab\n[]é", max_size=60),
+    st.integers(1, 12),
+    st.integers(1, 8),
+    st.sampled_from(["", "a", "b\n", "[a]", "é", "ab"]),
+)
+def test_the_locator_finds_what_a_line_by_line_search_finds(text: str, line: int, column: int, needle: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "f.yml").write_text(text, encoding="utf-8")
+        start = Location("f.yml", line, column)
+        assert _Locator(Path(folder)).find(start, needle) == _find_the_long_way(text, start, needle)

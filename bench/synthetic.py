@@ -40,8 +40,8 @@ class Shape:
 
     @classmethod
     def with_claims(cls, claims: int) -> Shape:
-        """`claims` claims, everything else in the guide's proportions (at least the guide's own)."""
-        return replace(cls.scaled(max(1, claims // 4)), claims=claims)
+        """`claims` claims among a large organisation's other entries (ten times the guide's)."""
+        return replace(cls.scaled(10), claims=claims)
 
 
 def write_data(folder: Path, shape: Shape) -> None:

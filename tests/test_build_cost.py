@@ -6,8 +6,10 @@ plain computation on generated input, so a shortcut that loses a result fails he
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,16 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from compliance import prose as prose_module
 from compliance import yamlload
-from compliance.data import _Locator
+from compliance.data import ComplianceData, _Locator, load_compliance_data
 from compliance.errors import Location
 from compliance.links.linkmap import LinkMapBuilder, LinkSource, html_links
+from compliance.pages import SitePlan
+from compliance.prose import ProseRenderer
+from compliance.render import PageRenderer
 from compliance.yamlload import load_yaml
+from conftest import FIXTURE_TODAY, copy_project
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -177,3 +184,48 @@ def test_the_locator_finds_what_a_line_by_line_search_finds(text: str, line: int
         (Path(folder) / "f.yml").write_text(text, encoding="utf-8")
         start = Location("f.yml", line, column)
         assert _Locator(Path(folder)).find(start, needle) == _find_the_long_way(text, start, needle)
+
+
+@pytest.fixture(scope="module")
+def guide_data(tmp_path_factory: pytest.TempPathFactory) -> ComplianceData:
+    project = copy_project(tmp_path_factory.mktemp("guide"), "guide")
+    return load_compliance_data(project, project / "data", project / "docs", today=date.fromisoformat(FIXTURE_TODAY))
+
+
+PROSE_PIECES = st.sampled_from(
+    [
+        *["[[organisation]]", "[[claim:soc2]]", "[[claim:iso27001.evidence]]", "[[claim:soc2.access.channels|or]]"],
+        *["[[provider:softlayer]]", "[[provider:nope]]", "[[claim:soc2.nothing]]", "[[", "]]", "[", "]", "(", ")"],
+        *["!", "<", ">", "https://x.example/", "mailto:a@example.com", "javascript:x", ": ", "\n", "\n\n", "`", "text"],
+        *[" ", "\\", "&#91;", "    ", "- ", "# "],
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PROSE_PIECES, max_size=12))
+def test_checking_prose_without_rendering_it_finds_what_rendering_finds(
+    guide_data: ComplianceData, pieces: list[str]
+) -> None:
+    text = "".join(pieces)
+    prose = ProseRenderer(guide_data.document, guide_data.index, lambda ident: ident)
+    fast = prose.check(text)
+    always = re.compile("")
+    original, prose_module._LINK_SYNTAX = prose_module._LINK_SYNTAX, always
+    try:
+        assert fast == prose.check(text)
+    finally:
+        prose_module._LINK_SYNTAX = original
+
+
+def test_a_claim_page_template_is_compiled_once_and_renders_each_claim(
+    guide_data: ComplianceData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renderer = PageRenderer(guide_data, tmp_path, [REPO / "docs", REPO / "overrides"], SitePlan())
+    compiled = []
+    compile_template = renderer.env.compile
+    monkeypatch.setattr(renderer.env, "compile", lambda *a, **k: compiled.append(a) or compile_template(*a, **k))
+    claims = guide_data.document.claims
+    pages = [renderer.render("{{ claim.id }}", tmp_path / "claim.md", {"claim": claim}) for claim in claims]
+    assert pages == [claim.id for claim in claims] and len(claims) > 1
+    assert len(compiled) == 1

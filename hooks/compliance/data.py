@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .datafiles import read_data_files
 from .errors import ComplianceError, Location, Problem, display_path, format_path
@@ -56,13 +57,16 @@ def load_compliance_data(
     dangling = resolve_references(document, index, files.sources)
     # With a file unreadable, ids it defines look unknown: its own error is the one to fix first.
     problems += [] if files.incomplete else dangling
-    problems += _image_problems(document, files.sources, project_dir, docs_dir)
+    values = list(walk_model(document))  # walked once for images, URLs and prose
+    problems += _image_problems(values, files.sources, project_dir, docs_dir)
     if problems or dangling:  # prose mentions can only be checked against resolved entries
         raise ComplianceError(problems)
     locator = _Locator(project_dir)
-    links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in _values(document, UrlText)]
+    links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in values if isinstance(v, UrlText)]
     prose = ProseRenderer(document, index, lambda ident: ident)
-    for path, text in _values(document, MarkdownText):
+    for path, text in values:
+        if not isinstance(text, MarkdownText):
+            continue
         issues, prose_links = prose.check(text)
         where = files.sources.value(path)
         problems += [Problem(locator.find(where, i.needle), i.message, format_path(path)) for i in issues]
@@ -74,10 +78,6 @@ def load_compliance_data(
     return ComplianceData(document, files.sources, index, tuple(links))
 
 
-def _values(document: ComplianceDocument, kind: type) -> list[tuple[DataPath, str]]:
-    return [(path, value) for path, value in walk_model(document) if isinstance(value, kind)]
-
-
 def _at_its_file(problem: Problem, sources: SourceMap, data_dir: str) -> Problem:
     # A whole top-level section is missing: point at the file it belongs in.
     if problem.path and "." not in problem.path and "[" not in problem.path and (problem.path,) not in sources.values:
@@ -86,22 +86,26 @@ def _at_its_file(problem: Problem, sources: SourceMap, data_dir: str) -> Problem
 
 
 def _image_problems(
-    document: ComplianceDocument, sources: SourceMap, project_dir: Path, docs_dir: Path
+    values: list[tuple[DataPath, Any]], sources: SourceMap, project_dir: Path, docs_dir: Path
 ) -> list[Problem]:
     problems = []
     root = project_dir.resolve()
-    for path, image in walk_model(document):
+    checked: dict[str, str | None] = {}  # a badge shared by many claims is looked up once
+    for path, image in values:
         if not isinstance(image, Image):
             continue
-        file = docs_dir / image.src
-        where = (*path, "src")
-        if not file.is_file():
-            message = f"image file not found: {display_path(project_dir, file)}"
-        elif not file.resolve().is_relative_to(root):
-            message = f"image file links outside the project: {display_path(project_dir, file)}"
-        else:
-            continue
-        problems.append(Problem(sources.value(where), message, format_path(where)))
+        if image.src not in checked:
+            file = docs_dir / image.src
+            if not file.is_file():
+                checked[image.src] = f"image file not found: {display_path(project_dir, file)}"
+            elif not file.resolve().is_relative_to(root):
+                checked[image.src] = f"image file links outside the project: {display_path(project_dir, file)}"
+            else:
+                checked[image.src] = None
+        message = checked[image.src]
+        if message is not None:
+            where = (*path, "src")
+            problems.append(Problem(sources.value(where), message, format_path(where)))
     return problems
 
 

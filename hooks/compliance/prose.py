@@ -34,6 +34,9 @@ _URL = re.compile(URL_PATTERN)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "hr"}
 _SCHEMES = {"http", "https", "ftp", "mailto"}
+# Every way Markdown writes a link or an image starts with one of these (`[text](url)`, `[ref]`,
+# `<url>`, `![alt](src)`); mentions write theirs with the text escaped.
+_LINK_SYNTAX = re.compile(r"[\[\]<>!]")
 
 
 def md_text(value: Any) -> Markup:
@@ -70,6 +73,7 @@ class ProseRenderer:
         self.index = index
         self.claim_url = claim_url
         self.words = {"and": document.labels.words.list_and, "or": document.labels.words.list_or}
+        self._plain_words = not any(_LINK_SYNTAX.search(word) for word in self.words.values())
         self._markdown = markdown.Markdown(extensions=[], output_format="html")
         # Raw HTML in prose is shown as text, never passed through.
         self._markdown.preprocessors.deregister("html_block")
@@ -103,8 +107,13 @@ class ProseRenderer:
             from_mentions.update(urls)
             return rendered
 
+        markdown = MENTION.sub(substitute, text)
+        # Outside its mentions, prose without link syntax writes no link or image of its own, and the
+        # links mentions write are not reported: most prose need not be rendered to be checked.
+        if self._plain_words and not _LINK_SYNTAX.search(MENTION.sub("", text)):
+            return issues, []
         collector = _LinkCollector()
-        collector.feed(self._to_html(MENTION.sub(substitute, text)))
+        collector.feed(self._to_html(markdown))
         links = []
         for url in collector.hrefs:
             if url in from_mentions:

@@ -34,6 +34,7 @@ class PageRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._compiled: dict[tuple[str, str], jinja2.Template] = {}
         prose = ProseRenderer(data.document, data.index, plan.claim_url)
         document = data.document
 
@@ -65,8 +66,14 @@ class PageRenderer:
         """Render one page's Markdown; raise ComplianceError at the failing template line."""
         filename = str(page_path)
         try:
-            code = self.env.compile(markdown, name=page_path.name, filename=filename)
-            template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
+            # Every claim's page is the same template: compiled once per build, not once per claim.
+            key = (markdown, filename)
+            template = self._compiled.get(key)
+            if template is None:
+                code = self.env.compile(markdown, name=page_path.name, filename=filename)
+                template = self._compiled[key] = self.env.template_class.from_code(
+                    self.env, code, self.env.make_globals(None)
+                )
             return template.render(**(extra or {}))
         except jinja2.TemplateSyntaxError as exc:
             where = self._location(exc.filename or filename, exc.lineno)

@@ -13,8 +13,6 @@ from dataclasses import asdict, dataclass
 from html import unescape
 from pathlib import Path
 
-from .linkchecker import parse_page
-
 # URLs the map records: what leaves the site (internal links are traced to built pages instead).
 EXTERNAL = re.compile(r"^((https?|ftp)://|mailto:)", re.IGNORECASE)
 MAP_VERSION = 1
@@ -63,6 +61,10 @@ def html_links(html: str, known: Container[str] = ()) -> list[str]:
     """
     if _only_known(html, known):
         return []
+    # Imported on first use: LinkChecker's parser takes a tenth of a second to import, and a build
+    # whose pages hold only URLs from the data never needs it.
+    from .linkchecker import parse_page
+
     return [url for link in parse_page(html).links if EXTERNAL.match(url := link.url.strip())]
 
 

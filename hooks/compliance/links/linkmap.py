@@ -19,6 +19,8 @@ MAP_VERSION = 1
 # Where an external URL could start; a page without one (or with only known URLs) needs no parsing.
 _SCHEME = re.compile(r"(?:https?|ftp)://|mailto:", re.IGNORECASE)
 _URL_END = re.compile(r"[\"'<>\s]")
+# A namespace declaration (`<svg xmlns="http://www.w3.org/2000/svg">`) is no link: no table names it.
+_NAMESPACE = re.compile(r"\sxmlns(?::[\w.-]+)?=$")
 
 
 @dataclass(frozen=True, order=True)
@@ -69,7 +71,7 @@ def html_links(html: str, known: Container[str] = ()) -> list[str]:
 
 
 def _only_known(html: str, known: Container[str]) -> bool:
-    """True when every place a URL could start in `html` holds a known URL as a whole quoted value.
+    """True when every place a URL could start in `html` holds a known URL (or a namespace) as a whole quoted value.
 
     Conservative: the parser reports attribute values (and URLs inside them) with character
     references decoded, so each one starts at a scheme in the decoded text; any scheme there that is
@@ -83,7 +85,7 @@ def _only_known(html: str, known: Container[str]) -> bool:
         end = _URL_END.search(text, start)
         if end is None or start == 0 or text[start - 1] != text[end.start()] or text[start - 1] not in "\"'":
             return False
-        if text[start : end.start()] not in known:
+        if text[start : end.start()] not in known and not _NAMESPACE.search(text, max(0, start - 60), start - 1):
             return False
     return True
 

@@ -41,8 +41,8 @@ def make_projects(root: Path, shape: Shape) -> dict[str, Path]:
     return {"hooks": hooks / "mkdocs.yml", "static": static / "mkdocs.yml", "macros": macros / "mkdocs.yml"}
 
 
-def _static_config(source: Path, data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
-    """mkdocs.yml without hooks, with what the hooks would set (name, logo, navigation) written in."""
+def _static_config(source: Path, data: ComplianceData, plan: SitePlan, renderer: PageRenderer) -> dict[str, Any]:
+    """mkdocs.yml without hooks, with what the hooks would set (name, logo, navigation, footer) written in."""
     config = yaml.safe_load((source / "mkdocs.yml").read_text(encoding="utf-8"))
     config.pop("hooks", None)
     config.pop("watch", None)
@@ -53,6 +53,12 @@ def _static_config(source: Path, data: ComplianceData, plan: SitePlan) -> dict[s
     if settings.logo:
         config["theme"]["logo"] = config["theme"]["favicon"] = settings.logo
     config["nav"] = settings.navigation(config["nav"])
+    footer = source / "overrides" / "partials" / "compliance-footer.html"
+    if footer.exists():  # the footer the hooks render from data for the theme (see compliance_hooks.on_config)
+        config.setdefault("extra", {})["compliance"] = {
+            "footer": str(renderer.render_partial("partials/compliance-footer.html", "footer")),
+            "downloads": getattr(settings, "downloads", []),
+        }
     return config
 
 
@@ -73,7 +79,7 @@ def _static_project(source: Path, dest: Path, data: ComplianceData) -> Path:
         out.write_text(renderer.render(text, source / "docs" / name, {"base": page_base(url), "claim": claim}))
     (docs / plan.export_file()).write_text(export_text(data, plan), encoding="utf-8")
     (docs / plan.export_schema_file()).write_text(export_schema_text(), encoding="utf-8")
-    config = _static_config(source, data, plan)
+    config = _static_config(source, data, plan, renderer)
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return dest
 

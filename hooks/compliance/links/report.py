@@ -104,4 +104,5 @@ def write_json(report: LinkReport, path: Path) -> None:
         ],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    # No indent: only then does json use its C encoder, and a large site's report is read by tools (jq).
+    path.write_text(json.dumps(payload) + "\n", encoding="utf-8")

@@ -17,7 +17,7 @@ from compliance.errors import ComplianceError, display_path
 from compliance.links.cli import UsageError, arguments_from_environment, run_link_check
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.links.report import render_text
-from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base
+from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
 from compliance.publish import StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
 from compliance.siteconfig import site_settings
@@ -41,6 +41,8 @@ class _BuildState:
     links: LinkMapBuilder | None = None
     staged: StagedSite | None = None
     failed: bool = False
+    # Under `mkdocs serve`, invalid data is shown on every page instead of stopping the server.
+    problems: str = ""
 
 
 _state = _BuildState()
@@ -56,10 +58,19 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     _state.project_dir = project_dir = Path(config.config_file_path).parent
     docs_dir = Path(config.docs_dir)
     _state.failed = False
+    _state.problems = ""
     try:
         _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=_today())
     except ComplianceError as exc:
-        raise PluginError(f"compliance data is invalid:\n{exc}") from None
+        if _state.command != "serve":
+            raise PluginError(f"compliance data is invalid:\n{exc}") from None
+        # The preview shows the problems in the browser; the next valid save brings the pages back.
+        _state.data, _state.problems, _state.links = None, str(exc), LinkMapBuilder({})
+        config.extra["compliance"] = {"footer": "", "downloads": []}
+        log.info("compliance data is invalid (shown in the browser):\n%s", exc)
+        return config
+    except Exception as exc:  # the catch-all at the edge: one line, never a traceback
+        raise PluginError(_unexpected(exc, project_dir / "data")) from None
     _state.plan = SitePlan(directory_urls=config.use_directory_urls)
     search_dirs = [docs_dir] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
     _state.renderer = PageRenderer(data, project_dir, search_dirs, _state.plan)
@@ -86,7 +97,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
 
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
     """Add a page per claim, the export and its schema: adding a claim in YAML is all it takes."""
-    assert _state.data is not None
+    if _state.data is None:
+        return files
     template = Path(config.docs_dir) / CLAIM_TEMPLATE
     source = template.read_text(encoding="utf-8")
     for src_uri in _state.claim_pages:
@@ -97,6 +109,8 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
+    if _state.problems:
+        return problems_page(_state.problems)
     assert _state.renderer is not None
     claim = _state.claim_pages.get(page.file.src_uri)
     # Generated claim pages have no file of their own: errors point at the template they come from.
@@ -105,6 +119,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         return _state.renderer.render(markdown, source, {"base": page_base(page.url), "claim": claim})
     except ComplianceError as exc:
         raise PluginError(f"page template failed:\n{exc}") from None
+    except Exception as exc:
+        raise PluginError(_unexpected(exc, source)) from None
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
@@ -133,6 +149,13 @@ def on_shutdown(**kwargs: Any) -> None:
     # Ctrl-C and stop signals skip on_build_error; finish() sees them still propagating.
     if staged is not None and not staged.finish(failed=_state.failed):
         log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+
+
+def _unexpected(exc: Exception, where: Path) -> str:
+    if os.environ.get("COMPLIANCE_DEBUG") == "1":
+        raise exc
+    shown = display_path(_state.project_dir, where)
+    return f"{shown}: unexpected error ({type(exc).__name__}: {exc}); run with COMPLIANCE_DEBUG=1 for the traceback"
 
 
 def _today() -> date:

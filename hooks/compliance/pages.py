@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from .data import ComplianceData
@@ -34,6 +35,11 @@ class SitePlan:
 
     def export_schema_file(self) -> str:
         return EXPORT_SCHEMA_FILE
+
+
+def problems_page(problems: str) -> str:
+    """The page a live preview shows while the data is invalid: every problem, escaped, as written."""
+    return f'# Compliance data is invalid\n\n<pre class="compliance-problems">{escape(problems)}</pre>\n'
 
 
 def page_base(url: str) -> str:

@@ -1,0 +1,82 @@
+"""A smoke test of the build-cost benchmark (`make bench`): its inputs are valid and its report is right.
+
+Nothing here is timed: the benchmark's figures live in BENCHMARKS.md. This only checks that the
+synthetic data loads, that the three projects it builds hold the same pages, and that the report
+and its section of BENCHMARKS.md are written as documented.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+import build_bench  # noqa: E402
+from synthetic import Shape, write_data  # noqa: E402
+from variants import make_projects  # noqa: E402
+
+from compliance.data import load_compliance_data  # noqa: E402
+
+
+@pytest.mark.parametrize("shape", [Shape.scaled(1), Shape.scaled(3), Shape.with_claims(30)])
+def test_synthetic_data_is_valid_and_has_the_shape_asked_for(shape: Shape, tmp_path: Path) -> None:
+    write_data(tmp_path / "data", shape)
+    shutil.copytree(REPO / "docs" / "images", tmp_path / "docs" / "images")
+    data = load_compliance_data(tmp_path, tmp_path / "data", tmp_path / "docs", today=date(2026, 11, 28))
+    document = data.document
+    assert len(document.claims) == shape.claims
+    assert len(document.hosting.providers) == shape.providers
+    assert len(document.organisation.offerings) == shape.offerings
+    assert len(document.standards) == shape.standards
+    assert {claim.kind for claim in document.claims} == {"alignment", "regulation", "certification", "attestation"}
+    # Prose with links and mentions: the link map has URLs written in prose, not only in URL fields.
+    assert any(link.field.endswith(".prose") for link in data.links)
+
+
+def test_the_three_projects_hold_the_same_pages(tmp_path: Path) -> None:
+    projects = make_projects(tmp_path, Shape.scaled(1))
+    static_docs = projects["static"].parent / "docs"
+    macros_docs = projects["macros"].parent / "docs"
+    claim_pages = {f"claims/claim-{i}.md" for i in range(4)}
+    for docs in (static_docs, macros_docs):
+        pages = {path.relative_to(docs).as_posix() for path in docs.rglob("*.md")}
+        assert pages == {"index.md", "matrix.md", *claim_pages}
+    # Pre-rendered: the static pages hold the data's text and no template syntax.
+    certification = (static_docs / "claims" / "claim-2.md").read_text(encoding="utf-8")
+    assert certification.startswith("# Certification 2") and "{{" not in certification and "{%" not in certification
+    assert "Standards Body 0" in certification  # a mention resolved
+    assert "hooks" not in projects["static"].read_text(encoding="utf-8")
+    assert "macros" in projects["macros"].read_text(encoding="utf-8")
+    assert 'CLAIM_ID = "claim-2"' in (macros_docs / "claims" / "claim-2.md").read_text(encoding="utf-8")
+
+
+def test_the_report_gives_medians_and_per_round_ratios() -> None:
+    samples = {
+        "hooks": [(2.0, 1.0), (4.0, 2.0), (3.0, 1.5)],
+        "static": [(1.0, 1.0), (2.0, 1.0), (3.0, 1.0)],
+        "macros": [(4.0, 2.0), (4.0, 2.0), (4.0, 2.0)],
+    }
+    text = build_bench.report({1: samples}, {}, {"the guide (4 claims)": [0.5, 0.7, 0.6]}, 3)
+    row = next(line for line in text.splitlines() if line.startswith("| 1x guide"))
+    # hooks/static per round: 2.0, 2.0, 1.0 -> median 2.00; cpu 1.0, 2.0, 1.5 -> 1.50.
+    assert row == (
+        "| 1x guide | 4 | 3.00 s (1.50 s) | 2.00 s (1.00 s) | 4.00 s (2.00 s) | 2.00x (1.50x) | 0.75x (0.75x) |"
+    )
+    assert "| the guide (4 claims) | 3 | 0.60 s | 0.50 s | 0.70 s |" in text
+
+
+def test_the_section_is_replaced_and_other_sections_are_kept(tmp_path: Path) -> None:
+    output = tmp_path / "BENCHMARKS.md"
+    output.write_text("# Benchmarks\n\n## Link checking\n\n<!-- links-bench:start -->\nx\n<!-- links-bench:end -->\n")
+    build_bench.write_section(output, "first")
+    build_bench.write_section(output, "second")
+    text = output.read_text()
+    assert "<!-- links-bench:start -->\nx\n<!-- links-bench:end -->" in text
+    assert text.count(build_bench.START) == 1 and f"{build_bench.START}\nsecond\n{build_bench.END}" in text
+    assert "first" not in text

@@ -17,7 +17,9 @@ site: $(VENV)/.installed
 	$(VENV)/bin/mkdocs build --strict
 
 # One PDF of the whole guide, printed by Chromium from the built site, as SITE/guide.pdf.
-pdf: site
+# The build links the PDF from every page's footer.
+pdf: $(VENV)/.installed
+	COMPLIANCE_PDF=1 $(VENV)/bin/mkdocs build --strict
 	PYTHONPATH=hooks $(PYTHON) -m compliance.pdf --site $(SITE)
 
 serve: $(VENV)/.installed

@@ -76,7 +76,9 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     _state.renderer = PageRenderer(data, project_dir, search_dirs, _state.plan)
     _state.links = LinkMapBuilder(_data_links(data))
     _state.claim_pages = {_state.plan.claim_page(claim.id): claim for claim in data.document.claims}
-    settings = site_settings(data, _state.plan)
+    # `make pdf` builds with COMPLIANCE_PDF=1, so every page links the PDF it then prints.
+    pdf_file = "guide.pdf" if os.environ.get("COMPLIANCE_PDF") == "1" else None
+    settings = site_settings(data, _state.plan, pdf_file)
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
     config.site_url = config.site_url or settings.site_url

@@ -154,3 +154,13 @@ def test_every_page_footer_names_the_organisation_contact_review_date_and_export
         links = [a["href"] for a in footer.select("a")]
         assert links[0] == "mailto:trust@example.com"
         assert (dated_site / page).parent.joinpath(links[1]).resolve() == (dated_site / "compliance.json").resolve()
+
+
+def test_a_build_for_the_pdf_links_it_from_every_footer(tmp_path: Path) -> None:
+    from compliance.pdf import PDF_NAME
+
+    project = copy_project(tmp_path / "project", "dated")
+    assert run_mkdocs(project, env={"COMPLIANCE_PDF": "1"}).returncode == 0
+    footer = _soup(project / "site", "claims/iso/index.html").select_one(".compliance-footer")
+    assert footer.select("a")[-1]["href"] == f"../../{PDF_NAME}"
+    assert footer.select("a")[-1].get_text() == "The whole guide as PDF"

@@ -215,6 +215,7 @@ class PageLabels(Entry):
     claim: Text
     export: Text
     export_schema: Text
+    pdf: Text
     in_scope: Text
     out_of_scope: Text
 

@@ -36,8 +36,8 @@ class SiteSettings:
         return [*titled, self.claims_section] if self.claims_section else titled
 
 
-def site_settings(data: ComplianceData, plan: SitePlan) -> SiteSettings:
-    """The settings `data` gives the site."""
+def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = None) -> SiteSettings:
+    """The settings `data` gives the site; `pdf_file` is the PDF of the guide when one is made."""
     document = data.document
     guide, labels = document.guide, document.labels
     claims = [{escape(claim.title): plan.claim_page(claim.id)} for claim in document.claims]
@@ -48,5 +48,8 @@ def site_settings(data: ComplianceData, plan: SitePlan) -> SiteSettings:
         site_url=str(guide.site_url) if guide.site_url else None,
         page_titles={GUIDE_PAGE: escape(guide.title), MATRIX_PAGE: escape(labels.pages.matrix)},
         claims_section={escape(labels.pages.claims): claims} if claims else {},
-        downloads=[{"file": plan.export_file(), "label": escape(labels.pages.export)}],
+        downloads=[
+            {"file": plan.export_file(), "label": escape(labels.pages.export)},
+            *([{"file": pdf_file, "label": escape(labels.pages.pdf)}] if pdf_file else []),
+        ],
     )

@@ -135,8 +135,13 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     assert _state.links is not None
     site_dir = Path(config.site_dir)
     link_map = _state.links.finish(site_dir)
-    if _state.command != "serve":  # serve builds into a temporary folder nobody checks
+    published = _state.staged.site_dir if _state.staged else site_dir
+    # serve builds into a temporary folder nobody checks; a build never writes outside the project
+    # except into the site folder it was given (and its transient staging folder beside it).
+    if _state.command != "serve" and published.resolve().is_relative_to(_state.project_dir.resolve()):
         write_link_map(link_map_path(site_dir), link_map)
+    elif _state.command != "serve":
+        log.info("No link map for %s (outside the project); CHECK_LINKS=1 checks links in the build", published)
     if os.environ.get("CHECK_LINKS") == "1":
         _check_links(site_dir, link_map)
 

@@ -174,3 +174,12 @@ def test_bad_input_fails_cleanly_and_keeps_the_previous_site(
     after = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
     assert after == before
     assert not list(project.glob(".site.*")), "staging directories must be cleaned up"
+
+
+def test_a_site_folder_outside_the_project_gets_nothing_written_beside_it(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    result = run_mkdocs(project, "-d", str(outside / "site"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["site"]
+    assert (outside / "site" / "index.html").is_file()

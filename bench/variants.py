@@ -10,6 +10,7 @@ files and Markdown extensions.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from datetime import date
@@ -35,6 +36,7 @@ TODAY = date(2026, 11, 28)
 def make_projects(root: Path, shape: Shape) -> dict[str, Path]:
     """{variant: its mkdocs.yml} for `shape`, all under `root`."""
     hooks = write_project(root / "hooks", shape)
+    os.environ.setdefault("COMPLIANCE_MAX_FILE_SIZE", "1000M")  # as for the builds (measure.ENV)
     data = load_compliance_data(hooks, hooks / "data", hooks / "docs", today=TODAY)
     static = _static_project(hooks, root / "static", data)
     macros = _macros_project(hooks, root / "macros", static, data)

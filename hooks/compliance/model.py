@@ -208,6 +208,7 @@ class FactLabels(Entry):
 
 
 class PageLabels(Entry):
+    guide: Text
     overview: Text
     contact: Text
     claims: Text

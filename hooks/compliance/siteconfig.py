@@ -46,7 +46,8 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
         description=escape(guide.description) if guide.description else None,
         logo=guide.icon.src if guide.icon else None,
         site_url=str(guide.site_url) if guide.site_url else None,
-        page_titles={GUIDE_PAGE: escape(guide.title), MATRIX_PAGE: escape(labels.pages.matrix)},
+        # The guide's own title is the site's name already: its navigation entry gets the shorter label.
+        page_titles={GUIDE_PAGE: escape(labels.pages.guide), MATRIX_PAGE: escape(labels.pages.matrix)},
         claims_section={escape(labels.pages.claims): claims} if claims else {},
         downloads=[
             {"file": plan.export_file(), "label": escape(labels.pages.export)},

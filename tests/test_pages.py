@@ -35,7 +35,8 @@ def test_facts_show_status_scope_access_agreements_and_dates(dated_site: Path) -
         "Standards": "ISO/IEC 27001 (2022) , ISO/IEC 27017 (2015) , ISO/IEC 27018 (2019)",
         "Offerings": "Analytics Cloud, Analytics On-Premises",
         "Conditions": "on dedicated hardware requested at provisioning",
-        "Evidence": "ISO certificate (certificate)",
+        "Evidence": "ISO certificate (certificate) Statement of Applicability · Original (needs an FTP client) "
+        "Audit letter (needs an FTP client)",
         "Access": "Public",
         "Issued": "2025-03-01",
         "Valid until": "2027-01-15",
@@ -115,10 +116,10 @@ def test_review_lists_claims_expiring_soon_or_unreviewed(tmp_path: Path, capsys:
     assert review(["--project", str(project), "--today", FIXTURE_TODAY]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "data/claims.yml:25:18: claims[0].valid_until: iso: expires on 2027-01-15",
-        "data/claims.yml:40:20: claims[1].last_reviewed: pci: last reviewed on 2025-06-01, over 365 days ago",
-        "data/claims.yml:55:18: claims[2].valid_until: soc2: expires on 2026-12-20",
-        "data/claims.yml:79:18: claims[4].valid_until: hipaa: expired on 2025-01-31",
+        "data/claims.yml:30:18: claims[0].valid_until: iso: expires on 2027-01-15",
+        "data/claims.yml:45:20: claims[1].last_reviewed: pci: last reviewed on 2025-06-01, over 365 days ago",
+        "data/claims.yml:60:18: claims[2].valid_until: soc2: expires on 2026-12-20",
+        "data/claims.yml:84:18: claims[4].valid_until: hipaa: expired on 2025-01-31",
     ]
     args = ["--project", str(project), "--today", FIXTURE_TODAY, "--expires-within", "0", "--reviewed-within", "9999"]
     assert review(args) == 1  # the lapsed claim's date has passed
@@ -136,7 +137,7 @@ def test_the_guide_opens_with_every_claim_at_a_glance(dated_site: Path) -> None:
             "Current",
             "Analytics Cloud, Analytics On-Premises; on dedicated hardware; requested at provisioning",
             "Valid until 2027-01-15",
-            "ISO certificate",
+            "ISO certificate ; Statement of Applicability ; Audit letter",
         ],
         ["PCI DSS Attestation of Compliance", "In progress", "Analytics Cloud", "Last reviewed 2025-06-01", ""],
         ["SOC 2 Type 2 report", "Current", "All", "Valid until 2026-12-20", "Under NDA"],
@@ -164,3 +165,21 @@ def test_a_build_for_the_pdf_links_it_from_every_footer(tmp_path: Path) -> None:
     footer = _soup(project / "site", "claims/iso/index.html").select_one(".compliance-footer")
     assert footer.select("a")[-1]["href"] == f"../../{PDF_NAME}"
     assert footer.select("a")[-1].get_text() == "The whole guide as PDF"
+
+
+def test_an_ftp_document_offers_its_https_mirror_first(dated_site: Path) -> None:
+    facts = _soup(dated_site, "claims/iso/index.html").select_one("#claim-iso dl")
+    items = next(dt for dt in facts("dt") if dt.get_text() == "Evidence").find_next_sibling("dd")("li")
+    mirrored = [a["href"] for a in items[1].select("a")]
+    assert mirrored == ["https://trust.example.com/soa.pdf", "ftp://files.example.com/soa.pdf"]
+    assert [a["href"] for a in items[2].select("a")] == ["ftp://files.example.com/letter.pdf"]
+
+
+def test_site_url_from_the_data_gives_canonical_links_and_a_sitemap(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/guide.yml", lambda d: d["guide"].update(site_url="https://trust.example.com/"))
+    assert run_mkdocs(project).returncode == 0
+    canonical = _soup(project / "site", "claims/iso/index.html").find("link", rel="canonical")
+    assert canonical["href"] == "https://trust.example.com/claims/iso/"
+    sitemap = (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://trust.example.com/matrix/</loc>" in sitemap

@@ -1,0 +1,62 @@
+"""Values the model refuses that YAML would happily pass along."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from compliance.data import load_compliance_data
+from compliance.errors import ComplianceError
+from conftest import copy_project, edit_yaml
+
+
+def _problems(project: Path) -> list[str]:
+    with pytest.raises(ComplianceError) as caught:
+        load_compliance_data(project, project / "data", project / "docs")
+    return [str(p).split(": ", 1)[1] for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "https://example.com/a\n",
+            "claims[2].evidence[0].url: expected a URL whose scheme is https, http, ftp or mailto, "
+            "got text 'https://example.com/a\\n'",
+        ),
+        (
+            "https://user:secret@example.com/a",
+            "claims[2].evidence[0].url: expected a URL whose scheme is https, http, ftp or mailto, "
+            "got text 'https://user:secret@example.com/a'",
+        ),
+        (
+            'https://example.com/a"><script>',
+            "claims[2].evidence[0].url: expected a URL whose scheme is https, http, ftp or mailto, "
+            "got text 'https://example.com/a\"><script>'",
+        ),
+    ],
+    ids=["trailing-newline", "credentials", "markup"],
+)
+def test_urls_that_would_publish_something_else_are_refused(tmp_path: Path, value: str, message: str) -> None:
+    project = copy_project(tmp_path / "project", "guide")
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][2]["evidence"][0].update(url=value))
+    assert _problems(project) == [message]
+
+
+def test_control_characters_in_text_are_refused(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "guide")
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0].update(title="Built\x1b[31m on"))
+    assert _problems(project) == [
+        "claims[0].title: expected non-blank text without control characters, got character U+001B"
+    ]
+
+
+def test_an_image_linked_from_outside_the_project_is_refused(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "guide")
+    secret = tmp_path / "secret.svg"
+    secret.write_text("<svg/>", encoding="utf-8")
+    os.symlink(secret, project / "docs/images/linked.svg")
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][2]["image"].update(src="images/linked.svg"))
+    assert _problems(project) == ["claims[2].image.src: image file links outside the project: docs/images/linked.svg"]

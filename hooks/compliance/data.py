@@ -99,7 +99,9 @@ def _image_problems(
             if not file.is_file():
                 checked[image.src] = f"image file not found: {display_path(project_dir, file)}"
             elif not file.resolve().is_relative_to(root):
-                checked[image.src] = f"image file links outside the project: {display_path(project_dir, file)}"
+                checked[image.src] = (
+                    f"image file links outside the project: {display_path(project_dir, docs_dir)}/{image.src}"
+                )
             else:
                 checked[image.src] = None
         message = checked[image.src]

@@ -14,9 +14,7 @@ from mkdocs.structure.files import File
 
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError, display_path
-from compliance.links.cli import UsageError, arguments_from_environment, run_link_check
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
-from compliance.links.report import render_text
 from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
 from compliance.publish import StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
@@ -183,6 +181,11 @@ def _data_links(data: ComplianceData) -> LinkMap:
 
 
 def _check_links(site_dir: Path, link_map: dict[str, Any]) -> None:
+    # Imported here: only builds with CHECK_LINKS=1 check links, and every other build (and every
+    # rebuild under `mkdocs serve`) would pay for importing the checker.
+    from compliance.links.cli import UsageError, arguments_from_environment, run_link_check
+    from compliance.links.report import render_text
+
     try:
         arguments = arguments_from_environment(os.environ.get("CHECK_LINKS_ARGS", ""))
         # Name pages as the editor finds them (site/...), not in the staging folder being checked.

@@ -6,7 +6,9 @@ plain computation on generated input, so a shortcut that loses a result fails he
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 import tempfile
 from datetime import date
@@ -241,3 +243,19 @@ def test_a_claim_page_template_is_compiled_once_and_renders_each_claim(
     pages = [renderer.render("{{ claim.id }}", tmp_path / "claim.md", {"claim": claim}) for claim in claims]
     assert pages == [claim.id for claim in claims] and len(claims) > 1
     assert len(compiled) == 1
+
+
+def test_loading_the_hooks_imports_no_link_checker() -> None:
+    # A build without CHECK_LINKS never checks links, and LinkChecker's modules are slow to import.
+    probe = (
+        "import sys, compliance_hooks\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('linkcheck', 'compliance.links.cli'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(REPO / "hooks")},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from compliance import prose as prose_module
 from compliance import yamlload
 from compliance.data import ComplianceData, _Locator, load_compliance_data
-from compliance.errors import Location
+from compliance.errors import ComplianceError, Location
 from compliance.links.linkchecker import parse_page
 from compliance.links.linkmap import EXTERNAL, LinkMapBuilder, LinkSource, html_links
 from compliance.pages import SitePlan
@@ -259,3 +259,16 @@ def test_loading_the_hooks_imports_no_link_checker() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_sandbox_remembers_its_verdicts_and_still_refuses_internals(
+    guide_data: ComplianceData, tmp_path: Path
+) -> None:
+    renderer = PageRenderer(guide_data, tmp_path, [REPO / "docs", REPO / "overrides"], SitePlan())
+    claim = guide_data.document.claims[0]
+    for _ in range(2):  # the second time from the remembered verdicts
+        assert renderer.render("{{ claim.id }}", tmp_path / "p.md", {"claim": claim}) == claim.id
+        with pytest.raises(ComplianceError, match="not allowed in a template"):
+            renderer.render("{{ claim.id.upper.__self__ }}", tmp_path / "p.md", {"claim": claim})
+        with pytest.raises(ComplianceError, match="not allowed in a template"):
+            renderer.render("{{ claim.model_copy.__func__ }}", tmp_path / "p.md", {"claim": claim})

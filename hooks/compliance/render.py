@@ -21,12 +21,31 @@ from .pages import SitePlan
 from .prose import ProseRenderer, md_text
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, remembering which attributes of which types it allows.
+
+    Its verdict depends only on the object's type and the attribute's name, and the templates ask
+    it the same few questions for every claim (a third of the render time at 400 claims).
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 class PageRenderer:
     """Jinja environment over docs/ and overrides/ with the model in every page."""
 
     def __init__(self, data: ComplianceData, project_dir: Path, search_dirs: list[Path], plan: SitePlan) -> None:
         self.project_dir = project_dir
-        self.env = SandboxedEnvironment(
+        self.env = _Sandbox(
             loader=jinja2.FileSystemLoader([str(d) for d in search_dirs]),
             undefined=jinja2.StrictUndefined,
             autoescape=True,

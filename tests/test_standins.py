@@ -297,8 +297,8 @@ def test_delay_route_waits_before_answering(http_server: HttpStandin) -> None:
 
 
 def test_peak_in_flight_counts_concurrent_requests() -> None:
-    """Six clients at once on a server that answers after 0.3 s: the peak is six, then back to none."""
-    with HttpStandin(response_delay=0.3) as server:
+    """Six clients at once on a server that answers after a second: the peak is six, then back to none."""
+    with HttpStandin(response_delay=1.0) as server:  # a second of overlap, even on a loaded machine
         workers = [threading.Thread(target=_request, args=(server, f"/ok?{n}")) for n in range(6)]
         for worker in workers:
             worker.start()
@@ -312,7 +312,7 @@ def test_peak_in_flight_counts_concurrent_requests() -> None:
 
 def test_many_hosts_standin_serves_each_host_and_counts_its_concurrency() -> None:
     hosts = ["127.0.0.2", "127.0.0.3"]
-    with ManyHostsStandin(hosts, delay=0.3) as standin:
+    with ManyHostsStandin(hosts, delay=1.0) as standin:  # a second of overlap, even on a loaded machine
         calls = [(hosts[0], f"/page/{n}") for n in range(4)] + [(hosts[1], "/status/404/x")]
         answers: dict[str, tuple[int, str]] = {}
 

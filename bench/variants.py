@@ -36,8 +36,14 @@ TODAY = date(2026, 11, 28)
 def make_projects(root: Path, shape: Shape) -> dict[str, Path]:
     """{variant: its mkdocs.yml} for `shape`, all under `root`."""
     hooks = write_project(root / "hooks", shape)
-    os.environ.setdefault("COMPLIANCE_MAX_FILE_SIZE", "1000M")  # as for the builds (measure.ENV)
-    data = load_compliance_data(hooks, hooks / "data", hooks / "docs", today=TODAY)
+    # As for the builds (measure.ENV), for this load only: the caller's environment is left as it was.
+    previous = os.environ.get("COMPLIANCE_MAX_FILE_SIZE")
+    os.environ["COMPLIANCE_MAX_FILE_SIZE"] = previous or "1000M"
+    try:
+        data = load_compliance_data(hooks, hooks / "data", hooks / "docs", today=TODAY)
+    finally:
+        if previous is None:
+            del os.environ["COMPLIANCE_MAX_FILE_SIZE"]
     static = _static_project(hooks, root / "static", data)
     macros = _macros_project(hooks, root / "macros", static, data)
     return {"hooks": hooks / "mkdocs.yml", "static": static / "mkdocs.yml", "macros": macros / "mkdocs.yml"}

@@ -110,7 +110,8 @@ def read_text_file(path: Path, name: str, limits: Limits) -> tuple[str | None, l
         return None, [_too_big(where, info.st_size, limits)]
     try:
         with path.open("rb") as stream:
-            raw = stream.read(limits.file_bytes + 1)
+            # Not read(limit + 1): CPython allocates that many bytes up front, whatever the file's size.
+            raw = stream.read(min(info.st_size, limits.file_bytes) + 1)
     except OSError as exc:
         return None, [Problem(where, f"cannot be read: {exc.strerror or exc}; check its permissions")]
     if len(raw) > limits.file_bytes:  # it grew after stat(), or stat() does not know its size

@@ -10,15 +10,17 @@ import asyncio
 import pytest
 
 from compliance.links.classify import LinkClass, classify
-from compliance.links.http_check import HttpChecker
+from compliance.links.http_check import USER_AGENT, HttpChecker
 from compliance.links.settings import RawResult
 
 
-def check_against(pieces: list[bytes]) -> RawResult:
-    """Check a URL on a server that answers with `pieces`, a short pause between each."""
+def check_against(pieces: list[bytes], path: str = "/page", requests: list[bytes] | None = None) -> RawResult:
+    """Check `path` on a server that answers with `pieces`, a pause between each; requests seen go to `requests`."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
+        request = await reader.readuntil(b"\r\n\r\n")
+        if requests is not None:
+            requests.append(request)
         for piece in pieces:
             writer.write(piece)
             await writer.drain()
@@ -29,7 +31,7 @@ def check_against(pieces: list[bytes]) -> RawResult:
         server = await asyncio.start_server(answer, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         async with server:
-            return await HttpChecker(timeout=5).check(f"http://127.0.0.1:{port}/page")
+            return await HttpChecker(timeout=5).check(f"http://127.0.0.1:{port}{path}")
 
     return asyncio.run(run())
 
@@ -67,3 +69,22 @@ def test_a_bad_or_missing_answer_is_a_broken_connection(pieces: list[bytes]) -> 
     assert not raw.valid
     assert raw.result.startswith("ConnectionError: connection reset"), raw.result
     assert classify(raw).kind is not LinkClass.OK
+
+
+def test_the_request_is_one_plain_get_that_asks_to_close() -> None:
+    requests: list[bytes] = []
+    raw = check_against([b"HTTP/1.0 200 OK\r\n\r\n"], "/a/b?q=1&r=%20", requests)
+    assert raw.result == "200 OK"
+    lines = requests[0].decode("ascii").split("\r\n")
+    assert lines[0] == "GET /a/b?q=1&r=%20 HTTP/1.1"
+    assert lines[1].startswith("Host: 127.0.0.1:")
+    assert lines[2:] == [f"User-Agent: {USER_AGENT}", "Accept: */*", "Connection: close", "", ""]
+
+
+@pytest.mark.parametrize("path", ["/a b", "/caf\u00e9", "/del\x7f"])
+def test_a_target_a_server_could_misread_is_an_invalid_url_never_sent(path: str) -> None:
+    requests: list[bytes] = []
+    raw = check_against([b"HTTP/1.1 200 OK\r\n\r\n"], path, requests)
+    assert raw.result.startswith("InvalidURL: illegal characters in the request target"), raw.result
+    assert classify(raw).kind is LinkClass.BROKEN
+    assert requests == []

@@ -78,7 +78,7 @@ def check_external(
         else:
             pending.append(outcome.checked_url)
     if pending:
-        # Imported here: the network machinery (asyncio, h11) is only loaded when something must be requested.
+        # Imported here: the network machinery (asyncio, httptools) is only loaded when something must be requested.
         from .schedule import SchemeCheckers, run_checks
 
         checkers = SchemeCheckers(options.settings)

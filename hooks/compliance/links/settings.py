@@ -1,6 +1,6 @@
 """How links are checked (settings, retry policy) and what one check of one URL found.
 
-Kept apart from the checking machinery (asyncio, h11) so that a run with nothing to request,
+Kept apart from the checking machinery (asyncio, httptools) so that a run with nothing to request,
 such as a re-run answered from the cache, never imports it.
 """
 

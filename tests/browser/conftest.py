@@ -43,9 +43,13 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium; Playwright cannot download its own browsers here."""
+    """Debian's Chromium; Playwright cannot download its own browsers here.
+
+    Per module, not per session: Playwright's sync API keeps an asyncio loop running in the main
+    thread while it is open, and the tests after the browser suite call asyncio.run() themselves.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -272,3 +272,16 @@ def test_the_sandbox_remembers_its_verdicts_and_still_refuses_internals(
             renderer.render("{{ claim.id.upper.__self__ }}", tmp_path / "p.md", {"claim": claim})
         with pytest.raises(ComplianceError, match="not allowed in a template"):
             renderer.render("{{ claim.model_copy.__func__ }}", tmp_path / "p.md", {"claim": claim})
+
+
+def test_kept_partials_are_compiled_again_when_they_change(guide_data: ComplianceData, tmp_path: Path) -> None:
+    # As under `mkdocs serve`: each rebuild makes a new renderer, and sees the partial as saved.
+    partial = tmp_path / "partials" / "bit.html"
+    partial.parent.mkdir()
+    page = '{% from "partials/bit.html" import bit %}{{ bit() }}'
+    seen = []
+    for text in ("first", "second", "second"):
+        partial.write_text(f"{{% macro bit() %}}{text}{{% endmacro %}}", encoding="utf-8")
+        renderer = PageRenderer(guide_data, tmp_path, [tmp_path], SitePlan())
+        seen.append(renderer.render(page, tmp_path / "page.md").strip())
+    assert seen == ["first", "second", "second"]

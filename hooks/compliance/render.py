@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -40,6 +41,31 @@ class _Sandbox(SandboxedEnvironment):
         return verdict
 
 
+class _KeptTemplates(jinja2.BytecodeCache):
+    """Compiled partials kept for the life of the process, by name and a checksum of their source.
+
+    Under `mkdocs serve` each rebuild makes a new environment, which would compile every partial
+    again; a partial whose source changed has a new checksum and is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_KEPT = _KeptTemplates()
+# Pages compiled by any renderer of this process, by source and file: every renderer has the same
+# settings, so the code is the same.
+_PAGE_CODE: dict[tuple[str, str], CodeType] = {}
+
+
 class PageRenderer:
     """Jinja environment over docs/ and overrides/ with the model in every page."""
 
@@ -52,6 +78,7 @@ class PageRenderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_KEPT,
         )
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
         prose = ProseRenderer(data.document, data.index, plan.claim_url)
@@ -89,7 +116,9 @@ class PageRenderer:
             key = (markdown, filename)
             template = self._compiled.get(key)
             if template is None:
-                code = self.env.compile(markdown, name=page_path.name, filename=filename)
+                code = _PAGE_CODE.get(key)
+                if code is None:
+                    code = _PAGE_CODE[key] = self.env.compile(markdown, name=page_path.name, filename=filename)
                 template = self._compiled[key] = self.env.template_class.from_code(
                     self.env, code, self.env.make_globals(None)
                 )

@@ -125,12 +125,15 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     assert _state.links is not None
-    _state.links.add_page(display_path(_state.project_dir, Path(config.docs_dir) / page.file.src_uri), html)
+    if _mapping_links():
+        _state.links.add_page(display_path(_state.project_dir, Path(config.docs_dir) / page.file.src_uri), html)
     return html
 
 
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     assert _state.links is not None
+    if not _mapping_links():
+        return
     site_dir = Path(config.site_dir)
     link_map = _state.links.finish(site_dir)
     published = _state.staged.site_dir if _state.staged else site_dir
@@ -154,6 +157,12 @@ def on_shutdown(**kwargs: Any) -> None:
     # Ctrl-C and stop signals skip on_build_error; finish() sees them still propagating.
     if staged is not None and not staged.finish(failed=_state.failed):
         log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+
+
+def _mapping_links() -> bool:
+    # The preview's throw-away builds need no link map, unless they check links too: it saves
+    # parsing every page twice on each save.
+    return _state.command != "serve" or os.environ.get("CHECK_LINKS") == "1"
 
 
 def _unexpected(exc: Exception, where: Path) -> str:

@@ -7,17 +7,12 @@ bringing back a stall or dropping links from the report.
 from __future__ import annotations
 
 import ast
-import os
 import re
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from linkcheck.director import aggregator
 from linkcheck.director import checker as director_checker
 from linkcheck.htmlutil import linkparse
@@ -26,7 +21,6 @@ from compliance.links import linkchecker
 from compliance.links.cache import LinkCache
 from compliance.links.check import CheckOptions, check_external
 from compliance.links.classify import LinkClass
-from compliance.links.extract import ANCHOR_ATTRIBUTES, LINK_ATTRIBUTES, UNIVERSAL_ATTRIBUTES, PageLinks
 from compliance.links.linkchecker import FoundLink, LinkCheckerSession, parse_page
 from compliance.links.linkmap import LinkSource
 from compliance.links.settings import CheckSettings
@@ -61,126 +55,6 @@ def test_link_and_anchor_tables_hold_what_we_extract() -> None:
     for tag, attribute in expected.items():
         assert attribute in linkparse.LinkTags[tag], (tag, attribute)
     assert linkparse.AnchorTags == {"a": ["name"], None: ["id"]}
-
-
-def test_our_link_tables_hold_all_of_linkcheckers() -> None:
-    """An upgrade that teaches LinkFinder a new link attribute fails here until extract.py has it too."""
-    assert set(linkparse.LinkTags[None]) == UNIVERSAL_ATTRIBUTES
-    for tag, attributes in linkparse.LinkTags.items():
-        if tag is not None:
-            assert set(attributes) <= LINK_ATTRIBUTES[tag], tag
-    assert {tag: list(names) for tag, names in ANCHOR_ATTRIBUTES.items()} == linkparse.AnchorTags
-
-
-_TAGS = ["a", "img", "source", "meta", "form", "applet", "link", "base", "object", "div", "x-card", "video", "use"]
-_NAMES = ["href", "src", "srcset", "style", "content", "http-equiv", "rel", "method", "codebase", "archive"]
-_NAMES += ["itemtype", "name", "id", "scheme", "xlink:href", "poster", "action", "data", "title"]
-_VALUES = ["", "icon", "Shortcut Icon", "refresh", "POST", "get", "dns-prefetch", "preconnect x", "DCTERMS.URI"]
-_VALUES += ["5; url=https://r.example/", "0;URL='x'", "a.png 1x, b.png 2x", "url( 'q.png' ) url(\"r\") url(s)"]
-_VALUES += ["https://h.example:8/p/", "a,b", "x (1, 2), y", "c.png,, d.png", "dns.example:443/"]
-_ELEMENTS = st.lists(
-    st.tuples(
-        st.sampled_from(_TAGS),
-        st.dictionaries(
-            st.sampled_from(_NAMES),
-            st.sampled_from(_VALUES) | st.text(alphabet=" ,()'\"/:;=au1\t\nrl", max_size=24),
-            max_size=5,
-        ),
-    ),
-    max_size=6,
-)
-
-
-def _both_finders(
-    elements: list[tuple[str, dict[str, str]]],
-) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """(ours, LinkFinder's) links of the same start tags, LinkFinder given our tables."""
-    table: dict[str | None, list[str]] = {tag: sorted(names) for tag, names in LINK_ATTRIBUTES.items()}
-    table[None] = sorted(UNIVERSAL_ATTRIBUTES)
-    theirs: list[tuple[object, ...]] = []
-    finder = linkparse.LinkFinder(lambda url, **at: theirs.append((url, at["line"], at["column"], at["base"])), table)
-    ours = PageLinks()
-    for line, (tag, values) in enumerate(elements, 1):
-        if "-" in tag:  # custom elements: the attributes extract.py gives them
-            finder.tags.setdefault(tag, {"href", "src"} | finder.universal_attrs)
-        finder.html_element(tag, values, "", line, 1)
-        ours.element(tag, values, line, 1)
-    return [(link.url, link.line, link.column, link.base) for link in ours.page.links], theirs
-
-
-@pytest.mark.parametrize(
-    "elements",
-    [
-        [("base", {}), ("base", {"href": "https://one.example/"}), ("base", {"href": "/two/"}), ("a", {"href": "h"})],
-        [("form", {"action": "/post", "method": "POST"}), ("form", {"action": "/get", "style": "url(x)"})],
-        [
-            ("meta", {"http-equiv": "Refresh", "content": "0;URL='x'"}),
-            ("meta", {"http-equiv": "refresh", "content": "x"}),
-        ],
-        [("meta", {"scheme": "DCTERMS.URI", "content": ""}), ("meta", {"rel": "Shortcut Icon", "href": "/i.png"})],
-        [
-            ("meta", {"name": "description", "content": "https://not.a.link/"}),
-            ("meta", {"rel": "icon", "style": "url(y)"}),
-            ("a", {"href": "z"}),
-        ],
-        [("img", {"srcset": " a.png 1x,b.png 2x , c.png (d, e), f.png,, g.png,"}), ("source", {"srcset": "x (y"})],
-        [
-            ("div", {"style": "background: url( 'q.png' ) url(\"r\") url(s) url('t)"}),
-            ("x-card", {"href": "", "src": "/s"}),
-        ],
-        [("applet", {"codebase": "https://code.example/", "archive": "a.jar,b.jar", "src": "s"})],
-        [
-            ("link", {"rel": "DNS-Prefetch", "href": "https://dns.example/"}),
-            ("link", {"rel": "preconnect", "href": "h"}),
-        ],
-    ],
-)
-def test_we_find_what_linkfinder_finds_by_each_rule(elements: list[tuple[str, dict[str, str]]]) -> None:
-    ours, theirs = _both_finders(elements)
-    assert ours == theirs
-    assert ours  # every case finds something
-
-
-_TAGS = ["a", "img", "source", "meta", "form", "applet", "link", "base", "div", "x-card", "video"]
-_NAMES = ["href", "src", "srcset", "style", "content", "http-equiv", "rel", "method", "codebase", "archive", "action"]
-_VALUES = ["", "icon", "Shortcut Icon", "refresh", "POST", "dns-prefetch", "preconnect x", "DCTERMS.URI", "x"]
-_VALUES += ["5; url=https://r.example/", "0;URL='x'", "a.png 1x, b.png 2x", "url( 'q.png' ) url(\"r\") url(s)"]
-_VALUES += ["https://h.example:8/p/", "a,b", "x (1, 2), y", "c.png,, d.png", "dns.example:443/", "e (f"]
-_ELEMENTS = st.lists(
-    st.tuples(
-        st.sampled_from(_TAGS),
-        st.dictionaries(
-            st.sampled_from(_NAMES),
-            st.sampled_from(_VALUES) | st.text(alphabet=" ,()'\"/:;=au1\t\nrl", max_size=24),
-            max_size=6,
-        ),
-    ),
-    max_size=6,
-)
-
-
-@settings(max_examples=1000, deadline=None)
-@given(_ELEMENTS)
-def test_we_find_what_linkfinder_finds(elements: list[tuple[str, dict[str, str]]]) -> None:
-    """extract.py against LinkChecker's LinkFinder, given the same tables and the same start tags."""
-    ours, theirs = _both_finders(elements)
-    assert ours == theirs
-
-
-def test_checking_a_site_without_ftp_or_mail_never_imports_linkchecker(tmp_path: Path) -> None:
-    """Its import costs a tenth of a 500-link check; only ftp:// and mailto: links need it."""
-    code = (
-        "import sys, compliance.links.cli, compliance.links.site, compliance.links.schedule\n"
-        "compliance.links.site.scan_site(__import__('pathlib').Path(sys.argv[1]))\n"
-        "assert not [m for m in sys.modules if m.split('.')[0] == 'linkcheck'], 'linkcheck imported'\n"
-    )
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text('<a href="https://a.example/">a</a><img srcset="b.png 1x"><p id="x">', "utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(site)], env={**os.environ, "PYTHONPATH": str(REPO / "hooks")}, check=False
-    )
-    assert done.returncode == 0
 
 
 def test_link_finder_takes_start_tags_one_by_one() -> None:

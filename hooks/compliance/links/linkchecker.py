@@ -1,25 +1,88 @@
 """Every use of LinkChecker in the project, in one place.
 
-LinkChecker stays the engine for what it does well: checking ftp:// and mail addresses, and it
-is the reference for finding links in HTML: compliance/links/extract.py follows its LinkFinder
-and link tables, and tests/test_links_contract.py compares the two on generated elements. The
-package itself is imported only when an ftp:// or mailto: link must be checked: its import
-costs about 0.05 s of CPU, a tenth of checking 500 links. Nothing here starts its thread
-director: checks run in our own scheduler, one URL at a time, so neither its per-host sleep
-under a global lock nor its shutdown join can stall a run. tests/test_links_contract.py fails
-loudly if an upgrade changes anything used here; the version is pinned exactly in
-requirements.in for the same reason.
+LinkChecker stays the engine for what it does well: finding links in HTML (its LinkFinder with
+its table of link-carrying elements and attributes, srcset, CSS url(), meta refresh, <base>),
+its table of anchor attributes, checking ftp:// and mail addresses. Pages are tokenized by the
+standard library's html.parser, the tokenizer LinkChecker's own Beautiful Soup parsing uses,
+without building a tree: that keeps start-up and parsing cheap. Nothing here starts its thread
+director: checks run in our own scheduler, one URL at a time, so neither its per-host sleep under a global lock nor its
+shutdown join can stall a run. tests/test_links_contract.py fails loudly if an upgrade changes
+anything used here; the version is pinned exactly in requirements.in for the same reason.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
-from .extract import FoundLink, ParsedPage, parse_page
+from linkcheck.htmlutil import linkparse
 
 PINNED_VERSION = "10.6.0"
-__all__ = ["PINNED_VERSION", "FoundLink", "LinkCheckerSession", "ParsedPage", "installed_version", "parse_page"]
+
+# LinkChecker's table, plus attributes browsers follow that it leaves out.
+LINK_ATTRIBUTES: dict[str | None, list[str]] = {tag: list(names) for tag, names in linkparse.LinkTags.items()}
+for _tag, _names in {
+    "a": ["xlink:href"],  # <a> inside inline SVG
+    "source": ["srcset"],
+    "video": ["poster"],
+    "image": ["href", "xlink:href"],
+    "use": ["href", "xlink:href"],
+}.items():
+    LINK_ATTRIBUTES.setdefault(_tag, []).extend(_names)
+# Custom elements (<x-card href=...>) are not in any table; their link attributes are these.
+CUSTOM_ELEMENT_ATTRIBUTES = ["href", "src"]
+
+
+@dataclass(frozen=True)
+class FoundLink:
+    """A link as written in a page: its text, where it is, and the page's <base href> if any."""
+
+    url: str
+    line: int
+    column: int
+    base: str = ""
+
+
+@dataclass
+class ParsedPage:
+    """The links of one HTML page and the fragment targets (id and <a name>) it defines."""
+
+    links: list[FoundLink] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+
+
+def parse_page(html: str) -> ParsedPage:
+    """Links and anchors of an HTML document, links in document order."""
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser.page
+
+
+class _PageParser(HTMLParser):
+    """Hands every start tag to LinkChecker's LinkFinder, and collects anchors by its AnchorTags table."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = ParsedPage()
+        self._finder = linkparse.LinkFinder(self._found, LINK_ATTRIBUTES)
+        self._anchor_names = {tag: set(names) for tag, names in linkparse.AnchorTags.items()}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}  # as Beautiful Soup gives them: "" for no value
+        if "-" in tag and tag not in self._finder.tags:
+            self._finder.tags[tag] = set(CUSTOM_ELEMENT_ATTRIBUTES) | self._finder.universal_attrs
+        line, offset = self.getpos()
+        self._finder.html_element(tag, values, "", line, offset + 1)
+        for name in self._anchor_names.get(tag, set()) | self._anchor_names[None]:
+            if values.get(name):
+                self.page.anchors.add(values[name])
+
+    def _found(self, url: str | None, line: int, column: int, name: str, base: str) -> None:
+        # `<a href>` without a value links to the page itself, as an empty href does.
+        self.page.links.append(FoundLink(url or "", line or 0, column or 0, base or ""))
 
 
 class LinkCheckerSession:

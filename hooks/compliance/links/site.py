@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 from .cache import LinkCache
 from .check import CheckOptions, LinkOutcome, check_external, check_mail
 from .classify import LinkClass, Verdict
-from .extract import ParsedPage, parse_page
+from .linkchecker import ParsedPage, parse_page
 from .linkmap import LinkMap, LinkSource
 from .targets import Category, Target, fragment_found, resolve
 

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import Location, Problem
+from .sourcemap import DataPath, SourceMap, walk
 from .yamltext import MAX_LISTED, SIZE_VARIABLE, Limits, char_name, read_text_file, refused_characters
 
-DataPath = tuple[str | int, ...]
+__all__ = ["DataPath", "SourceMap", "load_yaml", "load_yaml_file", "walk"]
 
 _CORE = "tag:yaml.org,2002:"
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
@@ -117,45 +116,6 @@ if _FAST_PARSER is not None:
             yaml.composer.Composer.__init__(self)
             yaml.resolver.BaseResolver.__init__(self)
             self.limits, self.depth, self.count, self.anchors_seen = limits, 0, 0, []
-
-
-@dataclass
-class SourceMap:
-    """Where each value (and each mapping key) of the loaded data was written."""
-
-    values: dict[DataPath, Location] = field(default_factory=dict)
-    keys: dict[DataPath, Location] = field(default_factory=dict)
-
-    def value(self, path: DataPath) -> Location:
-        """Location of the value at `path`, or of its nearest recorded ancestor."""
-        return self._nearest(self.values, path)
-
-    def key(self, path: DataPath) -> Location:
-        """Location of the key that introduces `path`, else of the value."""
-        if path in self.keys:
-            return self.keys[path]
-        return self.value(path)
-
-    def update(self, other: SourceMap) -> None:
-        self.values.update(other.values)
-        self.keys.update(other.keys)
-
-    def _nearest(self, table: dict[DataPath, Location], path: DataPath) -> Location:
-        for end in range(len(path), -1, -1):
-            if path[:end] in table:
-                return table[path[:end]]
-        return next(iter(self.values.values()), Location("<data>", 1, 1))
-
-
-def walk(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, Any]]:
-    """Every (path, value) of a loaded tree, parents before their children."""
-    yield path, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from walk(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from walk(value, (*path, i))
 
 
 def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> tuple[Any, SourceMap, list[Problem]]:

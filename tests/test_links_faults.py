@@ -120,6 +120,35 @@ def test_connection_refused_is_broken() -> None:
     )
 
 
+@pytest.mark.parametrize("loop", ["uvloop", "standard library"])
+def test_each_event_loop_classifies_alike(http: HttpStandin, monkeypatch: pytest.MonkeyPatch, loop: str) -> None:
+    """uvloop is used when installed; without it the standard loop must give the same verdicts."""
+    import uvloop
+
+    from compliance.links import schedule
+
+    assert schedule.loop_factory() is uvloop.new_event_loop
+    made: list[object] = []
+
+    def recording_factory() -> object:
+        made.append(uvloop.new_event_loop())
+        return made[-1]
+
+    monkeypatch.setattr(schedule, "loop_factory", lambda: recording_factory if loop == "uvloop" else None)
+    with HttpStandin() as gone:
+        refused = gone.url("/ok")
+    urls = [http.url("/ok"), http.url("/missing"), http.url("/moved"), http.url("/reset"), refused]
+    outcomes = check(urls)
+    assert [(outcomes[u].verdict.kind, outcomes[u].verdict.status) for u in urls] == [
+        (LinkClass.OK, "200 OK"),
+        (LinkClass.BROKEN, "404 Not Found"),
+        (LinkClass.WARNING, "permanent redirect"),
+        (LinkClass.BROKEN, "connection reset"),
+        (LinkClass.BROKEN, "connection refused"),
+    ]
+    assert len(made) == (1 if loop == "uvloop" else 0)
+
+
 def test_ftp_present_and_missing_files(tmp_path: Path) -> None:
     (tmp_path / "cert.pdf").write_bytes(b"%PDF-1.4 certificate")
     with FtpStandin(tmp_path) as ftp:

@@ -15,6 +15,7 @@ import asyncio
 import re
 import socket
 import ssl
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 import httptools
@@ -132,8 +133,7 @@ class _HeadReader(asyncio.Protocol):
         self.parser = httptools.HttpResponseParser(self)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        transport.write(self.request)
+        cast(asyncio.WriteTransport, transport).write(self.request)
 
     def data_received(self, data: bytes) -> None:
         if self.answered.done():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from compliance.links.cache import LinkCache
 from compliance.links.check import CheckOptions, LinkOutcome, check_external
 from compliance.links.classify import LinkClass, Verdict, classify
 from compliance.links.linkmap import LinkSource
-from compliance.links.schedule import run_checks, worker_count
+from compliance.links.schedule import CheckRun, run_checks
 from compliance.links.settings import CheckSettings, RawResult, RetryPolicy
 from standins.ftp_standin import FtpStandin
 from standins.http_standin import HttpStandin
@@ -194,19 +195,48 @@ def test_host_rate_spaces_check_starts() -> None:
 
 
 @pytest.mark.parametrize(
-    ("hosts", "urls", "settings", "workers"),
+    ("hosts", "urls", "settings", "peak"),
     [
         (50, 500, CheckSettings(), 500),
         (100, 2000, CheckSettings(), 512),  # 100 hosts x 10 would be 1000: bounded
         (3, 90, CheckSettings(), 30),
-        (1, 2000, CheckSettings(per_host=10), 10),
+        (1, 60, CheckSettings(per_host=10), 10),
         (2, 5, CheckSettings(), 5),  # never more than the URLs
         (50, 500, CheckSettings(threads=8), 8),
     ],
 )
-def test_default_concurrency_follows_the_work(hosts: int, urls: int, settings: CheckSettings, workers: int) -> None:
+def test_default_concurrency_follows_the_work(hosts: int, urls: int, settings: CheckSettings, peak: int) -> None:
+    """Checks in flight at once: hosts x per-host limit, at most 512, or --threads when given."""
+    in_flight, most = 0, 0
+
+    async def slow(url: str) -> RawResult:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+        return RawResult(url, True, "200 OK", url)
+
     work = [f"http://h{n % hosts}.example/{n}" for n in range(urls)]
-    assert worker_count(work, settings) == workers
+    done = run_checks(work, slow, classify, settings, RetryPolicy(retries=0))
+    assert (len(done), most) == (urls, peak)
+
+
+def test_checks_started_early_are_answered_once() -> None:
+    """URLs started page by page, some twice, then collected: each is checked exactly once."""
+    calls: list[str] = []
+
+    async def record(url: str) -> RawResult:
+        calls.append(url)
+        await asyncio.sleep(0.01)
+        return RawResult(url, True, "200 OK", url)
+
+    run = CheckRun(record, classify, CheckSettings(), RetryPolicy(retries=0))
+    run.start(["http://a.example/1", "http://b.example/2"])
+    assert sorted(calls) == ["http://a.example/1", "http://b.example/2"]  # under way before results()
+    run.start(["http://a.example/1", "http://a.example/3"])
+    done = run.results()
+    assert sorted(calls) == sorted(done) == ["http://a.example/1", "http://a.example/3", "http://b.example/2"]
 
 
 def test_a_check_that_raises_is_one_broken_link_not_an_abort() -> None:

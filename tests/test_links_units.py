@@ -190,3 +190,16 @@ def test_mail_dns_option_reaches_linkcheckers_mx_check(monkeypatch: pytest.Monke
     assert syntax.verdict == Verdict(LinkClass.OK, "valid address")
     assert dns.verdict == Verdict(LinkClass.BROKEN, "no mail server (MX) for nowhere.invalid")
     assert options_from(parse_arguments(["--mail-dns"])).mail_dns is True
+
+
+def test_each_pages_new_targets_are_handed_over_as_soon_as_it_is_parsed(tmp_path: Path) -> None:
+    """So that their checks can start while the next pages are read: once each, in page order."""
+    from compliance.links.site import scan_site
+
+    (tmp_path / "a.html").write_text('<a href="https://x.example/1">1</a><a href="https://x.example/2">2</a>')
+    (tmp_path / "b.html").write_text('<a href="https://x.example/2">2</a><a href="mailto:m@x.example">m</a>')
+    (tmp_path / "c.html").write_text('<a href="https://x.example/1">1</a>')
+    handed: list[list[str]] = []
+    scan = scan_site(tmp_path, found=lambda targets: handed.append([t.key for t in targets]))
+    assert handed == [["https://x.example/1", "https://x.example/2"], ["mailto:m@x.example"]]
+    assert sorted(scan.targets) == sorted(key for page in handed for key in page)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from .settings import CheckSettings, RetryPolicy
 from .targets import Category
 
 if TYPE_CHECKING:
-    from .schedule import SchemeCheckers
+    from .schedule import CheckRun, SchemeCheckers
 
 Remap = tuple[re.Pattern[str], str]
 
@@ -67,31 +67,71 @@ def check_external(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[LinkOutcome]:
     """Check every http, https and ftp URL of `links` (cache first), each retried on its own clock."""
-    outcomes = [
-        LinkOutcome(url, remap(url, options.remaps), Verdict(LinkClass.OK, ""), url, s) for url, s in links.items()
-    ]
-    pending: list[str] = []
-    for outcome in outcomes:
-        hit = cache.get(outcome.checked_url)
-        if hit:
-            outcome.verdict, outcome.final_url, outcome.cached = hit[0], hit[1], True
-        else:
-            pending.append(outcome.checked_url)
-    if pending:
-        # Imported here: the network machinery (asyncio, httptools) is only loaded when something must be requested.
-        from .schedule import SchemeCheckers, run_checks
+    return ExternalChecks(options, cache, progress).outcomes(links)
 
-        checkers = SchemeCheckers(options.settings)
-        results = run_checks(pending, checkers.check, classify, options.settings, options.policy, progress)
+
+class ExternalChecks:
+    """The http, https and ftp checks of one run, started while the site's pages are still being read.
+
+    `start` takes URLs as they are found; `outcomes` starts whatever was not started yet, waits
+    for every check and gives one outcome per URL of its link map. Cached URLs are never requested.
+    """
+
+    def __init__(
+        self, options: CheckOptions, cache: LinkCache, progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        self.options, self.cache, self.progress = options, cache, progress
+        self._run: CheckRun | None = None
+        self._checkers: SchemeCheckers | None = None
+
+    def start(self, urls: Iterable[str]) -> None:
+        """Start checking the URLs (as written: remaps apply here) that the cache cannot answer."""
+        pending = [checked for checked in (remap(u, self.options.remaps) for u in urls) if not self.cache.get(checked)]
+        if pending:
+            self._open().start(pending)
+
+    def outcomes(self, links: LinkMap) -> list[LinkOutcome]:
+        """One outcome per URL of `links`, sorted by URL; successes go into the cache."""
+        options = self.options
+        outcomes = [
+            LinkOutcome(url, remap(url, options.remaps), Verdict(LinkClass.OK, ""), url, s) for url, s in links.items()
+        ]
+        pending: list[str] = []
+        for outcome in outcomes:
+            hit = self.cache.get(outcome.checked_url)
+            if hit:
+                outcome.verdict, outcome.final_url, outcome.cached = hit[0], hit[1], True
+            else:
+                pending.append(outcome.checked_url)
+        if pending:
+            run = self._open()
+            run.start(pending)
+            results = run.results()
+            for outcome in (o for o in outcomes if not o.cached):
+                done = results[outcome.checked_url]
+                outcome.verdict, outcome.final_url = _give_up(done.verdict, done.count), done.raw.final_url
+                outcome.attempts, outcome.waits = done.count, done.waits
+            if options.https_twins and self._checkers:
+                _warn_about_https_twins([o for o in outcomes if not o.cached], options, self._checkers)
+        self.close()
         for outcome in (o for o in outcomes if not o.cached):
-            done = results[outcome.checked_url]
-            outcome.verdict, outcome.final_url = _give_up(done.verdict, done.count), done.raw.final_url
-            outcome.attempts, outcome.waits = done.count, done.waits
-        if options.https_twins:
-            _warn_about_https_twins([o for o in outcomes if not o.cached], options, checkers)
-    for outcome in (o for o in outcomes if not o.cached):
-        cache.put(outcome.checked_url, outcome.verdict, outcome.final_url)
-    return sorted(outcomes, key=lambda o: o.url)
+            self.cache.put(outcome.checked_url, outcome.verdict, outcome.final_url)
+        return sorted(outcomes, key=lambda o: o.url)
+
+    def close(self) -> None:
+        """Stop any check still under way (the caller failed or was interrupted)."""
+        if self._run is not None:
+            self._run.close()
+
+    def _open(self) -> CheckRun:
+        if self._run is None:
+            # Imported here: the network machinery (asyncio, httptools) is only loaded when something must be requested.
+            from .schedule import CheckRun, SchemeCheckers
+
+            settings = self.options.settings
+            self._checkers = SchemeCheckers(settings)
+            self._run = CheckRun(self._checkers.check, classify, settings, self.options.policy, self.progress)
+        return self._run
 
 
 def check_mail(links: LinkMap, options: CheckOptions) -> list[LinkOutcome]:

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TextIO
 
 from .cache import DAY, LinkCache
-from .check import CheckOptions
+from .check import CheckOptions, ExternalChecks
 from .linkmap import LinkMap, link_map_path, read_link_map
 from .report import EXIT_USAGE, LinkReport, render_text, write_json
 from .settings import CheckSettings
 from .site import check_site, scan_site
+from .targets import Category, Target, resolve
 
 
 class UsageError(Exception):
@@ -126,7 +127,15 @@ def run_link_check(
             raise UsageError(f"{map_file}: unreadable link map ({exc})") from exc
     cache = LinkCache(None if arguments.no_cache else Path(arguments.cache), arguments.cache_ttl)
     show = _progress(stream, arguments.progress)
-    outcomes = check_site(scan_site(site_dir, shown_dir), link_map, options, cache, show)
+    external = ExternalChecks(options, cache, show)
+    try:
+        # The editors' links start first, and each page's new links as soon as it is parsed: the
+        # servers' answers are awaited while the rest of the site is read.
+        external.start(url for url in link_map if resolve(url, "").category is Category.EXTERNAL)
+        scan = scan_site(site_dir, shown_dir, lambda found: external.start(_external(found)))
+        outcomes = check_site(scan, link_map, options, cache, show, external)
+    finally:
+        external.close()
     if show:
         show(-1, -1)
     cache.save()
@@ -153,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def arguments_from_environment(text: str) -> argparse.Namespace:
     """Arguments for the build-time check, from a shell-quoted string such as CHECK_LINKS_ARGS."""
     return parse_arguments(shlex.split(text))
+
+
+def _external(targets: list[Target]) -> list[str]:
+    return [target.key for target in targets if target.category is Category.EXTERNAL]
 
 
 def _progress(stream: TextIO | None, mode: str):  # type: ignore[no-untyped-def]

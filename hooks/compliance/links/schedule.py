@@ -23,6 +23,8 @@ from .settings import CheckSettings, RawResult, RetryPolicy
 # The automatic concurrency is hosts x per-host limit, but never more than this many open
 # connections, well below the usual limit of 1024 open files.
 MAX_AUTO_WORKERS = 512
+# Turns of the event loop that take a new check from its start to its request written (loopback).
+_TURNS_TO_SEND = 4
 
 
 @dataclass
@@ -43,15 +45,6 @@ def host_of(url: str) -> str:
         return ""
 
 
-def worker_count(urls: Iterable[str], settings: CheckSettings) -> int:
-    """Explicit --threads, else hosts x per-host limit, bounded, and never more than the URLs."""
-    urls = list(urls)
-    if settings.threads > 0:
-        return max(1, min(settings.threads, len(urls)))
-    hosts = len({host_of(url) for url in urls})
-    return max(1, min(hosts * settings.per_host, MAX_AUTO_WORKERS, len(urls)))
-
-
 def run_checks(
     urls: Iterable[str],
     check: Callable[[str], Awaitable[RawResult]],
@@ -61,11 +54,9 @@ def run_checks(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Attempts]:
     """Check each URL until it is not transient or out of retries; results keyed by URL."""
-    wanted = list(dict.fromkeys(urls))
-    if not wanted:
-        return {}
-    with asyncio.Runner(loop_factory=loop_factory()) as runner:
-        return runner.run(_Run(check, judge, settings, policy, progress, wanted).all())
+    run = CheckRun(check, judge, settings, policy, progress)
+    run.start(urls)
+    return run.results()
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -81,29 +72,67 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-class _Run:
+class CheckRun:
+    """Checks started as their URLs are found (`start`, say once per parsed page) and collected at the end.
+
+    Started checks wait on their servers while the caller goes on parsing: the event loop runs
+    only inside `start` and `results`, long enough to send the new requests, and the answers
+    wait in the sockets until it runs again. The loop is opened at the first URL, so a run with
+    nothing to request never opens one.
+    """
+
     def __init__(
         self,
         check: Callable[[str], Awaitable[RawResult]],
         judge: Callable[[RawResult], Verdict],
         settings: CheckSettings,
         policy: RetryPolicy,
-        progress: Callable[[int, int], None] | None,
-        urls: list[str],
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        self.check, self.judge, self.policy, self.progress, self.urls = check, judge, policy, progress, urls
+        self.check, self.judge, self.policy, self.progress = check, judge, policy, progress
         self.per_host = max(1, settings.per_host)
         self.interval = 1.0 / settings.host_rate if settings.host_rate > 0 else 0.0
-        self.workers = worker_count(urls, settings)
-        self.next_start: dict[str, float] = defaultdict(float)
-        self.done: dict[str, Attempts] = {}
-
-    async def all(self) -> dict[str, Attempts]:
-        # Semaphores belong to the running loop, so they are made here rather than in __init__.
-        self.run_slots = asyncio.Semaphore(self.workers)
+        # Per-host slots already bound the run to hosts x per-host; the run's own slots add
+        # --threads when given, else a ceiling on open connections.
+        self.run_slots = asyncio.Semaphore(settings.threads if settings.threads > 0 else MAX_AUTO_WORKERS)
         self.host_slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(self.per_host))
-        await asyncio.gather(*(self._one(url) for url in self.urls))
+        self.next_start: dict[str, float] = defaultdict(float)
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.done: dict[str, Attempts] = {}
+        self._runner: asyncio.Runner | None = None
+
+    def start(self, urls: Iterable[str]) -> None:
+        """Start checking each URL not started yet, and return once their requests are on their way."""
+        new = [url for url in dict.fromkeys(urls) if url not in self.tasks]
+        if new:
+            if self._runner is None:
+                self._runner = asyncio.Runner(loop_factory=loop_factory())
+            self._runner.run(self._start(new))
+
+    def results(self) -> dict[str, Attempts]:
+        """Wait for every started check, then close the loop; a run is used once."""
+        try:
+            if self._runner is not None:
+                self._runner.run(self._finish())
+        finally:
+            self.close()
         return self.done
+
+    def close(self) -> None:
+        """Close the loop, cancelling checks still under way (after an error or an interrupt)."""
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+
+    async def _start(self, urls: list[str]) -> None:
+        for url in urls:
+            self.tasks[url] = asyncio.create_task(self._one(url))
+        # A few turns of the loop: the tasks take their slots, connect and write their requests.
+        for _ in range(_TURNS_TO_SEND):
+            await asyncio.sleep(0)
+
+    async def _finish(self) -> None:
+        await asyncio.gather(*self.tasks.values())
 
     async def _one(self, url: str) -> None:
         host, waits = host_of(url), []
@@ -121,7 +150,7 @@ class _Run:
             await asyncio.sleep(waits[-1])
         self.done[url] = Attempts(raw, verdict, count, waits)
         if self.progress:
-            self.progress(len(self.done), len(self.urls))
+            self.progress(len(self.done), len(self.tasks))
 
     async def _keep_rate(self, host: str) -> None:
         if not self.interval:

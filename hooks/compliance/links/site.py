@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
 from .cache import LinkCache
-from .check import CheckOptions, LinkOutcome, check_external, check_mail
+from .check import CheckOptions, ExternalChecks, LinkOutcome, check_mail
 from .classify import LinkClass, Verdict
 from .linkchecker import ParsedPage, parse_page
 from .linkmap import LinkMap, LinkSource
@@ -32,10 +32,13 @@ class SiteScan:
         return [key for key, target in self.targets.items() if target.category is category]
 
 
-def scan_site(site_dir: Path, shown_dir: Path | None = None) -> SiteScan:
+def scan_site(
+    site_dir: Path, shown_dir: Path | None = None, found: Callable[[list[Target]], None] | None = None
+) -> SiteScan:
     """Parse every HTML page of `site_dir` (404.html included: its root-relative links resolve too).
 
-    Sources name pages under `shown_dir` when given, else under `site_dir`.
+    Sources name pages under `shown_dir` when given, else under `site_dir`. After each page,
+    `found` gets the targets first seen on it, so their checks can start while parsing goes on.
     """
     scan = SiteScan(site_dir)
     root = served_under(site_dir)
@@ -43,14 +46,19 @@ def scan_site(site_dir: Path, shown_dir: Path | None = None) -> SiteScan:
         page = file.relative_to(site_dir).as_posix()
         parsed = scan.pages[page] = parse_page(file.read_text(encoding="utf-8", errors="replace"))
         shown = ((shown_dir or site_dir) / page).as_posix()
+        new: list[Target] = []
         for link in parsed.links:
             target = resolve(link.url, page, link.base, root)
-            scan.targets.setdefault(target.key, target)
+            if target.key not in scan.targets:
+                scan.targets[target.key] = target
+                new.append(target)
             written = link.url.strip()
             source = LinkSource("site", shown, link.line, "" if written == target.key else written, link.column)
             sources = scan.sources.setdefault(target.key, [])
             if source not in sources:
                 sources.append(source)
+        if found and new:
+            found(new)
     return scan
 
 
@@ -75,15 +83,19 @@ def check_site(
     options: CheckOptions,
     cache: LinkCache,
     progress: Callable[[int, int], None] | None = None,
+    external: ExternalChecks | None = None,
 ) -> list[LinkOutcome]:
-    """One outcome per link target of the site or the link map, sources from both, none left out."""
+    """One outcome per link target of the site or the link map, sources from both, none left out.
+
+    `external` carries checks already started during the scan; without it they start here.
+    """
     targets = dict(scan.targets)
     for url in link_map:  # a data link no page shows is still a link the editor wrote
         targets.setdefault(url, resolve(url, ""))
     grouped: dict[Category, LinkMap] = {category: {} for category in Category}
     for key, target in targets.items():
         grouped[target.category][key] = [*link_map.get(key, []), *scan.sources.get(key, [])]
-    outcomes = check_external(grouped[Category.EXTERNAL], options, cache, progress)
+    outcomes = (external or ExternalChecks(options, cache, progress)).outcomes(grouped[Category.EXTERNAL])
     outcomes += check_mail(grouped[Category.MAIL], options)
     for key, sources in sorted(grouped[Category.INTERNAL].items()):
         verdict = check_internal(scan, targets[key])

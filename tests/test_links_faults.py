@@ -14,7 +14,7 @@ from compliance.links.cache import LinkCache
 from compliance.links.check import CheckOptions, LinkOutcome, check_external
 from compliance.links.classify import LinkClass, Verdict, classify
 from compliance.links.linkmap import LinkSource
-from compliance.links.schedule import CheckRun, run_checks
+from compliance.links.schedule import CheckRun, SchemeCheckers, run_checks
 from compliance.links.settings import CheckSettings, RawResult, RetryPolicy
 from standins.ftp_standin import FtpStandin
 from standins.http_standin import HttpStandin
@@ -233,7 +233,10 @@ def test_checks_started_early_are_answered_once() -> None:
 
     run = CheckRun(record, classify, CheckSettings(), RetryPolicy(retries=0))
     run.start(["http://a.example/1", "http://b.example/2"])
-    assert sorted(calls) == ["http://a.example/1", "http://b.example/2"]  # under way before results()
+    deadline = time.monotonic() + 5
+    while len(calls) < 2 and time.monotonic() < deadline:  # under way without waiting for results()
+        time.sleep(0.01)
+    assert sorted(calls) == ["http://a.example/1", "http://b.example/2"]
     run.start(["http://a.example/1", "http://a.example/3"])
     done = run.results()
     assert sorted(calls) == sorted(done) == ["http://a.example/1", "http://a.example/3", "http://b.example/2"]
@@ -249,3 +252,20 @@ def test_a_check_that_raises_is_one_broken_link_not_an_abort() -> None:
     assert done["http://a/bad"].verdict.kind is LinkClass.BROKEN
     assert "ValueError: Invalid IPv6 URL" in done["http://a/bad"].verdict.status
     assert done["http://a/good"].verdict.kind is LinkClass.OK
+
+
+def test_a_busy_caller_that_keeps_calling_start_does_not_make_checks_time_out() -> None:
+    """Checks started early go on while the caller parses pages, calling start() after each.
+
+    The answer comes after 0.2 s and the time limit is 1 s; the caller asks for the results
+    only after 1.5 s of work in short steps. The answer was in time, so the link is fine.
+    """
+    with HttpStandin(response_delay=0.2, all_ok=True) as server:
+        settings = CheckSettings(timeout=1.0)
+        run = CheckRun(SchemeCheckers(settings).check, classify, settings, RetryPolicy(retries=0))
+        run.start([server.url("/page")])
+        for _ in range(15):
+            time.sleep(0.1)  # a page being parsed
+            run.start()  # no new links on it
+        done = run.results()
+    assert done[server.url("/page")].verdict.kind is LinkClass.OK, done[server.url("/page")].verdict

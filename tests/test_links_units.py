@@ -201,5 +201,5 @@ def test_each_pages_new_targets_are_handed_over_as_soon_as_it_is_parsed(tmp_path
     (tmp_path / "c.html").write_text('<a href="https://x.example/1">1</a>')
     handed: list[list[str]] = []
     scan = scan_site(tmp_path, found=lambda targets: handed.append([t.key for t in targets]))
-    assert handed == [["https://x.example/1", "https://x.example/2"], ["mailto:m@x.example"]]
+    assert handed == [["https://x.example/1", "https://x.example/2"], ["mailto:m@x.example"], []]
     assert sorted(scan.targets) == sorted(key for page in handed for key in page)

@@ -39,18 +39,32 @@ class _Handler(StandinHandler):
 
     server: _Server
 
+    _counted = False
+
     def _answer(self, send_body: bool) -> None:
         standin = self.server.standin
         with standin._lock:
             standin.in_flight += 1
             standin.peak_in_flight = max(standin.peak_in_flight, standin.in_flight)
+        self._counted = True
         try:
             if standin.response_delay:
                 standin._stopping.wait(standin.response_delay)
             self._route(standin, urlsplit(self.path).path, send_body)
         finally:
-            with standin._lock:
-                standin.in_flight -= 1
+            self._answered()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # A request stops counting before the first byte of its answer leaves: a client that
+        # starts its next request on reading this answer must never be counted twice at once.
+        self._answered()
+        super().send_response(code, message)
+
+    def _answered(self) -> None:
+        if self._counted:
+            self._counted = False
+            with self.server.standin._lock:
+                self.server.standin.in_flight -= 1
 
     def _route(self, standin: HttpStandin, path: str, send_body: bool) -> None:
         generic = _GENERIC.match(path)

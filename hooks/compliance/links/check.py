@@ -85,10 +85,15 @@ class ExternalChecks:
         self._checkers: SchemeCheckers | None = None
 
     def start(self, urls: Iterable[str]) -> None:
-        """Start checking the URLs (as written: remaps apply here) that the cache cannot answer."""
+        """Start checking the URLs (as written: remaps apply here) that the cache cannot answer.
+
+        Call it often, with no URLs if there are none: the checks under way run only meanwhile.
+        """
         pending = [checked for checked in (remap(u, self.options.remaps) for u in urls) if not self.cache.get(checked)]
         if pending:
             self._open().start(pending)
+        elif self._run is not None:
+            self._run.start()  # nothing new: the checks under way still read their answers
 
     def outcomes(self, links: LinkMap) -> list[LinkOutcome]:
         """One outcome per URL of `links`, sorted by URL; successes go into the cache."""

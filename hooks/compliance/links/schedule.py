@@ -75,10 +75,14 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 class CheckRun:
     """Checks started as their URLs are found (`start`, say once per parsed page) and collected at the end.
 
-    Started checks wait on their servers while the caller goes on parsing: the event loop runs
-    only inside `start` and `results`, long enough to send the new requests, and the answers
-    wait in the sockets until it runs again. The loop is opened at the first URL, so a run with
-    nothing to request never opens one.
+    Started checks wait on their servers while the caller goes on parsing. The event loop runs
+    only inside `start` and `results`, a few turns at a time: enough to send new requests and
+    to read the answers that came meanwhile. The caller calls `start` often (after every page,
+    with no URLs if it found none), because a check's time limit runs on while the loop is
+    paused. Sending first and reading later keeps the last request as early as it can be, which
+    a loop in a thread of its own did not: there the answers competed with the sending for the
+    interpreter. The loop is opened at the first URL, so a run with nothing to request never
+    opens one.
     """
 
     def __init__(
@@ -101,12 +105,12 @@ class CheckRun:
         self.done: dict[str, Attempts] = {}
         self._runner: asyncio.Runner | None = None
 
-    def start(self, urls: Iterable[str]) -> None:
-        """Start checking each URL not started yet, and return once their requests are on their way."""
+    def start(self, urls: Iterable[str] = ()) -> None:
+        """Start checking each URL not started yet, and give the loop a few turns to send and read."""
         new = [url for url in dict.fromkeys(urls) if url not in self.tasks]
-        if new:
-            if self._runner is None:
-                self._runner = asyncio.Runner(loop_factory=loop_factory())
+        if new and self._runner is None:
+            self._runner = asyncio.Runner(loop_factory=loop_factory())
+        if self._runner is not None:
             self._runner.run(self._start(new))
 
     def results(self) -> dict[str, Attempts]:
@@ -127,7 +131,8 @@ class CheckRun:
     async def _start(self, urls: list[str]) -> None:
         for url in urls:
             self.tasks[url] = asyncio.create_task(self._one(url))
-        # A few turns of the loop: the tasks take their slots, connect and write their requests.
+        # A few turns of the loop: new tasks take their slots, connect and write their requests,
+        # and the answers that arrived since the last turns are read.
         for _ in range(_TURNS_TO_SEND):
             await asyncio.sleep(0)
 

@@ -38,7 +38,8 @@ def scan_site(
     """Parse every HTML page of `site_dir` (404.html included: its root-relative links resolve too).
 
     Sources name pages under `shown_dir` when given, else under `site_dir`. After each page,
-    `found` gets the targets first seen on it, so their checks can start while parsing goes on.
+    `found` gets the targets first seen on it (maybe none), so their checks can start, and
+    those started can go on, while parsing goes on.
     """
     scan = SiteScan(site_dir)
     root = served_under(site_dir)
@@ -57,8 +58,8 @@ def scan_site(
             sources = scan.sources.setdefault(target.key, [])
             if source not in sources:
                 sources.append(source)
-        if found and new:
-            found(new)
+        if found:
+            found(new)  # after every page, even one without new targets: see CheckRun
     return scan
 
 

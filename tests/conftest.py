@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,19 @@ def edit_yaml(path: Path, change: object) -> None:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(document)  # type: ignore[operator]
     path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_proxy_variables() -> Iterator[None]:
+    """Tests reach nothing but loopback stand-ins: a developer's HTTP(S)_PROXY must not send them elsewhere.
+
+    tests/test_links_proxy.py sets them itself, pointing at its own loopback proxy.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+            patch.delenv(name, raising=False)
+            patch.delenv(name.upper(), raising=False)
+        yield
 
 
 @pytest.fixture

@@ -27,8 +27,6 @@ from standins.tls_standin import TlsStandin
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="the TLS stand-in needs openssl")
 
 SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]
-# Proxy variables would send even loopback requests to a proxy; tests must reach nothing but 127.0.0.0/8.
-PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
 
 @dataclass(frozen=True)
@@ -38,14 +36,6 @@ class Run:
     outcomes: dict[str, LinkOutcome]
     tls_paths: list[str]
     http_paths: list[str]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def no_proxy() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in PROXY_VARIABLES:
-            patch.delenv(name, raising=False)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -46,6 +46,8 @@ def classify(raw: RawResult) -> Verdict:
         return Verdict(LinkClass.TRANSIENT, "timeout")
     if raw.result == "Hostname not found":  # LinkChecker's ftp checker words a DNS failure so
         return Verdict(LinkClass.BROKEN, "DNS failure")
+    if error == "ProxyError":
+        return Verdict(LinkClass.BROKEN, "proxy error", _shorten(detail))
     if error in _CONNECTION_ERRORS:
         return _connection_error(detail)
     if error == "InvalidURL":

@@ -17,6 +17,7 @@ from typing import TextIO
 from .cache import DAY, LinkCache
 from .check import CheckOptions, ExternalChecks
 from .linkmap import LinkMap, link_map_path, read_link_map
+from .proxy import Proxies
 from .report import EXIT_USAGE, LinkReport, render_text, write_json
 from .settings import CheckSettings
 from .site import check_site, scan_site
@@ -117,6 +118,10 @@ def run_link_check(
     """
     if not site_dir.is_dir():
         raise UsageError(f"{site_dir}: no such site directory (build it first with `make site`)")
+    try:
+        Proxies()  # a proxy we cannot use is the caller's mistake, said once rather than per link
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     started = time.monotonic()
     options = options_from(arguments)
     if link_map is None:

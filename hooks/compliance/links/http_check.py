@@ -20,13 +20,14 @@ from urllib.parse import urljoin, urlsplit
 
 import httptools
 
+from .proxy import Proxies, Proxy
 from .settings import Hop, RawResult
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 10
 USER_AGENT = "compliance-docs-linkcheck/2 (status check; LinkChecker-compatible)"
 _REQUEST = (
-    "GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: "
+    "{method} {target} HTTP/1.1\r\nHost: {host}\r\n{proxy}User-Agent: "
     + USER_AGENT
     + "\r\nAccept: */*\r\nConnection: close\r\n\r\n"
 )
@@ -47,6 +48,7 @@ class HttpChecker:
         self.timeout = timeout
         self._ca_bundle = ca_bundle
         self._context: ssl.SSLContext | None = None
+        self.proxies = Proxies()
 
     @property
     def context(self) -> ssl.SSLContext:
@@ -80,18 +82,31 @@ class HttpChecker:
 
     async def _request(self, url: str) -> tuple[Hop, str]:
         parts = urlsplit(url)
-        secure = parts.scheme.lower() == "https"
-        host = parts.hostname or ""
+        scheme = parts.scheme.lower()
+        secure = scheme == "https"
+        host, port = parts.hostname or "", parts.port or (443 if secure else 80)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        request = _request_bytes(target, parts.netloc.rpartition("@")[2])
+        netloc = parts.netloc.rpartition("@")[2]
         loop = asyncio.get_running_loop()
         answered: asyncio.Future[_Head] = loop.create_future()
-        transport, _ = await loop.create_connection(
-            lambda: _HeadReader(request, answered),
-            host,
-            parts.port or (443 if secure else 80),
-            ssl=self.context if secure else None,
-        )
+        proxy = self.proxies.for_url(scheme, host, port)
+        if proxy is None:
+            request = _request_bytes(target, netloc)
+            transport, _ = await loop.create_connection(
+                lambda: _HeadReader(request, answered), host, port, ssl=self.context if secure else None
+            )
+        elif not secure:  # a proxy is asked for the whole URL
+            request = _request_bytes(f"http://{netloc}{target}", netloc, proxy.authorization)
+            transport, _ = await loop.create_connection(lambda: _HeadReader(request, answered), proxy.host, proxy.port)
+        else:
+            transport = await self._tunnel(proxy, host, port)
+            reader = _HeadReader(_request_bytes(target, netloc), answered)
+            try:
+                transport = await loop.start_tls(transport, reader, self.context, server_hostname=host)
+            except BaseException:
+                transport.abort()
+                raise
+            reader.connection_made(transport)  # start_tls does not call it
         try:
             head = await answered
         finally:
@@ -99,13 +114,35 @@ class HttpChecker:
         hop = Hop(head.status, head.fields.get("location"), head.fields.get("retry-after"))
         return hop, head.reason
 
+    async def _tunnel(self, proxy: Proxy, host: str, port: int) -> asyncio.Transport:
+        """A connection to `host:port` through `proxy` (HTTP CONNECT), ready for TLS."""
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[_Head] = loop.create_future()
+        authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        request = _request_bytes(authority, authority, proxy.authorization, method="CONNECT")
+        transport, _ = await loop.create_connection(lambda: _HeadReader(request, answered), proxy.host, proxy.port)
+        try:
+            head = await answered
+        except BaseException:
+            transport.abort()
+            raise
+        if not 200 <= head.status < 300:  # any 2xx opens the tunnel (RFC 9110, 9.3.6)
+            transport.abort()
+            raise ProxyError(f"the proxy {proxy.shown} refused a tunnel to {authority}: {head.status} {head.reason}")
+        return cast(asyncio.Transport, transport)
 
-def _request_bytes(target: str, host: str) -> bytes:
-    """The GET request; ValueError (an invalid URL) for a target or host a server could misread."""
+
+class ProxyError(ConnectionError):
+    """A proxy that would not carry the request."""
+
+
+def _request_bytes(target: str, host: str, authorization: str = "", method: str = "GET") -> bytes:
+    """The request; ValueError (an invalid URL) for a target or host a server could misread."""
     for part, value in (("request target", target), ("host", host)):
         if not _VISIBLE_ASCII.fullmatch(value):
             raise ValueError(f"illegal characters in the {part} {value!r}")
-    return _REQUEST.format(target=target, host=host).encode("ascii")
+    proxy_login = f"Proxy-Authorization: {authorization}\r\n" if authorization else ""
+    return _REQUEST.format(method=method, target=target, host=host, proxy=proxy_login).encode("ascii")
 
 
 class _Head:
@@ -174,6 +211,8 @@ def _failure(exc: BaseException, url: str, timeout: float) -> tuple[str, str]:
         return "ReadTimeout", f"no answer within {timeout:g} s"
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
         return "SSLError", str(exc)
+    if isinstance(exc, ProxyError):
+        return "ProxyError", str(exc)
     if isinstance(exc, ConnectionRefusedError):  # asyncio words it "Connect call failed"
         return "ConnectionError", f"[Errno 111] Connection refused ({exc})"
     if isinstance(exc, socket.gaierror):

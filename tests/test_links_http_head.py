@@ -14,7 +14,9 @@ from compliance.links.http_check import USER_AGENT, HttpChecker
 from compliance.links.settings import RawResult
 
 
-def check_against(pieces: list[bytes], path: str = "/page", requests: list[bytes] | None = None) -> RawResult:
+def check_against(
+    pieces: list[bytes], path: str = "/page", requests: list[bytes] | None = None, checker: HttpChecker | None = None
+) -> RawResult:
     """Check `path` on a server that answers with `pieces`, a pause between each; requests seen go to `requests`."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -31,7 +33,7 @@ def check_against(pieces: list[bytes], path: str = "/page", requests: list[bytes
         server = await asyncio.start_server(answer, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         async with server:
-            return await HttpChecker(timeout=5).check(f"http://127.0.0.1:{port}{path}")
+            return await (checker or HttpChecker(timeout=5)).check(f"http://127.0.0.1:{port}{path}")
 
     return asyncio.run(run())
 
@@ -79,6 +81,16 @@ def test_the_request_is_one_plain_get_that_asks_to_close() -> None:
     assert lines[0] == "GET /a/b?q=1&r=%20 HTTP/1.1"
     assert lines[1].startswith("Host: 127.0.0.1:")
     assert lines[2:] == [f"User-Agent: {USER_AGENT}", "Accept: */*", "Connection: close", "", ""]
+
+
+def test_the_user_agent_can_be_chosen_and_is_never_a_second_header() -> None:
+    requests: list[bytes] = []
+    browser_like = "Mozilla/5.0 (compatible; docs-check)"
+    check_against([b"HTTP/1.0 200 OK\r\n\r\n"], requests=requests, checker=HttpChecker(5, user_agent=browser_like))
+    assert f"\r\nUser-Agent: {browser_like}\r\n" in requests[0].decode("ascii")
+    for smuggled in ("a\r\nCookie: x=1", "caf\u00e9", " padded", ""):
+        with pytest.raises(ValueError, match="printable ASCII on one line"):
+            HttpChecker(5, user_agent=smuggled)
 
 
 @pytest.mark.parametrize("path", ["/a b", "/caf\u00e9", "/del\x7f"])

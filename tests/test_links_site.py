@@ -175,6 +175,7 @@ def test_broken_internal_link_and_anchor_fail_the_check(tmp_path: Path, capsys) 
         (["--remap", "onlyonepart"], "error: --remap 'onlyonepart': expected 'REGEX URL'"),
         (["--timeout", "0"], "error: --timeout must be greater than 0"),
         (["--bogus"], "error: invalid arguments (see --help)"),
+        (["--user-agent", "x\r\nCookie: a=b"], "error: --user-agent must be printable ASCII on one line"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(built_site: Path, args: list[str], message: str, capsys) -> None:

@@ -203,3 +203,10 @@ def test_each_pages_new_targets_are_handed_over_as_soon_as_it_is_parsed(tmp_path
     scan = scan_site(tmp_path, found=lambda targets: handed.append([t.key for t in targets]))
     assert handed == [["https://x.example/1", "https://x.example/2"], ["mailto:m@x.example"], []]
     assert sorted(scan.targets) == sorted(key for page in handed for key in page)
+
+
+def test_user_agent_option_reaches_the_http_checker() -> None:
+    settings = options_from(parse_arguments(["--user-agent", "Mozilla/5.0 (compatible; docs-check)"])).settings
+    assert schedule.SchemeCheckers(settings).http.user_agent == "Mozilla/5.0 (compatible; docs-check)"
+    default = options_from(parse_arguments([])).settings
+    assert schedule.SchemeCheckers(default).http.user_agent == schedule.USER_AGENT

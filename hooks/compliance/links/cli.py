@@ -19,7 +19,7 @@ from .check import CheckOptions, ExternalChecks
 from .linkmap import LinkMap, link_map_path, read_link_map
 from .proxy import Proxies
 from .report import EXIT_USAGE, LinkReport, render_text, write_json
-from .settings import CheckSettings
+from .settings import CheckSettings, sendable_field
 from .site import check_site, scan_site
 from .targets import Category, Target, resolve
 
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--retry-cap", type=float, default=60.0, metavar="SECONDS", help="longest wait (60)")
     parser.add_argument("--no-https-twins", action="store_true", help="skip looking for https:// twins of http://")
     parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust for https")
+    parser.add_argument("--user-agent", default="", metavar="TEXT", help="User-Agent to send (default: our own)")
     parser.add_argument("--mail-dns", action="store_true", help="check that mail domains have a mail server (DNS)")
     parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
     parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto")
@@ -73,6 +74,8 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
             raise UsageError(f"--{number.replace('_', '-')} must be greater than 0")
     if arguments.threads < 0:
         raise UsageError("--threads must be 0 (automatic) or more")
+    if arguments.user_agent and not sendable_field(arguments.user_agent):
+        raise UsageError("--user-agent must be printable ASCII on one line")
     return arguments
 
 
@@ -93,6 +96,7 @@ def options_from(arguments: argparse.Namespace) -> CheckOptions:
         per_host=arguments.per_host,
         host_rate=arguments.host_rate,
         ca_bundle=arguments.ca_bundle,
+        user_agent=arguments.user_agent,
     )
     return CheckOptions(
         settings=settings,

@@ -21,15 +21,14 @@ from urllib.parse import urljoin, urlsplit
 import httptools
 
 from .proxy import Proxies, Proxy
-from .settings import Hop, RawResult
+from .settings import Hop, RawResult, sendable_field
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 10
 USER_AGENT = "compliance-docs-linkcheck/2 (status check; LinkChecker-compatible)"
 _REQUEST = (
-    "{method} {target} HTTP/1.1\r\nHost: {host}\r\n{proxy}User-Agent: "
-    + USER_AGENT
-    + "\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+    "{method} {target} HTTP/1.1\r\nHost: {host}\r\n{proxy}User-Agent: {agent}\r\nAccept: */*\r\n"
+    "Connection: close\r\n\r\n"
 )
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")  # RFC 9112: a request target and a host are VCHARs
 
@@ -44,8 +43,11 @@ def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
 class HttpChecker:
     """Checks http(s) URLs with GET; one instance serves every check of a run."""
 
-    def __init__(self, timeout: float, ca_bundle: str | None = None) -> None:
+    def __init__(self, timeout: float, ca_bundle: str | None = None, user_agent: str = USER_AGENT) -> None:
         self.timeout = timeout
+        if not sendable_field(user_agent):
+            raise ValueError(f"a User-Agent must be printable ASCII on one line, not {user_agent!r}")
+        self.user_agent = user_agent
         self._ca_bundle = ca_bundle
         self._context: ssl.SSLContext | None = None
         self.proxies = Proxies()
@@ -91,16 +93,16 @@ class HttpChecker:
         answered: asyncio.Future[_Head] = loop.create_future()
         proxy = self.proxies.for_url(scheme, host, port)
         if proxy is None:
-            request = _request_bytes(target, netloc)
+            request = _request_bytes(target, netloc, agent=self.user_agent)
             transport, _ = await loop.create_connection(
                 lambda: _HeadReader(request, answered), host, port, ssl=self.context if secure else None
             )
         elif not secure:  # a proxy is asked for the whole URL
-            request = _request_bytes(f"http://{netloc}{target}", netloc, proxy.authorization)
+            request = _request_bytes(f"http://{netloc}{target}", netloc, proxy.authorization, agent=self.user_agent)
             transport, _ = await loop.create_connection(lambda: _HeadReader(request, answered), proxy.host, proxy.port)
         else:
             transport = await self._tunnel(proxy, host, port)
-            reader = _HeadReader(_request_bytes(target, netloc), answered)
+            reader = _HeadReader(_request_bytes(target, netloc, agent=self.user_agent), answered)
             try:
                 transport = await loop.start_tls(transport, reader, self.context, server_hostname=host)
             except BaseException:
@@ -119,7 +121,7 @@ class HttpChecker:
         loop = asyncio.get_running_loop()
         answered: asyncio.Future[_Head] = loop.create_future()
         authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        request = _request_bytes(authority, authority, proxy.authorization, method="CONNECT")
+        request = _request_bytes(authority, authority, proxy.authorization, "CONNECT", self.user_agent)
         transport, _ = await loop.create_connection(lambda: _HeadReader(request, answered), proxy.host, proxy.port)
         try:
             head = await answered
@@ -136,13 +138,15 @@ class ProxyError(ConnectionError):
     """A proxy that would not carry the request."""
 
 
-def _request_bytes(target: str, host: str, authorization: str = "", method: str = "GET") -> bytes:
+def _request_bytes(
+    target: str, host: str, authorization: str = "", method: str = "GET", agent: str = USER_AGENT
+) -> bytes:
     """The request; ValueError (an invalid URL) for a target or host a server could misread."""
     for part, value in (("request target", target), ("host", host)):
         if not _VISIBLE_ASCII.fullmatch(value):
             raise ValueError(f"illegal characters in the {part} {value!r}")
     proxy_login = f"Proxy-Authorization: {authorization}\r\n" if authorization else ""
-    return _REQUEST.format(method=method, target=target, host=host, proxy=proxy_login).encode("ascii")
+    return _REQUEST.format(method=method, target=target, host=host, proxy=proxy_login, agent=agent).encode("ascii")
 
 
 class _Head:

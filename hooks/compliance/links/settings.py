@@ -6,8 +6,12 @@ such as a re-run answered from the cache, never imports it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+# RFC 9110 field-value, limited to ASCII: what a header such as User-Agent may carry.
+_FIELD_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")
 
 if TYPE_CHECKING:
     from .classify import Verdict
@@ -22,6 +26,7 @@ class CheckSettings:
     per_host: int = 10
     host_rate: float = 0.0  # check starts per second per host; 0 means no limit
     ca_bundle: str | None = None
+    user_agent: str = ""  # empty: the checker's own (http_check.USER_AGENT)
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,8 @@ class RawResult:
     final_url: str
     warnings: list[str] = field(default_factory=list)
     hops: list[Hop] = field(default_factory=list)
+
+
+def sendable_field(value: str) -> bool:
+    """Whether `value` can be sent as a header's value: printable ASCII on one line, not blank at either end."""
+    return _FIELD_VALUE.fullmatch(value) is not None

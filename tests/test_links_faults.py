@@ -269,3 +269,16 @@ def test_a_busy_caller_that_keeps_calling_start_does_not_make_checks_time_out() 
             run.start()  # no new links on it
         done = run.results()
     assert done[server.url("/page")].verdict.kind is LinkClass.OK, done[server.url("/page")].verdict
+
+
+def test_closing_a_run_early_cancels_its_checks_at_once(recwarn: pytest.WarningsRecorder) -> None:
+    """An interrupted or failed scan closes the run: nothing waits for the slow server, nothing is left pending."""
+    with HttpStandin(response_delay=5, all_ok=True) as server:
+        settings = CheckSettings(timeout=10)
+        run = CheckRun(SchemeCheckers(settings).check, classify, settings, RetryPolicy(retries=0))
+        run.start([server.url(f"/slow/{n}") for n in range(3)])
+        started = time.monotonic()
+        run.close()
+        assert time.monotonic() - started < 2
+    assert run.done == {}
+    assert not [w for w in recwarn if "never awaited" in str(w.message) or "destroyed" in str(w.message)]

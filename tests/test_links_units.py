@@ -15,7 +15,7 @@ from compliance.links.check import remap
 from compliance.links.classify import LinkClass, Verdict, classify, parse_retry_after
 from compliance.links.cli import options_from, parse_arguments
 from compliance.links.linkmap import LinkMapBuilder, LinkSource, read_link_map, write_link_map
-from compliance.links.settings import Hop, RawResult
+from compliance.links.settings import USER_AGENT, Hop, RawResult
 
 
 def raw(result: str, valid: bool = False, hops: list[Hop] | None = None, final: str = "http://a/") -> RawResult:
@@ -209,4 +209,4 @@ def test_user_agent_option_reaches_the_http_checker() -> None:
     settings = options_from(parse_arguments(["--user-agent", "Mozilla/5.0 (compatible; docs-check)"])).settings
     assert schedule.SchemeCheckers(settings).http.user_agent == "Mozilla/5.0 (compatible; docs-check)"
     default = options_from(parse_arguments([])).settings
-    assert schedule.SchemeCheckers(default).http.user_agent == schedule.USER_AGENT
+    assert schedule.SchemeCheckers(default).http.user_agent == USER_AGENT

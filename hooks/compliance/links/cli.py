@@ -19,7 +19,7 @@ from .check import CheckOptions, ExternalChecks
 from .linkmap import LinkMap, link_map_path, read_link_map
 from .proxy import Proxies
 from .report import EXIT_USAGE, LinkReport, render_text, write_json
-from .settings import CheckSettings, sendable_field
+from .settings import USER_AGENT, CheckSettings, sendable_field
 from .site import check_site, scan_site
 from .targets import Category, Target, resolve
 
@@ -96,7 +96,7 @@ def options_from(arguments: argparse.Namespace) -> CheckOptions:
         per_host=arguments.per_host,
         host_rate=arguments.host_rate,
         ca_bundle=arguments.ca_bundle,
-        user_agent=arguments.user_agent,
+        user_agent=arguments.user_agent or USER_AGENT,
     )
     return CheckOptions(
         settings=settings,

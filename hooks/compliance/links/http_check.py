@@ -21,11 +21,10 @@ from urllib.parse import urljoin, urlsplit
 import httptools
 
 from .proxy import Proxies, Proxy
-from .settings import Hop, RawResult, sendable_field
+from .settings import USER_AGENT, Hop, RawResult, sendable_field
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 10
-USER_AGENT = "compliance-docs-linkcheck/2 (status check; LinkChecker-compatible)"
 _REQUEST = (
     "{method} {target} HTTP/1.1\r\nHost: {host}\r\n{proxy}User-Agent: {agent}\r\nAccept: */*\r\n"
     "Connection: close\r\n\r\n"
@@ -93,16 +92,16 @@ class HttpChecker:
         answered: asyncio.Future[_Head] = loop.create_future()
         proxy = self.proxies.for_url(scheme, host, port)
         if proxy is None:
-            request = _request_bytes(target, netloc, agent=self.user_agent)
+            request = self._request_bytes(target, netloc)
             transport, _ = await loop.create_connection(
                 lambda: _HeadReader(request, answered), host, port, ssl=self.context if secure else None
             )
         elif not secure:  # a proxy is asked for the whole URL
-            request = _request_bytes(f"http://{netloc}{target}", netloc, proxy.authorization, agent=self.user_agent)
+            request = self._request_bytes(f"http://{netloc}{target}", netloc, proxy.authorization)
             transport, _ = await loop.create_connection(lambda: _HeadReader(request, answered), proxy.host, proxy.port)
         else:
             transport = await self._tunnel(proxy, host, port)
-            reader = _HeadReader(_request_bytes(target, netloc, agent=self.user_agent), answered)
+            reader = _HeadReader(self._request_bytes(target, netloc), answered)
             try:
                 transport = await loop.start_tls(transport, reader, self.context, server_hostname=host)
             except BaseException:
@@ -121,7 +120,7 @@ class HttpChecker:
         loop = asyncio.get_running_loop()
         answered: asyncio.Future[_Head] = loop.create_future()
         authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        request = _request_bytes(authority, authority, proxy.authorization, "CONNECT", self.user_agent)
+        request = self._request_bytes(authority, authority, proxy.authorization, "CONNECT")
         transport, _ = await loop.create_connection(lambda: _HeadReader(request, answered), proxy.host, proxy.port)
         try:
             head = await answered
@@ -133,20 +132,18 @@ class HttpChecker:
             raise ProxyError(f"the proxy {proxy.shown} refused a tunnel to {authority}: {head.status} {head.reason}")
         return cast(asyncio.Transport, transport)
 
+    def _request_bytes(self, target: str, host: str, authorization: str = "", method: str = "GET") -> bytes:
+        """The request; ValueError (an invalid URL) for a target or host a server could misread."""
+        for part, value in (("request target", target), ("host", host)):
+            if not _VISIBLE_ASCII.fullmatch(value):
+                raise ValueError(f"illegal characters in the {part} {value!r}")
+        login = f"Proxy-Authorization: {authorization}\r\n" if authorization else ""
+        fields = {"method": method, "target": target, "host": host, "proxy": login, "agent": self.user_agent}
+        return _REQUEST.format(**fields).encode("ascii")
+
 
 class ProxyError(ConnectionError):
     """A proxy that would not carry the request."""
-
-
-def _request_bytes(
-    target: str, host: str, authorization: str = "", method: str = "GET", agent: str = USER_AGENT
-) -> bytes:
-    """The request; ValueError (an invalid URL) for a target or host a server could misread."""
-    for part, value in (("request target", target), ("host", host)):
-        if not _VISIBLE_ASCII.fullmatch(value):
-            raise ValueError(f"illegal characters in the {part} {value!r}")
-    proxy_login = f"Proxy-Authorization: {authorization}\r\n" if authorization else ""
-    return _REQUEST.format(method=method, target=target, host=host, proxy=proxy_login, agent=agent).encode("ascii")
 
 
 class _Head:

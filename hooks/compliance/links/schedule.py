@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .classify import LinkClass, Verdict
-from .http_check import USER_AGENT, HttpChecker
+from .http_check import HttpChecker
 from .linkchecker import LinkCheckerSession
 from .settings import CheckSettings, RawResult, RetryPolicy
 
@@ -171,7 +171,7 @@ class SchemeCheckers:
 
     def __init__(self, settings: CheckSettings) -> None:
         self.settings = settings
-        self.http = HttpChecker(settings.timeout, settings.ca_bundle, settings.user_agent or USER_AGENT)
+        self.http = HttpChecker(settings.timeout, settings.ca_bundle, settings.user_agent)
         self._linkchecker: LinkCheckerSession | None = None
 
     async def check(self, url: str) -> RawResult:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+USER_AGENT = "compliance-docs-linkcheck/2 (status check; LinkChecker-compatible)"
 # RFC 9110 field-value, limited to ASCII: what a header such as User-Agent may carry.
 _FIELD_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")
 
@@ -26,7 +27,7 @@ class CheckSettings:
     per_host: int = 10
     host_rate: float = 0.0  # check starts per second per host; 0 means no limit
     ca_bundle: str | None = None
-    user_agent: str = ""  # empty: the checker's own (http_check.USER_AGENT)
+    user_agent: str = USER_AGENT
 
 
 @dataclass(frozen=True)

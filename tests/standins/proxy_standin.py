@@ -31,10 +31,8 @@ class _Handler(StandinHandler):
         if not self._authorized():
             return
         host, _, port = self.path.rpartition(":")
-        try:
-            upstream = socket.create_connection((check_loopback(host), int(port)), timeout=_RELAY_SECONDS)
-        except (OSError, ValueError):
-            self._reply(502, True)
+        upstream = self._upstream(host, port, True)
+        if upstream is None:
             return
         self.send_response(200, "Connection established")
         self.end_headers()
@@ -49,18 +47,22 @@ class _Handler(StandinHandler):
         if target.scheme != "http" or not target.hostname:
             self._reply(400, send_body)  # a proxy is asked in absolute form
             return
-        try:
-            upstream = socket.create_connection(
-                (check_loopback(target.hostname), target.port or 80), timeout=_RELAY_SECONDS
-            )
-        except (OSError, ValueError):
-            self._reply(502, send_body)
+        upstream = self._upstream(target.hostname, target.port or 80, send_body)
+        if upstream is None:
             return
         origin_form = (target.path or "/") + (f"?{target.query}" if target.query else "")
         head = f"{self.command} {origin_form} HTTP/1.0\r\nHost: {target.netloc}\r\nConnection: close\r\n\r\n"
         upstream.sendall(head.encode("latin-1"))
         _pipe(self.connection, upstream)
         self.close_connection = True
+
+    def _upstream(self, host: str, port: str | int, send_body: bool) -> socket.socket | None:
+        """A connection to the (loopback) server asked for, or None once a 502 has been answered."""
+        try:
+            return socket.create_connection((check_loopback(host), int(port)), timeout=_RELAY_SECONDS)
+        except (OSError, ValueError):
+            self._reply(502, send_body)
+            return None
 
     def _authorized(self) -> bool:
         expected = self.server.standin.credentials

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from dataclasses import dataclass, field
@@ -10,15 +11,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
 from compliance.publish import StagedSite, restore_signals, stop_on_signals
+from compliance.prose import ProseRenderer
 from compliance.render import PageRenderer
 from compliance.siteconfig import site_settings
+from compliance.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, feed_text, security_txt
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -36,6 +39,10 @@ class _BuildState:
     renderer: PageRenderer | None = None
     plan: SitePlan = field(default_factory=SitePlan)
     claim_pages: dict[str, Any] = field(default_factory=dict)
+    # Trust-center pages (subprocessors.md, ...) by source path, each with the template it is made from.
+    trust_pages: dict[str, str] = field(default_factory=dict)
+    # Generated files other than pages: the Atom feed and security.txt, by path in the site.
+    extra_files: dict[str, str] = field(default_factory=dict)
     links: LinkMapBuilder | None = None
     staged: StagedSite | None = None
     failed: bool = False
@@ -58,17 +65,18 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     _state.failed = False
     _state.problems = ""
     try:
-        _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=_today())
+        data_dir = project_dir / _data_dir(config)
+        _state.data = data = load_compliance_data(project_dir, data_dir, docs_dir, today=_today())
     except ComplianceError as exc:
         if _state.command != "serve":
             raise PluginError(f"compliance data is invalid:\n{exc}") from None
         # The preview shows the problems in the browser; the next valid save brings the pages back.
         _state.data, _state.problems, _state.links = None, str(exc), LinkMapBuilder({})
-        config.extra["compliance"] = {"footer": "", "downloads": []}
+        config.extra["compliance"] = {"footer": "", "downloads": [], "pages": [], "feed": None}
         log.info("compliance data is invalid (shown in the browser):\n%s", exc)
         return config
     except Exception as exc:  # the catch-all at the edge: one line, never a traceback
-        raise PluginError(_unexpected(exc, project_dir / "data")) from None
+        raise PluginError(_unexpected(exc, data_dir)) from None
     _state.plan = SitePlan(directory_urls=config.use_directory_urls)
     search_dirs = [docs_dir] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
     _state.renderer = PageRenderer(data, project_dir, search_dirs, _state.plan)
@@ -88,7 +96,14 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         footer = _state.renderer.render_partial("partials/compliance-footer.html", "footer")
     except ComplianceError as exc:
         raise PluginError(f"footer template failed:\n{exc}") from None
-    config.extra["compliance"] = {"footer": footer, "downloads": settings.downloads}
+    feed = _trust_files(data, config.site_url)
+    config.extra["compliance"] = {
+        "footer": footer,
+        "downloads": settings.downloads,
+        "pages": settings.footer_pages,
+        "feed": feed,
+        "feed_title": html.escape(data.document.labels.trust.feed),
+    }
     if _state.command == "build":
         _state.staged = StagedSite(Path(config.site_dir))
         config.site_dir = str(_state.staged.begin())
@@ -103,8 +118,14 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
     source = template.read_text(encoding="utf-8")
     for src_uri in _state.claim_pages:
         files.append(File.generated(config, src_uri, content=source))
+    for src_uri, template_path in _state.trust_pages.items():
+        page_source = (Path(config.docs_dir) / template_path).read_text(encoding="utf-8")
+        files.append(File.generated(config, src_uri, content=page_source))
     files.append(File.generated(config, _state.plan.export_file(), content=export_text(_state.data, _state.plan)))
     files.append(File.generated(config, _state.plan.export_schema_file(), content=export_schema_text()))
+    for path, text in _state.extra_files.items():
+        # Included explicitly: MkDocs leaves out files under dot folders such as .well-known/.
+        files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.INCLUDED))
     return files
 
 
@@ -113,8 +134,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         return problems_page(_state.problems)
     assert _state.renderer is not None
     claim = _state.claim_pages.get(page.file.src_uri)
-    # Generated claim pages have no file of their own: errors point at the template they come from.
-    source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else page.file.src_uri)
+    # Generated pages have no file of their own: errors point at the template they come from.
+    template = CLAIM_TEMPLATE if claim is not None else _state.trust_pages.get(page.file.src_uri)
+    source = Path(config.docs_dir) / (template or page.file.src_uri)
     try:
         return _state.renderer.render(markdown, source, {"base": page_base(page.url), "claim": claim})
     except ComplianceError as exc:
@@ -157,6 +179,33 @@ def on_shutdown(**kwargs: Any) -> None:
     # Ctrl-C and stop signals skip on_build_error; finish() sees them still propagating.
     if staged is not None and not staged.finish(failed=_state.failed):
         log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+
+
+def _data_dir(config: MkDocsConfig) -> str:
+    # `extra: compliance: data_dir:` points a build at another organisation's data (relative to mkdocs.yml).
+    options = config.extra.get("compliance") or {}
+    return str(options.get("data_dir") or "data") if isinstance(options, dict) else "data"
+
+
+def _trust_files(data: ComplianceData, site_url: str | None) -> str | None:
+    """Plan the trust pages, the Atom feed and security.txt; the feed's absolute URL when there is one."""
+    trust = TrustSite(data.document, _state.plan)
+    _state.trust_pages = {f"{name}.md": f"_templates/{name}.md" for name in trust.pages()}
+    _state.extra_files = {}
+    text, why_not = security_txt(data.document, site_url)
+    if text is not None:
+        _state.extra_files[SECURITY_TXT_FILE] = text
+    elif data.document.contacts is not None:
+        log.info("%s", why_not)
+    if not trust.updates:
+        return None
+    if not site_url:
+        # Feed readers need absolute ids and links; relative ones would be wrong wherever the feed is read.
+        log.info("No Atom feed of the updates: set site_url (in mkdocs.yml or guide.site_url) to publish one")
+        return None
+    prose = ProseRenderer(data.document, data.index, _state.plan.claim_url)
+    _state.extra_files[FEED_FILE] = feed_text(trust, site_url, prose)
+    return site_url.rstrip("/") + "/" + FEED_FILE
 
 
 def _mapping_links() -> bool:

@@ -15,6 +15,7 @@ from .model import Claim, ComplianceDocument, Image
 from .prose import ProseRenderer
 from .refs import Index, index_entries, resolve_references, walk_model
 from .schema import parse_document
+from .trust import trust_problems
 from .values import MarkdownText, UrlText
 from .yamlload import DataPath, SourceMap
 
@@ -73,6 +74,7 @@ def load_compliance_data(
         links += [DataLink(link.url, locator.find(where, link.needle), format_path(path)) for link in prose_links]
     if today is not None:
         problems += _expiry_problems(document, files.sources, today)
+    problems += trust_problems(document, files.sources, today)
     if problems:
         raise ComplianceError(problems)
     return ComplianceData(document, files.sources, index, tuple(links))

@@ -8,17 +8,21 @@ entries they name after validation (`refs.resolve_references`).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .values import URL, DateValue, Id, ImagePath, Markdown, Text, reference
+
+if TYPE_CHECKING:
+    from .trust import Contacts, Controls, Documents, Faq, Subprocessors, TrustLabels, Update
 
 OfferingRef = reference("offering")
 ProviderRef = reference("provider")
 StandardRef = reference("standard")
 BodyRef = reference("body")
 ClaimRef = reference("claim")
+AreaRef = reference("area")
 
 ClaimKind = Literal["certification", "attestation", "regulation", "alignment"]
 Status = Literal["current", "in_progress", "lapsed"]
@@ -74,14 +78,8 @@ class Provider(Entry):
     url: URL | None = None
 
 
-class Measure(Entry):
-    text: Markdown
-
-
 class Hosting(Entry):
     providers: list[Provider] = []
-    measures_intro: Markdown | None = None
-    measures: list[Measure] = []
 
 
 class Coverage(Entry):
@@ -146,12 +144,12 @@ class Claim(Entry):
 
 
 class Section(Entry):
-    """A part of the guide: an optional heading, the editor's prose, claims and the hosting measures."""
+    """A part of the guide: an optional heading, the editor's prose, claims and areas of controls."""
 
     title: Text | None = None
     prose: Markdown | None = None
     claims: list[ClaimRef] = []
-    hosting: bool = False
+    controls: list[AreaRef] = []
 
 
 class Guide(Entry):
@@ -235,6 +233,7 @@ class Labels(Entry):
     facts: FactLabels
     pages: PageLabels
     words: WordLabels
+    trust: TrustLabels
 
 
 class ComplianceDocument(Entry):
@@ -247,3 +246,13 @@ class ComplianceDocument(Entry):
     standards: list[Standard] = []
     hosting: Hosting = Field(default_factory=Hosting)
     claims: list[Claim] = []
+    # The trust-center content (trust.py), each optional; trust.py completes this model when imported.
+    subprocessors: Subprocessors | None = None
+    contacts: Contacts | None = None
+    documents: Documents | None = None
+    faq: Faq | None = None
+    controls: Controls | None = None
+    updates: list[Update] = []
+
+
+from . import trust  # noqa: E402, F401  (its entries build on the ones above, and complete ComplianceDocument)

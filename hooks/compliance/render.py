@@ -20,6 +20,7 @@ from .data import ComplianceData
 from .errors import ComplianceError, Location, Problem, display_path
 from .pages import SitePlan
 from .prose import ProseRenderer, md_text
+from .trustsite import TrustSite
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -100,6 +101,13 @@ class PageRenderer:
             standards=document.standards,
             hosting=document.hosting,
             claims=document.claims,
+            subprocessors=document.subprocessors,
+            contacts=document.contacts,
+            documents=document.documents,
+            faq=document.faq,
+            controls=document.controls,
+            updates=document.updates,
+            trust=TrustSite(document, plan),
             site=plan,
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from .data import ComplianceData
 from .pages import SitePlan
+from .trustsite import TrustSite
 
 GUIDE_PAGE = "index.md"
 MATRIX_PAGE = "matrix.md"
@@ -27,13 +28,17 @@ class SiteSettings:
     # Titles for the pages the data names, and the claims' navigation section.
     page_titles: dict[str, str] = field(default_factory=dict)
     claims_section: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # The trust-center pages the data fills (subprocessors, FAQ, ...), each {title: page}.
+    trust_pages: list[dict[str, str]] = field(default_factory=list)
     # Files every page's footer links to, each with its escaped label.
     downloads: list[dict[str, str]] = field(default_factory=list)
+    # Pages every page's footer links to (the contacts page), each with its escaped label.
+    footer_pages: list[dict[str, str]] = field(default_factory=list)
 
     def navigation(self, nav: list[Any]) -> list[Any]:
-        """`nav` with the data's titles on bare page entries and the claims' section appended."""
+        """`nav` with the data's titles on bare page entries, then the trust pages and the claims' section."""
         titled = [{self.page_titles[item]: item} if item in self.page_titles else item for item in nav]
-        return [*titled, self.claims_section] if self.claims_section else titled
+        return [*titled, *self.trust_pages, *([self.claims_section] if self.claims_section else [])]
 
 
 def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = None) -> SiteSettings:
@@ -41,6 +46,7 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
     document = data.document
     guide, labels = document.guide, document.labels
     claims = [{escape(claim.title): plan.claim_page(claim.id)} for claim in document.claims]
+    trust = TrustSite(document, plan)
     return SiteSettings(
         name=escape(guide.title),
         description=escape(guide.description) if guide.description else None,
@@ -49,6 +55,12 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
         # The guide's own title is the site's name already: its navigation entry gets the shorter label.
         page_titles={GUIDE_PAGE: escape(labels.pages.guide), MATRIX_PAGE: escape(labels.pages.matrix)},
         claims_section={escape(labels.pages.claims): claims} if claims else {},
+        trust_pages=[{escape(getattr(labels.trust, name)): f"{name}.md"} for name in trust.pages()],
+        footer_pages=[
+            {"file": trust.page_url(name), "label": escape(getattr(labels.trust, name))}
+            for name in trust.pages()
+            if name == "contacts"
+        ],
         downloads=[
             {"file": plan.export_file(), "label": escape(labels.pages.export)},
             *([{"file": pdf_file, "label": escape(labels.pages.pdf)}] if pdf_file else []),

@@ -46,6 +46,8 @@ KINDS: dict[str, Kind] = {
         Kind("standard", "standard", ("standards",)),
         Kind("provider", "hosting provider", ("hosting", "providers")),
         Kind("claim", "claim", ("claims",)),
+        Kind("subprocessor", "subprocessor", ("subprocessors", "processors")),
+        Kind("area", "controls area", ("controls", "areas")),
     )
 }
 
@@ -140,6 +142,8 @@ Text = _typed_text("non-blank text", None, str, {})
 Markdown = _typed_text("non-blank Markdown text", None, MarkdownText, {"description": "Markdown prose"})
 Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
 URL = _typed_text("a URL whose scheme is https, http, ftp or mailto", URL_PATTERN, UrlText, {})
+# BCP 47 language tags, as security.txt's Preferred-Languages lists them ("en", "de-CH").
+LanguageTag = _typed_text("a language tag like 'en' or 'de-CH'", r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", str, {})
 ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})
 
 

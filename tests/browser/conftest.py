@@ -22,6 +22,8 @@ CHROMIUM = Path(pdf.CHROMIUM)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))
 
+EXAMPLE_CONFIG = "mkdocs.example.yml"
+
 DESKTOP = {"width": 1280, "height": 800}
 MODES: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": DESKTOP, "color_scheme": "light"},
@@ -82,6 +84,21 @@ def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer
         result = run_mkdocs(project)
         assert result.returncode == 0, result.stderr
         server.serve(project / "site")
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The fictional example organisation (mkdocs.example.yml), built and served like the guide."""
+    server = SiteServer(mount="/docs/")
+    try:
+        project = copy_project(tmp_path_factory.mktemp("browser-example") / "project")
+        set_site_url(project / "mkdocs.yml", server.url)  # the example's config inherits it
+        result = run_mkdocs(project, config=EXAMPLE_CONFIG)
+        assert result.returncode == 0, result.stderr
+        server.serve(project / "example-site")
         yield server
     finally:
         server.stop()

@@ -12,11 +12,19 @@ from .siteserver import SiteServer
 
 
 @pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("built", ["site_server", "example_server"], ids=["guide", "example"])
 def test_every_page_loads_cleanly_and_passes_axe(
-    mode: str, browser, site_server: SiteServer, site: Path, axe_script: Path
+    mode: str, built: str, browser, axe_script: Path, request: pytest.FixtureRequest
 ) -> None:
-    """HTTP status, decoded images, no console error, nothing from third parties, no serious axe finding."""
+    """HTTP status, decoded images, no console error, nothing from third parties, no serious axe finding.
+
+    Both the shipped guide and the fictional example organisation, which uses every kind of content.
+    """
+    site_server: SiteServer = request.getfixturevalue(built)
+    assert site_server.site is not None
+    site = site_server.site
     pages = discover_pages(site)
+    shots = ARTIFACTS if built == "site_server" else ARTIFACTS / "example"
     assert any(p.path == "" for p in pages), f"no home page found in {site}"
     third_party: list[str] = []
     context = open_context(browser, mode, site_server, third_party)
@@ -28,7 +36,7 @@ def test_every_page_loads_cleanly_and_passes_axe(
         for site_page in pages:
             url = site_server.url + site_page.path
             found = inspect_page(page, watch, url, site_page, mode, axe_script)
-            page.screenshot(path=ARTIFACTS / mode / f"{site_page.slug}.png", full_page=True)
+            page.screenshot(path=shots / mode / f"{site_page.slug}.png", full_page=True)
             if found:
                 problems[url] = found
     finally:

@@ -156,19 +156,23 @@ def test_a_report_becomes_type_2_with_a_sales_and_an_email_channel(shipped_proje
     assert "mailto:trust@example.com" in read_link_map(site.with_name("site.linkmap.json"))
 
 
-def test_removing_every_measure_leaves_nothing_dangling(shipped_project: Path) -> None:
-    intro: list[str] = []
+def test_removing_every_control_leaves_nothing_dangling(shipped_project: Path) -> None:
+    """With `controls: []` in every area, their intros, the controls page and its nav entry all go."""
+    intros: list[str] = []
 
     def remove(d: dict[str, Any]) -> None:
-        intro.append(d["hosting"].get("measures_intro") or "")
-        d["hosting"]["measures"] = []
+        for area in d["controls"]["areas"]:
+            intros.append(area.get("intro") or "")
+            area["controls"] = []
 
-    edit_yaml(shipped_project / "data/hosting.yml", remove)
+    edit_yaml(shipped_project / "data/controls.yml", remove)
     site = _build(shipped_project)
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert soup.select(".compliance-measures") == []
-    if intro[0]:
-        assert " ".join(intro[0].split())[:40] not in _text(site, "index.html")
+    assert soup.select(".compliance-controls") == []
+    assert not (site / "controls").exists()
+    assert not soup.select('nav a[href="controls/"]')
+    for intro in filter(None, intros):
+        assert " ".join(intro.split())[:40] not in _text(site, "index.html")
 
 
 def test_removing_a_claim_and_every_mention_of_it(shipped_project: Path) -> None:

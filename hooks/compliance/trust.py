@@ -7,9 +7,7 @@ The entries use the value types and access levels of the claims' model, so they 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from pydantic import Field
 
 from . import model
 from .errors import Problem, format_path
@@ -86,12 +84,12 @@ class Control(Entry):
 
 
 class ControlArea(Entry):
-    """Security controls of one area, named as the organisation groups them."""
+    """Security controls of one area, named as the organisation groups them; with none, it is not shown."""
 
     id: Id
     title: Text
     intro: Markdown | None = None
-    controls: Annotated[list[Control], Field(min_length=1)]
+    controls: list[Control] = []
 
 
 class Controls(Entry):
@@ -161,7 +159,6 @@ def trust_problems(document: model.ComplianceDocument, sources: SourceMap, today
             "set a later date once the contacts are checked",
         )
     return problems
-
 
 
 # model.py names these classes in ComplianceDocument before they exist; now they do.

@@ -54,7 +54,7 @@ class TrustSite:
         d = self.document
         contacts = d.contacts
         filled = {
-            "controls": bool(d.controls and d.controls.areas),
+            "controls": bool(d.controls and any(area.controls for area in d.controls.areas)),
             "subprocessors": bool(d.subprocessors and d.subprocessors.processors),
             "documents": bool(d.documents and d.documents.library),
             "faq": bool(d.faq and d.faq.questions),

@@ -17,8 +17,8 @@ from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
-from compliance.publish import StagedSite, restore_signals, stop_on_signals
 from compliance.prose import ProseRenderer
+from compliance.publish import StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
 from compliance.siteconfig import site_settings
 from compliance.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, feed_text, security_txt

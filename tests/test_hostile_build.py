@@ -64,8 +64,8 @@ def test_a_hostile_control_is_refused_with_its_line(tmp_path: Path) -> None:
     result = run_mkdocs(project)
     assert result.returncode != 0
     assert (
-        "controls.areas[0].controls[6].text: expected a link to an https, http, ftp or mailto URL, got 'javascript:alert(1)'"
-        in (result.stderr)
+        "controls.areas[0].controls[6].text: expected a link to an https, http, ftp or mailto URL, "
+        "got 'javascript:alert(1)'" in result.stderr
     )
     assert "controls.areas[0].controls[6].text: images are not allowed in prose; use an `image:` field" in result.stderr
     assert "Traceback" not in result.stderr

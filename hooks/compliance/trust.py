@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-
 from . import model
 from .errors import Problem, format_path
 from .model import Access, Channel, Entry

@@ -97,6 +97,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     except ComplianceError as exc:
         raise PluginError(f"footer template failed:\n{exc}") from None
     feed = _trust_files(data, config.site_url)
+    _state.renderer.env.globals["feed_url"] = feed
     config.extra["compliance"] = {
         "footer": footer,
         "downloads": settings.downloads,

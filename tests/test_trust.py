@@ -120,6 +120,8 @@ def test_feed_is_valid_atom_with_absolute_links(example_site: Path) -> None:
     # Links in an update's prose are absolute too: a feed reader has no page to resolve them against.
     soc2 = next(e for e in feed.entries if e.title == "SOC 2 Type 2 report renewed")
     assert 'href="https://trust.harborledger.example/claims/soc2/"' in soc2.content[0].value
+    updates = BeautifulSoup((example_site / "updates/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert updates.select_one("article .compliance-feed a")["href"] == root + "feed.xml"
 
 
 def test_security_txt_follows_rfc_9116(example_site: Path) -> None:
@@ -158,6 +160,7 @@ def test_without_site_url_there_is_no_feed_and_the_build_says_why(tmp_path: Path
     site = project / "example-site"
     assert not (site / "feed.xml").exists()
     assert "application/atom+xml" not in (site / "index.html").read_text(encoding="utf-8")
+    assert "compliance-feed" not in (site / "updates/index.html").read_text(encoding="utf-8")
     security = (site / ".well-known/security.txt").read_text()
     assert "Canonical" not in security and "Contact: mailto:security@harborledger.example" in security
 

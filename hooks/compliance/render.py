@@ -108,6 +108,7 @@ class PageRenderer:
             controls=document.controls,
             updates=document.updates,
             trust=TrustSite(document, plan),
+            feed_url=None,  # the Atom feed's absolute URL, set by the build when it publishes one
             site=plan,
         )
 

@@ -7,6 +7,7 @@ The entries use the value types and access levels of the claims' model, so they 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from . import model
 from .errors import Problem, format_path
@@ -150,7 +151,7 @@ def trust_problems(document: model.ComplianceDocument, sources: SourceMap, today
         add(("contacts", "security", "url"), "security.txt accepts only a mailto: or https:// contact")
     if contacts.disclosure_policy and not str(contacts.disclosure_policy).startswith("https://"):
         add(("contacts", "disclosure_policy"), "security.txt accepts only an https:// policy")
-    expires = contacts.security_txt.expires
+    expires = last_day(contacts.security_txt.expires)
     if today is not None and expires <= today:
         add(
             ("contacts", "security_txt", "expires"),
@@ -158,6 +159,16 @@ def trust_problems(document: model.ComplianceDocument, sources: SourceMap, today
             "set a later date once the contacts are checked",
         )
     return problems
+
+
+def first_day(value: Any) -> date:
+    """The earliest day a date of the model can mean (a day, or a month or year given less precisely)."""
+    return value if isinstance(value, date) else value.first
+
+
+def last_day(value: Any) -> date:
+    """The latest day a date of the model can mean: security.txt expires at the end of a month given alone."""
+    return value if isinstance(value, date) else value.last
 
 
 # model.py names these classes in ComplianceDocument before they exist; now they do.

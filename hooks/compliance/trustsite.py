@@ -39,8 +39,8 @@ class TrustSite:
         self.document = document
         self.plan = plan
         # Newest first; among updates of one day, the one written first in the file leads.
-        order = sorted(range(len(document.updates)), key=lambda i: (-first_day(document.updates[i].date).toordinal(), i))
-        self.updates = [document.updates[i] for i in order]
+        newest = sorted(enumerate(document.updates), key=lambda item: (-first_day(item[1].date).toordinal(), item[0]))
+        self.updates = [update for _, update in newest]
         self._anchors: dict[int, str] = {}
         for update in document.updates:  # file order: adding an update never renames an older one's anchor
             anchor = base = f"update-{update.date.isoformat()}-{_slug(update.title)}"

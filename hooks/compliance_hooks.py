@@ -66,6 +66,9 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     except ComplianceError as exc:
         raise PluginError(str(exc)) from None
     data_dir = options.data_path(project_dir)
+    # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported below).
+    if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:
+        config.watch.append(str(data_dir))
     try:
         today = options.today or date.today()
         _state.data = data = load_compliance_data(

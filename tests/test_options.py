@@ -130,7 +130,7 @@ def test_every_override_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     table = [line for line in readme.splitlines() if line.startswith("| `")]
     for option, variable in OVERRIDES.items():
-        assert any(f"`{variable}`" in row and f"`{option}`" in row for row in table), variable
+        assert any(row.startswith(f"| `{option}` | `{variable}=") for row in table), variable
 
 
 def test_make_review_takes_its_windows_from_mkdocs_yml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -161,3 +161,15 @@ def test_a_build_with_a_misspelt_option_stops_with_one_line(tmp_path: Path) -> N
     assert (
         result.stderr == f"ERROR   -  mkdocs.yml:{line}:5: extra.compliance.pfd: unknown option; did you mean 'pdf'?\n"
     )
+
+
+def test_a_build_reads_the_data_folder_that_data_dir_names(tmp_path: Path) -> None:
+    from conftest import copy_project, run_mkdocs
+
+    project = copy_project(tmp_path / "project", "guide")
+    (project / "data").rename(project / "facts")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("data_dir: data ", "data_dir: facts "), "utf-8")
+    result = run_mkdocs(project)
+    assert result.returncode == 0, result.stderr
+    assert "Bluemix ISO 27001:2013 Certificate of Registration" in (project / "site" / "index.html").read_text("utf-8")

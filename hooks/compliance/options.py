@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from .errors import ComplianceError, Location, Problem
-from .schema import suggest
 from .yamltext import DEFAULT_MAX_FILE_BYTES, Limits
 
 CONFIG_FILE = "mkdocs.yml"
@@ -124,6 +123,12 @@ def source_date_epoch(environ: Mapping[str, str] | None = None) -> str | None:
     return (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH") or None
 
 
+def proxy_configured(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether HTTP_PROXY or HTTPS_PROXY (either case) is set; urllib then reads them as curl does."""
+    names = (os.environ if environ is None else environ).keys()
+    return any(name.lower() in ("http_proxy", "https_proxy") for name in names)
+
+
 def _problem(error: Any, overridden: dict[str, str], config_file: Path | None) -> Problem:
     path = [str(part) for part in error["loc"]]
     option = path[0] if path else ""
@@ -132,6 +137,8 @@ def _problem(error: Any, overridden: dict[str, str], config_file: Path | None) -
     key = ".".join([SECTION, *path])
     where = _locate(config_file, path)
     if error["type"] == "extra_forbidden":
+        from .schema import suggest  # only on this error path: the link checker imports this module too
+
         known = list(ReviewWindows.model_fields if len(path) > 1 else BuildOptions.model_fields)
         return Problem(where, f"unknown option{suggest(path[-1], known)}", key)
     return Problem(where, _message(error), key)

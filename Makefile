@@ -32,7 +32,7 @@ lock:
 	python3 -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check uv
 	for name in requirements requirements-dev requirements-bench; do \
-	  .lock-venv/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes $$name.in -o $$name.txt || exit 1; \
+	  .lock-venv/bin/uv pip compile --quiet --custom-compile-command "make lock" --universal --python-version 3.11 --generate-hashes $$name.in -o $$name.txt || exit 1; \
 	done
 	rm -rf .lock-venv
 

@@ -197,15 +197,3 @@ def test_updates_are_newest_first_with_stable_distinct_anchors(tmp_path: Path) -
     assert site.anchor(loaded.document.updates[0]) == "update-2026-10-01-soc-2-type-2-report-renewed"
     assert site.anchor(loaded.document.updates[-1]) == "update-2026-10-01-soc-2-type-2-report-renewed-2"
     assert [u.title for u in site.updates_of("soc2")] == ["SOC 2 Type 2 report renewed"]
-
-
-def test_a_build_reads_the_data_folder_named_in_mkdocs_yml(tmp_path: Path) -> None:
-    """`extra: compliance: data_dir:` points the shipped config at another folder; a missing one is named."""
-    project = copy_project(tmp_path / "project")
-    config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text().replace("extra:\n", "extra:\n  compliance:\n    data_dir: orgs/none\n", 1), encoding="utf-8"
-    )
-    result = run_mkdocs(project)
-    assert result.returncode != 0
-    assert "orgs/none:1:1: the data folder does not exist" in result.stderr

@@ -126,7 +126,7 @@ def test_adding_a_regulation_of_another_kind_with_a_link(shipped_project: Path) 
     site = _build(shipped_project)
     guide = _text(site, "index.html")
     assert "We are working towards the Data Protection Act." in guide
-    assert "In progress Expected 2027-06-30" in guide and "Data Processing Addendum" in guide
+    assert "In progress Expected 30 June 2027" in guide and "Data Processing Addendum" in guide
     sources = read_link_map(site.with_name("site.linkmap.json"))["https://law.example/dpa"]
     lines = (shipped_project / "data/claims.yml").read_text(encoding="utf-8").splitlines()
     assert [(s.kind, s.file) for s in sources] == [("data", "data/claims.yml")]

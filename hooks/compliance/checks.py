@@ -7,39 +7,55 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, get_args
 
 from .dates import PartialDate
 from .errors import Problem, format_path
-from .model import Claim, ComplianceDocument
+from .model import Claim, ClaimKind, ComplianceDocument
 from .schema import suggest
 from .sourcemap import DataPath, SourceMap
 from .values import ID_PATTERN
 
 
-def claim_kinds(document: ComplianceDocument) -> list[str]:
-    """Every kind a claim may have: the built-in ones and the organisation's own, from labels.kinds."""
-    kinds = document.labels.kinds
-    return [*type(kinds).model_fields, *(kinds.model_extra or {})]
+def kind_problems(raw: dict[str, Any], sources: SourceMap) -> list[Problem]:
+    """Claim kinds that are neither built in nor defined under labels.kinds, from the data as read.
+
+    Checked on the raw data, so an unknown kind is reported in the same round as any structural error.
+    """
+    problems: list[Problem] = []
+    labels = _mapping(raw.get("labels"))
+    own = _mapping(labels.get("kinds"))
+    builtin = list(get_args(ClaimKind))
+    for key in own:
+        if key not in builtin and not (isinstance(key, str) and re.fullmatch(ID_PATTERN, key)):
+            where = ("labels", "kinds", key)
+            message = f"a kind of claim is an id of lower-case letters, digits, '-' or '_', got {key!r}"
+            problems.append(Problem(sources.key(where), message, format_path(where)))
+    kinds = [*builtin, *(k for k in own if k not in builtin)]
+    claims = raw.get("claims")
+    for i, claim in enumerate(claims if isinstance(claims, list) else []):
+        kind = _mapping(claim).get("kind")
+        if isinstance(kind, str) and re.fullmatch(ID_PATTERN, kind) and kind not in kinds:
+            where = ("claims", i, "kind")
+            hint = suggest(kind, kinds)
+            own_kind = "an organisation's own kind needs a label under labels.kinds"
+            message = f"unknown kind of claim '{kind}'{hint} ({own_kind})"
+            problems.append(Problem(sources.value(where), message, format_path(where)))
+    return problems
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def consistency_problems(document: ComplianceDocument, sources: SourceMap) -> list[Problem]:
-    """Kinds that have no label, and statuses whose dates contradict them."""
+    """Statuses whose dates contradict them."""
     problems: list[Problem] = []
 
     def add(where: DataPath, message: str, *, at: DataPath | None = None) -> None:
         problems.append(Problem(sources.value(at or where), message, format_path(where)))
 
-    for key in document.labels.kinds.model_extra or {}:
-        if not re.fullmatch(ID_PATTERN, key):
-            where = ("labels", "kinds", key)
-            message = f"a kind of claim is an id of lower-case letters, digits, '-' or '_', got {key!r}"
-            problems.append(Problem(sources.key(where), message, format_path(where)))
-    kinds = claim_kinds(document)
     for i, claim in enumerate(document.claims):
-        if claim.kind not in kinds:
-            hint = suggest(claim.kind, kinds)
-            own = "an organisation's own kind needs a label under labels.kinds"
-            add(("claims", i, "kind"), f"unknown kind of claim '{claim.kind}'{hint} ({own})")
         if claim.status == "in_progress" and claim.expected is None:
             add(
                 ("claims", i, "expected"),

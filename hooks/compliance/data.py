@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .checks import consistency_problems, date_problems
+from .checks import consistency_problems, date_problems, kind_problems
 from .datafiles import read_data_files
 from .errors import ComplianceError, Location, Problem, display_path, format_path
 from .model import ComplianceDocument, Image
@@ -53,6 +53,7 @@ def load_compliance_data(
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))
+    problems += kind_problems(files.document, files.sources)
     if document is None:
         raise ComplianceError(problems)
     index, duplicates = index_entries(document, files.sources)

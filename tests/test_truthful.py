@@ -82,7 +82,10 @@ def test_dates_are_shown_as_precise_as_written(other_site: Path) -> None:
 @pytest.mark.parametrize("site_fixture", ["other_site", "dated_site", "built_site", "shipped_site"])
 def test_no_column_is_empty_on_every_row(site_fixture: str, request: pytest.FixtureRequest) -> None:
     site: Path = request.getfixturevalue(site_fixture)
-    for page, selector in (("index.html", "table.compliance-overview"), ("matrix/index.html", "table.compliance-matrix")):
+    for page, selector in (
+        ("index.html", "table.compliance-overview"),
+        ("matrix/index.html", "table.compliance-matrix"),
+    ):
         rows = _rows(site, page, selector)
         assert rows, page
         widths = {len(row) for row in rows}

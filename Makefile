@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve links lint clean review schema bench browser-deps pdf
+.PHONY: site test test-other-org serve links lint clean review schema bench browser-deps pdf
 
 # The virtualenv is rebuilt whenever the pins change.
 $(VENV)/.installed: requirements.txt
@@ -30,6 +30,11 @@ NPM := $(shell command -v npm 2>/dev/null)
 
 test: lint $(if $(NPM),browser-deps)
 	$(PYTHON) -m pytest
+
+# The whole `make test` again with data/ replaced by a second organisation (no hosting, no HIPAA,
+# other standards, claims that state little), in a temporary copy: DATA=folder to use another one.
+test-other-org: $(VENV)/.installed $(if $(NPM),browser-deps)
+	.ci/test-other-org $(DATA)
 
 browser-deps: node_modules/.package-lock.json
 

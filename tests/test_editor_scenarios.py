@@ -41,17 +41,36 @@ def _untouched(project: Path) -> dict[str, bytes]:
     }
 
 
+def _edit_hosting(project: Path, change: Any) -> None:
+    """hosting.yml is optional: an editor who has none starts one."""
+    path = project / "data/hosting.yml"
+    if not path.exists():
+        path.write_text("hosting: {}\n", encoding="utf-8")
+
+    def edit(document: dict[str, Any]) -> None:
+        if not isinstance(document.get("hosting"), dict):
+            document["hosting"] = {}
+        change(document["hosting"])
+
+    edit_yaml(path, edit)
+
+
 def test_renaming_every_provider(shipped_project: Path) -> None:
     before = _untouched(shipped_project)
 
-    def rename(d: dict[str, Any]) -> None:
-        providers = d["hosting"]["providers"]
+    def rename(hosting: dict[str, Any]) -> None:
+        providers = hosting.setdefault("providers", [])
         if not providers:
             providers.append({"id": "new-provider", "name": "Provider"})
         for provider in providers:
             provider["name"] = f"Renamed {provider['id']}"
 
-    edit_yaml(shipped_project / "data/hosting.yml", rename)
+    _edit_hosting(shipped_project, rename)
+    # The matrix shows providers once a claim says where it holds: the first claim says "all of them".
+    edit_yaml(
+        shipped_project / "data/claims.yml",
+        lambda d: d["claims"][0].setdefault("scope", {}).update(providers="all"),
+    )
     site = _build(shipped_project)
     matrix = _text(site, "matrix/index.html")
     providers = json.loads((site / "compliance.json").read_text(encoding="utf-8"))["hosting"]["providers"]
@@ -159,11 +178,11 @@ def test_a_report_becomes_type_2_with_a_sales_and_an_email_channel(shipped_proje
 def test_removing_every_measure_leaves_nothing_dangling(shipped_project: Path) -> None:
     intro: list[str] = []
 
-    def remove(d: dict[str, Any]) -> None:
-        intro.append(d["hosting"].get("measures_intro") or "")
-        d["hosting"]["measures"] = []
+    def remove(hosting: dict[str, Any]) -> None:
+        intro.append(hosting.get("measures_intro") or "")
+        hosting["measures"] = []
 
-    edit_yaml(shipped_project / "data/hosting.yml", remove)
+    _edit_hosting(shipped_project, remove)
     site = _build(shipped_project)
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.select(".compliance-measures") == []

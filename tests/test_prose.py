@@ -76,7 +76,11 @@ def test_inline_prose_drops_the_paragraph(prose: ProseRenderer) -> None:
             "expected a link to an https, http, ftp or mailto URL, got 'vbscript:msgbox'",
         ),
         ("[x](data:text/html,hi)", "expected a link to an https, http, ftp or mailto URL, got 'data:text/html,hi'"),
-        ("[x](claims/soc2.md)", "expected a link to an https, http, ftp or mailto URL, got 'claims/soc2.md'"),
+        (
+            "[x](claims/soc2.md)",
+            "expected a link to an https, http, ftp or mailto URL, got 'claims/soc2.md'; "
+            "to link this site's page of that claim, write [[claim:soc2]]",
+        ),
         ("![p](https://tracker.example/p.png)", "images are not allowed in prose; use an `image:` field"),
         ("[[claim:soc3]]", "unknown claim 'soc3'; did you mean 'soc2'?"),
         ("[[standard:iso27001.nmae]]", "standard 'iso27001' has no field 'nmae'; did you mean 'name'?"),

@@ -37,6 +37,8 @@ _TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "block
 _SCHEMES = set(URL_SCHEMES)
 # A link target with a scheme of its own (`javascript:`, `tel:`): not a relative link.
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# `www.example.com/report`: a web address written without its scheme.
+_HOST_LIKE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Every way Markdown writes a link or an image starts with one of these (`[text](url)`, `[ref]`,
 # `<url>`, `![alt](src)`); mentions write theirs with the text escaped.
 _LINK_SYNTAX = re.compile(r"[\[\]<>!]")
@@ -146,7 +148,7 @@ class ProseRenderer:
         name = url.strip("/").split("/")[-1].removesuffix(".html").removesuffix(".md")
         if name in self.index["claim"]:
             return f"{message}; to link this site's page of that claim, write [[claim:{name}]]"
-        if "." in url.split("/")[0] and " " not in url:
+        if _HOST_LIKE.fullmatch(url.split("/")[0]):
             return f"{message}; write the absolute URL, e.g. 'https://{url.lstrip('/')}'"
         return f"{message}; write the absolute URL (https://...), or a mention ([[claim:id]]) for this site's pages"
 

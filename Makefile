@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test test-other-org serve links lint clean review schema bench browser-deps pdf
+.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf
 
 # The virtualenv is rebuilt whenever the pins change.
 $(VENV)/.installed: requirements.txt
@@ -63,6 +63,10 @@ bench: $(VENV)/.installed
 	$(PYTHON) bench/links_bench.py
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check mkdocs-macros-plugin==1.5.0
 	$(PYTHON) bench/build_bench.py
+
+# Type-check the model, references, checks and prose (the files are listed in pyproject.toml).
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check hooks tests bench

@@ -46,7 +46,7 @@ def test_facts_show_status_scope_access_agreements_and_dates(dated_site: Path) -
     soc2 = _facts(dated_site, "claims/soc2/index.html", "soc2")
     assert soc2["Report type"] == "Type 2"
     assert soc2["Access"] == "Under NDA Request the report: your sales representative Email the trust team"
-    assert _facts(dated_site, "claims/pci/index.html", "pci")["Status"] == "In progress Expected 2027-03-01"
+    assert _facts(dated_site, "claims/pci/index.html", "pci")["Status"] == "In progress Expected 1 March 2027"
     assert _facts(dated_site, "claims/hipaa/index.html", "hipaa")["Status"] == "Lapsed"
     assert _facts(dated_site, "claims/gdpr/index.html", "gdpr")["Agreements"] == "Data Processing Addendum (DPA)"
 

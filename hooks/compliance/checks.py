@@ -28,7 +28,7 @@ def kind_problems(raw: dict[str, Any], sources: SourceMap) -> list[Problem]:
     builtin = list(get_args(ClaimKind))
     for key in own:
         if key not in builtin and not (isinstance(key, str) and re.fullmatch(ID_PATTERN, key)):
-            where = ("labels", "kinds", key)
+            where: DataPath = ("labels", "kinds", key)
             message = f"a kind of claim is an id of lower-case letters, digits, '-' or '_', got {key!r}"
             problems.append(Problem(sources.key(where), message, format_path(where)))
     kinds = [*builtin, *(k for k in own if k not in builtin)]
@@ -37,7 +37,7 @@ def kind_problems(raw: dict[str, Any], sources: SourceMap) -> list[Problem]:
         kind = _mapping(claim).get("kind")
         if isinstance(kind, str) and re.fullmatch(ID_PATTERN, kind) and kind not in kinds:
             where = ("claims", i, "kind")
-            hint = suggest(kind, kinds)
+            hint = suggest(kind, list(map(str, kinds)))
             own_kind = "an organisation's own kind needs a label under labels.kinds"
             message = f"unknown kind of claim '{kind}'{hint} ({own_kind})"
             problems.append(Problem(sources.value(where), message, format_path(where)))
@@ -73,7 +73,7 @@ def date_problems(document: ComplianceDocument, sources: SourceMap, today: date)
     problems: list[Problem] = []
     for i, claim in enumerate(document.claims):
         for field, message in _date_issues(claim, today):
-            where = ("claims", i, field)
+            where: DataPath = ("claims", i, field)
             problems.append(Problem(sources.value(where), message, format_path(where)))
     if document.guide.last_reviewed is not None and document.guide.last_reviewed.first > today:
         where = ("guide", "last_reviewed")

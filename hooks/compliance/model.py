@@ -201,18 +201,17 @@ class Guide(Entry):
     sections: list[Section] = []
 
 
-def _labels_of(name: str, vocabulary: Any, doc: str, **config: Any) -> Any:
+def _labels_of(name: str, vocabulary: Any, doc: str) -> Any:
     """A label model with one required field per value of `vocabulary` (a Literal)."""
     fields: Any = {value: (Text, ...) for value in get_args(vocabulary)}
-    base = type(f"{name}Base", (Entry,), {"__doc__": doc, "model_config": ConfigDict(**Entry.model_config, **config)})
-    return create_model(name, __base__=base, **fields)
+    return create_model(name, __base__=Entry, __doc__=doc, **fields)
 
 
 class _ExtraKinds(Entry):
     """Built-in kinds' labels, and an organisation's own kinds: any other id, with its label."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Text] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Text] = Field(init=False)
 
 
 KindLabels: Any = create_model(

@@ -154,7 +154,7 @@ class ProseRenderer:
 
     def _to_html(self, text: str) -> str:
         self._markdown.reset()
-        return self._markdown.convert(text)
+        return str(self._markdown.convert(text))
 
     def _mention(self, match: re.Match[str], base: str) -> tuple[str, list[str]]:
         parsed = _MENTION_BODY.fullmatch(match["body"])
@@ -200,11 +200,11 @@ class ProseRenderer:
             urls.append(url)
             return f"[{md_text(node.title)}](<{url}>)"
         if isinstance(node, (Document, Channel, Agreement)):
-            text = md_text(getattr(node, "title", None) or getattr(node, "label", None) or node.name)
-            url = getattr(node, "url", None)
-            if url:
-                urls.append(str(url))
-                return f"[{text}](<{url}>)"
+            name = node.title if isinstance(node, Document) else node.label if isinstance(node, Channel) else node.name
+            text = md_text(name)
+            if node.url:
+                urls.append(str(node.url))
+                return f"[{text}](<{node.url}>)"
             return text
         if isinstance(node, Coverage):
             standard = md_text(node.standard.name)

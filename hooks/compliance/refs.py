@@ -77,7 +77,7 @@ def index_entries(document: ComplianceDocument, sources: SourceMap) -> tuple[Ind
         index[kind.name] = {}
         for i, entry in enumerate(entries(document, kind.name)):
             if entry.id in index[kind.name]:
-                where = (*kind.path, i, "id")
+                where: DataPath = (*kind.path, i, "id")
                 message = f"duplicate {kind.noun} id '{entry.id}'"
                 problems.append(Problem(sources.value(where), message, format_path(where)))
             else:

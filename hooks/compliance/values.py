@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .yamltext import REFUSED_CHARACTERS
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 # The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.
 URL_SCHEMES = ("https", "http", "ftp", "mailto")
@@ -30,8 +32,8 @@ _EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
 MENTION_PATTERN = r"\[\[(?P<body>[^\[\]\n]*)\]\]"
 _MENTION = re.compile(MENTION_PATTERN)
 IMAGE_PATTERN = r"^(?!/)(?!.*\.\.)[^\s:\\]+\.(svg|png|jpe?g|gif|webp)$"
-# C0 controls other than tab and newline, DEL, and lone surrogates never belong in published text.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# Characters no data may hold (declared once, in yamltext), and a CR: never in published text.
+_UNPRINTABLE = re.compile(f"[{REFUSED_CHARACTERS}\r]")
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def test_every_page_footer_names_the_organisation_contact_review_date_and_export
     for page in ("index.html", "matrix/index.html", "claims/gdpr/index.html"):
         footer = _soup(dated_site, page).select_one(".compliance-footer")
         assert " ".join(footer.get_text(" ").split()) == (
-            "Example Analytics · Contact · Last reviewed 2026-10-01 · Machine-readable data (compliance.json)"
+            "Example Analytics · Contact · Last reviewed 1 October 2026 · Machine-readable data (compliance.json)"
         )
         links = [a["href"] for a in footer.select("a")]
         assert links[0] == "mailto:trust@example.com"

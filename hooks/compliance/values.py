@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .yamltext import REFUSED_CHARACTERS
+from .yamltext import REFUSED_IN_TEXT
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 # The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.
@@ -32,8 +32,8 @@ _EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
 MENTION_PATTERN = r"\[\[(?P<body>[^\[\]\n]*)\]\]"
 _MENTION = re.compile(MENTION_PATTERN)
 IMAGE_PATTERN = r"^(?!/)(?!.*\.\.)[^\s:\\]+\.(svg|png|jpe?g|gif|webp)$"
-# Characters no data may hold (declared once, in yamltext), and a CR: never in published text.
-_UNPRINTABLE = re.compile(f"[{REFUSED_CHARACTERS}\r]")
+# Characters no value may hold (declared once, in yamltext): never in published text.
+_UNPRINTABLE = REFUSED_IN_TEXT
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ _BOMS = {
 REFUSED_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029"
 # In a file, a CR is refused too unless it ends a line.
 _REFUSED = re.compile(f"[{REFUSED_CHARACTERS}]|\r(?!\n)")
+# In a value, even one written as an escape ("\0", "\e", "\ud800"), a CR too.
+REFUSED_IN_TEXT = re.compile(f"[{REFUSED_CHARACTERS}\r]")
 _NAMES = {
     0x00: "NUL",
     0x07: "BEL",

@@ -59,6 +59,12 @@ def _dated(tmp_path: Path, index: int, **fields: Any) -> Path:
     return project
 
 
+def test_an_unquoted_year_is_a_year(tmp_path: Path) -> None:
+    project = _dated(tmp_path, 0, issued=2025)
+    data = load_compliance_data(project, project / "data", project / "docs", today=TODAY)
+    assert data.document.claims[0].issued == PartialDate(2025)
+
+
 def test_a_month_precise_valid_until_lasts_to_the_end_of_the_month(tmp_path: Path) -> None:
     project = _dated(tmp_path, 2, valid_until=FIXTURE_TODAY[:7])  # this month: not expired yet
     load_compliance_data(project, project / "data", project / "docs", today=TODAY)

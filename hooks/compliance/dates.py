@@ -84,6 +84,8 @@ def _validate(value: Any) -> PartialDate:
         return value
     if isinstance(value, date):
         return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return PartialDate(value)  # `issued: 2025`, unquoted, is a year too
     text = _text_checker(f"a date written {DATE_FORMS}", DATE_PATTERN, str)(value)
     try:
         return PartialDate.parse(text)

@@ -98,6 +98,12 @@ DateValue = Annotated[
     PlainValidator(_validate),
     PlainSerializer(lambda value: value.isoformat(), return_type=str),
     WithJsonSchema(
-        {"type": "string", "pattern": DATE_PATTERN, "description": f"a date written {DATE_FORMS}, as precise as known"}
+        {
+            "anyOf": [
+                {"type": "string", "pattern": DATE_PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "description": f"a date written {DATE_FORMS}, as precise as known",
+        }
     ),
 ]

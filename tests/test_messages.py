@@ -108,3 +108,14 @@ def test_a_prose_link_to_a_url_a_mention_also_writes_keeps_its_own_line(tmp_path
         (_line_col(project, "data/claims.yml", f"url: {url}")[0], "claims[3].agreements[0].url"),
         (line, "claims[3].prose"),
     ]
+
+
+@pytest.mark.parametrize(("value", "got"), [([], "an empty list"), ("everywhere", "text 'everywhere'")])
+def test_a_scope_is_all_or_a_list_never_an_empty_one(tmp_path: Path, value: object, got: str) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0]["scope"].update(offerings=value))
+    (problem,) = _problems(project)
+    assert problem.split(": ", 1)[1] == (
+        f"claims[0].scope.offerings: expected 'all' or a list of the ids it holds for, got {got}; "
+        "leave it out where the source is silent"
+    )

@@ -110,8 +110,10 @@ def _all_or_list(value: Any) -> str:
 
 
 All = Annotated[Literal["all"], Tag("=all")]
-OfferingScope = Annotated[All | Annotated[list[OfferingRef], Tag("=list")], Discriminator(_all_or_list)]
-ProviderScope = Annotated[All | Annotated[list[ProviderRef], Tag("=list")], Discriminator(_all_or_list)]
+# An empty list would read as "none of them" and an old file's `[]` meant "all": neither is allowed.
+Listed = Field(min_length=1)
+OfferingScope = Annotated[All | Annotated[list[OfferingRef], Listed, Tag("=list")], Discriminator(_all_or_list)]
+ProviderScope = Annotated[All | Annotated[list[ProviderRef], Listed, Tag("=list")], Discriminator(_all_or_list)]
 
 
 class Scope(Entry):

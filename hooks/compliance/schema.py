@@ -116,6 +116,9 @@ def _message(error: ErrorDetails, path: DataPath) -> str:
     kind, value, context = error["type"], error["input"], error.get("ctx", {})
     if kind == "compliance":
         return str(context["message"])
+    if kind in ("literal_error", "list_type", "too_short") and allowed_values(_annotation_at(path)) == ["all"]:
+        got = "an empty list" if kind == "too_short" else describe(value)
+        return f"expected 'all' or a list of the ids it holds for, got {got}; leave it out where the source is silent"
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {describe(value)}"
     if kind == "literal_error":

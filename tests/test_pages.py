@@ -139,7 +139,7 @@ def test_the_guide_opens_with_every_claim_at_a_glance(dated_site: Path) -> None:
             "Valid until 15 January 2027",
             "ISO certificate ; Statement of Applicability ; Audit letter",
         ],
-        ["PCI DSS Attestation of Compliance", "In progress", "Analytics Cloud", "Last reviewed 1 June 2025", ""],
+        ["PCI DSS Attestation of Compliance", "In progress", "Analytics Cloud", "Expected 1 March 2027", ""],
         ["SOC 2 Type 2 report", "Current", "Not stated", "Valid until 20 December 2026", "Under NDA"],
         ["GDPR", "Current", "Not stated", "", ""],
         ["HIPAA (lapsed)", "Lapsed", "Not stated", "Valid until 31 January 2025", ""],

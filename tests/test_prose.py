@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from compliance.data import load_compliance_data
 from compliance.prose import ProseRenderer, join_words, md_text
-from conftest import DATASETS, REPO
+from conftest import DATASETS, REPO, copy_project
 
 # The Markdown extensions the site's pages are built with (mkdocs.yml).
 SITE_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "toc"]
@@ -135,3 +136,12 @@ def test_prose_never_yields_tags_or_attributes_outside_the_allowlist(value: str)
         assert set(attrs) <= {"href", "title"}
         href = attrs.get("href") or ""
         assert not re.match(r"\s*(javascript|data|vbscript):", href, re.I)
+
+
+def test_a_scope_of_all_is_mentioned_in_the_labels_words(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "other")
+    data = load_compliance_data(project, project / "data", project / "docs")
+    prose = ProseRenderer(data.document, data.index, lambda ident: f"claims/{ident}/")
+    assert prose.render("[[claim:privacy.scope.offerings]]; [[claim:pci.scope.offerings]]") == (
+        "<p>All offerings; Ledger Cloud</p>"
+    )

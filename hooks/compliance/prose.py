@@ -173,6 +173,10 @@ class ProseRenderer:
             if isinstance(node, MarkdownText):
                 raise MentionError(f"{label}: {'.'.join(path)} is prose; mention a plain field or the entry itself")
         urls: list[str] = []
+        if node == "all" and path[-2:] in (["scope", "offerings"], ["scope", "providers"]):
+            # `scope.offerings: all` reads as the labels' words, never as the bare keyword.
+            facts = self.document.labels.facts
+            return md_text(facts.all_offerings if path[-1] == "offerings" else facts.all_providers), urls
         return self._value(node, self.words[parsed["join"] or "and"], base, urls), urls
 
     def _entry(self, kind: str, ident: str | None) -> tuple[Any, str]:

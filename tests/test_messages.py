@@ -60,6 +60,7 @@ def test_a_mention_in_a_plain_text_field_is_refused_not_published(tmp_path: Path
         ("soc2", "; to link this site's page of that claim, write [[claim:soc2]]"),
         ("www.example.com/report", "; write the absolute URL, e.g. 'https://www.example.com/report'"),
         ("../report", "; write the absolute URL (https://...), or a mention ([[claim:id]]) for this site's pages"),
+        ("trust@example.com", "; an e-mail address is written as a URL with mailto: ('mailto:trust@example.com')"),
     ],
 )
 def test_a_relative_prose_link_is_refused_at_the_urls_column_with_what_to_write(

@@ -24,7 +24,16 @@ from .dates import PartialDate
 from .model import Agreement, Channel, Claim, ComplianceDocument, Coverage, Document
 from .refs import Index
 from .schema import suggest
-from .values import KINDS, MENTION_PATTERN, URL_PATTERN, URL_SCHEMES, URL_SCHEMES_WORDS, MarkdownText, Unresolved
+from .values import (
+    EMAIL_LIKE,
+    KINDS,
+    MENTION_PATTERN,
+    URL_PATTERN,
+    URL_SCHEMES,
+    URL_SCHEMES_WORDS,
+    MarkdownText,
+    Unresolved,
+)
 
 MENTION = re.compile(MENTION_PATTERN)
 _MENTION_BODY = re.compile(
@@ -144,6 +153,8 @@ class ProseRenderer:
         message = f"expected a link to an {URL_SCHEMES_WORDS} URL, got {shown!r}"
         if not url or _HAS_SCHEME.match(url):
             return message
+        if EMAIL_LIKE.fullmatch(url):
+            return f"{message}; an e-mail address is written as a URL with mailto: ('mailto:{url}')"
         # A relative link would resolve against whichever page shows the prose: never what was meant.
         name = url.strip("/").split("/")[-1].removesuffix(".html").removesuffix(".md")
         if name in self.index["claim"]:

@@ -27,7 +27,7 @@ URL_PATTERN = (
     r"|mailto:[^\s@/<>\"]+@[^\s@/<>\"]+)$"
 )
 # What an editor who forgot `mailto:` writes where a URL is expected.
-_EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
+EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
 # A mention (`[[provider:x]]`) means something only in prose; elsewhere it would be published literally.
 MENTION_PATTERN = r"\[\[(?P<body>[^\[\]\n]*)\]\]"
 _MENTION = re.compile(MENTION_PATTERN)
@@ -133,7 +133,7 @@ def _text_checker(
         # fullmatch: `$` alone would accept a value that ends in a newline.
         if (compiled and not compiled.fullmatch(value.rstrip("\n"))) or (compiled and value.endswith("\n")):
             hint = ""
-            if make is UrlText and _EMAIL_LIKE.fullmatch(value.strip()):
+            if make is UrlText and EMAIL_LIKE.fullmatch(value.strip()):
                 hint = f"; an e-mail address is written as a URL with mailto: ('mailto:{value.strip()}')"
             raise problem(f"expected {expected}, got {describe(value)}{hint}")
         mention = _MENTION.search(value) if plain else None

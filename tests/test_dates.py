@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,8 +30,12 @@ TODAY = date.fromisoformat(FIXTURE_TODAY)
 )
 def test_a_date_covers_every_day_it_can_mean(text: str, first: date, last: date, words: str) -> None:
     value = PartialDate.parse(text)
-    months = [date(2000, m, 1).strftime("%B") for m in range(1, 13)]
-    assert (value.first, value.last, value.isoformat(), value.words(months)) == (first, last, text, words)
+    words_of = SimpleNamespace(
+        months=[date(2000, m, 1).strftime("%B") for m in range(1, 13)],
+        month="{month} {year}",
+        day="{day} {month} {year}",
+    )
+    assert (value.first, value.last, value.isoformat(), value.words(words_of)) == (first, last, text, words)
 
 
 @pytest.mark.parametrize("text", ["2025-13", "2025-02-30", "0000", "25-04", "2025-4", "April 2025"])
@@ -135,4 +140,26 @@ def test_review_counts_from_the_first_day_a_date_can_mean(tmp_path: Path) -> Non
     data = load_compliance_data(project, project / "data", project / "docs")
     claims = data.document.claims
     due = claims_due(claims, date(2099, 3, 20), expires_within=30, reviewed_within=365)
-    assert [(claims[d.index].id, d.field) for d in due] == [("privacy", "expected")]
+    assert [(claims[d.index].id, d.field) for d in due] == [("caiq", "last_reviewed"), ("privacy", "expected")]
+    later = claims_due(claims, date(2099, 2, 27), expires_within=30, reviewed_within=9999999)
+    assert later == []  # 2099-04 begins on 1 April: 33 days ahead
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("{day} {month}", "expected text with {day}, {month}, {year} once each, got text '{day} {month}'"),
+        ("{day} {month} {year} {hour}", "expected text with {day}, {month}, {year} once each, got text"),
+        ("{day {month} {year}", "expected text with {day}, {month}, {year} once each, got text"),
+    ],
+)
+def test_a_date_order_label_must_hold_each_part_once(tmp_path: Path, pattern: str, message: str) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/labels.yml", lambda d: d["labels"]["dates"].update(day=pattern))
+    (problem,) = _problems(project, None)
+    assert problem.startswith(f"labels.dates.day: {message}")
+
+
+def test_dates_follow_the_labels_order(other_site: Path) -> None:
+    page = (other_site / "claims/caiq/index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2026-09-15">September 15, 2026</time>' in page

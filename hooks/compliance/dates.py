@@ -9,16 +9,45 @@ from __future__ import annotations
 
 import calendar
 import re
+import string
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
-from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import AfterValidator, PlainSerializer, PlainValidator, WithJsonSchema
 
 from .values import _text_checker, describe, problem
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+class DateWords(Protocol):
+    """The labels a date is written in (`labels.dates`): month names, and the order of the parts."""
+
+    months: list[str]
+    month: str  # e.g. "{month} {year}"
+    day: str  # e.g. "{day} {month} {year}" or "{month} {day}, {year}"
+
+
+DATE_PARTS = {"month": ("month", "year"), "day": ("day", "month", "year")}
+
+
+def date_pattern(kind: str) -> Any:
+    """A label that orders a date's parts: every part of DATE_PARTS[kind] once, in braces, nothing else."""
+    parts = DATE_PARTS[kind]
+
+    def check(value: str) -> str:
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        except ValueError:
+            fields = []
+        if sorted(fields) != sorted(parts):
+            wanted = ", ".join("{" + part + "}" for part in parts)
+            raise problem(f"expected text with {wanted} once each, got {describe(value)}")
+        return value
+
+    return AfterValidator(check)
 
 
 @dataclass(frozen=True, order=False)
@@ -68,12 +97,12 @@ class PartialDate:
             text += f"-{self.day:02d}"
         return text
 
-    def words(self, months: list[str]) -> str:
-        """In the labels' words: `2025`, `April 2025` or `15 April 2025`."""
+    def words(self, words: DateWords) -> str:
+        """In the labels' words and order: `2025`, `April 2025` or `15 April 2025` (`April 15, 2025`)."""
         if self.month is None:
             return f"{self.year}"
-        name = months[self.month - 1]
-        return f"{name} {self.year}" if self.day is None else f"{self.day} {name} {self.year}"
+        pattern = words.month if self.day is None else words.day
+        return pattern.format(year=self.year, month=words.months[self.month - 1], day=self.day)
 
     def __str__(self) -> str:
         return self.isoformat()

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
 
-from .dates import DateValue
+from .dates import DateValue, date_pattern
 from .values import ID_PATTERN, URL, Id, ImagePath, Markdown, Text, reference
 
 # What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
@@ -272,7 +272,12 @@ class WordLabels(Entry):
     list_or: Text
 
 
-Months = Annotated[list[Text], Field(min_length=12, max_length=12)]
+class DateLabels(Entry):
+    """How dates are written: the twelve month names, and the order of a month's and a day's parts."""
+
+    months: Annotated[list[Text], Field(min_length=12, max_length=12)]
+    month: Annotated[Text, date_pattern("month")]
+    day: Annotated[Text, date_pattern("day")]
 
 
 class Labels(Entry):
@@ -282,7 +287,7 @@ class Labels(Entry):
     facts: FactLabels
     pages: PageLabels
     words: WordLabels
-    months: Months
+    dates: DateLabels
 
 
 class ComplianceDocument(Entry):

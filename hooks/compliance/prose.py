@@ -227,7 +227,7 @@ class ProseRenderer:
         if isinstance(node, BaseModel):
             return md_text(getattr(node, "name", None) or getattr(node, "title", ""))
         if isinstance(node, PartialDate):
-            return md_text(node.words(self.document.labels.months))
+            return md_text(node.words(self.document.labels.dates))
         return md_text(node)
 
 

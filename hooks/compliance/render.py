@@ -89,11 +89,11 @@ class PageRenderer:
         def render_prose(context: jinja2.runtime.Context, text: Any, inline: bool = False) -> Markup:
             return prose.render(text, context.get("base", ""), inline=inline)
 
-        months = document.labels.months
+        words = document.labels.dates
 
         def when(value: PartialDate) -> Markup:
             """A date as precise as written, in the labels' words: `<time datetime="2025-04">April 2025</time>`."""
-            return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.words(months))
+            return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.words(words))
 
         self.env.filters.update(
             md=md_text,

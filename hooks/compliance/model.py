@@ -203,12 +203,6 @@ class Guide(Entry):
     sections: list[Section] = []
 
 
-def _labels_of(name: str, vocabulary: Any, doc: str) -> Any:
-    """A label model with one required field per value of `vocabulary` (a Literal)."""
-    fields: Any = {value: (Text, ...) for value in get_args(vocabulary)}
-    return create_model(name, __base__=Entry, __doc__=doc, **fields)
-
-
 class _ExtraKinds(Entry):
     """Built-in kinds' labels, and an organisation's own kinds: any other id, with its label."""
 
@@ -216,10 +210,14 @@ class _ExtraKinds(Entry):
     __pydantic_extra__: dict[str, Text] = Field(init=False)
 
 
-KindLabels: Any = create_model(
-    "KindLabels",
-    __base__=_ExtraKinds,
-    **{value: (Text, ...) for value in get_args(ClaimKind)},  # type: ignore[call-overload]
+def _labels_of(name: str, vocabulary: Any, doc: str, base: type[Entry] = Entry) -> Any:
+    """A label model with one required field per value of `vocabulary` (a Literal)."""
+    fields: Any = {value: (Text, ...) for value in get_args(vocabulary)}
+    return create_model(name, __base__=base, __doc__=doc, **fields)
+
+
+KindLabels: Any = _labels_of(
+    "KindLabels", ClaimKind, "A label for every kind, and the organisation's own.", _ExtraKinds
 )
 StatusLabels: Any = _labels_of("StatusLabels", Status, "A label for every status.")
 AccessLabels: Any = _labels_of("AccessLabels", AccessLevel, "A label for every access level.")

@@ -19,8 +19,9 @@ from .yamltext import REFUSED_IN_TEXT
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 # The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.
 URL_SCHEMES = ("https", "http", "ftp", "mailto")
-URL_SCHEMES_WORDS = "https, http, ftp or mailto"
-# No credentials (`user:pass@host`) and no characters that would end a Markdown or HTML link early.
+URL_SCHEMES_WORDS = ", ".join(URL_SCHEMES[:-1]) + " or " + URL_SCHEMES[-1]
+# One alternative per scheme above: no credentials (`user:pass@host`), and no characters that would
+# end a Markdown or HTML link early.
 URL_PATTERN = (
     r"^(https?://[^\s/?#@<>\"]+([/?#][^\s<>\"]*)?"
     r"|ftp://[^\s/?#<>\"]+([/?#][^\s<>\"]*)?"

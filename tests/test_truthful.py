@@ -14,7 +14,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import DATASETS
+from conftest import DATASETS, REPO
 
 ASSERTIVE = {"Yes", "All", "All offerings", "All hosting providers", "Current", "In progress", "Lapsed"}
 
@@ -98,3 +98,35 @@ def test_nothing_in_the_other_organisation_mentions_hosting(other_site: Path) ->
     for page in ("index.html", "matrix/index.html"):
         text = (other_site / page).read_text(encoding="utf-8")
         assert "Hosted on" not in text and "All hosting providers" not in text
+
+
+@pytest.mark.parametrize(
+    ("site_fixture", "data_dir"),
+    [("other_site", DATASETS / "other"), ("dated_site", DATASETS / "dated"), ("shipped_site", REPO / "data")],
+)
+def test_every_matrix_cell_follows_from_the_export(
+    site_fixture: str, data_dir: Path, request: pytest.FixtureRequest
+) -> None:
+    """Kind, status and scope cells say exactly what compliance.json (the data) holds, in the labels' words."""
+    site: Path = request.getfixturevalue(site_fixture)
+    labels = yaml.safe_load((data_dir / "labels.yml").read_text(encoding="utf-8"))["labels"]
+    export = _export(site)
+    soup = BeautifulSoup((site / "matrix/index.html").read_text(encoding="utf-8"), "html.parser")
+    header = [th.get_text(" ", strip=True) for th in soup.select("table.compliance-matrix thead tr th")]
+    offerings = [o for o in export["organisation"]["offerings"] if o["name"] in header]
+    providers = [p for p in export.get("hosting", {}).get("providers", []) if p["name"] in header]
+    not_stated, yes, no = labels["facts"]["not_stated"], labels["pages"]["in_scope"], labels["pages"]["out_of_scope"]
+
+    def cells(scope: list[str] | str | None, entries: list[dict[str, Any]]) -> list[str]:
+        if scope is None:
+            return [not_stated] * len(entries)
+        return [yes if scope == "all" or entry["id"] in scope else no for entry in entries]
+
+    rows = _rows(site, "matrix/index.html", "table.compliance-matrix")
+    with_status = any(claim["status"] for claim in export["claims"])
+    for claim, row in zip(export["claims"], rows, strict=True):
+        expected = [claim["title"], labels["kinds"][claim["kind"]]]
+        if with_status:
+            expected.append(labels["statuses"][claim["status"]] if claim["status"] else not_stated)
+        expected += cells(claim["scope"]["offerings"], offerings) + cells(claim["scope"]["providers"], providers)
+        assert row[: len(expected)] == expected, claim["id"]

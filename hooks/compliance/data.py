@@ -18,6 +18,7 @@ from .refs import Index, index_entries, resolve_references, walk_model
 from .schema import parse_document
 from .values import MarkdownText, UrlText
 from .yamlload import DataPath, SourceMap
+from .yamltext import Limits
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,13 @@ class ComplianceData:
 
 
 def load_compliance_data(
-    project_dir: Path, data_dir: Path, docs_dir: Path, *, today: date | None = None
+    project_dir: Path,
+    data_dir: Path,
+    docs_dir: Path,
+    *,
+    today: date | None = None,
+    limits: Limits | None = None,
+    debug: bool = False,
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
@@ -48,7 +55,7 @@ def load_compliance_data(
     its status is lapsed), an in-progress claim whose expected date has passed, a date in the future.
     Once the structure is valid, references, mentions and every other check are reported together.
     """
-    files = read_data_files(project_dir, data_dir)
+    files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems)
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:

@@ -7,15 +7,13 @@ The entries use the value types and access levels of the claims' model, so they 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from . import model
+from .dates import DateValue
 from .errors import Problem, format_path
-from .model import Access, Channel, Entry
-from .values import URL, DateValue, Id, LanguageTag, Markdown, Text, reference
+from .model import Access, Channel, ClaimRef, Entry
+from .values import URL, Id, LanguageTag, Markdown, Text
 from .yamlload import SourceMap
-
-ClaimRef = reference("claim")
 
 
 class Subprocessor(Entry):
@@ -151,7 +149,7 @@ def trust_problems(document: model.ComplianceDocument, sources: SourceMap, today
         add(("contacts", "security", "url"), "security.txt accepts only a mailto: or https:// contact")
     if contacts.disclosure_policy and not str(contacts.disclosure_policy).startswith("https://"):
         add(("contacts", "disclosure_policy"), "security.txt accepts only an https:// policy")
-    expires = last_day(contacts.security_txt.expires)
+    expires = contacts.security_txt.expires.last
     if today is not None and expires <= today:
         add(
             ("contacts", "security_txt", "expires"),
@@ -161,17 +159,9 @@ def trust_problems(document: model.ComplianceDocument, sources: SourceMap, today
     return problems
 
 
-def first_day(value: Any) -> date:
-    """The earliest day a date of the model can mean (a day, or a month or year given less precisely)."""
-    return value if isinstance(value, date) else value.first
-
-
-def last_day(value: Any) -> date:
-    """The latest day a date of the model can mean: security.txt expires at the end of a month given alone."""
-    return value if isinstance(value, date) else value.last
-
-
 # model.py names these classes in ComplianceDocument before they exist; now they do.
-_DEFERRED = (Subprocessors, Contacts, Documents, Faq, Controls, Update, TrustLabels)
-model.Labels.model_rebuild(_types_namespace={cls.__name__: cls for cls in _DEFERRED})
-model.ComplianceDocument.model_rebuild(_types_namespace={cls.__name__: cls for cls in _DEFERRED}, force=True)
+_DEFERRED = {
+    cls.__name__: cls for cls in (Subprocessors, Contacts, Documents, Faq, ControlArea, Controls, Update, TrustLabels)
+}
+for _model in (model.Section, model.Guide, model.Labels, model.ComplianceDocument):
+    _model.model_rebuild(_types_namespace=_DEFERRED, force=True)

@@ -15,7 +15,7 @@ from typing import Any
 from .model import Claim, ComplianceDocument, Document
 from .pages import SitePlan
 from .prose import ProseRenderer
-from .trust import Update, first_day, last_day
+from .trust import Update
 
 # The trust-center pages in navigation order; each is docs/_templates/<name>.md.
 TRUST_PAGES = ("controls", "subprocessors", "documents", "faq", "updates", "contacts")
@@ -39,7 +39,7 @@ class TrustSite:
         self.document = document
         self.plan = plan
         # Newest first; among updates of one day, the one written first in the file leads.
-        newest = sorted(enumerate(document.updates), key=lambda item: (-first_day(item[1].date).toordinal(), item[0]))
+        newest = sorted(enumerate(document.updates), key=lambda item: (-item[1].date.first.toordinal(), item[0]))
         self.updates = [update for _, update in newest]
         self._anchors: dict[int, str] = {}
         for update in document.updates:  # file order: adding an update never renames an older one's anchor
@@ -93,7 +93,7 @@ def feed_text(site: TrustSite, site_url: str, prose: ProseRenderer) -> str:
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "id", page)
     _text(feed, "title", f"{document.guide.title}: {document.labels.trust.updates}")
-    _text(feed, "updated", _timestamp(first_day(site.updates[0].date)))
+    _text(feed, "updated", _timestamp(site.updates[0].date.first))
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", document.organisation.name)
     if document.organisation.url and str(document.organisation.url).startswith(("https://", "http://")):
@@ -104,7 +104,7 @@ def feed_text(site: TrustSite, site_url: str, prose: ProseRenderer) -> str:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", root + site.update_url(update))
         _text(entry, "title", update.title)
-        _text(entry, "updated", _timestamp(first_day(update.date)))
+        _text(entry, "updated", _timestamp(update.date.first))
         _link(entry, "alternate", root + site.update_url(update), "text/html")
         for claim in update.claims:
             _link(entry, "related", root + site.plan.claim_url(claim.id), "text/html", title=claim.title)
@@ -122,7 +122,7 @@ def security_txt(document: ComplianceDocument, site_url: str | None) -> tuple[st
         return None, "no security.txt: contacts.security_txt is not set"
     # The data check makes sure the security contact has an address security.txt accepts.
     assert contacts.security is not None and contacts.security.url is not None
-    lines = [f"Contact: {contacts.security.url}", f"Expires: {_timestamp(last_day(contacts.security_txt.expires))}"]
+    lines = [f"Contact: {contacts.security.url}", f"Expires: {_timestamp(contacts.security_txt.expires.last)}"]
     if contacts.disclosure_policy:
         lines.append(f"Policy: {contacts.disclosure_policy}")
     if contacts.security_txt.languages:

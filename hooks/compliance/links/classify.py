@@ -13,7 +13,7 @@ __all__ = ["FailureKind", "Judge", "LinkClass", "Verdict", "classify", "parse_re
 
 PERMANENT_REDIRECTS = {301, 308}
 RETRY_AFTER_LIMIT = 24 * 60 * 60.0  # no server's wish is read as longer than a day (the policy caps it further)
-_DELTA_SECONDS = re.compile(r"[0-9]{1,10}")  # ASCII digits only: int('²') is an error, '٣' a three
+_DELTA_SECONDS = re.compile(r"[0-9]+")  # ASCII digits only: int('²') is an error, '٣' a three
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,6 @@ class HttpChecker:
         self._context: ssl.SSLContext | None = None
         self._session: aiohttp.ClientSession | None = None
         self._trusted = {normal_host(host) for host in settings.trusted_hosts}
-        self._trusted |= {normal_host(host) for host, _ in settings.resolve}
 
     @property
     def context(self) -> ssl.SSLContext:
@@ -119,6 +118,9 @@ class HttpChecker:
                 return self._finish(url, target, hops, page)
             if not hop.location:
                 return RawResult(url, shown, hops, FailureKind.NO_LOCATION, f"{hop.status} without a Location header")
+            scheme = _scheme_of(hop.location)
+            if scheme not in ("", "http", "https"):
+                return RawResult(url, shown, hops, FailureKind.BLOCKED_SCHEME, f"to {scheme}:")
             try:
                 target = target.join(browser_url_relative(hop.location))
             except (ValueError, UnicodeError) as exc:
@@ -195,6 +197,15 @@ def browser_url_relative(location: str) -> URL:
     from urllib.parse import quote
 
     return URL(quote(location, safe="/%:@!$&'()*+,;=-._~?#", encoding="utf-8"), encoded=True)
+
+
+def _scheme_of(location: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(location.strip()).scheme.lower()
+    except ValueError:
+        return ""
 
 
 async def _read_capped(response: aiohttp.ClientResponse, cap: int) -> bytes:

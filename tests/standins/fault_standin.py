@@ -112,7 +112,7 @@ class FaultStandin:
                 except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
                     return
                 lines = head.decode("latin-1").split("\r\n")
-                method, target, _version = (lines[0].split(" ", 2) + ["", ""])[:3]
+                method, target, _version = [*lines[0].split(" ", 2), "", ""][:3]
                 headers = {
                     n.strip().lower(): v.strip() for n, _, v in (line.partition(":") for line in lines[1:] if line)
                 }

@@ -32,11 +32,17 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def tls_context(settings: CheckSettings) -> ssl.SSLContext:
-    """The run's TLS context: public roots (certifi), the system's and SSL_CERT_FILE/DIR, plus --ca-bundle."""
-    import certifi  # the public roots, as browsers trust them, wherever the system store is thin
+    """The run's TLS context: the system's roots (SSL_CERT_FILE/SSL_CERT_DIR honoured), plus --ca-bundle.
 
-    context = ssl.create_default_context(cafile=certifi.where())
-    context.set_default_verify_paths()  # OpenSSL's defaults, which honour SSL_CERT_FILE and SSL_CERT_DIR
+    Where the system has no CA store at all (a slim container), certifi's public roots stand in.
+    Each store is read once per run: reading one costs tens of milliseconds of CPU.
+    """
+    context = ssl.create_default_context()
+    defaults = ssl.get_default_verify_paths()
+    if not (defaults.cafile or defaults.capath):
+        import certifi
+
+        context.load_verify_locations(cafile=certifi.where())
     if settings.ca_bundle:
         context.load_verify_locations(cafile=settings.ca_bundle)  # added to the public roots, not instead
     if settings.insecure:
@@ -101,7 +107,7 @@ class HttpChecker:
         except (ValueError, UnicodeError) as exc:
             return RawResult(url, url, hops, FailureKind.INVALID_URL, str(exc))
         first = (target.host, target.port)
-        jar = aiohttp.CookieJar(unsafe=True, quote_cookie=False)
+        jar = _ChainCookies()
         seen: set[tuple[str, str]] = set()
         for _ in range(MAX_REDIRECTS + 1):
             shown = str(target)
@@ -126,7 +132,7 @@ class HttpChecker:
             except (ValueError, UnicodeError) as exc:
                 return RawResult(url, shown, hops, FailureKind.INVALID_URL, f"Location {hop.location!r}: {exc}")
             # A loop is the same URL with the same cookies: a login step that sets one and comes back is no loop.
-            state = (str(target.with_fragment(None)), str(sorted((c.key, c.value) for c in jar)))
+            state = (str(target.with_fragment(None)), jar.state())
             if state in seen:
                 return RawResult(url, str(target), hops, FailureKind.REDIRECT_LOOP, f"{len(hops)} hops")
             seen.add(state)
@@ -151,7 +157,7 @@ class HttpChecker:
             return FailureKind.BLOCKED_ADDRESS, f"{host} is {private[0]} (use --allow-private to follow)"
         return None
 
-    async def _request(self, target: URL, jar: aiohttp.CookieJar) -> tuple[Hop, bytes | None]:
+    async def _request(self, target: URL, jar: _ChainCookies) -> tuple[Hop, bytes | None]:
         extra: dict[str, Any] = {}
         proxy = self.proxies.for_url(target.scheme, target.raw_host or "", target.port or 0)
         if proxy is not None:
@@ -161,10 +167,9 @@ class HttpChecker:
                 extra["proxy_headers" if target.scheme == "https" else "headers"] = login
         if target.scheme == "https":
             extra["ssl"] = self.context
-        cookies = jar.filter_cookies(target)
         request = target.with_fragment(None)
-        async with self.session().get(request, allow_redirects=False, cookies=cookies, **extra) as response:
-            jar.update_cookies(response.cookies, response.url)
+        async with self.session().get(request, allow_redirects=False, cookies=jar.sent(target), **extra) as response:
+            jar.received(response)
             headers = response.headers
             hop = Hop(response.status, response.reason or "", headers.get("Location"), headers.get("Retry-After"))
             page = None
@@ -186,6 +191,25 @@ class HttpChecker:
             detail = f"#{fragment} not in the first {self.settings.max_page_bytes} bytes of the page"
             return RawResult(url, shown, hops, FailureKind.FRAGMENT_UNCHECKED, detail)
         return RawResult(url, shown, hops, FailureKind.FRAGMENT_MISSING, f"no element with id {fragment!r}")
+
+
+class _ChainCookies:
+    """The cookies of one link's redirect chain; the jar is only made when a server sets one (most never do)."""
+
+    def __init__(self) -> None:
+        self._jar: aiohttp.CookieJar | None = None
+
+    def sent(self, url: URL) -> Any:
+        return self._jar.filter_cookies(url) if self._jar is not None else None
+
+    def received(self, response: aiohttp.ClientResponse) -> None:
+        if response.cookies:
+            if self._jar is None:
+                self._jar = aiohttp.CookieJar(unsafe=True, quote_cookie=False)
+            self._jar.update_cookies(response.cookies, response.url)
+
+    def state(self) -> str:
+        return str(sorted((c.key, c.value) for c in self._jar)) if self._jar is not None else ""
 
 
 def browser_url_relative(location: str) -> URL:

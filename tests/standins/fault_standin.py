@@ -101,6 +101,11 @@ class FaultStandin:
             self._loop.run_forever()
         finally:
             server.close()
+            # Connections still open end here, inside the loop, so none is left to a closed loop.
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             self._loop.close()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -94,7 +94,7 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     try:
         first = parser.parse_known_args(argv)[0]
         path = Path(first.config) if first.config else DEFAULT_CONFIG
-        repeats = {a.option_strings[0][2:]: isinstance(a, argparse._AppendAction) for a in parser._actions}
+        repeats = {a.option_strings[0][2:]: isinstance(a.default, list) for a in parser._actions}
         from_file = config_arguments(path, repeats) if first.config or path.is_file() else []
         arguments = parser.parse_args(from_file + argv)
     except SystemExit as exc:

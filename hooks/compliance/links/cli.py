@@ -31,7 +31,7 @@ from .formats import render
 from .linkmap import LinkMap, link_map_path, read_link_map
 from .proxy import Proxies
 from .report import EXIT_OK, EXIT_USAGE, LinkReport, write_json
-from .settings import MAX_PAGE_BYTES, USER_AGENT, CheckSettings, sendable_field
+from .settings import MAX_AUTO_WORKERS, USER_AGENT, CheckSettings, RetryPolicy, sendable_field
 from .site import check_site, scan_site
 from .targets import Category, Target, resolve
 
@@ -50,6 +50,8 @@ FORMATS = ("text", "json", "markdown", "github")
 def build_parser() -> argparse.ArgumentParser:
     """The command-line contract documented in the README (a links.toml may hold any of it)."""
     parser = argparse.ArgumentParser(prog="make links", description="Check every link of a built site.")
+    # Defaults come from the settings themselves, so the help can never disagree with the code.
+    check, retry = CheckSettings(), RetryPolicy()
     add = parser.add_argument
     add("--site", default="site", help="directory of built HTML (default: site)")
     add("--link-map", help="source map written by the build (default: SITE.linkmap.json)")
@@ -65,17 +67,29 @@ def build_parser() -> argparse.ArgumentParser:
     add("--cache-ttl", type=float, default=DAY, metavar="SECONDS", help="default: one day")
     add("--format", choices=FORMATS, default="text", help="report on standard output (default: text)")
     add("--json", metavar="PATH", help="also write a machine-readable report")
-    add("--timeout", type=float, default=20.0, metavar="SECONDS", help="one attempt, all its redirects (20)")
-    add("--deadline", type=float, default=120.0, metavar="SECONDS", help="one link, all attempts and waits (120)")
-    add("--per-host", type=int, default=10, metavar="N", help="concurrent requests per host (10)")
-    add("--host-rate", type=float, default=0.0, metavar="R", help="requests/s per host (0: no limit)")
-    add("--threads", type=int, default=0, metavar="N", help="concurrent requests in all (default: hosts x per-host)")
-    add("--retries", type=int, default=3, metavar="N", help="retries of transient failures (3)")
-    add("--retry-base", type=float, default=1.0, metavar="SECONDS", help="first backoff delay (1)")
-    add("--retry-cap", type=float, default=60.0, metavar="SECONDS", help="longest wait (60)")
+    add("--timeout", type=float, default=check.timeout, metavar="S", help="one attempt, all its hops (%(default)g)")
+    add("--deadline", type=float, default=check.deadline, metavar="S", help="one link, all attempts (%(default)g)")
+    add("--per-host", type=int, default=check.per_host, metavar="N", help="requests per host at once (%(default)s)")
+    add("--host-rate", type=float, default=check.host_rate, metavar="R", help="requests/s per host (0: no limit)")
+    add(
+        "--threads",
+        type=int,
+        default=check.threads,
+        metavar="N",
+        help=f"concurrent requests in all (default: hosts x per-host, <= {MAX_AUTO_WORKERS})",
+    )
+    add("--retries", type=int, default=retry.retries, metavar="N", help="retries of transient failures (%(default)s)")
+    add("--retry-base", type=float, default=retry.base, metavar="S", help="first backoff delay (%(default)g)")
+    add("--retry-cap", type=float, default=retry.cap, metavar="S", help="longest wait (%(default)g)")
     add("--no-https-twins", action="store_true", help="skip looking for https:// twins of http://")
     add("--no-fragments", action="store_true", help="do not check #fragments of external pages")
-    add("--max-page-bytes", type=int, default=MAX_PAGE_BYTES, metavar="N", help="read at most this much of a page")
+    add(
+        "--max-page-bytes",
+        type=int,
+        default=check.max_page_bytes,
+        metavar="N",
+        help="most of a page read (%(default)s)",
+    )
     add("--ca-bundle", metavar="PATH", help="CA certificates to trust for https, besides the public ones")
     add("--insecure", action="store_true", help="do not verify TLS certificates")
     add("--allow-private", action="store_true", help="follow redirects to loopback, private and reserved addresses")

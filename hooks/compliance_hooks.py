@@ -15,7 +15,7 @@ from mkdocs.structure.files import File
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
-from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
+from compliance.pages import CLAIM_TEMPLATE, CLAIMS_INDEX_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
 from compliance.publish import StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
 from compliance.siteconfig import site_settings
@@ -103,6 +103,9 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
     source = template.read_text(encoding="utf-8")
     for src_uri in _state.claim_pages:
         files.append(File.generated(config, src_uri, content=source))
+    if _state.claim_pages:
+        index = (Path(config.docs_dir) / CLAIMS_INDEX_TEMPLATE).read_text(encoding="utf-8")
+        files.append(File.generated(config, _state.plan.claims_index_page(), content=index))
     files.append(File.generated(config, _state.plan.export_file(), content=export_text(_state.data, _state.plan)))
     files.append(File.generated(config, _state.plan.export_schema_file(), content=export_schema_text()))
     return files
@@ -113,8 +116,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         return problems_page(_state.problems)
     assert _state.renderer is not None
     claim = _state.claim_pages.get(page.file.src_uri)
-    # Generated claim pages have no file of their own: errors point at the template they come from.
-    source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else page.file.src_uri)
+    # Generated pages have no file of their own: errors point at the template they come from.
+    template = CLAIMS_INDEX_TEMPLATE if page.file.src_uri == _state.plan.claims_index_page() else page.file.src_uri
+    source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else template)
     try:
         return _state.renderer.render(markdown, source, {"base": page_base(page.url), "claim": claim})
     except ComplianceError as exc:

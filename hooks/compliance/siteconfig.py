@@ -24,9 +24,11 @@ class SiteSettings:
     description: str | None
     logo: str | None
     site_url: str | None
-    # Titles for the pages the data names, and the claims' navigation section.
+    # Titles for the pages the data names, and the claims index's navigation entry. Claims are listed
+    # on that page, not in the navigation: a navigation of every claim, repeated on every page, made
+    # the site grow with the square of the number of claims.
     page_titles: dict[str, str] = field(default_factory=dict)
-    claims_section: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    claims_section: dict[str, str] = field(default_factory=dict)
     # Files every page's footer links to, each with its escaped label.
     downloads: list[dict[str, str]] = field(default_factory=list)
 
@@ -40,7 +42,6 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
     """The settings `data` gives the site; `pdf_file` is the PDF of the guide when one is made."""
     document = data.document
     guide, labels = document.guide, document.labels
-    claims = [{escape(claim.title): plan.claim_page(claim.id)} for claim in document.claims]
     return SiteSettings(
         name=escape(guide.title),
         description=escape(guide.description) if guide.description else None,
@@ -48,9 +49,10 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
         site_url=str(guide.site_url) if guide.site_url else None,
         # The guide's own title is the site's name already: its navigation entry gets the shorter label.
         page_titles={GUIDE_PAGE: escape(labels.pages.guide), MATRIX_PAGE: escape(labels.pages.matrix)},
-        claims_section={escape(labels.pages.claims): claims} if claims else {},
+        claims_section={escape(labels.pages.claims): plan.claims_index_page()} if document.claims else {},
         downloads=[
             {"file": plan.export_file(), "label": escape(labels.pages.export)},
+            {"file": plan.export_schema_file(), "label": escape(labels.pages.export_schema)},
             *([{"file": pdf_file, "label": escape(labels.pages.pdf)}] if pdf_file else []),
         ],
     )

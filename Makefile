@@ -60,8 +60,8 @@ bench: $(VENV)/.installed
 	$(PYTHON) bench/build_bench.py
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check hooks tests bench
-	$(VENV)/bin/ruff format --check hooks tests bench
+	$(VENV)/bin/ruff check hooks tests bench tools
+	$(VENV)/bin/ruff format --check hooks tests bench tools
 	$(VENV)/bin/zizmor --offline .github/workflows/
 
 clean:

@@ -15,7 +15,15 @@ from mkdocs.structure.files import File
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
-from compliance.pages import CLAIM_TEMPLATE, CLAIMS_INDEX_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
+from compliance.pages import (
+    CLAIM_TEMPLATE,
+    CLAIMS_INDEX_TEMPLATE,
+    SitePlan,
+    export_schema_text,
+    export_text,
+    page_base,
+    problems_page,
+)
 from compliance.publish import StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
 from compliance.siteconfig import site_settings

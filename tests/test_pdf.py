@@ -21,13 +21,37 @@ def print_soup(site: Path, site_url: str | None = None) -> BeautifulSoup:
 def test_every_page_is_printed_once_home_first_in_navigation_order(built_site: Path) -> None:
     soup = print_soup(built_site)
     sections = [section["id"] for section in soup.select("section.compliance-print-page")]
-    pages = sorted(built_site.rglob("index.html"))
-    assert len(sections) == len(pages) == len(set(sections))
-    assert sections[0] == "home"
+    assert len(sections) == len(set(sections)) and sections[0] == "home"
     home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
     nav = [a["href"].strip("/").replace("/", "-") for a in home.select("nav.md-nav--primary a.md-nav__link[href]")]
     in_nav = [anchor for anchor in nav if anchor in sections]
     assert [s for s in sections if s in in_nav] == list(dict.fromkeys(in_nav))
+    # A page left out is a claim's page whose facts are printed already, and links to it lead there.
+    blocks = [block["id"] for block in soup.select(".compliance-claim[id]")]
+    assert len(blocks) == len(set(blocks)), "a claim's facts are printed twice"
+    for html in sorted(built_site.rglob("index.html")):
+        anchor = html.parent.relative_to(built_site).as_posix().replace("/", "-")
+        if anchor == ".":
+            continue
+        if anchor not in sections:
+            claim = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one(".compliance-claim")
+            assert claim is not None, f"{anchor} is not printed"
+            assert any(block.endswith("--" + claim["id"]) for block in blocks), f"{anchor}'s claim is not printed"
+
+
+def test_the_cover_names_the_organisation_the_title_the_summary_and_the_build_date(built_site: Path) -> None:
+    soup = print_soup(built_site)
+    cover = soup.select_one("section#cover")
+    assert cover is not None and cover.find_next_sibling("section")["id"] == "home"
+    home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    organisation = home.select_one(".compliance-footer__org").get_text(strip=True)
+    assert cover.select_one(".compliance-print-organisation").get_text() == organisation
+    assert cover.h1.get_text(strip=True) == home.select_one("article h1").get_text(strip=True).rstrip("¶")
+    summary = home.select_one("article .compliance-summary")
+    if summary is not None:
+        assert cover.select_one(".compliance-summary").get_text() == summary.get_text()
+        assert len(soup.select(".compliance-summary")) == 1
+    assert len(soup.select("h1")) == len(soup.select("section.compliance-print-page")), "one title per page"
 
 
 def test_links_stay_inside_the_pdf_or_leave_it_by_absolute_address(built_site: Path) -> None:

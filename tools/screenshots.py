@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
 
-from compliance.pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from compliance.pdf import CHROMIUM, CHROMIUM_ARGS
 
 # name: (viewport, colour scheme, device pixel ratio)
 SHOTS = {
@@ -50,9 +50,11 @@ def take(site: Path, output: Path, page_path: str = "", full_page: bool = False)
                 )
                 context.route(
                     "**/*",
-                    lambda route: route.continue_()
-                    if route.request.url.startswith(origin + "/")
-                    else route.abort("blockedbyclient"),
+                    lambda route: (
+                        route.continue_()
+                        if route.request.url.startswith(origin + "/")
+                        else route.abort("blockedbyclient")
+                    ),
                 )
                 page = context.new_page()
                 page.goto(f"{origin}/{page_path}", wait_until="load")

@@ -76,24 +76,32 @@ LOW_CONTRAST_IMAGES_JS = """() => {
 LAYOUT_JS = """() => {
   const problems = [];
   const width = window.innerWidth;
-  const name = (element) => element.tagName.toLowerCase() + (element.className ? "." + String(element.className).trim().split(/\\s+/).join(".") : "");
+  const name = (element) => element.tagName.toLowerCase()
+    + (element.className ? "." + String(element.className).trim().split(/\\s+/).join(".") : "");
+  const said = (element) => `${name(element)} "${element.textContent.trim().slice(0, 40)}"`;
   for (const table of document.querySelectorAll("article table")) {
     const box = table.getBoundingClientRect();
-    if (box.width > width || box.right > width + 1) problems.push(`table wider than the viewport: ${name(table)} ${Math.round(box.width)}px`);
+    if (box.width > width || box.right > width + 1) {
+      problems.push(`table wider than the viewport: ${name(table)} ${Math.round(box.width)}px`);
+    }
   }
+  const clips = (overflow) => ["auto", "scroll", "hidden", "clip"].includes(overflow);
   for (const element of document.querySelectorAll("article *, .md-header__topic, .md-header__topic *")) {
     const style = getComputedStyle(element);
     if (style.display === "none" || style.visibility === "hidden" || style.clipPath !== "none") continue;
-    const clips = (axis) => ["auto", "scroll", "hidden", "clip"].includes(axis);
-    if (clips(style.overflowX) && element.scrollWidth > element.clientWidth + 1) problems.push(`cut off or scrolled sideways: ${name(element)} "${element.textContent.trim().slice(0, 40)}"`);
-    else if (clips(style.overflowY) && element.scrollHeight > element.clientHeight + 1) problems.push(`cut off at the bottom: ${name(element)} "${element.textContent.trim().slice(0, 40)}"`);
+    if (clips(style.overflowX) && element.scrollWidth > element.clientWidth + 1) {
+      problems.push(`cut off or scrolled sideways: ${said(element)}`);
+    } else if (clips(style.overflowY) && element.scrollHeight > element.clientHeight + 1) {
+      problems.push(`cut off at the bottom: ${said(element)}`);
+    }
   }
   const hidden = new Map();
   const isHidden = (element) => {
     if (!element || element === document.body) return false;
     if (!hidden.has(element)) {
       const style = getComputedStyle(element);
-      hidden.set(element, style.clipPath !== "none" || style.display === "none" || style.visibility === "hidden" || isHidden(element.parentElement));
+      const unseen = style.clipPath !== "none" || style.display === "none" || style.visibility === "hidden";
+      hidden.set(element, unseen || isHidden(element.parentElement));
     }
     return hidden.get(element);
   };
@@ -105,8 +113,10 @@ LAYOUT_JS = """() => {
       for (const match of node.data.matchAll(/[\\p{L}\\p{N}]{2,30}/gu)) {
         range.setStart(node, match.index);
         range.setEnd(node, match.index + match[0].length);
-        const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
-        if (tops.size > 1) problems.push(`word broken across lines: "${match[0]}" in ${name(node.parentElement)}`);
+        const lines = Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top));
+        if (new Set(lines).size > 1) {
+          problems.push(`word broken across lines: "${match[0]}" in ${name(node.parentElement)}`);
+        }
       }
     }
   }

@@ -26,7 +26,7 @@ from compliance.pages import (
 )
 from compliance.publish import StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
-from compliance.siteconfig import site_settings
+from compliance.siteconfig import PALETTE_FILE, site_settings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -44,6 +44,7 @@ class _BuildState:
     renderer: PageRenderer | None = None
     plan: SitePlan = field(default_factory=SitePlan)
     claim_pages: dict[str, Any] = field(default_factory=dict)
+    palette_css: str | None = None
     links: LinkMapBuilder | None = None
     staged: StagedSite | None = None
     failed: bool = False
@@ -92,6 +93,11 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         config.theme["logo"] = config.theme["favicon"] = settings.logo
     if isinstance(config.nav, list):
         config.nav = settings.navigation(config.nav)
+    _state.palette_css = settings.palette_css
+    if settings.palette_css is not None:
+        config.theme["palette"] = settings.palette(list(config.theme.get("palette") or [{}]))
+        if PALETTE_FILE not in config.extra_css:
+            config.extra_css.append(PALETTE_FILE)
     try:
         footer = _state.renderer.render_partial("partials/compliance-footer.html", "footer")
     except ComplianceError as exc:
@@ -114,6 +120,8 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
     if _state.claim_pages:
         index = (Path(config.docs_dir) / CLAIMS_INDEX_TEMPLATE).read_text(encoding="utf-8")
         files.append(File.generated(config, _state.plan.claims_index_page(), content=index))
+    if _state.palette_css is not None:
+        files.append(File.generated(config, PALETTE_FILE, content=_state.palette_css))
     files.append(File.generated(config, _state.plan.export_file(), content=export_text(_state.data, _state.plan)))
     files.append(File.generated(config, _state.plan.export_schema_file(), content=export_schema_text()))
     return files

@@ -11,6 +11,7 @@ from typing import Any
 
 from .datafiles import read_data_files
 from .errors import ComplianceError, Location, Problem, display_path, format_path
+from .look import look_problems
 from .model import Claim, ComplianceDocument, Image
 from .prose import ProseRenderer
 from .refs import Index, index_entries, resolve_references, walk_model
@@ -71,6 +72,7 @@ def load_compliance_data(
         where = files.sources.value(path)
         problems += [Problem(locator.find(where, i.needle), i.message, format_path(path)) for i in issues]
         links += [DataLink(link.url, locator.find(where, link.needle), format_path(path)) for link in prose_links]
+    problems += look_problems(document, files.sources)
     if today is not None:
         problems += _expiry_problems(document, files.sources, today)
     if problems:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .values import URL, DateValue, Id, ImagePath, Markdown, Text, reference
+from .values import URL, Colour, DateValue, Id, ImagePath, Markdown, Text, reference
 
 OfferingRef = reference("offering")
 ProviderRef = reference("provider")
@@ -45,11 +45,20 @@ class Offering(Entry):
     name: Text
 
 
+class Colours(Entry):
+    """The organisation's colours; each one absent keeps the theme's own."""
+
+    primary: Colour | None = None
+    accent: Colour | None = None
+
+
 class Organisation(Entry):
     name: Text
     service: Text | None = None
     url: URL | None = None
     contact: URL | None = None
+    logo: Image | None = None
+    colours: Colours | None = None
     offerings: list[Offering] = []
 
 

@@ -23,6 +23,7 @@ URL_PATTERN = (
     r"|mailto:[^\s@/<>\"]+@[^\s@/<>\"]+)$"
 )
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 IMAGE_PATTERN = r"^(?!/)(?!.*\.\.)[^\s:\\]+\.(svg|png|jpe?g|gif|webp)$"
 # C0 controls other than tab and newline, DEL, and lone surrogates never belong in published text.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
@@ -140,6 +141,7 @@ Text = _typed_text("non-blank text", None, str, {})
 Markdown = _typed_text("non-blank Markdown text", None, MarkdownText, {"description": "Markdown prose"})
 Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
 URL = _typed_text("a URL whose scheme is https, http, ftp or mailto", URL_PATTERN, UrlText, {})
+Colour = _typed_text("a colour written #rrggbb", COLOUR_PATTERN, str, {"format": "color"})
 ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})
 
 

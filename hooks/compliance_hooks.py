@@ -88,7 +88,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     settings = site_settings(data, _state.plan, pdf_file)
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
-    config.site_url = config.site_url or settings.site_url
+    # The data's address wins: one checkout builds several organisations, each from its own data.
+    config.site_url = settings.site_url or config.site_url
     if settings.logo:
         config.theme["logo"] = config.theme["favicon"] = settings.logo
     if isinstance(config.nav, list):
@@ -155,7 +156,7 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     if not _mapping_links():
         return
     site_dir = Path(config.site_dir)
-    link_map = _state.links.finish(site_dir)
+    link_map = _state.links.finish(site_dir, config.site_url)
     published = _state.staged.site_dir if _state.staged else site_dir
     # serve builds into a temporary folder nobody checks; a build never writes outside the project
     # except into the site folder it was given (and its transient staging folder beside it).

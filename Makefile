@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve links lint clean review schema bench browser-deps pdf
+.PHONY: site test serve links lint clean review schema bench browser-deps pdf screenshots
 
 # The virtualenv is rebuilt whenever the pins change.
 $(VENV)/.installed: requirements.txt
@@ -21,6 +21,10 @@ site: $(VENV)/.installed
 pdf: $(VENV)/.installed
 	COMPLIANCE_PDF=1 $(VENV)/bin/mkdocs build --strict
 	PYTHONPATH=hooks $(PYTHON) -m compliance.pdf --site $(SITE)
+
+# Screenshots of the home page (desktop light and dark, phone) into screenshots/, linked from the README.
+screenshots: site
+	$(PYTHON) tools/screenshots.py --site $(SITE) --output screenshots
 
 serve: $(VENV)/.installed
 	$(VENV)/bin/mkdocs serve
@@ -58,6 +62,7 @@ bench: $(VENV)/.installed
 	$(PYTHON) bench/links_bench.py
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check mkdocs-macros-plugin==1.5.0
 	$(PYTHON) bench/build_bench.py
+	$(PYTHON) bench/size_bench.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check hooks tests bench tools

@@ -56,3 +56,17 @@ def test_without_colours_the_theme_keeps_its_own(dated_site: Path) -> None:
     assert home.body["data-md-color-primary"] != "custom"
     assert not (dated_site / "stylesheets/organisation.css").exists()
     assert "organisation.css" not in str(home.head)
+
+
+def test_status_colours_keep_wcag_aa_text_contrast_in_both_palettes() -> None:
+    """Each status's word on its own tint, and its colour (the card's edge) against the page."""
+    css = (Path(__file__).resolve().parent.parent / "docs/stylesheets/compliance.css").read_text(encoding="utf-8")
+    pattern = r"--compliance-([a-z_]+-[fb]g): (#[0-9a-f]{6});"
+    light = dict(re.findall(pattern, css.split(":root {", 1)[1].split("}")[0]))
+    dark = dict(re.findall(pattern, css.split('[data-md-color-scheme="slate"] {', 1)[1].split("}")[0]))
+    statuses = {name.rsplit("-", 1)[0] for name in light}
+    assert statuses == {"current", "in_progress", "lapsed"} and set(dark) == set(light)
+    for palette, page in ((light, WHITE), (dark, SLATE)):
+        for status in statuses:
+            assert contrast(palette[f"{status}-fg"], palette[f"{status}-bg"]) >= 4.5, (status, palette)
+            assert contrast(palette[f"{status}-fg"], page) >= 4.5, (status, page)

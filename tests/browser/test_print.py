@@ -128,6 +128,8 @@ def test_browser_print_is_black_on_white_with_link_addresses_even_from_dark_mode
             problems.append(f"{site_page.path}: printed: {looks['screenOnly']}")
         if looks["silentLinks"]:
             problems.append(f"{site_page.path}: links without their address: {looks['silentLinks']}")
+        if looks["strayAddresses"]:
+            problems.append(f"{site_page.path}: a linked image prints its address: {looks['strayAddresses']}")
     context.close()
     assert not problems, "\n".join(problems)
 
@@ -146,6 +148,10 @@ PRINT_LOOK_JS = """() => {
       .filter((a) => /^(https?|ftp|mailto):/.test(a.getAttribute("href")))
       .filter((a) => a.textContent.trim() !== "")  // a linked badge: its address would be stray text
       .filter((a) => !getComputedStyle(a, "::after").content.includes(a.getAttribute("href")))
+      .map((a) => a.getAttribute("href")),
+    strayAddresses: Array.from(document.querySelectorAll("article a[href]"))
+      .filter((a) => a.textContent.trim() === "" && a.querySelector("img"))
+      .filter((a) => getComputedStyle(a, "::after").content.includes(a.getAttribute("href")))
       .map((a) => a.getAttribute("href")),
   };
 }"""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from mkdocs.structure.files import File
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
+from compliance.options import BuildOptions, read_options
 from compliance.pages import (
     CLAIM_TEMPLATE,
     CLAIMS_INDEX_TEMPLATE,
@@ -40,6 +40,7 @@ log = logging.getLogger("mkdocs.plugins.compliance")
 class _BuildState:
     command: str = ""
     project_dir: Path = Path()
+    options: BuildOptions = field(default_factory=BuildOptions)
     data: ComplianceData | None = None
     renderer: PageRenderer | None = None
     plan: SitePlan = field(default_factory=SitePlan)
@@ -67,7 +68,21 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     _state.failed = False
     _state.problems = ""
     try:
-        _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=_today())
+        # `extra: compliance:` holds our options; below it is replaced by what the templates read.
+        _state.options = options = read_options(
+            config.extra.get("compliance"), config_file=Path(config.config_file_path)
+        )
+    except ComplianceError as exc:
+        raise PluginError(str(exc)) from None
+    data_dir = options.data_path(project_dir)
+    # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported below).
+    if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:
+        config.watch.append(str(data_dir))
+    try:
+        today = options.today or date.today()
+        _state.data = data = load_compliance_data(
+            project_dir, data_dir, docs_dir, today=today, limits=options.limits, debug=options.debug
+        )
     except ComplianceError as exc:
         if _state.command != "serve":
             raise PluginError(f"compliance data is invalid:\n{exc}") from None
@@ -77,14 +92,14 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         log.info("compliance data is invalid (shown in the browser):\n%s", exc)
         return config
     except Exception as exc:  # the catch-all at the edge: one line, never a traceback
-        raise PluginError(_unexpected(exc, project_dir / "data")) from None
+        raise PluginError(_unexpected(exc, data_dir)) from None
     _state.plan = SitePlan(directory_urls=config.use_directory_urls)
     search_dirs = [docs_dir] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
     _state.renderer = PageRenderer(data, project_dir, search_dirs, _state.plan)
     _state.links = LinkMapBuilder(_data_links(data))
     _state.claim_pages = {_state.plan.claim_page(claim.id): claim for claim in data.document.claims}
     # `make pdf` builds with COMPLIANCE_PDF=1, so every page links the PDF it then prints.
-    pdf_file = "guide.pdf" if os.environ.get("COMPLIANCE_PDF") == "1" else None
+    pdf_file = "guide.pdf" if options.pdf else None
     settings = site_settings(data, _state.plan, pdf_file)
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
@@ -164,7 +179,7 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         write_link_map(link_map_path(site_dir), link_map)
     elif _state.command != "serve":
         log.info("No link map for %s (outside the project); CHECK_LINKS=1 checks links in the build", published)
-    if os.environ.get("CHECK_LINKS") == "1":
+    if _state.options.check_links:
         _check_links(site_dir, link_map)
 
 
@@ -183,23 +198,14 @@ def on_shutdown(**kwargs: Any) -> None:
 def _mapping_links() -> bool:
     # The preview's throw-away builds need no link map, unless they check links too: it saves
     # parsing every page twice on each save.
-    return _state.command != "serve" or os.environ.get("CHECK_LINKS") == "1"
+    return _state.command != "serve" or _state.options.check_links
 
 
 def _unexpected(exc: Exception, where: Path) -> str:
-    if os.environ.get("COMPLIANCE_DEBUG") == "1":
+    if _state.options.debug:
         raise exc
     shown = display_path(_state.project_dir, where)
     return f"{shown}: unexpected error ({type(exc).__name__}: {exc}); run with COMPLIANCE_DEBUG=1 for the traceback"
-
-
-def _today() -> date:
-    # COMPLIANCE_TODAY pins the date that expiry is judged against (tests, reproducible rebuilds).
-    pinned = os.environ.get("COMPLIANCE_TODAY")
-    try:
-        return date.fromisoformat(pinned) if pinned else date.today()
-    except ValueError:
-        raise PluginError(f"COMPLIANCE_TODAY: expected a date written YYYY-MM-DD, got {pinned!r}") from None
 
 
 def _data_links(data: ComplianceData) -> LinkMap:
@@ -217,7 +223,7 @@ def _check_links(site_dir: Path, link_map: dict[str, Any]) -> None:
     from compliance.links.report import render_text
 
     try:
-        arguments = arguments_from_environment(os.environ.get("CHECK_LINKS_ARGS", ""))
+        arguments = arguments_from_environment(_state.options.check_links_args)
         # Name pages as the editor finds them (site/...), not in the staging folder being checked.
         shown = Path(display_path(_state.project_dir, _state.staged.site_dir if _state.staged else site_dir))
         report = run_link_check(site_dir, arguments, link_map, shown_dir=shown)

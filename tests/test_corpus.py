@@ -46,17 +46,19 @@ CHILD = """
 import json, sys
 from pathlib import Path
 from compliance.errors import ComplianceError
+from compliance.options import read_options
 run, project = sys.argv[1], Path(sys.argv[2])
 try:
+    limits = read_options({}).limits  # a case's `# env:` lines are the CI overrides
     if run == "loader":
         from compliance.datafiles import read_data_files
-        files = read_data_files(project, project / "data")
+        files = read_data_files(project, project / "data", limits)
         if files.problems:
             raise ComplianceError(files.problems)
         document = files.document
     else:
         from compliance.data import load_compliance_data
-        load_compliance_data(project, project / "data", project / "docs")
+        load_compliance_data(project, project / "data", project / "docs", limits=limits)
         document = {}
 except ComplianceError as exc:
     print(exc)

@@ -18,6 +18,7 @@ from .refs import Index, index_entries, resolve_references, walk_model
 from .schema import parse_document
 from .values import MarkdownText, UrlText
 from .yamlload import DataPath, SourceMap
+from .yamltext import Limits
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,19 @@ class ComplianceData:
 
 
 def load_compliance_data(
-    project_dir: Path, data_dir: Path, docs_dir: Path, *, today: date | None = None
+    project_dir: Path,
+    data_dir: Path,
+    docs_dir: Path,
+    *,
+    today: date | None = None,
+    limits: Limits | None = None,
+    debug: bool = False,
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
     With `today`, a claim whose valid-until date has passed is a problem unless its status is lapsed.
     """
-    files = read_data_files(project_dir, data_dir)
+    files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems)
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:

@@ -35,13 +35,15 @@ class DataFiles:
     incomplete: bool = False
 
 
-def read_data_files(project_dir: Path, data_dir: Path) -> DataFiles:
+def read_data_files(
+    project_dir: Path, data_dir: Path, limits: Limits | None = None, *, debug: bool = False
+) -> DataFiles:
     """Read every `*.yml`/`*.yaml` file directly in `data_dir` and merge their top-level keys.
 
     A file holding only comments adds nothing and is accepted; a file with nothing at all in
     it is reported, since that is what a failed save or copy leaves behind.
     """
-    limits = Limits.from_environment()
+    limits = limits or Limits()
     shown_dir = shown_path(project_dir, data_dir)
     if not data_dir.is_dir():
         raise ComplianceError([Problem(Location(shown_dir, 1, 1), "the data folder does not exist")])
@@ -66,7 +68,7 @@ def read_data_files(project_dir: Path, data_dir: Path) -> DataFiles:
         try:
             _read_one(result, path, name, project_dir, limits)
         except Exception as exc:  # a bug of ours must not hide the problems of the other files
-            if os.environ.get(DEBUG_VARIABLE) == "1":
+            if debug:
                 raise
             result.incomplete = True
             message = (

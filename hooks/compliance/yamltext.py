@@ -8,15 +8,15 @@ editor sees.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ComplianceError, Location, Problem
+from .errors import Location, Problem
 
-SIZE_VARIABLE = "COMPLIANCE_MAX_FILE_SIZE"
+# How an editor raises the size limit (compliance/options.py reads it; COMPLIANCE_MAX_FILE_SIZE overrides).
+SIZE_SETTING = "max_file_size under extra: compliance: in mkdocs.yml"
 # Hand-written data files are a few kilobytes; the pure-Python YAML parser needs about
 # a second per 250 KiB, so this keeps any build quick while leaving a lot of room.
 DEFAULT_MAX_FILE_BYTES = 256 * 1024
@@ -65,19 +65,6 @@ class Limits:
         """Most keys and values in one file. The pure-Python parser spends about 60 µs on each, so a
         file within the size limit but packed with tiny values (`[1,1,1,...]`) still loads in ~2 s."""
         return self.file_bytes // 8
-
-    @classmethod
-    def from_environment(cls) -> Limits:
-        """Defaults, with the file size taken from COMPLIANCE_MAX_FILE_SIZE (e.g. `2M`) when set."""
-        raw = os.environ.get(SIZE_VARIABLE, "").strip()
-        if not raw:
-            return cls()
-        match = re.fullmatch(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?", raw)
-        if not match:
-            where = Location(f"environment variable {SIZE_VARIABLE}", 1, 1)
-            raise ComplianceError([Problem(where, f"expected a size such as 512K or 2M, got {raw[:40]!r}")])
-        scale = {"": 1, "k": 1024, "m": 1024 * 1024}[match[2].lower()]
-        return cls(file_bytes=int(match[1]) * scale)
 
 
 def char_name(char: str) -> str:
@@ -173,5 +160,5 @@ def _too_big(where: Location, size: int, limits: Limits) -> Problem:
     return Problem(
         where,
         f"the file is {size:,} bytes, over the limit of {limits.file_bytes:,} bytes for one data file; "
-        f"split it, or raise the limit with the environment variable {SIZE_VARIABLE} (e.g. {SIZE_VARIABLE}=2M)",
+        f"split it, or raise the limit with {SIZE_SETTING} (e.g. max_file_size: 2M)",
     )

@@ -29,6 +29,8 @@ def test_every_page_is_printed_once_home_first_in_navigation_order(built_site: P
     # A page left out is a claim's page whose facts are printed already, and links to it lead there.
     blocks = [block["id"] for block in soup.select(".compliance-claim[id]")]
     assert len(blocks) == len(set(blocks)), "a claim's facts are printed twice"
+    for block in soup.select(".compliance-claim[id]"):
+        assert f"#{block['id']}" not in [a["href"] for a in block.select("a[href]")], "a link to where it stands"
     for html in sorted(built_site.rglob("index.html")):
         anchor = html.parent.relative_to(built_site).as_posix().replace("/", "-")
         if anchor == ".":

@@ -137,6 +137,10 @@ def print_document(site: Path, built: date, site_url: str | None = None) -> str:
         for unwanted in source.select(DROP):
             unwanted.decompose()
         _relink(source, page, anchors, site, site_url)
+        for more in source.select(".compliance-claim[id] > .compliance-more"):
+            link = more.find("a", href=True)
+            if link is not None and link["href"] == f"#{more.parent['id']}":
+                more.decompose()  # "details of this claim" would lead to itself: its page is not printed
         if not page.path:  # the home page's title and summary go on the cover
             article.append(_cover(out, shell, source, built, site_url))
         section = out.new_tag("section", id=page.anchor, attrs={"class": "compliance-print-page"})

@@ -31,6 +31,7 @@ from compliance.siteconfig import PALETTE_FILE, site_settings
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.compliance")
@@ -46,6 +47,7 @@ class _BuildState:
     plan: SitePlan = field(default_factory=SitePlan)
     claim_pages: dict[str, Any] = field(default_factory=dict)
     palette_css: str | None = None
+    open_index: Any = None  # the claims page, marked open in the navigation while a claim's page renders
     links: LinkMapBuilder | None = None
     staged: StagedSite | None = None
     failed: bool = False
@@ -164,6 +166,25 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     if _mapping_links():
         _state.links.add_page(display_path(_state.project_dir, Path(config.docs_dir) / page.file.src_uri), html)
     return html
+
+
+def on_page_context(
+    context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation, **kwargs: Any
+) -> dict[str, Any]:
+    """A claim's page is not in the navigation: the claims page it is listed on shows as the open one."""
+    if page.file.src_uri in _state.claim_pages:
+        index = _state.plan.claims_index_page()
+        _state.open_index = next((p for p in nav.pages if p.file.src_uri == index), None)
+        if _state.open_index is not None:
+            _state.open_index.active = True
+    return context
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    if _state.open_index is not None:
+        _state.open_index.active = False
+        _state.open_index = None
+    return output
 
 
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:

@@ -210,3 +210,12 @@ def test_the_home_page_counts_claims_by_status_and_shows_a_card_per_claim(dated_
     assert home.select_one("header.md-header.compliance-home") is not None
     assert _soup(dated_site, "matrix/index.html").select_one("header.compliance-home") is None
     assert [a.get_text() for a in home.select("a")].count("Machine-readable data (compliance.json)") == 1
+
+
+def test_a_claims_page_opens_the_claims_entry_of_the_navigation(dated_site: Path) -> None:
+    """Claims are listed on the claims page, not in the navigation, which stays small at any scale."""
+    for page, expected in (("claims/iso/index.html", "../"), ("claims/index.html", "./"), ("index.html", None)):
+        nav = _soup(dated_site, page).select_one("nav.md-nav--primary")
+        assert not [a for a in nav.select("a[href]") if "claims/" in a["href"] and a["href"] != "claims/"]
+        active = [li.a["href"] for li in nav.select("li.md-nav__item--active") if li.a.get_text(strip=True) == "Claims"]
+        assert active == ([expected] if expected else []), page

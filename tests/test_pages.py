@@ -190,7 +190,7 @@ def test_site_url_from_the_data_gives_canonical_links_and_a_sitemap(tmp_path: Pa
 def test_the_home_page_counts_claims_by_status_and_shows_a_card_per_claim(dated_site: Path) -> None:
     home = _soup(dated_site, "index.html")
     summary = " ".join(home.select_one("article .compliance-summary").get_text(" ").split())
-    assert summary == "3 Current 1 In progress 1 Lapsed Last reviewed 2026-10-01"
+    assert summary == "3 Current 1 In progress 1 Lapsed Last reviewed 1 October 2026"
     cards = home.select("article .compliance-cards > li")
     assert [card.select_one(".compliance-card__title").get_text() for card in cards] == [
         "ISO/IEC 27001, 27017 and 27018",
@@ -202,7 +202,7 @@ def test_the_home_page_counts_claims_by_status_and_shows_a_card_per_claim(dated_
     statuses = [card.select_one(".compliance-status")["class"][-1] for card in cards]
     assert statuses == [f"compliance-status--{s}" for s in ("current", "in_progress", "current", "current", "lapsed")]
     texts = [" ".join(card.get_text(" ").split()) for card in cards]
-    assert "Expected 2027-03-01" in texts[1] and "Valid until" not in texts[1]
+    assert "Expected 1 March 2027" in texts[1] and "Valid until" not in texts[1]
     assert texts[2].endswith("Under NDA: your sales representative · Email the trust team")
     assert "Valid until" not in texts[3] and "Expected" not in texts[3]  # no date stated, none shown
     assert len(home.select("article h1")) == 1

@@ -155,7 +155,9 @@ def test_an_expired_security_txt_fails_the_build_at_its_line(tmp_path: Path) -> 
 
 def test_without_site_url_there_is_no_feed_and_the_build_says_why(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    edit_yaml(project / EXAMPLE_DATA / "guide.yml", lambda d: d["guide"].pop("site_url"))
+    for config in ("mkdocs.yml", "mkdocs.example.yml"):
+        text = (project / config).read_text(encoding="utf-8")
+        (project / config).write_text(re.sub(r"^site_url:.*\n", "", text, flags=re.MULTILINE), encoding="utf-8")
     result = run_mkdocs(project, config="mkdocs.example.yml")
     assert result.returncode == 0, result.stderr
     assert "No Atom feed of the updates: set site_url" in result.stderr

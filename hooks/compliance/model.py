@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
 
 from .dates import DateValue, date_pattern
-from .values import ID_PATTERN, URL, Id, ImagePath, Markdown, Text, reference
+from .values import ID_PATTERN, URL, Colour, Id, ImagePath, Markdown, Text, reference
 
 if TYPE_CHECKING:
     from .trust import Contacts, ControlArea, Controls, Documents, Faq, Subprocessors, TrustLabels, Update
@@ -51,6 +51,13 @@ class Offering(Entry):
     name: Text
 
 
+class Colours(Entry):
+    """The organisation's colours; each one absent keeps the theme's own."""
+
+    primary: Colour | None = None
+    accent: Colour | None = None
+
+
 OfferingRef = Annotated[Offering, *reference("offering")]
 
 
@@ -59,6 +66,8 @@ class Organisation(Entry):
     service: Text | None = None
     url: URL | None = None
     contact: URL | None = None
+    logo: Image | None = None
+    colours: Colours | None = None
     offerings: list[Offering] = []
 
 

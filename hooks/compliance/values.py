@@ -27,6 +27,7 @@ URL_PATTERN = (
     r"|ftp://[^\s/?#<>\"]+([/?#][^\s<>\"]*)?"
     r"|mailto:[^\s@/<>\"]+@[^\s@/<>\"]+)$"
 )
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 # What an editor who forgot `mailto:` writes where a URL is expected.
 EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
 # A mention (`[[provider:x]]`) means something only in prose; elsewhere it would be published literally.
@@ -161,6 +162,7 @@ Text = _typed_text("non-blank text", None, str, {})
 Markdown = _typed_text("non-blank Markdown text", None, MarkdownText, {"description": "Markdown prose"}, plain=False)
 Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
 URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {})
+Colour = _typed_text("a colour written #rrggbb", COLOUR_PATTERN, str, {"format": "color"})
 # BCP 47 language tags, as security.txt's Preferred-Languages lists them ("en", "de-CH").
 LanguageTag = _typed_text("a language tag like 'en' or 'de-CH'", r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", str, {})
 ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})

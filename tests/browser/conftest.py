@@ -90,12 +90,27 @@ def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer
 
 
 @pytest.fixture(scope="session")
+def dated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """A second organisation (every status, dates, no hosting) built and served like the guide."""
+    server = SiteServer(mount="/docs/")
+    try:
+        project = copy_project(tmp_path_factory.mktemp("browser-dated") / "project", "dated")
+        set_site_url(project / "mkdocs.yml", server.url)
+        result = run_mkdocs(project)
+        assert result.returncode == 0, result.stderr
+        server.serve(project / "site")
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     """The fictional example organisation (mkdocs.example.yml), built and served like the guide."""
     server = SiteServer(mount="/docs/")
     try:
         project = copy_project(tmp_path_factory.mktemp("browser-example") / "project")
-        set_site_url(project / "mkdocs.yml", server.url)  # the example's config inherits it
+        set_site_url(project / EXAMPLE_CONFIG, server.url)  # the example's own site_url, over mkdocs.yml's
         result = run_mkdocs(project, config=EXAMPLE_CONFIG)
         assert result.returncode == 0, result.stderr
         server.serve(project / "example-site")

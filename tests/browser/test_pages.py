@@ -12,19 +12,31 @@ from .siteserver import SiteServer
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-@pytest.mark.parametrize("built", ["site_server", "example_server"], ids=["guide", "example"])
 def test_every_page_loads_cleanly_and_passes_axe(
-    mode: str, built: str, browser, axe_script: Path, request: pytest.FixtureRequest
+    mode: str, browser, site_server: SiteServer, site: Path, axe_script: Path
 ) -> None:
-    """HTTP status, decoded images, no console error, nothing from third parties, no serious axe finding.
+    """HTTP status, decoded images, no console error, nothing from third parties, no serious axe finding."""
+    check_every_page(mode, browser, site_server, site, axe_script)
 
-    Both the shipped guide and the fictional example organisation, which uses every kind of content.
-    """
-    site_server: SiteServer = request.getfixturevalue(built)
-    assert site_server.site is not None
-    site = site_server.site
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_a_second_organisations_pages_too(mode: str, browser, dated_server: SiteServer, axe_script: Path) -> None:
+    """Every status's colours, dates and scopes the shipped guide does not have, in every mode."""
+    assert dated_server.site is not None
+    check_every_page(mode, browser, dated_server, dated_server.site, axe_script, prefix="dated-")
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_the_example_organisations_pages_too(mode: str, browser, example_server: SiteServer, axe_script: Path) -> None:
+    """The fictional example, which uses every kind of content (subprocessors, documents, FAQ, ...)."""
+    assert example_server.site is not None
+    check_every_page(mode, browser, example_server, example_server.site, axe_script, prefix="example-")
+
+
+def check_every_page(
+    mode: str, browser, site_server: SiteServer, site: Path, axe_script: Path, prefix: str = ""
+) -> None:
     pages = discover_pages(site)
-    shots = ARTIFACTS if built == "site_server" else ARTIFACTS / "example"
     assert any(p.path == "" for p in pages), f"no home page found in {site}"
     third_party: list[str] = []
     context = open_context(browser, mode, site_server, third_party)
@@ -36,7 +48,7 @@ def test_every_page_loads_cleanly_and_passes_axe(
         for site_page in pages:
             url = site_server.url + site_page.path
             found = inspect_page(page, watch, url, site_page, mode, axe_script)
-            page.screenshot(path=shots / mode / f"{site_page.slug}.png", full_page=True)
+            page.screenshot(path=ARTIFACTS / mode / f"{prefix}{site_page.slug}.png", full_page=True)
             if found:
                 problems[url] = found
     finally:

@@ -13,12 +13,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from compliance.data import ComplianceData, load_compliance_data
+from compliance.docsfiles import docs_problems
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
-from compliance.publish import StagedSite, restore_signals, stop_on_signals
+from compliance.publish import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
 from compliance.siteconfig import site_settings
+from compliance.yamltext import Limits
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -57,6 +59,15 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     docs_dir = Path(config.docs_dir)
     _state.failed = False
     _state.problems = ""
+    _check_environment()
+    if _state.command == "serve":
+        # The preview goes on to let MkDocs walk docs/, which a looping or device link would hang.
+        try:
+            unsafe = docs_problems(project_dir, docs_dir, Limits.from_environment())
+        except ComplianceError as exc:
+            raise PluginError(str(exc)) from None
+        if unsafe:
+            raise PluginError(f"files in docs/ cannot be published:\n{ComplianceError(unsafe)}")
     try:
         _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=_today())
     except ComplianceError as exc:
@@ -91,7 +102,11 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config.extra["compliance"] = {"footer": footer, "downloads": settings.downloads}
     if _state.command == "build":
         _state.staged = StagedSite(Path(config.site_dir))
-        config.site_dir = str(_state.staged.begin())
+        try:
+            config.site_dir = str(_state.staged.begin())
+        except PublishError as exc:
+            _state.staged = None
+            raise PluginError(str(exc)) from None
     return config
 
 
@@ -155,8 +170,12 @@ def on_shutdown(**kwargs: Any) -> None:
     staged, _state.staged = _state.staged, None
     restore_signals()
     # Ctrl-C and stop signals skip on_build_error; finish() sees them still propagating.
-    if staged is not None and not staged.finish(failed=_state.failed):
-        log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+    try:
+        if staged is not None and not staged.finish(failed=_state.failed):
+            log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+    except PublishError as exc:  # after MkDocs' own error handling: report it here, in one line
+        log.error("%s", exc)
+        raise SystemExit(1) from None
 
 
 def _mapping_links() -> bool:
@@ -170,6 +189,13 @@ def _unexpected(exc: Exception, where: Path) -> str:
         raise exc
     shown = display_path(_state.project_dir, where)
     return f"{shown}: unexpected error ({type(exc).__name__}: {exc}); run with COMPLIANCE_DEBUG=1 for the traceback"
+
+
+def _check_environment() -> None:
+    # MkDocs reads SOURCE_DATE_EPOCH itself, after this hook, and fails with a traceback on a bad one.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not epoch.strip().isdigit():
+        raise PluginError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970 (e.g. 1700000000), got {epoch[:40]!r}")
 
 
 def _today() -> date:

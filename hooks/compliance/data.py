@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafiles import read_data_files
+from .docsfiles import docs_problems
 from .errors import ComplianceError, Location, Problem, display_path, format_path
 from .model import Claim, ComplianceDocument, Image
 from .prose import ProseRenderer
@@ -17,6 +18,7 @@ from .refs import Index, index_entries, resolve_references, walk_model
 from .schema import parse_document
 from .values import MarkdownText, UrlText
 from .yamlload import DataPath, SourceMap
+from .yamltext import Limits
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,9 @@ def load_compliance_data(
 
     With `today`, a claim whose valid-until date has passed is a problem unless its status is lapsed.
     """
-    files = read_data_files(project_dir, data_dir)
-    problems = list(files.problems)
+    limits = Limits.from_environment()
+    files = read_data_files(project_dir, data_dir, limits)
+    problems = list(files.problems) + docs_problems(project_dir, docs_dir, limits)
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))

@@ -51,14 +51,40 @@ _NAMES = {
 }
 
 
+# Every limit an editor may raise, by setting: (field of Limits, kind of value, default). Read in one
+# place, `Limits.from_environment`, so they can move to another source of settings in one change.
+SETTINGS: dict[str, tuple[str, str]] = {
+    SIZE_VARIABLE: ("file_bytes", "size"),
+    "COMPLIANCE_MAX_DATA_SIZE": ("data_bytes", "size"),
+    "COMPLIANCE_MAX_DATA_FILES": ("data_files", "count"),
+    "COMPLIANCE_MAX_IMAGE_SIZE": ("image_bytes", "size"),
+    "COMPLIANCE_MAX_DOCS_FILES": ("docs_files", "count"),
+    "COMPLIANCE_MAX_BRACKET_DEPTH": ("bracket_depth", "count"),
+    "COMPLIANCE_MAX_PROSE_GROWTH": ("prose_growth", "count"),
+    "COMPLIANCE_MAX_SUGGESTIONS": ("suggestions", "count"),
+}
+
+
 @dataclass(frozen=True)
 class Limits:
-    """How much one data file may hold; only the file size is meant to be raised by editors."""
+    """How much the data and docs/ may hold; each limit an editor may raise has a setting (SETTINGS)."""
 
     file_bytes: int = DEFAULT_MAX_FILE_BYTES
     depth: int = 40
     text_chars: int = 20_000
     integer_digits: int = 15
+    # All data files together: three full-size files load in about three seconds.
+    data_bytes: int = 3 * DEFAULT_MAX_FILE_BYTES
+    data_files: int = 64
+    # Each file published from docs/ (images, styles, pages), and how many there may be.
+    image_bytes: int = 1024 * 1024
+    docs_files: int = 2000
+    # Brackets open at once in prose: Markdown's link matching costs depth x length.
+    bracket_depth: int = 16
+    # Prose with its mentions filled in may be this many times its source (or MIN_PROSE_CHARS).
+    prose_growth: int = 20
+    # Unknown names compared with the known ones for "did you mean" in one build.
+    suggestions: int = 20
 
     @property
     def values(self) -> int:
@@ -68,16 +94,39 @@ class Limits:
 
     @classmethod
     def from_environment(cls) -> Limits:
-        """Defaults, with the file size taken from COMPLIANCE_MAX_FILE_SIZE (e.g. `2M`) when set."""
-        raw = os.environ.get(SIZE_VARIABLE, "").strip()
-        if not raw:
-            return cls()
-        match = re.fullmatch(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?", raw)
-        if not match:
-            where = Location(f"environment variable {SIZE_VARIABLE}", 1, 1)
-            raise ComplianceError([Problem(where, f"expected a size such as 512K or 2M, got {raw[:40]!r}")])
-        scale = {"": 1, "k": 1024, "m": 1024 * 1024}[match[2].lower()]
-        return cls(file_bytes=int(match[1]) * scale)
+        """Defaults, with each limit in SETTINGS taken from its environment variable when set."""
+        chosen: dict[str, int] = {}
+        problems = []
+        for variable, (name, kind) in SETTINGS.items():
+            raw = os.environ.get(variable, "").strip()
+            if not raw:
+                continue
+            value = _parse_setting(raw, kind)
+            if value is None:
+                example = "a size such as 512K or 2M" if kind == "size" else "a whole number such as 100"
+                where = Location(f"environment variable {variable}", 1, 1)
+                problems.append(Problem(where, f"expected {example}, got {raw[:40]!r}"))
+            else:
+                chosen[name] = value
+        if problems:
+            raise ComplianceError(problems)
+        if "data_bytes" not in chosen:  # a raised per-file limit raises the total with it
+            chosen["data_bytes"] = max(cls.data_bytes, 3 * chosen.get("file_bytes", 0))
+        return cls(**chosen)
+
+
+def _parse_setting(raw: str, kind: str) -> int | None:
+    if kind == "count":
+        return int(raw) if re.fullmatch(r"[1-9][0-9]{0,8}", raw) else None
+    match = re.fullmatch(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?", raw)
+    if not match or int(match[1]) == 0:
+        return None
+    return int(match[1]) * {"": 1, "k": 1024, "m": 1024**2}[match[2].lower()]
+
+
+def limit_hint(variable: str) -> str:
+    """How an editor raises the limit a message names."""
+    return f"raise the limit with the environment variable {variable}"
 
 
 def char_name(char: str) -> str:

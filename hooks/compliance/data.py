@@ -66,7 +66,7 @@ def load_compliance_data(
         raise ComplianceError(problems)
     locator = _Locator(project_dir)
     links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in values if isinstance(v, UrlText)]
-    prose = ProseRenderer(document, index, lambda ident: ident)
+    prose = ProseRenderer(document, index, lambda ident: ident, limits)
     for path, text in values:
         if not isinstance(text, MarkdownText):
             continue

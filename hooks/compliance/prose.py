@@ -24,6 +24,7 @@ from .model import Agreement, Channel, Claim, ComplianceDocument, Coverage, Docu
 from .refs import Index
 from .schema import suggest
 from .values import KINDS, URL_PATTERN, MarkdownText, Ref
+from .yamltext import Limits, limit_hint
 
 MENTION = re.compile(r"\[\[(?P<body>[^\[\]\n]*)\]\]")
 _MENTION_BODY = re.compile(
@@ -37,6 +38,9 @@ _SCHEMES = {"http", "https", "ftp", "mailto"}
 # Every way Markdown writes a link or an image starts with one of these (`[text](url)`, `[ref]`,
 # `<url>`, `![alt](src)`); mentions write theirs with the text escaped.
 _LINK_SYNTAX = re.compile(r"[\[\]<>!]")
+_BRACKETS = re.compile(r"\\.|[\[\]()]")
+# What opens a level of nesting at the start of a line: a quote mark, or four columns of indentation.
+_LINE_PREFIX = re.compile(r"^[ \t>]*", re.MULTILINE)
 
 
 def md_text(value: Any) -> Markup:
@@ -68,12 +72,18 @@ class ProseIssue:
 class ProseRenderer:
     """Renders prose for pages and checks it while the data is loaded."""
 
-    def __init__(self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str]) -> None:
+    def __init__(
+        self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str], limits: Limits | None = None
+    ) -> None:
         self.document = document
         self.index = index
         self.claim_url = claim_url
-        self.words = {"and": document.labels.words.list_and, "or": document.labels.words.list_or}
-        self._plain_words = not any(_LINK_SYNTAX.search(word) for word in self.words.values())
+        self.limits = limits or Limits()
+        # Labels are text: a joining word with Markdown in it reads back as written, never as a link.
+        self.words = {
+            "and": str(md_text(document.labels.words.list_and)),
+            "or": str(md_text(document.labels.words.list_or)),
+        }
         self._markdown = markdown.Markdown(extensions=[], output_format="html")
         # Raw HTML in prose is shown as text, never passed through.
         self._markdown.preprocessors.deregister("html_block")
@@ -95,8 +105,13 @@ class ProseRenderer:
 
     def check(self, text: str) -> tuple[list[ProseIssue], list[ProseLink]]:
         """Every bad mention, image or link target in `text`, and the external links it writes."""
-        issues: list[ProseIssue] = []
+        issues = self._nesting_issues(text)
+        if issues:  # rendering it could take minutes
+            return issues, []
         from_mentions: set[str] = set()
+        # Mentions may fill in long names many times over: the filled-in prose is capped while it is made.
+        budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
+        grown = [0]
 
         def substitute(match: re.Match[str]) -> str:
             try:
@@ -104,13 +119,23 @@ class ProseRenderer:
             except MentionError as exc:
                 issues.append(ProseIssue(str(exc), match[0]))
                 return ""
+            grown[0] += len(rendered)
+            if grown[0] > budget:
+                return ""
             from_mentions.update(urls)
             return rendered
 
         markdown = MENTION.sub(substitute, text)
+        if grown[0] > budget:
+            message = (
+                f"with its mentions filled in, this prose would be {grown[0]:,} characters, over the limit of "
+                f"{budget:,} ({self.limits.prose_growth} times its own length); mention long entries less often, "
+                f"or {limit_hint('COMPLIANCE_MAX_PROSE_GROWTH')}"
+            )
+            return [*issues, ProseIssue(message, "")], []
         # Outside its mentions, prose without link syntax writes no link or image of its own, and the
         # links mentions write are not reported: most prose need not be rendered to be checked.
-        if self._plain_words and not _LINK_SYNTAX.search(MENTION.sub("", text)):
+        if not _LINK_SYNTAX.search(MENTION.sub("", text)):
             return issues, []
         collector = _LinkCollector()
         collector.feed(self._to_html(markdown))
@@ -128,6 +153,36 @@ class ProseRenderer:
         if collector.images:
             issues.append(ProseIssue("images are not allowed in prose; use an `image:` field", "!["))
         return issues, links
+
+    def _nesting_issues(self, text: str) -> list[ProseIssue]:
+        """Brackets open at once, or lists and quotes nested, deeper than Markdown reads quickly."""
+        limit, issues = self.limits.prose_nesting, []
+        hint = f"or {limit_hint('COMPLIANCE_MAX_NESTING')}"
+        open_at: dict[str, list[int]] = {"[": [], "(": []}
+        for match in _BRACKETS.finditer(text):
+            char = match[0]
+            if char in open_at:
+                open_at[char].append(match.start())
+                if len(open_at[char]) > limit:
+                    start = open_at[char][0]
+                    message = (
+                        f"more than {limit} '{char}' are open at once here (nested, or never closed), which Markdown "
+                        f"reads very slowly; close them, write a bracket as \\{char}, {hint}"
+                    )
+                    issues.append(ProseIssue(message, text[start : start + 40]))
+                    break
+            elif char in "])":
+                stack = open_at["[" if char == "]" else "("]
+                if stack:
+                    stack.pop()
+        for match in _LINE_PREFIX.finditer(text):
+            prefix = match[0]
+            levels = prefix.count(">") + len(re.sub(r"> ?", "", prefix).expandtabs(4)) // 4
+            if levels > limit:
+                message = f"lists or quotes nested {levels} levels deep here, over the limit of {limit}; {hint}"
+                issues.append(ProseIssue(message, text[match.start() : match.start() + 40]))
+                break
+        return issues
 
     def _to_html(self, text: str) -> str:
         self._markdown.reset()

@@ -170,25 +170,40 @@ class StagedSite:
         ]
 
     def _unlock(self) -> None:
-        for name in ("_lock", "_site_lock"):
-            descriptor = getattr(self, name)
-            if descriptor is not None:
-                os.close(descriptor)
-                setattr(self, name, None)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+        if self._site_lock is not None:
+            # Removed while still held, so no build can take a file that is about to disappear.
+            self.lock_file.unlink(missing_ok=True)
+            os.close(self._site_lock)
+            self._site_lock = None
 
 
 def _lock_site(lock_file: Path, site_dir: Path) -> int:
-    """A descriptor holding the site folder's lock, with this process's id in the file."""
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.read(fd, 20).decode("ascii", errors="replace").strip() or "unknown"
-        os.close(fd)
-        raise PublishError(
-            f"another build into {site_dir} is running (process {holder}); "
-            "wait for it to finish, or build into another folder with --site-dir"
-        ) from None
+    """A descriptor holding the site folder's lock, with this process's id in the file.
+
+    The file is removed when the lock is let go (`_release_site`), so a build that opened it just
+    before checks, once it holds the lock, that the file is still the one at that path.
+    """
+    while True:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 20).decode("ascii", errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise PublishError(
+                f"another build into {site_dir} is running (process {holder}); "
+                "wait for it to finish, or build into another folder with --site-dir"
+            ) from None
+        try:
+            current = os.stat(lock_file)
+        except FileNotFoundError:
+            current = None
+        if current is not None and current.st_ino == os.fstat(fd).st_ino:
+            break
+        os.close(fd)  # released and removed meanwhile: take the new one
     os.ftruncate(fd, 0)
     os.write(fd, str(os.getpid()).encode("ascii"))
     return fd

@@ -59,7 +59,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "COMPLIANCE_MAX_DATA_FILES": ("data_files", "count"),
     "COMPLIANCE_MAX_IMAGE_SIZE": ("image_bytes", "size"),
     "COMPLIANCE_MAX_DOCS_FILES": ("docs_files", "count"),
-    "COMPLIANCE_MAX_BRACKET_DEPTH": ("bracket_depth", "count"),
+    "COMPLIANCE_MAX_NESTING": ("prose_nesting", "count"),
     "COMPLIANCE_MAX_PROSE_GROWTH": ("prose_growth", "count"),
     "COMPLIANCE_MAX_SUGGESTIONS": ("suggestions", "count"),
 }
@@ -79,9 +79,10 @@ class Limits:
     # Each file published from docs/ (images, styles, pages), and how many there may be.
     image_bytes: int = 1024 * 1024
     docs_files: int = 2000
-    # Brackets open at once in prose: Markdown's link matching costs depth x length.
-    bracket_depth: int = 16
-    # Prose with its mentions filled in may be this many times its source (or MIN_PROSE_CHARS).
+    # Brackets open at once, and lists or quotes nested, in one prose value: Markdown's link
+    # matching costs depth x length, and its list parser recurses once per level.
+    prose_nesting: int = 16
+    # Prose with its mentions filled in may be this many times its source (or text_chars).
     prose_growth: int = 20
     # Unknown names compared with the known ones for "did you mean" in one build.
     suggestions: int = 20

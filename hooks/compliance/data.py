@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from .errors import ComplianceError, Location, Problem, display_path, format_pat
 from .model import Claim, ComplianceDocument, Image
 from .prose import ProseRenderer
 from .refs import Index, index_entries, resolve_references, walk_model
-from .schema import parse_document
+from .schema import SUGGESTIONS, parse_document
 from .values import MarkdownText, UrlText
 from .yamlload import DataPath, SourceMap
 from .yamltext import Limits
@@ -48,13 +49,14 @@ def load_compliance_data(
     With `today`, a claim whose valid-until date has passed is a problem unless its status is lapsed.
     """
     limits = Limits.from_environment()
+    SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits)
     problems = list(files.problems) + docs_problems(project_dir, docs_dir, limits)
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))
     if document is None:
-        raise ComplianceError(problems)
+        raise _failure(problems, display_path(project_dir, data_dir))
     index, duplicates = index_entries(document, files.sources)
     problems += duplicates
     dangling = resolve_references(document, index, files.sources)
@@ -63,10 +65,13 @@ def load_compliance_data(
     values = list(walk_model(document))  # walked once for images, URLs and prose
     problems += _image_problems(values, files.sources, project_dir, docs_dir)
     if problems or dangling:  # prose mentions can only be checked against resolved entries
-        raise ComplianceError(problems)
+        raise _failure(problems, display_path(project_dir, data_dir))
     locator = _Locator(project_dir)
     links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in values if isinstance(v, UrlText)]
-    prose = ProseRenderer(document, index, lambda ident: ident, limits)
+    # Links to claims that mentions write carry a token no editor can type, so a relative link written
+    # by hand (`[r](hipaa)`) is never taken for one of them and is refused as not absolute.
+    token = f"mention-{secrets.token_hex(8)}/"
+    prose = ProseRenderer(document, index, lambda ident: token + ident, limits)
     for path, text in values:
         if not isinstance(text, MarkdownText):
             continue
@@ -77,8 +82,13 @@ def load_compliance_data(
     if today is not None:
         problems += _expiry_problems(document, files.sources, today)
     if problems:
-        raise ComplianceError(problems)
+        raise _failure(problems, display_path(project_dir, data_dir))
     return ComplianceData(document, files.sources, index, tuple(links))
+
+
+def _failure(problems: list[Problem], data_dir: str) -> ComplianceError:
+    skipped = SUGGESTIONS.skipped_message()
+    return ComplianceError([*problems, Problem(Location(data_dir, 1, 1), skipped)] if skipped else problems)
 
 
 def _at_its_file(problem: Problem, sources: SourceMap, data_dir: str) -> Problem:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .values import URL, DateValue, Id, ImagePath, Markdown, Text, reference
+from .values import URL, DateValue, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
 
 OfferingRef = reference("offering")
 ProviderRef = reference("provider")
@@ -103,7 +103,7 @@ class Document(Entry):
     title: Text
     url: URL
     kind: Text | None = None
-    mirror: URL | None = None
+    mirror: HttpURL | None = None
 
 
 class Channel(Entry):
@@ -126,7 +126,7 @@ class Agreement(Entry):
 class Claim(Entry):
     """What the organisation states: a certification, an attestation report, compliance or alignment."""
 
-    id: Id
+    id: PageId
     kind: ClaimKind
     title: Text
     status: Status
@@ -157,7 +157,7 @@ class Section(Entry):
 class Guide(Entry):
     title: Text
     description: Text | None = None
-    site_url: URL | None = None
+    site_url: HttpURL | None = None
     icon: Image | None = None
     intro: Markdown | None = None
     last_reviewed: DateValue | None = None

@@ -60,6 +60,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     _state.failed = False
     _state.problems = ""
     _check_environment()
+    today = _today()
     if _state.command == "serve":
         # The preview goes on to let MkDocs walk docs/, which a looping or device link would hang.
         try:
@@ -69,7 +70,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         if unsafe:
             raise PluginError(f"files in docs/ cannot be published:\n{ComplianceError(unsafe)}")
     try:
-        _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=_today())
+        _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=today)
     except ComplianceError as exc:
         if _state.command != "serve":
             raise PluginError(f"compliance data is invalid:\n{exc}") from None

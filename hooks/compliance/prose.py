@@ -114,6 +114,8 @@ class ProseRenderer:
         grown = [0]
 
         def substitute(match: re.Match[str]) -> str:
+            if grown[0] > budget:
+                return ""  # already too long: the rest is not even made
             try:
                 rendered, urls = self._mention(match, "")
             except MentionError as exc:
@@ -128,8 +130,8 @@ class ProseRenderer:
         markdown = MENTION.sub(substitute, text)
         if grown[0] > budget:
             message = (
-                f"with its mentions filled in, this prose would be {grown[0]:,} characters, over the limit of "
-                f"{budget:,} ({self.limits.prose_growth} times its own length); mention long entries less often, "
+                f"with its mentions filled in, this prose would be over {budget:,} characters, the limit "
+                f"({self.limits.prose_growth} times its own length); mention long entries less often, "
                 f"or {limit_hint('COMPLIANCE_MAX_PROSE_GROWTH')}"
             )
             return [*issues, ProseIssue(message, "")], []
@@ -179,7 +181,10 @@ class ProseRenderer:
             prefix = match[0]
             levels = prefix.count(">") + len(re.sub(r"> ?", "", prefix).expandtabs(4)) // 4
             if levels > limit:
-                message = f"lists or quotes nested {levels} levels deep here, over the limit of {limit}; {hint}"
+                message = (
+                    f"lists or quotes nested {levels} levels deep here, over the limit of {limit}; "
+                    f"nest them less, {hint}"
+                )
                 issues.append(ProseIssue(message, text[match.start() : match.start() + 40]))
                 break
         return issues

@@ -156,7 +156,10 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     # serve builds into a temporary folder nobody checks; a build never writes outside the project
     # except into the site folder it was given (and its transient staging folder beside it).
     if _state.command != "serve" and published.resolve().is_relative_to(_state.project_dir.resolve()):
-        write_link_map(link_map_path(site_dir), link_map)
+        try:
+            write_link_map(link_map_path(site_dir), link_map)
+        except OSError as exc:  # a full disk or a folder made read-only mid-build: one line, not a traceback
+            raise PluginError(f"{link_map_path(site_dir)}: cannot write the link map ({exc.strerror or exc})") from None
     elif _state.command != "serve":
         log.info("No link map for %s (outside the project); CHECK_LINKS=1 checks links in the build", published)
     if os.environ.get("CHECK_LINKS") == "1":

@@ -117,6 +117,12 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
         return files
     template = Path(config.docs_dir) / CLAIM_TEMPLATE
     source = template.read_text(encoding="utf-8")
+    # A page of docs/ at a claim's address (even differing only in case, as macOS and Windows
+    # compare names) would be replaced by it, or replace it, depending on the file system.
+    written = {file.src_uri.lower(): file.src_uri for file in files}
+    clashes = [f"docs/{written[uri.lower()]}" for uri in _state.claim_pages if uri.lower() in written]
+    if clashes:
+        raise PluginError(f"{', '.join(clashes)}: at the address of a claim's generated page; rename or move it")
     for src_uri in _state.claim_pages:
         files.append(File.generated(config, src_uri, content=source))
     files.append(File.generated(config, _state.plan.export_file(), content=export_text(_state.data, _state.plan)))

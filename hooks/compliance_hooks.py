@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -204,8 +204,13 @@ def _unexpected(exc: Exception, where: Path) -> str:
 def _check_environment() -> None:
     # MkDocs reads SOURCE_DATE_EPOCH itself, after this hook, and fails with a traceback on a bad one.
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and not epoch.strip().isdigit():
-        raise PluginError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970 (e.g. 1700000000), got {epoch[:40]!r}")
+    if epoch is None:
+        return
+    try:
+        datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError):
+        expected = "whole seconds since 1970 (e.g. 1700000000)"
+        raise PluginError(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
 
 
 def _today() -> date:

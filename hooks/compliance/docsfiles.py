@@ -52,10 +52,13 @@ def docs_problems(project_dir: Path, docs_dir: Path, limits: Limits) -> list[Pro
     return walk.problems
 
 
-def _walk_folder(walk: _Walk, folder: Path) -> None:
+def _walk_folder(walk: _Walk, folder: Path, *, linked: bool = False) -> None:
     real = folder.resolve()
     if real in walk.folders:
-        walk.refuse(folder, "is a link to a folder already published (a loop?); remove the link")
+        # Reached a second time: a link to a folder already walked is refused; the folder itself,
+        # reached after a link to it, was checked through that link.
+        if linked:
+            walk.refuse(folder, "is a link to a folder already published (a loop?); remove the link")
         return
     walk.folders.add(real)
     try:
@@ -96,7 +99,7 @@ def _check_link(walk: _Walk, path: Path) -> None:
         if path.parent.resolve().is_relative_to(real):
             walk.refuse(path, f"is a link to {target}, a folder that holds the link itself (a loop); remove it")
         else:
-            _walk_folder(walk, path)
+            _walk_folder(walk, path, linked=True)
         return
     _check_file(walk, path, real.stat())
 

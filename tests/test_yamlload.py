@@ -15,8 +15,9 @@ import pytest
 from compliance import datafiles
 from compliance.datafiles import EMPTY_MESSAGE, read_data_files
 from compliance.errors import ComplianceError, Location
+from compliance.options import read_options
 from compliance.yamlload import load_yaml, load_yaml_file
-from compliance.yamltext import DEFAULT_MAX_FILE_BYTES, SIZE_VARIABLE, Limits
+from compliance.yamltext import DEFAULT_MAX_FILE_BYTES, Limits
 
 TEXT = """\
 certifications:
@@ -113,9 +114,7 @@ def test_many_refused_characters_are_summed_up_after_ten(tmp_path: Path) -> None
     assert str(problems[-1]) == "data/nul.yml:1:14: 40 more characters like the ones above are not listed"
 
 
-def test_the_file_size_limit_can_be_raised_with_an_environment_variable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_file_size_limit_can_be_raised(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     # Fewer characters per value than the text limit, more bytes than the file limit:
@@ -124,24 +123,16 @@ def test_the_file_size_limit_can_be_raised_with_an_environment_variable(
     size = (data / "big.yml").stat().st_size
     assert [str(p) for p in files.problems] == [
         f"data/big.yml:1:1: the file is {size:,} bytes, over the limit of 262,144 bytes for one data file; "
-        f"split it, or raise the limit with the environment variable {SIZE_VARIABLE} (e.g. {SIZE_VARIABLE}=2M)"
+        "split it, or raise the limit with max_file_size under extra: compliance: in mkdocs.yml "
+        "(e.g. max_file_size: 2M)"
     ]
     assert files.incomplete
-    monkeypatch.setenv(SIZE_VARIABLE, "1M")
-    assert Limits.from_environment().file_bytes == 1024 * 1024
-    files = read_data_files(tmp_path, data)
+    limits = read_options({"max_file_size": "1M"}, {}).limits
+    # All data files together may then hold three such files.
+    assert limits == Limits(file_bytes=1024 * 1024, data_bytes=3 * 1024 * 1024)
+    files = read_data_files(tmp_path, data, limits)
     assert files.problems == []
     assert len(files.document) == DEFAULT_MAX_FILE_BYTES // 900 + 1
-
-
-@pytest.mark.parametrize("setting", ["lots", "-1", "2G", "1.5M"])
-def test_an_unusable_size_setting_is_a_clear_error(setting: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SIZE_VARIABLE, setting)
-    with pytest.raises(ComplianceError) as caught:
-        Limits.from_environment()
-    assert str(caught.value) == (
-        f"environment variable {SIZE_VARIABLE}:1:1: expected a size such as 512K or 2M, got {setting!r}"
-    )
 
 
 def _data_dir(tmp_path: Path, **files: str) -> Path:
@@ -245,9 +236,8 @@ def test_an_unexpected_failure_names_the_file_and_the_debug_switch(
         "run the build again with COMPLIANCE_DEBUG=1 to see the traceback"
     ]
     assert files.document == {"a": 1} and files.incomplete
-    monkeypatch.setenv("COMPLIANCE_DEBUG", "1")
     with pytest.raises(RecursionError):
-        read_data_files(tmp_path, data)
+        read_data_files(tmp_path, data, debug=True)
 
 
 def test_many_refused_values_are_listed_up_to_ten_then_summed_up() -> None:

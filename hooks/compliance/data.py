@@ -42,15 +42,21 @@ class ComplianceData:
 
 
 def load_compliance_data(
-    project_dir: Path, data_dir: Path, docs_dir: Path, *, today: date | None = None
+    project_dir: Path,
+    data_dir: Path,
+    docs_dir: Path,
+    *,
+    today: date | None = None,
+    limits: Limits | None = None,
+    debug: bool = False,
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
     With `today`, a claim whose valid-until date has passed is a problem unless its status is lapsed.
     """
-    limits = Limits.from_environment()
+    limits = limits or Limits()
     SUGGESTIONS.reset(limits.suggestions)
-    files = read_data_files(project_dir, data_dir, limits)
+    files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems) + docs_problems(project_dir, docs_dir, limits)
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:

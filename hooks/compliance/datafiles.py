@@ -35,13 +35,15 @@ class DataFiles:
     incomplete: bool = False
 
 
-def read_data_files(project_dir: Path, data_dir: Path, limits: Limits | None = None) -> DataFiles:
+def read_data_files(
+    project_dir: Path, data_dir: Path, limits: Limits | None = None, *, debug: bool = False
+) -> DataFiles:
     """Read every `*.yml`/`*.yaml` file directly in `data_dir` and merge their top-level keys.
 
     A file holding only comments adds nothing and is accepted; a file with nothing at all in
     it is reported, since that is what a failed save or copy leaves behind.
     """
-    limits = limits or Limits.from_environment()
+    limits = limits or Limits()
     shown_dir = shown_path(project_dir, data_dir)
     if not data_dir.is_dir():
         raise ComplianceError([Problem(Location(shown_dir, 1, 1), "the data folder does not exist")])
@@ -64,7 +66,7 @@ def read_data_files(project_dir: Path, data_dir: Path, limits: Limits | None = N
     if len(files) > limits.data_files:
         message = (
             f"{len(files)} data files, over the limit of {limits.data_files}; merge some, "
-            f"or {limit_hint('COMPLIANCE_MAX_DATA_FILES')}"
+            f"or {limit_hint('max_data_files')}"
         )
         raise ComplianceError([Problem(Location(shown_dir, 1, 1), message)])
     total = 0
@@ -74,7 +76,7 @@ def read_data_files(project_dir: Path, data_dir: Path, limits: Limits | None = N
         if total > limits.data_bytes:  # every file is read in full: the budget is for all of them
             message = (
                 f"the data files up to this one hold {total:,} bytes, over the limit of {limits.data_bytes:,} "
-                f"bytes for all data files together; {limit_hint('COMPLIANCE_MAX_DATA_SIZE')} (e.g. 2M)"
+                f"bytes for all data files together; {limit_hint('max_data_size')} (e.g. max_data_size: 2M)"
             )
             result.problems.append(Problem(Location(name, 1, 1), message))
             result.incomplete = True
@@ -82,7 +84,7 @@ def read_data_files(project_dir: Path, data_dir: Path, limits: Limits | None = N
         try:
             _read_one(result, path, name, project_dir, limits)
         except Exception as exc:  # a bug of ours must not hide the problems of the other files
-            if os.environ.get(DEBUG_VARIABLE) == "1":
+            if debug:
                 raise
             result.incomplete = True
             message = (

@@ -10,7 +10,6 @@ PDF, links to the outside stay as they are, and every page carries the build dat
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -20,8 +19,10 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from .options import chromium_path, source_date_epoch
+
 PDF_NAME = "guide.pdf"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = chromium_path()
 # For a sandbox-less container without GPU, with no calls home (the browser tests launch it the same way).
 CHROMIUM_ARGS = [
     "--headless",
@@ -57,7 +58,7 @@ class SitePage:
 
 def build_date() -> date:
     """The build's date: SOURCE_DATE_EPOCH when set (reproducible builds), else today in UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = source_date_epoch()
     if not epoch:
         return datetime.now(UTC).date()
     try:

@@ -132,7 +132,7 @@ class ProseRenderer:
             message = (
                 f"with its mentions filled in, this prose would be over {budget:,} characters, the limit "
                 f"({self.limits.prose_growth} times its own length); mention long entries less often, "
-                f"or {limit_hint('COMPLIANCE_MAX_PROSE_GROWTH')}"
+                f"or {limit_hint('max_prose_growth')}"
             )
             return [*issues, ProseIssue(message, "")], []
         # Outside its mentions, prose without link syntax writes no link or image of its own, and the
@@ -159,7 +159,7 @@ class ProseRenderer:
     def _nesting_issues(self, text: str) -> list[ProseIssue]:
         """Brackets open at once, or lists and quotes nested, deeper than Markdown reads quickly."""
         limit, issues = self.limits.prose_nesting, []
-        hint = f"or {limit_hint('COMPLIANCE_MAX_NESTING')}"
+        hint = f"or {limit_hint('max_nesting')}"
         open_at: dict[str, list[int]] = {"[": [], "(": []}
         for match in _BRACKETS.finditer(text):
             char = match[0]

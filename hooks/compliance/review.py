@@ -12,24 +12,34 @@ from pathlib import Path
 
 from .data import claims_due, load_compliance_data
 from .errors import ComplianceError
+from .options import load_options
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the review; print one `file:line:col: claims[i]: id: reason` line per finding."""
     parser = argparse.ArgumentParser(prog="make review", description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
-    parser.add_argument("--expires-within", type=int, default=60, metavar="DAYS", help="default: 60")
-    parser.add_argument("--reviewed-within", type=int, default=365, metavar="DAYS", help="default: 365")
-    parser.add_argument("--today", type=date.fromisoformat, default=date.today(), help="YYYY-MM-DD (default: today)")
+    # The defaults come from `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
+    parser.add_argument("--expires-within", type=int, metavar="DAYS", help="default: from mkdocs.yml")
+    parser.add_argument("--reviewed-within", type=int, metavar="DAYS", help="default: from mkdocs.yml")
+    parser.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     args = parser.parse_args(argv)
     project = args.project
     try:
-        data = load_compliance_data(project, project / "data", project / "docs")
+        options = load_options(project)
+    except ComplianceError as exc:
+        print(f"compliance options are invalid:\n{exc}", file=sys.stderr)
+        return 2
+    try:
+        data = load_compliance_data(project, options.data_path(project), project / "docs", limits=options.limits)
     except ComplianceError as exc:
         print(f"compliance data is invalid:\n{exc}", file=sys.stderr)
         return 2
     claims = data.document.claims
-    due = claims_due(claims, args.today, expires_within=args.expires_within, reviewed_within=args.reviewed_within)
+    expires = options.review.expires_within if args.expires_within is None else args.expires_within
+    reviewed = options.review.reviewed_within if args.reviewed_within is None else args.reviewed_within
+    today = args.today or options.today or date.today()
+    due = claims_due(claims, today, expires_within=expires, reviewed_within=reviewed)
     for i, reason in due:
         field = "valid_until" if "review" not in reason else "last_reviewed"
         where = data.sources.value(("claims", i, field))

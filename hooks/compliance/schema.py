@@ -99,7 +99,7 @@ class SuggestionBudget:
             return None
         return (
             f"{self.skipped:,} more unknown names were not compared with the known ones for a 'did you mean' "
-            f"(at most {self.limit} in one build); {limit_hint('COMPLIANCE_MAX_SUGGESTIONS')}"
+            f"(at most {self.limit} in one build); {limit_hint('max_suggestions')}"
         )
 
 

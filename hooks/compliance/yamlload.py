@@ -19,7 +19,7 @@ import yaml
 
 from .errors import Location, Problem
 from .sourcemap import DataPath, SourceMap, walk
-from .yamltext import MAX_LISTED, SIZE_VARIABLE, Limits, char_name, read_text_file, refused_characters
+from .yamltext import MAX_LISTED, SIZE_SETTING, Limits, char_name, read_text_file, refused_characters
 
 __all__ = ["DataPath", "SourceMap", "load_yaml", "load_yaml_file", "walk"]
 
@@ -70,7 +70,7 @@ class _Bounded:
         self.count += 1
         if self.count > self.limits.values:
             message = f"more than {self.limits.values:,} keys and values in one file; split it, or raise the limit"
-            raise _Refused(event.start_mark, f"{message} with the environment variable {SIZE_VARIABLE}")
+            raise _Refused(event.start_mark, f"{message} with {SIZE_SETTING}")
         self.depth += 1
         if self.depth > self.limits.depth:
             message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"

@@ -8,15 +8,15 @@ editor sees.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ComplianceError, Location, Problem
+from .errors import Location, Problem
 
-SIZE_VARIABLE = "COMPLIANCE_MAX_FILE_SIZE"
+# How an editor raises the size limit (compliance/options.py reads it; COMPLIANCE_MAX_FILE_SIZE overrides).
+SIZE_SETTING = "max_file_size under extra: compliance: in mkdocs.yml"
 # Hand-written data files are a few kilobytes; the pure-Python YAML parser needs about
 # a second per 250 KiB, so this keeps any build quick while leaving a lot of room.
 DEFAULT_MAX_FILE_BYTES = 256 * 1024
@@ -51,24 +51,9 @@ _NAMES = {
 }
 
 
-# Every limit an editor may raise, by setting: (field of Limits, kind of value, default). Read in one
-# place, `Limits.from_environment`, so they can move to another source of settings in one change.
-SETTINGS: dict[str, tuple[str, str]] = {
-    SIZE_VARIABLE: ("file_bytes", "size"),
-    "COMPLIANCE_MAX_DATA_SIZE": ("data_bytes", "size"),
-    "COMPLIANCE_MAX_DATA_FILES": ("data_files", "count"),
-    "COMPLIANCE_MAX_IMAGE_SIZE": ("image_bytes", "size"),
-    "COMPLIANCE_MAX_DOCS_FILES": ("docs_files", "count"),
-    "COMPLIANCE_MAX_DOCS_SIZE": ("docs_bytes", "size"),
-    "COMPLIANCE_MAX_NESTING": ("prose_nesting", "count"),
-    "COMPLIANCE_MAX_PROSE_GROWTH": ("prose_growth", "count"),
-    "COMPLIANCE_MAX_SUGGESTIONS": ("suggestions", "count"),
-}
-
-
 @dataclass(frozen=True)
 class Limits:
-    """How much the data and docs/ may hold; each limit an editor may raise has a setting (SETTINGS)."""
+    """How much the data and docs/ may hold; options.py maps each option an editor may raise to its field."""
 
     file_bytes: int = DEFAULT_MAX_FILE_BYTES
     depth: int = 40
@@ -96,41 +81,10 @@ class Limits:
         file within the size limit but packed with tiny values (`[1,1,1,...]`) still loads in ~2 s."""
         return self.file_bytes // 8
 
-    @classmethod
-    def from_environment(cls) -> Limits:
-        """Defaults, with each limit in SETTINGS taken from its environment variable when set."""
-        chosen: dict[str, int] = {}
-        problems = []
-        for variable, (name, kind) in SETTINGS.items():
-            raw = os.environ.get(variable, "").strip()
-            if not raw:
-                continue
-            value = _parse_setting(raw, kind)
-            if value is None:
-                example = "a size such as 512K or 2M" if kind == "size" else "a whole number such as 100"
-                where = Location(f"environment variable {variable}", 1, 1)
-                problems.append(Problem(where, f"expected {example}, got {raw[:40]!r}"))
-            else:
-                chosen[name] = value
-        if problems:
-            raise ComplianceError(problems)
-        if "data_bytes" not in chosen:  # a raised per-file limit raises the total with it
-            chosen["data_bytes"] = max(cls.data_bytes, 3 * chosen.get("file_bytes", 0))
-        return cls(**chosen)
 
-
-def _parse_setting(raw: str, kind: str) -> int | None:
-    if kind == "count":
-        return int(raw) if re.fullmatch(r"[1-9][0-9]{0,8}", raw) else None
-    match = re.fullmatch(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?", raw)
-    if not match or int(match[1]) == 0:
-        return None
-    return int(match[1]) * {"": 1, "k": 1024, "m": 1024**2}[match[2].lower()]
-
-
-def limit_hint(variable: str) -> str:
-    """How an editor raises the limit a message names."""
-    return f"raise the limit with the environment variable {variable}"
+def limit_hint(option: str) -> str:
+    """How an editor raises the limit a message names: an option of `extra: compliance:` in mkdocs.yml."""
+    return f"raise the limit with {option} under extra: compliance: in mkdocs.yml"
 
 
 def char_name(char: str) -> str:
@@ -226,5 +180,5 @@ def _too_big(where: Location, size: int, limits: Limits) -> Problem:
     return Problem(
         where,
         f"the file is {size:,} bytes, over the limit of {limits.file_bytes:,} bytes for one data file; "
-        f"split it, or raise the limit with the environment variable {SIZE_VARIABLE} (e.g. {SIZE_VARIABLE}=2M)",
+        f"split it, or raise the limit with {SIZE_SETTING} (e.g. max_file_size: 2M)",
     )

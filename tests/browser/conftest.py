@@ -53,7 +53,7 @@ def browser() -> Iterator[Browser]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        unavailable("the playwright package is not installed: pip install -r requirements.txt")
+        unavailable("the playwright package is not installed: make test installs it (requirements-dev.txt)")
     if not CHROMIUM.exists():
         unavailable(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM=path)")
     with sync_playwright() as playwright:

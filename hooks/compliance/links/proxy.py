@@ -8,9 +8,10 @@ http:// link is asked of it in absolute form, an https:// link through a CONNECT
 from __future__ import annotations
 
 import base64
-import os
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
+
+from ..options import proxy_configured
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Proxies:
         self._by_scheme: dict[str, Proxy] = {}
         self._no_proxy = ""
         # Most runs have no proxy at all: urllib.request (about 20 ms to import) is only loaded for one.
-        if not any(name.lower() in ("http_proxy", "https_proxy") for name in os.environ):
+        if not proxy_configured():
             return
         from urllib.request import getproxies_environment
 

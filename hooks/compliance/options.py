@@ -1,0 +1,221 @@
+"""Build options: `extra: compliance:` in mkdocs.yml, validated, with environment variables as CI overrides.
+
+This is the one module that reads the process environment (see the README's table of overrides), so a
+maintainer finds every setting here and a build never depends on a variable nobody documented.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from .errors import ComplianceError, Location, Problem
+from .yamltext import DEFAULT_MAX_FILE_BYTES, Limits
+
+CONFIG_FILE = "mkdocs.yml"
+SECTION = "extra.compliance"
+# Option name -> the environment variable that overrides it (CI, one-off runs).
+OVERRIDES = {
+    "pdf": "COMPLIANCE_PDF",
+    "check_links": "CHECK_LINKS",
+    "check_links_args": "CHECK_LINKS_ARGS",
+    "max_file_size": "COMPLIANCE_MAX_FILE_SIZE",
+    "max_data_size": "COMPLIANCE_MAX_DATA_SIZE",
+    "max_data_files": "COMPLIANCE_MAX_DATA_FILES",
+    "max_image_size": "COMPLIANCE_MAX_IMAGE_SIZE",
+    "max_docs_size": "COMPLIANCE_MAX_DOCS_SIZE",
+    "max_docs_files": "COMPLIANCE_MAX_DOCS_FILES",
+    "max_nesting": "COMPLIANCE_MAX_NESTING",
+    "max_prose_growth": "COMPLIANCE_MAX_PROSE_GROWTH",
+    "max_suggestions": "COMPLIANCE_MAX_SUGGESTIONS",
+    "today": "COMPLIANCE_TODAY",
+    "debug": "COMPLIANCE_DEBUG",
+}
+_SIZE = re.compile(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?")
+
+
+class ReviewWindows(BaseModel):
+    """What `make review` reports: claims expiring within, or last reviewed over, this many days."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    expires_within: int = Field(60, ge=0)
+    reviewed_within: int = Field(365, ge=0)
+
+
+class BuildOptions(BaseModel):
+    """Everything a build, `make review` and `make pdf` may be told; each default changes nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: str = Field("data", min_length=1)
+    pdf: bool = False
+    check_links: bool = False
+    check_links_args: str = ""
+    max_file_size: int = DEFAULT_MAX_FILE_BYTES
+    # The limits that keep any input to seconds (see Limits); None: three times max_file_size.
+    max_data_size: int | None = None
+    max_data_files: int = Field(Limits.data_files, ge=1)
+    max_image_size: int = Limits.image_bytes
+    max_docs_size: int = Limits.docs_bytes
+    max_docs_files: int = Field(Limits.docs_files, ge=1)
+    max_nesting: int = Field(Limits.prose_nesting, ge=1)
+    max_prose_growth: int = Field(Limits.prose_growth, ge=1)
+    max_suggestions: int = Field(Limits.suggestions, ge=0)
+    today: date | None = None
+    debug: bool = False
+    review: ReviewWindows = ReviewWindows()
+
+    @field_validator("max_file_size", "max_data_size", "max_image_size", "max_docs_size", mode="before")
+    @classmethod
+    def _size(cls, value: object) -> object:
+        # 2M and 512K read better than byte counts; a bare number is bytes.
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value  # None is refused by the field's type unless it allows it (max_data_size)
+        match = _SIZE.fullmatch(value.strip()) if isinstance(value, str) else None
+        if not match:
+            raise PydanticCustomError("size", "expected a size such as 512K or 2M, got {got}", {"got": repr(value)})
+        return int(match[1]) * {"": 1, "k": 1024, "m": 1024 * 1024}[match[2].lower()]
+
+    @field_validator(
+        "max_data_files", "max_docs_files", "max_nesting", "max_prose_growth", "max_suggestions", mode="before"
+    )
+    @classmethod
+    def _count(cls, value: object) -> object:
+        # From the environment every value is text: a count is its digits.
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise PydanticCustomError("count", "expected a whole number such as 100, got {got}", {"got": repr(value)})
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            file_bytes=self.max_file_size,
+            data_bytes=self.max_data_size or max(Limits.data_bytes, 3 * self.max_file_size),
+            data_files=self.max_data_files,
+            image_bytes=self.max_image_size,
+            docs_bytes=self.max_docs_size,
+            docs_files=self.max_docs_files,
+            prose_nesting=self.max_nesting,
+            prose_growth=self.max_prose_growth,
+            suggestions=self.max_suggestions,
+        )
+
+    def data_path(self, project_dir: Path) -> Path:
+        return project_dir / self.data_dir
+
+
+def read_options(
+    section: object, environ: Mapping[str, str] | None = None, config_file: Path | None = None
+) -> BuildOptions:
+    """Validate the `extra: compliance:` mapping, then apply the environment's overrides.
+
+    Raises ComplianceError with one line per problem, naming mkdocs.yml (at the key, when
+    `config_file` is given) or the environment variable.
+    """
+    environ = os.environ if environ is None else environ
+    if section is None:
+        section = {}
+    if not isinstance(section, dict):
+        where = _locate(config_file, [])
+        raise ComplianceError([Problem(where, f"expected a mapping of options, got {section!r}", SECTION)])
+    values = dict(section)
+    overridden: dict[str, str] = {}
+    for option, variable in OVERRIDES.items():
+        raw = environ.get(variable, "").strip()
+        if raw:
+            values[option], overridden[option] = raw, variable
+    try:
+        return BuildOptions.model_validate(values)
+    except ValidationError as exc:
+        raise ComplianceError([_problem(error, overridden, config_file) for error in exc.errors()]) from None
+
+
+def load_options(project_dir: Path, environ: Mapping[str, str] | None = None) -> BuildOptions:
+    """The options of the project's mkdocs.yml, for the commands that run without MkDocs."""
+    path = project_dir / CONFIG_FILE
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ComplianceError([Problem(Location(CONFIG_FILE, 1, 1), f"cannot read it: {exc}")]) from None
+    extra = config.get("extra") if isinstance(config, dict) else None
+    return read_options(extra.get("compliance") if isinstance(extra, dict) else None, environ, path)
+
+
+def chromium_path(environ: Mapping[str, str] | None = None) -> str:
+    """The Chromium that prints the PDF and runs the browser tests (CHROMIUM; Debian's by default)."""
+    return (os.environ if environ is None else environ).get("CHROMIUM") or "/usr/bin/chromium"
+
+
+def source_date_epoch(environ: Mapping[str, str] | None = None) -> str | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed creation date."""
+    # As set, even empty: MkDocs reads it the same way, and refuses an empty one.
+    return (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH")
+
+
+def proxy_configured(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether HTTP_PROXY or HTTPS_PROXY (either case) is set; urllib then reads them as curl does."""
+    names = (os.environ if environ is None else environ).keys()
+    return any(name.lower() in ("http_proxy", "https_proxy") for name in names)
+
+
+def _problem(error: Any, overridden: dict[str, str], config_file: Path | None) -> Problem:
+    path = [str(part) for part in error["loc"]]
+    option = path[0] if path else ""
+    if option in overridden:
+        return Problem(Location(f"environment variable {overridden[option]}", 1, 1), _message(error))
+    key = ".".join([SECTION, *path])
+    where = _locate(config_file, path)
+    if error["type"] == "extra_forbidden":
+        from .schema import suggest  # only on this error path: the link checker imports this module too
+
+        known = list(ReviewWindows.model_fields if len(path) > 1 else BuildOptions.model_fields)
+        return Problem(where, f"unknown option{suggest(path[-1], known)}", key)
+    return Problem(where, _message(error), key)
+
+
+def _message(error: Any) -> str:
+    if error["type"] in ("bool_parsing", "bool_type"):
+        return f"expected true or false, got {error['input']!r}"
+    if error["type"] in ("int_type", "int_parsing", "greater_than_equal") and error["loc"][0] == "review":
+        return f"expected a whole number of days, got {error['input']!r}"
+    if error["type"] == "greater_than_equal":
+        return f"expected a whole number of at least {error['ctx']['ge']}, got {error['input']!r}"
+    if error["type"].startswith("date"):
+        return f"expected a date written YYYY-MM-DD, got {error['input']!r}"
+    return str(error["msg"])
+
+
+def _locate(config_file: Path | None, path: list[str]) -> Location:
+    """Where `extra.compliance.<path>` is written in mkdocs.yml (its key), else the file's start."""
+    shown = config_file.name if config_file else CONFIG_FILE
+    try:
+        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) if config_file else None
+    except (OSError, yaml.YAMLError):
+        node = None
+    mark = None
+    for key in ["extra", "compliance", *path]:
+        found = next((k for k, _ in node.value if k.value == key), None) if isinstance(node, yaml.MappingNode) else None
+        if found is None:
+            break
+        mark = found.start_mark
+        node = next(v for k, v in node.value if k is found)
+    return Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown, 1, 1)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Safe YAML that reads past MkDocs' own tags (`!ENV`, `!!python/name:`) as empty values."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)

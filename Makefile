@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve links lint clean review schema bench browser-deps pdf lock
+.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock
 
 # Each lock (see README, "Dependencies") is installed with --require-hashes, and again whenever it
 # changes: the runtime one for building, the dev one on top for tests, the bench one for `make bench`.
@@ -54,6 +54,11 @@ NPM := $(shell command -v npm 2>/dev/null)
 test: lint $(if $(NPM),browser-deps) $(VENV)/.installed-dev
 	$(PYTHON) -m pytest
 
+# The whole `make test` again with data/ replaced by a second organisation (no hosting, no HIPAA,
+# other standards, claims that state little), in a temporary copy: DATA=folder to use another one.
+test-other-org: $(VENV)/.installed-dev $(if $(NPM),browser-deps)
+	.ci/test-other-org $(DATA)
+
 browser-deps: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -78,6 +83,10 @@ links: $(VENV)/.installed
 bench: $(VENV)/.installed-bench
 	$(PYTHON) bench/links_bench.py
 	$(PYTHON) bench/build_bench.py
+
+# Type-check the model, references, checks and prose (the files are listed in pyproject.toml).
+typecheck: $(VENV)/.installed-dev
+	$(VENV)/bin/mypy
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check hooks tests bench

@@ -108,3 +108,9 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def dated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A second organisation with dates, scopes, agreements and no hosting, built once."""
     return _build_once(tmp_path_factory, "dated")
+
+
+@pytest.fixture(scope="session")
+def other_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another organisation whose claims state little (no scope, dates or status), no hosting, built once."""
+    return _build_once(tmp_path_factory, "other")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
 from bs4 import BeautifulSoup
 
 from compliance.links.linkmap import read_link_map
@@ -41,17 +42,36 @@ def _untouched(project: Path) -> dict[str, bytes]:
     }
 
 
+def _edit_hosting(project: Path, change: Any) -> None:
+    """hosting.yml is optional: an editor who has none starts one."""
+    path = project / "data/hosting.yml"
+    if not path.exists():
+        path.write_text("hosting: {}\n", encoding="utf-8")
+
+    def edit(document: dict[str, Any]) -> None:
+        if not isinstance(document.get("hosting"), dict):
+            document["hosting"] = {}
+        change(document["hosting"])
+
+    edit_yaml(path, edit)
+
+
 def test_renaming_every_provider(shipped_project: Path) -> None:
     before = _untouched(shipped_project)
 
-    def rename(d: dict[str, Any]) -> None:
-        providers = d["hosting"]["providers"]
+    def rename(hosting: dict[str, Any]) -> None:
+        providers = hosting.setdefault("providers", [])
         if not providers:
             providers.append({"id": "new-provider", "name": "Provider"})
         for provider in providers:
             provider["name"] = f"Renamed {provider['id']}"
 
-    edit_yaml(shipped_project / "data/hosting.yml", rename)
+    _edit_hosting(shipped_project, rename)
+    # The matrix shows providers once a claim says where it holds: the first claim says "all of them".
+    edit_yaml(
+        shipped_project / "data/claims.yml",
+        lambda d: d["claims"][0].setdefault("scope", {}).update(providers="all"),
+    )
     site = _build(shipped_project)
     matrix = _text(site, "matrix/index.html")
     providers = json.loads((site / "compliance.json").read_text(encoding="utf-8"))["hosting"]["providers"]
@@ -113,7 +133,7 @@ def test_adding_a_regulation_of_another_kind_with_a_link(shipped_project: Path) 
         "kind": "regulation",
         "title": "Data Protection Act",
         "status": "in_progress",
-        "expected": "2027-06-30",
+        "expected": "2027-06",
         "standards": [{"standard": "dpa-law"}],
         "agreements": [{"name": "Data Processing Addendum"}],
         "prose": "We are working towards the [Data Protection Act](https://law.example/dpa).",
@@ -126,7 +146,11 @@ def test_adding_a_regulation_of_another_kind_with_a_link(shipped_project: Path) 
     site = _build(shipped_project)
     guide = _text(site, "index.html")
     assert "We are working towards the Data Protection Act." in guide
-    assert "In progress Expected 2027-06-30" in guide and "Data Processing Addendum" in guide
+    # In whatever words the organisation's labels give: "In progress Expected June 2027" in English.
+    labels = yaml.safe_load((shipped_project / "data/labels.yml").read_text(encoding="utf-8"))["labels"]
+    month = labels["dates"]["month"].format(month=labels["dates"]["months"][5], year=2027)
+    assert f"{labels['statuses']['in_progress']} {labels['facts']['expected']} {month}" in guide
+    assert "Data Processing Addendum" in guide
     sources = read_link_map(site.with_name("site.linkmap.json"))["https://law.example/dpa"]
     lines = (shipped_project / "data/claims.yml").read_text(encoding="utf-8").splitlines()
     assert [(s.kind, s.file) for s in sources] == [("data", "data/claims.yml")]
@@ -159,11 +183,11 @@ def test_a_report_becomes_type_2_with_a_sales_and_an_email_channel(shipped_proje
 def test_removing_every_measure_leaves_nothing_dangling(shipped_project: Path) -> None:
     intro: list[str] = []
 
-    def remove(d: dict[str, Any]) -> None:
-        intro.append(d["hosting"].get("measures_intro") or "")
-        d["hosting"]["measures"] = []
+    def remove(hosting: dict[str, Any]) -> None:
+        intro.append(hosting.get("measures_intro") or "")
+        hosting["measures"] = []
 
-    edit_yaml(shipped_project / "data/hosting.yml", remove)
+    _edit_hosting(shipped_project, remove)
     site = _build(shipped_project)
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.select(".compliance-measures") == []

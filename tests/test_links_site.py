@@ -15,7 +15,7 @@ import pytest
 
 from compliance.links.cli import main
 from compliance.links.linkmap import read_link_map
-from conftest import REPO, run_mkdocs
+from conftest import DATASETS, REPO, run_mkdocs
 from standins.ftp_standin import FtpStandin
 from standins.http_standin import HttpStandin
 
@@ -30,8 +30,8 @@ def certificate_looked_up(ftp: FtpStandin) -> bool:
 
 
 def yaml_line_of(url: str) -> str:
-    """`data/FILE.yml:LINE` where the URL is written, found by reading the data files."""
-    for path in sorted((REPO / "data").glob("*.yml")):
+    """`data/FILE.yml:LINE` where the URL is written in the guide's fixture data (what `built_site` builds)."""
+    for path in sorted((DATASETS / "guide").glob("*.yml")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if url in line:
                 return f"data/{path.name}:{number}"

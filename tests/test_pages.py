@@ -38,15 +38,15 @@ def test_facts_show_status_scope_access_agreements_and_dates(dated_site: Path) -
         "Evidence": "ISO certificate (certificate) Statement of Applicability · Original (needs an FTP client) "
         "Audit letter (needs an FTP client)",
         "Access": "Public",
-        "Issued": "2025-03-01",
-        "Valid until": "2027-01-15",
-        "Last reviewed": "2026-09-01",
+        "Issued": "1 March 2025",
+        "Valid until": "15 January 2027",
+        "Last reviewed": "1 September 2026",
         "Auditor": "Example Registrar Ltd",
     }
     soc2 = _facts(dated_site, "claims/soc2/index.html", "soc2")
     assert soc2["Report type"] == "Type 2"
     assert soc2["Access"] == "Under NDA Request the report: your sales representative Email the trust team"
-    assert _facts(dated_site, "claims/pci/index.html", "pci")["Status"] == "In progress Expected 2027-03-01"
+    assert _facts(dated_site, "claims/pci/index.html", "pci")["Status"] == "In progress Expected 1 March 2027"
     assert _facts(dated_site, "claims/hipaa/index.html", "hipaa")["Status"] == "Lapsed"
     assert _facts(dated_site, "claims/gdpr/index.html", "gdpr")["Agreements"] == "Data Processing Addendum (DPA)"
 
@@ -63,7 +63,7 @@ def test_the_guide_links_prose_mentions_to_claim_pages_relative_to_each_page(dat
     intro = _soup(dated_site, "index.html").select_one("article .compliance-prose")
     assert [a["href"] for a in intro.select("a")] == ["claims/pci/", "claims/soc2/"]
     iso = _soup(dated_site, "claims/iso/index.html").select_one(".compliance-prose")
-    assert iso.get_text(strip=True) == "Certified by Example Registrar Ltd on 2025-03-01."
+    assert iso.get_text(strip=True) == "Certified by Example Registrar Ltd on 1 March 2025."
 
 
 def test_the_matrix_marks_scope_per_offering(dated_site: Path) -> None:
@@ -136,13 +136,13 @@ def test_the_guide_opens_with_every_claim_at_a_glance(dated_site: Path) -> None:
             "ISO/IEC 27001, 27017 and 27018",
             "Current",
             "Analytics Cloud, Analytics On-Premises; on dedicated hardware; requested at provisioning",
-            "Valid until 2027-01-15",
+            "Valid until 15 January 2027",
             "ISO certificate ; Statement of Applicability ; Audit letter",
         ],
-        ["PCI DSS Attestation of Compliance", "In progress", "Analytics Cloud", "Last reviewed 2025-06-01", ""],
-        ["SOC 2 Type 2 report", "Current", "All", "Valid until 2026-12-20", "Under NDA"],
-        ["GDPR", "Current", "All", "", ""],
-        ["HIPAA (lapsed)", "Lapsed", "All", "Valid until 2025-01-31", ""],
+        ["PCI DSS Attestation of Compliance", "In progress", "Analytics Cloud", "Expected 1 March 2027", ""],
+        ["SOC 2 Type 2 report", "Current", "Not stated", "Valid until 20 December 2026", "Under NDA"],
+        ["GDPR", "Current", "Not stated", "", ""],
+        ["HIPAA (lapsed)", "Lapsed", "Not stated", "Valid until 31 January 2025", ""],
     ]
 
 
@@ -150,7 +150,7 @@ def test_every_page_footer_names_the_organisation_contact_review_date_and_export
     for page in ("index.html", "matrix/index.html", "claims/gdpr/index.html"):
         footer = _soup(dated_site, page).select_one(".compliance-footer")
         assert " ".join(footer.get_text(" ").split()) == (
-            "Example Analytics · Contact · Last reviewed 2026-10-01 · Machine-readable data (compliance.json)"
+            "Example Analytics · Contact · Last reviewed 1 October 2026 · Machine-readable data (compliance.json)"
         )
         links = [a["href"] for a in footer.select("a")]
         assert links[0] == "mailto:trust@example.com"

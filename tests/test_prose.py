@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from compliance.data import load_compliance_data
 from compliance.prose import ProseRenderer, join_words, md_text
-from conftest import DATASETS, REPO
+from conftest import DATASETS, REPO, copy_project
 
 # The Markdown extensions the site's pages are built with (mkdocs.yml).
 SITE_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "toc"]
@@ -76,7 +77,11 @@ def test_inline_prose_drops_the_paragraph(prose: ProseRenderer) -> None:
             "expected a link to an https, http, ftp or mailto URL, got 'vbscript:msgbox'",
         ),
         ("[x](data:text/html,hi)", "expected a link to an https, http, ftp or mailto URL, got 'data:text/html,hi'"),
-        ("[x](claims/soc2.md)", "expected a link to an https, http, ftp or mailto URL, got 'claims/soc2.md'"),
+        (
+            "[x](claims/soc2.md)",
+            "expected a link to an https, http, ftp or mailto URL, got 'claims/soc2.md'; "
+            "to link this site's page of that claim, write [[claim:soc2]]",
+        ),
         ("![p](https://tracker.example/p.png)", "images are not allowed in prose; use an `image:` field"),
         ("[[claim:soc3]]", "unknown claim 'soc3'; did you mean 'soc2'?"),
         ("[[standard:iso27001.nmae]]", "standard 'iso27001' has no field 'nmae'; did you mean 'name'?"),
@@ -131,3 +136,12 @@ def test_prose_never_yields_tags_or_attributes_outside_the_allowlist(value: str)
         assert set(attrs) <= {"href", "title"}
         href = attrs.get("href") or ""
         assert not re.match(r"\s*(javascript|data|vbscript):", href, re.I)
+
+
+def test_a_scope_of_all_is_mentioned_in_the_labels_words(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "other")
+    data = load_compliance_data(project, project / "data", project / "docs")
+    prose = ProseRenderer(data.document, data.index, lambda ident: f"claims/{ident}/")
+    assert prose.render("[[claim:privacy.scope.offerings]]; [[claim:pci.scope.offerings]]") == (
+        "<p>All offerings; Ledger Cloud</p>"
+    )

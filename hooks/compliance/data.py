@@ -10,10 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .checks import consistency_problems, date_problems, kind_problems
 from .datafiles import read_data_files
 from .docsfiles import docs_problems
 from .errors import ComplianceError, Location, Problem, display_path, format_path
-from .model import Claim, ComplianceDocument, Image
+from .model import ComplianceDocument, Image
 from .prose import ProseRenderer
 from .refs import Index, index_entries, resolve_references, walk_model
 from .schema import SUGGESTIONS, parse_document
@@ -52,7 +53,9 @@ def load_compliance_data(
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
-    With `today`, a claim whose valid-until date has passed is a problem unless its status is lapsed.
+    With `today`, dates are judged against it too: a claim whose valid-until date has passed (unless
+    its status is lapsed), an in-progress claim whose expected date has passed, a date in the future.
+    Once the structure is valid, references, mentions and every other check are reported together.
     """
     limits = limits or Limits()
     SUGGESTIONS.reset(limits.suggestions)
@@ -61,6 +64,7 @@ def load_compliance_data(
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))
+    problems += kind_problems(files.document, files.sources)
     if document is None:
         raise _failure(problems, display_path(project_dir, data_dir))
     index, duplicates = index_entries(document, files.sources)
@@ -68,9 +72,10 @@ def load_compliance_data(
     dangling = resolve_references(document, index, files.sources)
     # With a file unreadable, ids it defines look unknown: its own error is the one to fix first.
     problems += [] if files.incomplete else dangling
+    problems += consistency_problems(document, files.sources)
     values = list(walk_model(document))  # walked once for images, URLs and prose
     problems += _image_problems(values, files.sources, project_dir, docs_dir)
-    if problems or dangling:  # prose mentions can only be checked against resolved entries
+    if files.incomplete:  # ids the unreadable file defines would make every mention of them look wrong
         raise _failure(problems, display_path(project_dir, data_dir))
     locator = _Locator(project_dir)
     links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in values if isinstance(v, UrlText)]
@@ -83,11 +88,13 @@ def load_compliance_data(
             continue
         issues, prose_links = prose.check(text)
         where = files.sources.value(path)
-        problems += [Problem(locator.find(where, i.needle), i.message, format_path(path)) for i in issues]
-        links += [DataLink(link.url, locator.find(where, link.needle), format_path(path)) for link in prose_links]
+        problems += [Problem(locator.find(where, i.needle, i.skip), i.message, format_path(path)) for i in issues]
+        links += [
+            DataLink(link.url, locator.find(where, link.needle, link.skip), format_path(path)) for link in prose_links
+        ]
     if today is not None:
-        problems += _expiry_problems(document, files.sources, today)
-    if problems:
+        problems += date_problems(document, files.sources, today)
+    if problems or dangling:
         raise _failure(problems, display_path(project_dir, data_dir))
     return ComplianceData(document, files.sources, index, tuple(links))
 
@@ -130,31 +137,6 @@ def _image_problems(
     return problems
 
 
-def _expiry_problems(document: ComplianceDocument, sources: SourceMap, today: date) -> list[Problem]:
-    problems = []
-    for i, claim in enumerate(document.claims):
-        if claim.valid_until is not None and claim.valid_until < today and claim.status != "lapsed":
-            where = ("claims", i, "valid_until")
-            message = (
-                f"claim '{claim.id}' expired on {claim.valid_until.isoformat()}; "
-                "renew it with a new date, or set `status: lapsed` to publish it as lapsed"
-            )
-            problems.append(Problem(sources.value(where), message, format_path(where)))
-    return problems
-
-
-def claims_due(claims: list[Claim], today: date, *, expires_within: int, reviewed_within: int) -> list[tuple[int, str]]:
-    """(claim position, reason) for each claim that expires soon or was not reviewed recently."""
-    due = []
-    for i, claim in enumerate(claims):
-        if claim.valid_until is not None and (claim.valid_until - today).days <= expires_within:
-            verb = "expired" if claim.valid_until < today else "expires"
-            due.append((i, f"{verb} on {claim.valid_until.isoformat()}"))
-        if claim.last_reviewed is not None and (today - claim.last_reviewed).days > reviewed_within:
-            due.append((i, f"last reviewed on {claim.last_reviewed.isoformat()}, over {reviewed_within} days ago"))
-    return due
-
-
 class _Locator:
     """Finds a piece of text (a mention, a URL) in a YAML file at or after a value's start."""
 
@@ -165,7 +147,8 @@ class _Locator:
         # ten-thousandth claim of a file than for the first.
         self.line_starts: dict[str, list[int]] = {}
 
-    def find(self, start: Location, needle: str) -> Location:
+    def find(self, start: Location, needle: str, skip: int = 0) -> Location:
+        """Where `needle` is first written at or after `start`, `skip` characters into it."""
         if start.file not in self.texts:
             text = self.texts[start.file] = _read(self.project_dir / start.file)
             self.line_starts[start.file] = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
@@ -174,6 +157,7 @@ class _Locator:
         found = text.find(needle, line_start + start.column - 1) if needle else -1
         if found < 0:
             return start
+        found += skip
         line = bisect.bisect_right(starts, found)
         return Location(start.file, line, found - starts[line - 1] + 1)
 

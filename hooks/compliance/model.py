@@ -2,25 +2,28 @@
 
 The JSON Schema that editors' IDEs use (`data/schema/compliance.schema.json`) is generated from these
 classes, so no field list is written twice. Optional fields default to None (or an empty list), so
-templates never guard with `is defined`. References between entries are `Ref` values, resolved to the
-entries they name after validation (`refs.resolve_references`).
+templates never guard with `is defined`, and None always means "the editor did not say": the site
+then says nothing, or "not stated", never a default. References between entries are written as ids
+and replaced by the entries they name after validation (`refs.resolve_references`).
+
+The vocabularies (claim kinds, statuses, access levels) are each one `Literal` below; their label
+models are made from the same `Literal`, so a value without a label fails validation at labels.yml.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
 
-from .values import URL, DateValue, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
+from .dates import DateValue, date_pattern
+from .values import ID_PATTERN, URL, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
 
-OfferingRef = reference("offering")
-ProviderRef = reference("provider")
-StandardRef = reference("standard")
-BodyRef = reference("body")
-ClaimRef = reference("claim")
-
-ClaimKind = Literal["certification", "attestation", "regulation", "alignment"]
+# What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
+# compliance with a law, a commitment to comply, alignment with a framework, a self-assessment.
+# Adding a kind is one word here plus its label in labels.yml; an organisation may also define its
+# own kinds with labels alone (`labels.kinds`), checked like these.
+ClaimKind = Literal["certification", "attestation", "regulation", "commitment", "alignment", "self_assessment"]
 Status = Literal["current", "in_progress", "lapsed"]
 AccessLevel = Literal["public", "on_request", "nda"]
 Dimension = Annotated[int, Field(ge=1, le=4096)]
@@ -45,6 +48,9 @@ class Offering(Entry):
     name: Text
 
 
+OfferingRef = Annotated[Offering, *reference("offering")]
+
+
 class Organisation(Entry):
     name: Text
     service: Text | None = None
@@ -60,6 +66,9 @@ class Body(Entry):
     url: URL | None = None
 
 
+BodyRef = Annotated[Body, *reference("body")]
+
+
 class Standard(Entry):
     id: Id
     name: Text
@@ -72,6 +81,10 @@ class Provider(Entry):
     name: Text
     company: Text | None = None
     url: URL | None = None
+
+
+StandardRef = Annotated[Standard, *reference("standard")]
+ProviderRef = Annotated[Provider, *reference("provider")]
 
 
 class Measure(Entry):
@@ -91,11 +104,23 @@ class Coverage(Entry):
     edition: Text | None = None
 
 
-class Scope(Entry):
-    """Where a claim holds; an empty list means every offering (or provider)."""
+def _all_or_list(value: Any) -> str:
+    # The union's members are tagged `=all` and `=list`; schema.py leaves tags out of error paths.
+    return "=all" if isinstance(value, str) else "=list"
 
-    offerings: list[OfferingRef] = []
-    providers: list[ProviderRef] = []
+
+All = Annotated[Literal["all"], Tag("=all")]
+# An empty list would read as "none of them" and an old file's `[]` meant "all": neither is allowed.
+Listed = Field(min_length=1)
+OfferingScope = Annotated[All | Annotated[list[OfferingRef], Listed, Tag("=list")], Discriminator(_all_or_list)]
+ProviderScope = Annotated[All | Annotated[list[ProviderRef], Listed, Tag("=list")], Discriminator(_all_or_list)]
+
+
+class Scope(Entry):
+    """Where a claim holds. A list left out says nothing; `all` says the claim holds for every one."""
+
+    offerings: OfferingScope | None = None
+    providers: ProviderScope | None = None
     conditions: list[Text] = []
 
 
@@ -123,13 +148,24 @@ class Agreement(Entry):
     url: URL | None = None
 
 
+KindName = Annotated[
+    Id,
+    Field(
+        json_schema_extra={
+            "anyOf": [{"enum": list(get_args(ClaimKind))}, {"pattern": ID_PATTERN}],
+            "description": "a kind of claim, or one the organisation defines under labels.kinds",
+        }
+    ),
+]
+
+
 class Claim(Entry):
-    """What the organisation states: a certification, an attestation report, compliance or alignment."""
+    """What the organisation states: certified, audited, compliant, committed, aligned, self-assessed."""
 
     id: PageId
-    kind: ClaimKind
+    kind: KindName
     title: Text
-    status: Status
+    status: Status | None = None
     expected: DateValue | None = None
     standards: Annotated[list[Coverage], Field(min_length=1)]
     report_type: Text | None = None
@@ -143,6 +179,9 @@ class Claim(Entry):
     auditor: Text | None = None
     image: Image | None = None
     prose: Markdown | None = None
+
+
+ClaimRef = Annotated[Claim, *reference("claim")]
 
 
 class Section(Entry):
@@ -164,23 +203,24 @@ class Guide(Entry):
     sections: list[Section] = []
 
 
-class KindLabels(Entry):
-    certification: Text
-    attestation: Text
-    regulation: Text
-    alignment: Text
+class _ExtraKinds(Entry):
+    """Built-in kinds' labels, and an organisation's own kinds: any other id, with its label."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Text] = Field(init=False)
 
 
-class StatusLabels(Entry):
-    current: Text
-    in_progress: Text
-    lapsed: Text
+def _labels_of(name: str, vocabulary: Any, doc: str, base: type[Entry] = Entry) -> Any:
+    """A label model with one required field per value of `vocabulary` (a Literal)."""
+    fields: Any = {value: (Text, ...) for value in get_args(vocabulary)}
+    return create_model(name, __base__=base, __doc__=doc, **fields)
 
 
-class AccessLabels(Entry):
-    public: Text
-    on_request: Text
-    nda: Text
+KindLabels: Any = _labels_of(
+    "KindLabels", ClaimKind, "A label for every kind, and the organisation's own.", _ExtraKinds
+)
+StatusLabels: Any = _labels_of("StatusLabels", Status, "A label for every status.")
+AccessLabels: Any = _labels_of("AccessLabels", AccessLevel, "A label for every access level.")
 
 
 class FactLabels(Entry):
@@ -193,7 +233,9 @@ class FactLabels(Entry):
     providers: Text
     conditions: Text
     scope: Text
-    everywhere: Text
+    all_offerings: Text
+    all_providers: Text
+    not_stated: Text
     evidence: Text
     original: Text
     needs_ftp: Text
@@ -228,6 +270,14 @@ class WordLabels(Entry):
     list_or: Text
 
 
+class DateLabels(Entry):
+    """How dates are written: the twelve month names, and the order of a month's and a day's parts."""
+
+    months: Annotated[list[Text], Field(min_length=12, max_length=12)]
+    month: Annotated[Text, date_pattern("month")]
+    day: Annotated[Text, date_pattern("day")]
+
+
 class Labels(Entry):
     kinds: KindLabels
     statuses: StatusLabels
@@ -235,6 +285,7 @@ class Labels(Entry):
     facts: FactLabels
     pages: PageLabels
     words: WordLabels
+    dates: DateLabels
 
 
 class ComplianceDocument(Entry):

@@ -9,9 +9,9 @@ then sanitized with an allowlist, so nothing from data can add markup the templa
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
@@ -20,13 +20,24 @@ import nh3
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from .dates import PartialDate
 from .model import Agreement, Channel, Claim, ComplianceDocument, Coverage, Document
+from .prosebounds import nesting_problem
 from .refs import Index
 from .schema import suggest
-from .values import KINDS, URL_PATTERN, MarkdownText, Ref
+from .values import (
+    EMAIL_LIKE,
+    KINDS,
+    MENTION_PATTERN,
+    URL_PATTERN,
+    URL_SCHEMES,
+    URL_SCHEMES_WORDS,
+    MarkdownText,
+    Unresolved,
+)
 from .yamltext import Limits, limit_hint
 
-MENTION = re.compile(r"\[\[(?P<body>[^\[\]\n]*)\]\]")
+MENTION = re.compile(MENTION_PATTERN)
 _MENTION_BODY = re.compile(
     r"\s*(?P<kind>[a-z_]+)(?::(?P<id>[a-z0-9][a-z0-9_-]*))?(?P<fields>(?:\.[a-z_]+)*)\s*(?:\|\s*(?P<join>and|or)\s*)?"
 )
@@ -34,13 +45,14 @@ _URL = re.compile(URL_PATTERN)
 # Python-Markdown's backslash escapes; `<` and `&` are escaped as HTML entities instead.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 _TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "hr"}
-_SCHEMES = {"http", "https", "ftp", "mailto"}
+_SCHEMES = set(URL_SCHEMES)
+# A link target with a scheme of its own (`javascript:`, `tel:`): not a relative link.
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# `www.example.com/report`: a web address written without its scheme.
+_HOST_LIKE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Every way Markdown writes a link or an image starts with one of these (`[text](url)`, `[ref]`,
 # `<url>`, `![alt](src)`); mentions write theirs with the text escaped.
 _LINK_SYNTAX = re.compile(r"[\[\]<>!]")
-_BRACKETS = re.compile(r"\\.|[\[\]()]")
-# What opens a level of nesting at the start of a line: a quote mark, or four columns of indentation.
-_LINE_PREFIX = re.compile(r"^[ \t>]*", re.MULTILINE)
 
 
 def md_text(value: Any) -> Markup:
@@ -55,18 +67,23 @@ class MentionError(ValueError):
 
 @dataclass(frozen=True)
 class ProseLink:
-    """A link written in prose: its URL and the text it was found at (to locate it in the YAML)."""
+    """A link written in prose: its URL and the text it was found at (to locate it in the YAML).
+
+    The location is `skip` characters into the needle: the URL itself, not the `](` before it.
+    """
 
     url: str
     needle: str
+    skip: int = 0
 
 
 @dataclass(frozen=True)
 class ProseIssue:
-    """Something wrong in a prose value, with the text to locate it by."""
+    """Something wrong in a prose value, with the text to locate it by (and how far into it)."""
 
     message: str
     needle: str
+    skip: int = 0
 
 
 class ProseRenderer:
@@ -108,7 +125,8 @@ class ProseRenderer:
         issues = self._nesting_issues(text)
         if issues:  # rendering it could take minutes
             return issues, []
-        from_mentions: set[str] = set()
+        # How many times mentions write each URL: a link the editor also writes by hand keeps its own line.
+        from_mentions: Counter[str] = Counter()
         # Mentions may fill in long names many times over: the filled-in prose is capped while it is made.
         budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
         grown = [0]
@@ -143,57 +161,42 @@ class ProseRenderer:
         collector.feed(self._to_html(markdown))
         links = []
         for url in collector.hrefs:
-            if url in from_mentions:
+            if from_mentions[url] > 0:
+                from_mentions[url] -= 1
                 continue
+            needle, skip = _written_at(text, url)
             if _URL.fullmatch(url):
-                links.append(ProseLink(url, url.removeprefix("mailto:")))
+                links.append(ProseLink(url, needle, skip))
             else:
-                shown = url if len(url) <= 60 else url[:57] + "..."
-                issues.append(
-                    ProseIssue(f"expected a link to an https, http, ftp or mailto URL, got {shown!r}", url or "](")
-                )
+                issues.append(ProseIssue(self._bad_link(url), needle, skip))
         if collector.images:
             issues.append(ProseIssue("images are not allowed in prose; use an `image:` field", "!["))
         return issues, links
 
     def _nesting_issues(self, text: str) -> list[ProseIssue]:
-        """Brackets open at once, or lists and quotes nested, deeper than Markdown reads quickly."""
-        limit, issues = self.limits.prose_nesting, []
-        hint = f"or {limit_hint('max_nesting')}"
-        open_at: dict[str, list[int]] = {"[": [], "(": []}
-        for match in _BRACKETS.finditer(text):
-            char = match[0]
-            if char in open_at:
-                open_at[char].append(match.start())
-                if len(open_at[char]) > limit:
-                    start = open_at[char][0]
-                    message = (
-                        f"more than {limit} '{char}' are open at once here (nested, or never closed), which Markdown "
-                        f"reads very slowly; close them, write a bracket as \\{char}, {hint}"
-                    )
-                    issues.append(ProseIssue(message, text[start : start + 40]))
-                    break
-            elif char in "])":
-                stack = open_at["[" if char == "]" else "("]
-                if stack:
-                    stack.pop()
-        for match in _LINE_PREFIX.finditer(text):
-            prefix = match[0]
-            levels = prefix.count(">") + len(re.sub(r"> ?", "", prefix).expandtabs(4)) // 4
-            if levels > limit:
-                message = (
-                    f"lists or quotes nested {levels} levels deep here, over the limit of {limit}; "
-                    f"nest them less, {hint}"
-                )
-                issues.append(ProseIssue(message, text[match.start() : match.start() + 40]))
-                break
-        return issues
+        found = nesting_problem(text, self.limits.prose_nesting)
+        return [ProseIssue(*found)] if found else []
+
+    def _bad_link(self, url: str) -> str:
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        message = f"expected a link to an {URL_SCHEMES_WORDS} URL, got {shown!r}"
+        if not url or _HAS_SCHEME.match(url):
+            return message
+        if EMAIL_LIKE.fullmatch(url):
+            return f"{message}; an e-mail address is written as a URL with mailto: ('mailto:{url}')"
+        # A relative link would resolve against whichever page shows the prose: never what was meant.
+        name = url.strip("/").split("/")[-1].removesuffix(".html").removesuffix(".md")
+        if name in self.index["claim"]:
+            return f"{message}; to link this site's page of that claim, write [[claim:{name}]]"
+        if _HOST_LIKE.fullmatch(url.split("/")[0]):
+            return f"{message}; write the absolute URL, e.g. 'https://{url.lstrip('/')}'"
+        return f"{message}; write the absolute URL (https://...), or a mention ([[claim:id]]) for this site's pages"
 
     def _to_html(self, text: str) -> str:
         self._markdown.reset()
-        return self._markdown.convert(text)
+        return str(self._markdown.convert(text))
 
-    def _mention(self, match: re.Match[str], base: str) -> tuple[str, set[str]]:
+    def _mention(self, match: re.Match[str], base: str) -> tuple[str, list[str]]:
         parsed = _MENTION_BODY.fullmatch(match["body"])
         if parsed is None:
             raise MentionError(f"expected a mention like [[kind:id]] or [[kind:id.field]], got {match[0]!r}")
@@ -209,7 +212,11 @@ class ProseRenderer:
                 raise MentionError(f"{label} has no {'.'.join(path)}, so there is nothing to show")
             if isinstance(node, MarkdownText):
                 raise MentionError(f"{label}: {'.'.join(path)} is prose; mention a plain field or the entry itself")
-        urls: set[str] = set()
+        urls: list[str] = []
+        if node == "all" and path[-2:] in (["scope", "offerings"], ["scope", "providers"]):
+            # `scope.offerings: all` reads as the labels' words, never as the bare keyword.
+            facts = self.document.labels.facts
+            return md_text(facts.all_offerings if path[-1] == "offerings" else facts.all_providers), urls
         return self._value(node, self.words[parsed["join"] or "and"], base, urls), urls
 
     def _entry(self, kind: str, ident: str | None) -> tuple[Any, str]:
@@ -227,30 +234,41 @@ class ProseRenderer:
             raise MentionError(f"unknown {noun} '{ident}'{suggest(ident, list(self.index[kind]))}")
         return entry, f"{noun} '{ident}'"
 
-    def _value(self, node: Any, word: str, base: str, urls: set[str]) -> str:
+    def _value(self, node: Any, word: str, base: str, urls: list[str]) -> str:
         if isinstance(node, list):
             return join_words([self._value(item, word, base, urls) for item in node], word)
-        if isinstance(node, Ref):
-            node = node.target
+        if isinstance(node, Unresolved):  # its own problem is reported; the check goes on
+            return md_text(node.id)
         if isinstance(node, Claim):
             url = f"{base}{self.claim_url(node.id)}"
-            urls.add(url)
+            urls.append(url)
             return f"[{md_text(node.title)}](<{url}>)"
         if isinstance(node, (Document, Channel, Agreement)):
-            text = md_text(getattr(node, "title", None) or getattr(node, "label", None) or node.name)
-            url = getattr(node, "url", None)
-            if url:
-                urls.add(str(url))
-                return f"[{text}](<{url}>)"
+            name = node.title if isinstance(node, Document) else node.label if isinstance(node, Channel) else node.name
+            text = md_text(name)
+            if node.url:
+                urls.append(str(node.url))
+                return f"[{text}](<{node.url}>)"
             return text
         if isinstance(node, Coverage):
             standard = md_text(node.standard.name)
             return f"{standard} \\({md_text(node.edition)}\\)" if node.edition else standard
         if isinstance(node, BaseModel):
             return md_text(getattr(node, "name", None) or getattr(node, "title", ""))
-        if isinstance(node, date):
-            return node.isoformat()
+        if isinstance(node, PartialDate):
+            return md_text(node.words(self.document.labels.dates))
         return md_text(node)
+
+
+def _written_at(text: str, url: str) -> tuple[str, int]:
+    """The text a link's URL is written in (`](url` or `<url`) and how far into it the URL starts."""
+    for written in dict.fromkeys((url, url.removeprefix("mailto:"))):
+        for before in ("](", "](<", "<"):
+            if written and before + written in text:
+                return before + written, len(before)
+        if written and written in text:
+            return written, 0
+    return "](", 2
 
 
 def join_words(items: list[str], word: str) -> str:

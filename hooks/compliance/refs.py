@@ -1,8 +1,14 @@
-"""Walk the typed model, resolve every reference to the entry it names, and index entries by id."""
+"""Walk the typed model, resolve every reference to the entry it names, and index entries by id.
+
+After `resolve_references`, each reference field holds the entry itself (`coverage.standard` is the
+`Standard`), so templates, prose and code read entries directly and a type checker follows them.
+"""
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -10,18 +16,46 @@ from pydantic import BaseModel
 from .errors import Problem, format_path
 from .model import ComplianceDocument
 from .schema import suggest
-from .values import KINDS, Ref
-from .yamlload import DataPath, SourceMap
+from .sourcemap import DataPath, SourceMap
+from .values import KINDS, RefField, Unresolved
 
 Index = dict[str, dict[str, Any]]
 
 
+@cache
+def _reference_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` that name other entries (alone or in a list): a walk stops at them."""
+    fields = model.model_fields.items()
+    return frozenset(name for name, field in fields if _names_entries(field.annotation, field.metadata))
+
+
+def _names_entries(annotation: Any, metadata: list[Any]) -> bool:
+    if any(isinstance(m, RefField) for m in metadata):
+        return True
+    if typing.get_origin(annotation) is typing.Annotated:
+        _, *extra = typing.get_args(annotation)
+        if any(isinstance(m, RefField) for m in extra):
+            return True
+    return any(_names_entries(arg, []) for arg in typing.get_args(annotation))
+
+
 def walk_model(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, Any]]:
-    """Every (path, value) below `node`, parents first; paths use the YAML keys."""
+    """Every (path, value) below `node`, parents first; paths use the YAML keys.
+
+    A reference field is yielded (the entry or the id it holds, or a list of them) but not entered:
+    the entry it names is walked where it is defined.
+    """
     yield path, node
     if isinstance(node, BaseModel):
+        stop = _reference_fields(type(node))
         for name in type(node).model_fields:
-            yield from walk_model(getattr(node, name), (*path, name))
+            value = getattr(node, name)
+            if name in stop:
+                yield (*path, name), value
+                if isinstance(value, list):
+                    yield from (((*path, name, i), item) for i, item in enumerate(value))
+            else:
+                yield from walk_model(value, (*path, name))
     elif isinstance(node, list):
         for i, item in enumerate(node):
             yield from walk_model(item, (*path, i))
@@ -43,7 +77,7 @@ def index_entries(document: ComplianceDocument, sources: SourceMap) -> tuple[Ind
         index[kind.name] = {}
         for i, entry in enumerate(entries(document, kind.name)):
             if entry.id in index[kind.name]:
-                where = (*kind.path, i, "id")
+                where: DataPath = (*kind.path, i, "id")
                 message = f"duplicate {kind.noun} id '{entry.id}'"
                 problems.append(Problem(sources.value(where), message, format_path(where)))
             else:
@@ -52,14 +86,26 @@ def index_entries(document: ComplianceDocument, sources: SourceMap) -> tuple[Ind
 
 
 def resolve_references(document: ComplianceDocument, index: Index, sources: SourceMap) -> list[Problem]:
-    """Point every `Ref` at its entry; report each id that names nothing, with a suggestion."""
+    """Put the entry each reference names in its place; report each id that names nothing.
+
+    An id that names nothing stays `Unresolved` (and reads as its id), so mentions can still be
+    checked in the same round and the editor sees every problem at once.
+    """
     problems = []
-    for path, value in walk_model(document):
-        if isinstance(value, Ref):
-            target = index[value.kind].get(value.id)
-            if target is None:
-                noun = KINDS[value.kind].noun
-                hint = suggest(value.id, list(index[value.kind]))
-                problems.append(Problem(sources.value(path), f"unknown {noun} '{value.id}'{hint}", format_path(path)))
-            value.target = target
+    for path, value in list(walk_model(document)):
+        if not isinstance(value, Unresolved):
+            continue
+        target = index[value.kind].get(value.id)
+        if target is None:
+            noun = KINDS[value.kind].noun
+            hint = suggest(value.id, list(index[value.kind]))
+            problems.append(Problem(sources.value(path), f"unknown {noun} '{value.id}'{hint}", format_path(path)))
+            continue
+        parent: Any = document
+        for part in path[:-1]:
+            parent = parent[part] if isinstance(part, int) else getattr(parent, part)
+        if isinstance(path[-1], int):
+            parent[path[-1]] = target
+        else:
+            object.__setattr__(parent, path[-1], target)
     return problems

@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .data import ComplianceData
+from .dates import PartialDate
 from .errors import ComplianceError, Location, Problem, display_path
 from .pages import SitePlan
 from .prose import ProseRenderer, md_text
@@ -88,9 +89,16 @@ class PageRenderer:
         def render_prose(context: jinja2.runtime.Context, text: Any, inline: bool = False) -> Markup:
             return prose.render(text, context.get("base", ""), inline=inline)
 
+        words = document.labels.dates
+
+        def when(value: PartialDate) -> Markup:
+            """A date as precise as written, in the labels' words: `<time datetime="2025-04">April 2025</time>`."""
+            return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.words(words))
+
         self.env.filters.update(
             md=md_text,
             prose=render_prose,
+            when=when,
         )
         self.env.globals.update(
             organisation=document.organisation,

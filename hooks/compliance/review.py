@@ -1,4 +1,4 @@
-"""`make review`: list the claims that expire soon or have not been reviewed recently.
+"""`make review`: list the claims that expire soon, are expected soon, or have not been reviewed recently.
 
 Exit status: 0 when nothing is due, 1 when something is, 2 when the data cannot be read.
 """
@@ -10,7 +10,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .data import claims_due, load_compliance_data
+from .checks import claims_due
+from .data import load_compliance_data
 from .errors import ComplianceError
 from .options import load_options
 
@@ -40,11 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     reviewed = options.review.reviewed_within if args.reviewed_within is None else args.reviewed_within
     today = args.today or options.today or date.today()
     due = claims_due(claims, today, expires_within=expires, reviewed_within=reviewed)
-    for i, reason in due:
-        field = "valid_until" if "review" not in reason else "last_reviewed"
-        where = data.sources.value(("claims", i, field))
-        print(f"{where}: claims[{i}].{field}: {claims[i].id}: {reason}")
-    undated = sum(1 for claim in claims if claim.valid_until is None and claim.last_reviewed is None)
+    for item in due:
+        where = data.sources.value(("claims", item.index, item.field))
+        print(f"{where}: claims[{item.index}].{item.field}: {claims[item.index].id}: {item.reason}")
+    undated = sum(1 for c in claims if c.valid_until is None and c.last_reviewed is None and c.expected is None)
     summary = f"{len(due)} due for review out of {len(claims)} claims"
     print(summary + (f" ({undated} give no dates)" if undated else ""), file=sys.stderr)
     return 1 if due else 0

@@ -137,7 +137,8 @@ class _EditorSchema(GenerateJsonSchema):
 
 
 def _explain(error: ErrorDetails, sources: SourceMap, incomplete: bool) -> Iterator[Problem]:
-    path: DataPath = tuple(error["loc"])
+    # Union members are tagged `=name` (model.py); the editor's path has no such step.
+    path: DataPath = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("=")))
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = sorted(_fields_at(path[:-1]))
@@ -147,17 +148,20 @@ def _explain(error: ErrorDetails, sources: SourceMap, incomplete: bool) -> Itera
         if not (incomplete and len(path) == 1):
             yield Problem(sources.value(path[:-1]), "required field is missing", format_path(path))
     else:
-        yield Problem(sources.value(path), _message(error), format_path(path))
+        yield Problem(sources.value(path), _message(error, path), format_path(path))
 
 
-def _message(error: ErrorDetails) -> str:
+def _message(error: ErrorDetails, path: DataPath) -> str:
     kind, value, context = error["type"], error["input"], error.get("ctx", {})
     if kind == "compliance":
         return str(context["message"])
+    if kind in ("literal_error", "list_type", "too_short") and allowed_values(_annotation_at(path)) == ["all"]:
+        got = "an empty list" if kind == "too_short" else describe(value)
+        return f"expected 'all' or a list of the ids it holds for, got {got}; leave it out where the source is silent"
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {describe(value)}"
     if kind == "literal_error":
-        choices = [c.strip().strip("'") for c in str(context.get("expected", "")).replace(" or ", ", ").split(",")]
+        choices = allowed_values(_annotation_at(path))
         hint = suggest(value, choices) if isinstance(value, str) else ""
         if hint.startswith("; did you mean"):
             return f"expected one of {', '.join(choices)}, got {describe(value)}{hint}"
@@ -172,8 +176,26 @@ def _message(error: ErrorDetails) -> str:
     return str(error["msg"])
 
 
+def allowed_values(annotation: Any) -> list[str]:
+    """Every value a `Literal` within `annotation` allows, in declared order (from the type itself)."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(value) for value in typing.get_args(annotation)]
+    values: list[str] = []
+    for arg in typing.get_args(annotation):
+        values += [v for v in allowed_values(arg) if v not in values]
+    return values
+
+
 def _fields_at(path: DataPath) -> set[str]:
-    """The keys allowed at `path`: follow the model's field types down from the root."""
+    """The keys allowed at `path`."""
+    annotation = _unwrap(_annotation_at(path))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return set(annotation.model_fields)
+    return set()
+
+
+def _annotation_at(path: DataPath) -> Any:
+    """The model's type at `path`: follow the field types down from the root."""
     annotation: Any = ComplianceDocument
     for part in path:
         annotation = _unwrap(annotation)
@@ -183,10 +205,7 @@ def _fields_at(path: DataPath) -> set[str]:
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
             field = annotation.model_fields.get(part)
             annotation = field.annotation if field else None
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return set(annotation.model_fields)
-    return set()
+    return annotation
 
 
 def _unwrap(annotation: Any) -> Any:

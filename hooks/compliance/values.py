@@ -10,23 +10,32 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .yamltext import REFUSED_IN_TEXT
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-# No credentials (`user:pass@host`) and no characters that would end a Markdown or HTML link early.
+# The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.
+URL_SCHEMES = ("https", "http", "ftp", "mailto")
+URL_SCHEMES_WORDS = ", ".join(URL_SCHEMES[:-1]) + " or " + URL_SCHEMES[-1]
+# One alternative per scheme above: no credentials (`user:pass@host`), and no characters that would
+# end a Markdown or HTML link early.
 URL_PATTERN = (
     r"^(https?://[^\s/?#@<>\"]+([/?#][^\s<>\"]*)?"
     r"|ftp://[^\s/?#<>\"]+([/?#][^\s<>\"]*)?"
     r"|mailto:[^\s@/<>\"]+@[^\s@/<>\"]+)$"
 )
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# What an editor who forgot `mailto:` writes where a URL is expected.
+EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
+# A mention (`[[provider:x]]`) means something only in prose; elsewhere it would be published literally.
+MENTION_PATTERN = r"\[\[(?P<body>[^\[\]\n]*)\]\]"
+_MENTION = re.compile(MENTION_PATTERN)
 IMAGE_PATTERN = r"^(?!/)(?!.*\.\.)[^\s:\\]+\.(svg|png|jpe?g|gif|webp)$"
-# C0 controls other than tab and newline, DEL, and lone surrogates never belong in published text.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# Characters no value may hold (declared once, in yamltext): never in published text.
+_UNPRINTABLE = REFUSED_IN_TEXT
 HTTP_URL_PATTERN = r"^https?://[^\s/?#@<>\"]+([/?#][^\s<>\"]*)?$"
 # Invisible format characters (Unicode category Cf) make text read otherwise than it is written:
 # bidi overrides reorder it, zero-width ones hide in names and URLs. Ids and URLs hold none; plain
@@ -79,33 +88,27 @@ class UrlText(str):
     __slots__ = ()
 
 
-class Ref:
-    """A reference by id to another entry; after resolution it reads as that entry (`ref.name`)."""
+class Unresolved:
+    """An id written in a reference field, until `refs.resolve_references` puts the entry it names there."""
 
-    __slots__ = ("id", "kind", "target")
+    __slots__ = ("id", "kind")
 
     def __init__(self, kind: str, ident: str) -> None:
         self.kind = kind
         self.id = ident
-        self.target: Any = None
-
-    def __getattr__(self, name: str) -> Any:
-        target = object.__getattribute__(self, "target")
-        if target is None or name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(target, name)
 
     def __str__(self) -> str:
-        return str(getattr(self.target, "name", None) or getattr(self.target, "title", None) or self.id)
+        return self.id
 
     def __repr__(self) -> str:
-        return f"Ref({self.kind}:{self.id})"
+        return f"Unresolved({self.kind}:{self.id})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Ref) and (self.kind, self.id) == (other.kind, other.id)
 
-    def __hash__(self) -> int:
-        return hash((self.kind, self.id))
+@dataclass(frozen=True)
+class RefField:
+    """Marks a model field as a reference to entries of `kind` (the walk does not descend into it)."""
+
+    kind: str
 
 
 def describe(value: Any) -> str:
@@ -132,11 +135,19 @@ def problem(message: str) -> PydanticCustomError:
 
 
 def _text_checker(
-    expected: str, pattern: str | None, make: Callable[[str], Any], invisible: re.Pattern[str] = _INVISIBLE_IN_IDS
+    expected: str,
+    pattern: str | None,
+    make: Callable[[str], Any],
+    *,
+    plain: bool = False,
+    invisible: re.Pattern[str] = _INVISIBLE_IN_IDS,
 ) -> Callable[[Any], Any]:
+    """A check of one text value; `plain` text (not prose) refuses mentions, which only prose resolves."""
     compiled = re.compile(pattern) if pattern else None
 
     def check(value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise problem(f'expected {expected}, got {describe(value)}; quote it ("{value}") to write it as text')
         if not isinstance(value, str) or not value.strip():
             raise problem(f"expected {expected}, got {describe(value)}")
         bad = _UNPRINTABLE.search(value)
@@ -152,7 +163,15 @@ def _text_checker(
             )
         # fullmatch: `$` alone would accept a value that ends in a newline.
         if (compiled and not compiled.fullmatch(value.rstrip("\n"))) or (compiled and value.endswith("\n")):
-            raise problem(f"expected {expected}, got {describe(value)}")
+            hint = ""
+            if make is UrlText and EMAIL_LIKE.fullmatch(value.strip()):
+                hint = f"; an e-mail address is written as a URL with mailto: ('mailto:{value.strip()}')"
+            raise problem(f"expected {expected}, got {describe(value)}{hint}")
+        mention = _MENTION.search(value) if plain else None
+        if mention:
+            raise problem(
+                f"a mention ({mention[0]}) works only in prose (prose, intro, text); write the words themselves here"
+            )
         return make(value)
 
     return check
@@ -163,19 +182,26 @@ def _typed_text(
     pattern: str | None,
     make: Callable[[str], Any],
     schema: dict[str, Any],
+    *,
+    plain: bool = True,
     invisible: re.Pattern[str] = _INVISIBLE_IN_IDS,
 ) -> Any:
     json_schema = {"type": "string", "pattern": pattern or r"\S", "x-expected": expected, **schema}
-    checker = _text_checker(expected, pattern, make, invisible)
-    return Annotated[str, PlainValidator(checker), WithJsonSchema(json_schema)]
+    check = _text_checker(expected, pattern, make, plain=plain, invisible=invisible)
+    return Annotated[str, PlainValidator(check), WithJsonSchema(json_schema)]
 
 
-Text = _typed_text("non-blank text", None, str, {}, _INVISIBLE_IN_TEXT)
+Text = _typed_text("non-blank text", None, str, {}, invisible=_INVISIBLE_IN_TEXT)
 Markdown = _typed_text(
-    "non-blank Markdown text", None, MarkdownText, {"description": "Markdown prose"}, _INVISIBLE_IN_PROSE
+    "non-blank Markdown text",
+    None,
+    MarkdownText,
+    {"description": "Markdown prose"},
+    plain=False,
+    invisible=_INVISIBLE_IN_PROSE,
 )
 Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
-URL = _typed_text("a URL whose scheme is https, http, ftp or mailto", URL_PATTERN, UrlText, {})
+URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {})
 HttpURL = _typed_text("a URL whose scheme is https or http", HTTP_URL_PATTERN, UrlText, {})
 ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})
 
@@ -211,35 +237,24 @@ PageId = Annotated[
 ]
 
 
-def _to_date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    text = _text_checker("a date written YYYY-MM-DD", DATE_PATTERN, str)(value)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise problem(f"expected a real calendar date, got {describe(value)}") from None
+def reference(kind: str) -> tuple[Any, ...]:
+    """The metadata of a field that names an entry of `kind` by its id: `Annotated[Standard, *reference(...)]`.
 
-
-DateValue = Annotated[
-    date,
-    PlainValidator(_to_date),
-    PlainSerializer(lambda day: day.isoformat(), return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DATE_PATTERN, "format": "date"}),
-]
-
-
-def reference(kind: str) -> Any:
-    """The type of a field that names an entry of `kind` by its id."""
+    Validation keeps the id as `Unresolved`; `refs.resolve_references` then puts the entry itself in
+    the field, so templates and code read `coverage.standard.name` and a type checker follows it.
+    The export writes the id back.
+    """
     noun = KINDS[kind].noun
     check_id = _text_checker(f"the id of a {noun}", ID_PATTERN, str)
 
-    def validate(value: Any) -> Ref:
-        return value if isinstance(value, Ref) else Ref(kind, check_id(value))
+    def validate(value: Any) -> Any:
+        if isinstance(value, Unresolved) or hasattr(value, "model_fields"):
+            return value
+        return Unresolved(kind, check_id(value))
 
-    return Annotated[
-        Ref,
+    return (
+        RefField(kind),
         PlainValidator(validate),
-        PlainSerializer(lambda ref: ref.id, return_type=str),
+        PlainSerializer(lambda entry: entry.id, return_type=str),
         WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "description": f"the id of a {noun}"}),
-    ]
+    )

@@ -19,7 +19,7 @@ import yaml
 
 from .errors import Location, Problem
 from .sourcemap import DataPath, SourceMap, walk
-from .yamltext import MAX_LISTED, SIZE_SETTING, Limits, char_name, read_text_file, refused_characters
+from .yamltext import MAX_LISTED, REFUSED_IN_TEXT, SIZE_SETTING, Limits, char_name, read_text_file, refused_characters
 
 __all__ = ["DataPath", "SourceMap", "load_yaml", "load_yaml_file", "walk"]
 
@@ -28,8 +28,6 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULL = re.compile(r"~|null|Null|NULL|")
-# Characters a value may not hold even when written as an escape ("\0", "\e", "\ud800").
-_REFUSED_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]")
 _TAG_ADVICE = {
     "binary": "binary data (!!binary) cannot be used in data files; put the file under docs/ and give its path",
     "timestamp": "'!!timestamp' is not supported; write the date as plain text, e.g. 2016-02-01",
@@ -230,7 +228,7 @@ class _Builder:
             self.refuse(node, f"a value of {len(text):,} characters, over the limit of {self.limits.text_chars:,}")
             return None
         if tag == "str":
-            bad = _REFUSED_IN_TEXT.search(text)
+            bad = REFUSED_IN_TEXT.search(text)
             if bad:
                 self.refuse(node, f"the text holds {char_name(bad[0])}, which is not allowed; remove it")
             return text

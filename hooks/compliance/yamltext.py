@@ -29,10 +29,15 @@ _BOMS = {
     b"\xff\xfe": "UTF-16",
     b"\xfe\xff": "UTF-16",
 }
-# Undecodable bytes (as surrogate escapes), C0/C1 controls except tab and line ends, a CR that
-# does not end a line, UTF-16 halves, the two non-characters PyYAML refuses, and the Unicode line
-# and paragraph separators (YAML counts them as line breaks, editors do not).
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]|\r(?!\n)")
+# The one list of characters no data may hold (a regex class body; the loader and the model use it):
+# undecodable bytes (as surrogate escapes), C0/C1 controls except tab, line feed and carriage return,
+# UTF-16 halves, the two non-characters PyYAML refuses, and the Unicode line and paragraph separators
+# (YAML counts them as line breaks, editors do not).
+REFUSED_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029"
+# In a file, a CR is refused too unless it ends a line.
+_REFUSED = re.compile(f"[{REFUSED_CHARACTERS}]|\r(?!\n)")
+# In a value, even one written as an escape ("\0", "\e", "\ud800"), a CR too.
+REFUSED_IN_TEXT = re.compile(f"[{REFUSED_CHARACTERS}\r]")
 _NAMES = {
     0x00: "NUL",
     0x07: "BEL",

@@ -38,8 +38,9 @@ def test_palette_toggle_switches_to_dark_and_back_and_is_remembered(desktop, sit
 
 
 def test_search_finds_each_claim_by_name(desktop, site_server: SiteServer, site: Path) -> None:
-    """HIPAA, and the title of every generated claim page, lead to a page that names it."""
-    names = ["HIPAA", *claim_page_titles(site)]
+    """The title of every generated claim page leads to a page that names it (whatever data/ holds)."""
+    names = claim_page_titles(site)
+    assert names, "the site has no claim pages to search for"
     page = desktop.new_page()
     page.goto(site_server.url)
     missed = []

@@ -19,7 +19,7 @@ from .check import CheckOptions, ExternalChecks
 from .linkmap import LinkMap, link_map_path, read_link_map
 from .proxy import Proxies
 from .report import EXIT_USAGE, LinkReport, render_text, write_json
-from .settings import USER_AGENT, CheckSettings, sendable_field
+from .settings import MAX_AUTO_WORKERS, USER_AGENT, CheckSettings, RetryPolicy, sendable_field
 from .site import check_site, scan_site
 from .targets import Category, Target, resolve
 
@@ -31,6 +31,8 @@ class UsageError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     """The command-line contract documented in the README."""
     parser = argparse.ArgumentParser(prog="make links", description="Check every link of a built site.")
+    # Defaults come from the settings themselves, so the help can never disagree with the code.
+    check, retry = CheckSettings(), RetryPolicy()
     parser.add_argument("--site", default="site", help="directory of built HTML (default: site)")
     parser.add_argument("--link-map", help="source map written by the build (default: SITE.linkmap.json)")
     parser.add_argument(
@@ -40,19 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     parser.add_argument("--cache-ttl", type=float, default=DAY, metavar="SECONDS", help="default: one day")
     parser.add_argument("--json", metavar="PATH", help="also write a machine-readable report")
-    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="per request (default: 20)")
-    parser.add_argument("--per-host", type=int, default=10, metavar="N", help="concurrent requests per host (10)")
-    parser.add_argument("--host-rate", type=float, default=0.0, metavar="R", help="requests/s per host (0: no limit)")
-    parser.add_argument(
+    add = parser.add_argument
+    add("--timeout", type=float, default=check.timeout, metavar="SECONDS", help="per request (default: %(default)g)")
+    add("--per-host", type=int, default=check.per_host, metavar="N", help="requests per host at once (%(default)s)")
+    add("--host-rate", type=float, default=check.host_rate, metavar="R", help="requests/s per host (0: no limit)")
+    add(
         "--threads",
         type=int,
-        default=0,
+        default=check.threads,
         metavar="N",
-        help="concurrent requests in all (default: hosts x per-host, <= 256)",
+        help=f"concurrent requests in all (default: hosts x per-host, <= {MAX_AUTO_WORKERS})",
     )
-    parser.add_argument("--retries", type=int, default=3, metavar="N", help="retries of transient failures (3)")
-    parser.add_argument("--retry-base", type=float, default=1.0, metavar="SECONDS", help="first backoff delay (1)")
-    parser.add_argument("--retry-cap", type=float, default=60.0, metavar="SECONDS", help="longest wait (60)")
+    add("--retries", type=int, default=retry.retries, metavar="N", help="retries of transient failures (%(default)s)")
+    add("--retry-base", type=float, default=retry.base, metavar="SECONDS", help="first backoff delay (%(default)g)")
+    add("--retry-cap", type=float, default=retry.cap, metavar="SECONDS", help="longest wait (%(default)g)")
     parser.add_argument("--no-https-twins", action="store_true", help="skip looking for https:// twins of http://")
     parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to trust for https")
     parser.add_argument("--user-agent", default="", metavar="TEXT", help="User-Agent to send (default: our own)")

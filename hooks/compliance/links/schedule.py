@@ -18,11 +18,8 @@ from urllib.parse import urlsplit
 from .classify import LinkClass, Verdict
 from .http_check import HttpChecker
 from .linkchecker import LinkCheckerSession
-from .settings import CheckSettings, RawResult, RetryPolicy
+from .settings import MAX_AUTO_WORKERS, CheckSettings, RawResult, RetryPolicy
 
-# The automatic concurrency is hosts x per-host limit, but never more than this many open
-# connections, well below the usual limit of 1024 open files.
-MAX_AUTO_WORKERS = 512
 # Turns of the event loop that take a new check from its start to its request written (loopback).
 _TURNS_TO_SEND = 4
 

@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+# Without --threads, concurrency is hosts x per-host limit, but never more than this many open
+# connections, well below the usual limit of 1024 open files. The CLI's help reads it from here.
+MAX_AUTO_WORKERS = 512
 USER_AGENT = "compliance-docs-linkcheck/2 (status check; LinkChecker-compatible)"
 # RFC 9110 field-value, limited to ASCII: what a header such as User-Agent may carry.
 _FIELD_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")

@@ -1,0 +1,138 @@
+"""Dates as precise as their source: a year, a month or a day (`2025`, `2025-04`, `2025-04-15`).
+
+A vendor's page often says "expected by April 2025" or "certified in 2024"; inventing a day the source
+never gave would overstate it. So a date keeps its precision, is shown as written (in the labels'
+month names), and is compared conservatively: it covers every day from its first to its last.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import string
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Protocol
+
+from pydantic import AfterValidator, PlainSerializer, PlainValidator, WithJsonSchema
+
+from .values import _text_checker, describe, problem
+
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+class DateWords(Protocol):
+    """The labels a date is written in (`labels.dates`): month names, and the order of the parts."""
+
+    months: list[str]
+    month: str  # e.g. "{month} {year}"
+    day: str  # e.g. "{day} {month} {year}" or "{month} {day}, {year}"
+
+
+DATE_PARTS = {"month": ("month", "year"), "day": ("day", "month", "year")}
+
+
+def date_pattern(kind: str) -> Any:
+    """A label that orders a date's parts: every part of DATE_PARTS[kind] once, in braces, nothing else."""
+    parts = DATE_PARTS[kind]
+
+    def check(value: str) -> str:
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        except ValueError:
+            fields = []
+        if sorted(fields) != sorted(parts):
+            wanted = ", ".join("{" + part + "}" for part in parts)
+            raise problem(f"expected text with {wanted} once each, got {describe(value)}")
+        return value
+
+    return AfterValidator(check)
+
+
+@dataclass(frozen=True, order=False)
+class PartialDate:
+    """A year, a month of a year, or a day, exactly as precise as the editor wrote it."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """`2025`, `2025-04` or `2025-04-15`; ValueError for anything else or a day that does not exist."""
+        if not re.fullmatch(DATE_PATTERN, text):
+            raise ValueError(text)
+        parts = [int(part) for part in text.split("-")]
+        if len(parts) == 3:
+            date(*parts)  # raises ValueError for 2025-02-30
+            return cls(parts[0], parts[1], parts[2])
+        if len(parts) == 2:
+            if not 1 <= parts[1] <= 12 or parts[0] < 1:
+                raise ValueError(text)
+            return cls(parts[0], parts[1])
+        if parts[0] < 1:
+            raise ValueError(text)
+        return cls(parts[0])
+
+    @property
+    def first(self) -> date:
+        """The earliest day the date can mean."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last(self) -> date:
+        """The latest day the date can mean: a month-precision `valid_until` lasts to the month's end."""
+        if self.day is not None:
+            return self.first
+        month = self.month or 12
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def isoformat(self) -> str:
+        """As written: `2025`, `2025-04` or `2025-04-15` (also a valid HTML `datetime`)."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def words(self, words: DateWords) -> str:
+        """In the labels' words and order: `2025`, `April 2025` or `15 April 2025` (`April 15, 2025`)."""
+        if self.month is None:
+            return f"{self.year}"
+        pattern = words.month if self.day is None else words.day
+        return pattern.format(year=self.year, month=words.months[self.month - 1], day=self.day)
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+def _validate(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return PartialDate(value)  # `issued: 2025`, unquoted, is a year too
+    text = _text_checker(f"a date written {DATE_FORMS}", DATE_PATTERN, str)(value)
+    try:
+        return PartialDate.parse(text)
+    except ValueError:
+        raise problem(f"expected a real calendar date, got {describe(value)}") from None
+
+
+DateValue = Annotated[
+    PartialDate,
+    PlainValidator(_validate),
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": DATE_PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "description": f"a date written {DATE_FORMS}, as precise as known",
+        }
+    ),
+]

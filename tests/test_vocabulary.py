@@ -1,0 +1,75 @@
+"""Each vocabulary (claim kinds, statuses, access levels) is declared once: labels, messages and the
+schema follow from its `Literal`, and a value without a label fails at labels.yml's line."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+
+from compliance.data import load_compliance_data
+from compliance.errors import ComplianceError
+from compliance.model import AccessLabels, AccessLevel, ClaimKind, KindLabels, Status, StatusLabels
+from compliance.schema import allowed_values, published_schema
+from conftest import copy_project, edit_yaml
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "labels"), [(ClaimKind, KindLabels), (Status, StatusLabels), (AccessLevel, AccessLabels)]
+)
+def test_every_value_has_exactly_one_required_label(vocabulary: Any, labels: Any) -> None:
+    assert list(labels.model_fields) == list(get_args(vocabulary))
+    assert all(field.is_required() for field in labels.model_fields.values())
+    assert allowed_values(vocabulary) == list(get_args(vocabulary))
+
+
+def test_a_kind_left_without_its_label_fails_at_labels_yml(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/labels.yml", lambda d: d["labels"]["kinds"].pop("commitment"))
+    with pytest.raises(ComplianceError) as caught:
+        load_compliance_data(project, project / "data", project / "docs")
+    lines = (project / "data/labels.yml").read_text(encoding="utf-8").splitlines()
+    kinds_line = next(n for n, text in enumerate(lines, 1) if text.strip() == "kinds:") + 1
+    assert [str(p) for p in caught.value.problems] == [
+        f"data/labels.yml:{kinds_line}:5: labels.kinds.commitment: required field is missing"
+    ]
+
+
+def test_an_unknown_status_lists_the_values_of_the_type(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0].update(status="curent"))
+    with pytest.raises(ComplianceError) as caught:
+        load_compliance_data(project, project / "data", project / "docs")
+    (problem,) = [str(p).split(": ", 1)[1] for p in caught.value.problems]
+    expected = ", ".join(get_args(Status))
+    assert problem == f"claims[0].status: expected one of {expected}, got text 'curent'; did you mean 'current'?"
+
+
+def test_an_organisations_own_kind_needs_its_label_and_an_id(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0].update(kind="national_scheme"))
+    with pytest.raises(ComplianceError) as caught:
+        load_compliance_data(project, project / "data", project / "docs")
+    (problem,) = [str(p).split(": ", 1)[1] for p in caught.value.problems]
+    assert re.fullmatch(r"claims\[0\]\.kind: unknown kind of claim 'national_scheme'.*labels\.kinds\)", problem)
+    edit_yaml(project / "data/labels.yml", lambda d: d["labels"]["kinds"].update(national_scheme="National scheme"))
+    data = load_compliance_data(project, project / "data", project / "docs")
+    assert data.document.labels.kinds.national_scheme == "National scheme"
+
+
+def test_the_editors_schema_offers_the_kinds_and_all_for_scopes() -> None:
+    text = json.dumps(published_schema())
+    for kind in get_args(ClaimKind):
+        assert f'"{kind}"' in text
+    assert '"const": "all"' in text
+
+
+def test_the_readme_lists_every_kind_and_status() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for kind in get_args(ClaimKind):
+        assert f"| `{kind}` |" in readme, kind
+    for status in get_args(Status):
+        assert f"`{status}`" in readme, status

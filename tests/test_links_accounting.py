@@ -101,7 +101,7 @@ def test_every_kind_of_link_is_counted_and_listed(tmp_path: Path, capsys) -> Non
     }
     assert links["../outside.html"]["status"] == "leaves the site: '../' climbs above the site root"
     assert links["file:///etc/hosts"]["status"].startswith("file: URL points into the reader's own disk")
-    assert links["mailto:no-at-sign"]["status"] == "Missing `@' in mail address `no-at-sign'."
+    assert links["mailto:no-at-sign"]["status"] == "invalid address 'no-at-sign': An email address must have an @-sign."
     assert links["tel:+15551234"]["status"] == "telephone number"
     assert links["/absent/"]["advice"] == "missing: absent/index.html"
     summary = links["/about"]["summary"]

@@ -17,7 +17,7 @@ from compliance.links.check import CheckOptions, LinkOutcome, check_external
 from compliance.links.classify import LinkClass, Verdict, classify
 from compliance.links.linkmap import LinkSource
 from compliance.links.schedule import CheckRun, SchemeCheckers, run_checks
-from compliance.links.settings import CheckSettings, RawResult, RetryPolicy
+from compliance.links.settings import CheckSettings, Hop, RawResult, RetryPolicy
 from standins.ftp_standin import FtpStandin
 from standins.http_standin import HttpStandin
 
@@ -78,7 +78,7 @@ def test_permanent_redirect_suggests_the_new_url(http: HttpStandin, http_outcome
 def test_retries_honour_retry_after_up_to_the_cap(http: HttpStandin) -> None:
     outcome = check([http.url("/always-429")])[http.url("/always-429")]
     assert outcome.verdict.kind is LinkClass.BROKEN
-    assert outcome.verdict.advice == "still failing after 3 attempts"
+    assert outcome.verdict.advice == "still failing after 3 attempts; the server asked to wait 1 s"
     assert outcome.waits == [1.0, 1.0]  # Retry-After: 1 beats the 0.05 s and 0.1 s backoff
     capped = CheckOptions(settings=FAST.settings, retries=1, retry_base=0.05, retry_cap=0.2, https_twins=False)
     assert check([http.url("/always-503")], capped)[http.url("/always-503")].waits == [0.2]
@@ -196,9 +196,9 @@ def test_host_rate_spaces_check_starts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(schedule.asyncio, "sleep", waiting)
     starts: list[float] = []
 
-    async def record(url: str) -> RawResult:
+    async def record(url: str, timeout: float | None = None) -> RawResult:
         starts.append(woken_at.get())
-        return RawResult(url, True, "200 OK", url)
+        return RawResult(url, url, [Hop(200, "OK")])
 
     urls = [f"http://h.example/{n}" for n in range(5)]
     run_checks(
@@ -222,13 +222,13 @@ def test_default_concurrency_follows_the_work(hosts: int, urls: int, settings: C
     """Checks in flight at once: hosts x per-host limit, at most 512, or --threads when given."""
     in_flight, most = 0, 0
 
-    async def slow(url: str) -> RawResult:
+    async def slow(url: str, timeout: float | None = None) -> RawResult:
         nonlocal in_flight, most
         in_flight += 1
         most = max(most, in_flight)
         await asyncio.sleep(0.02)
         in_flight -= 1
-        return RawResult(url, True, "200 OK", url)
+        return RawResult(url, url, [Hop(200, "OK")])
 
     work = [f"http://h{n % hosts}.example/{n}" for n in range(urls)]
     done = run_checks(work, slow, classify, settings, RetryPolicy(retries=0))
@@ -239,10 +239,10 @@ def test_checks_started_early_are_answered_once() -> None:
     """URLs started page by page, some twice, then collected: each is checked exactly once."""
     calls: list[str] = []
 
-    async def record(url: str) -> RawResult:
+    async def record(url: str, timeout: float | None = None) -> RawResult:
         calls.append(url)
         await asyncio.sleep(0.01)
-        return RawResult(url, True, "200 OK", url)
+        return RawResult(url, url, [Hop(200, "OK")])
 
     run = CheckRun(record, classify, CheckSettings(), RetryPolicy(retries=0))
     run.start(["http://a.example/1", "http://b.example/2"])
@@ -256,14 +256,15 @@ def test_checks_started_early_are_answered_once() -> None:
 
 
 def test_a_check_that_raises_is_one_broken_link_not_an_abort() -> None:
-    async def explode(url: str) -> RawResult:
+    async def explode(url: str, timeout: float | None = None) -> RawResult:
         if "bad" in url:
             raise ValueError("Invalid IPv6 URL")
-        return RawResult(url, True, "200 OK", url)
+        return RawResult(url, url, [Hop(200, "OK")])
 
     done = run_checks(["http://a/bad", "http://a/good"], explode, classify, CheckSettings(), RetryPolicy(retries=0))
     assert done["http://a/bad"].verdict.kind is LinkClass.BROKEN
-    assert "ValueError: Invalid IPv6 URL" in done["http://a/bad"].verdict.status
+    assert done["http://a/bad"].verdict.status == "internal error"
+    assert "ValueError: Invalid IPv6 URL" in done["http://a/bad"].verdict.advice
     assert done["http://a/good"].verdict.kind is LinkClass.OK
 
 

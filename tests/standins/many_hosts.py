@@ -5,7 +5,8 @@ of hundreds of requests the server, not the checker, sets the pace. Here one eve
 serves every host: each host is its own loopback address (127.0.0.2, 127.0.0.3, ...), every
 answer waits `delay` seconds like a distant server, and each host counts how many requests it is
 answering at once. Routes: /status/NNN[/anything] answers NNN; every other path answers 200.
-Connections may be kept alive (HTTP/1.1) or closed, as the client asks. The HTTP is deliberately
+Connections may be kept alive (HTTP/1.1) or closed, as the client asks; with a TLS context every
+host speaks https. The HTTP is deliberately
 minimal (a request line, headers, no bodies): a parser library per request would cost as much CPU
 as the checkers being measured.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 import threading
 from collections.abc import Iterable
 from http import HTTPStatus
@@ -29,9 +31,10 @@ _BODY = b"<html><body><p>stand-in</p></body></html>\n"
 class ManyHostsStandin:
     """HTTP on each of `hosts` (loopback literals), from a daemon thread; usable as a context manager."""
 
-    def __init__(self, hosts: Iterable[str], delay: float = 0.0) -> None:
+    def __init__(self, hosts: Iterable[str], delay: float = 0.0, tls: ssl.SSLContext | None = None) -> None:
         self.hosts = [check_loopback(host) for host in hosts]
         self.delay = delay
+        self.tls = tls  # a server context: every host speaks https with it
         self.ports: dict[str, int] = {}
         self.in_flight = dict.fromkeys(self.hosts, 0)
         self.peak = dict.fromkeys(self.hosts, 0)
@@ -70,7 +73,7 @@ class ManyHostsStandin:
 
     def url(self, host: str, path: str = "/") -> str:
         """Absolute URL for `path` on `host`."""
-        return f"http://{host}:{self.ports[host]}/{path.lstrip('/')}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.ports[host]}/{path.lstrip('/')}"
 
     def reset_peaks(self) -> None:
         """Start counting concurrent requests afresh (call between runs, when no request is open)."""
@@ -83,7 +86,7 @@ class ManyHostsStandin:
         asyncio.set_event_loop(loop)
         for host in self.hosts:
             server = loop.run_until_complete(
-                loop.create_server(lambda h=host: self._protocol(h), host, 0, backlog=1024)
+                loop.create_server(lambda h=host: self._protocol(h), host, 0, backlog=1024, ssl=self.tls)
             )
             self.ports[host] = server.sockets[0].getsockname()[1]
             self._servers.append(server)

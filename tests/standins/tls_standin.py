@@ -34,20 +34,21 @@ subjectKeyIdentifier = hash
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
-subjectAltName = IP:{host}
+subjectAltName = {names}
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 """
 
 
-def make_certificates(directory: Path, host: str) -> tuple[Path, Path, Path]:
-    """Create a CA and a server certificate for IP `host` with `openssl`; return (ca, cert, key) paths."""
+def make_certificates(directory: Path, host: str, *more_hosts: str) -> tuple[Path, Path, Path]:
+    """Create a CA and a server certificate for IP `host` (and `more_hosts`) with `openssl`; return (ca, cert, key)."""
     openssl = shutil.which("openssl")
     if openssl is None:
         raise RuntimeError("the TLS stand-in needs the openssl command line tool")
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / "openssl.cnf"
-    config.write_text(_OPENSSL_CONFIG.format(host=check_loopback(host)), encoding="ascii")
+    names = ", ".join(f"IP:{check_loopback(name)}" for name in (host, *more_hosts))
+    config.write_text(_OPENSSL_CONFIG.format(names=names), encoding="ascii")
     ca_key, ca_file = directory / "ca.key", directory / "ca.pem"
     key, csr, cert = directory / "server.key", directory / "server.csr", directory / "server.pem"
     # P-256 keys generate in milliseconds, where RSA would make every fixture noticeably slower.

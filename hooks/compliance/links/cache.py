@@ -11,10 +11,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .classify import LinkClass, Verdict
+from .failures import LinkClass
+from .settings import Verdict
 
 CACHE_VERSION = 1
 DAY = 24 * 60 * 60.0
+CLOCK_SKEW = 60.0  # an entry up to a minute ahead is a clock a little off, not a future check
 
 
 class LinkCache:
@@ -29,9 +31,21 @@ class LinkCache:
     def get(self, url: str) -> tuple[Verdict, str] | None:
         """The cached (verdict, final URL) for a URL still fresh, else None."""
         entry = self._entries.get(url)
-        if not entry or self.now - entry["checked_at"] > self.ttl:
+        if not entry or not self._fresh(entry):
             return None
-        return Verdict(LinkClass(entry["kind"]), entry["status"], entry.get("advice", "")), entry["final_url"]
+        try:
+            return Verdict(LinkClass(entry["kind"]), str(entry["status"]), str(entry.get("advice", ""))), str(
+                entry["final_url"]
+            )
+        except (KeyError, ValueError, TypeError):
+            return None  # an entry edited by hand or by another version: check the link again
+
+    def _fresh(self, entry: object) -> bool:
+        """Checked within the ttl, and not in the future: a clock set wrong must not keep a link "ok" forever."""
+        checked_at = entry.get("checked_at") if isinstance(entry, dict) else None
+        if not isinstance(checked_at, int | float):
+            return False
+        return self.now - self.ttl <= checked_at <= self.now + CLOCK_SKEW
 
     def put(self, url: str, verdict: Verdict, final_url: str) -> None:
         """Remember a success; failures and transient results are never cached."""
@@ -51,7 +65,7 @@ class LinkCache:
         """Write the fresh entries atomically (a crash never leaves half a file), if anything changed."""
         if not self.path or not self._changed:
             return
-        fresh = {url: e for url, e in self._entries.items() if self.now - e["checked_at"] <= self.ttl}
+        fresh = {url: e for url, e in self._entries.items() if self._fresh(e)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         temporary.write_text(

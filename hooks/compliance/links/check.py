@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .cache import LinkCache
-from .classify import LinkClass, Verdict, classify
+from .classify import Judge, LinkClass, Verdict
+from .failures import FailureKind
 from .linkchecker import LinkCheckerSession
 from .linkmap import LinkMap, LinkSource
 from .settings import CheckSettings, RetryPolicy
@@ -32,10 +33,21 @@ class CheckOptions:
     retry_cap: float = 60.0
     https_twins: bool = True
     mail_dns: bool = False
+    exclude: tuple[re.Pattern[str], ...] = ()  # --exclude and the ignore file
+    include: tuple[re.Pattern[str], ...] = ()  # --include: checked even when excluded
 
     @property
     def policy(self) -> RetryPolicy:
         return RetryPolicy(self.retries, self.retry_base, self.retry_cap)
+
+    def excluded(self, url: str) -> str | None:
+        """Why `url` is not checked (as lychee decides: an include wins, then any exclude), or None."""
+        if any(pattern.search(url) for pattern in self.include):
+            return None
+        matched = next((pattern for pattern in self.exclude if pattern.search(url)), None)
+        if matched is not None:
+            return f"excluded by {matched.pattern!r}"
+        return "not matched by any --include" if self.include else None
 
 
 @dataclass
@@ -51,6 +63,7 @@ class LinkOutcome:
     cached: bool = False
     category: Category = Category.EXTERNAL
     waits: list[float] = field(default_factory=list)  # the delay before each retry
+    failure: FailureKind | None = None  # why the last check ended without a status, if it did
 
 
 def remap(url: str, remaps: tuple[Remap, ...]) -> str:
@@ -89,7 +102,8 @@ class ExternalChecks:
 
         Call it often, with no URLs if there are none: the checks under way run only meanwhile.
         """
-        pending = [checked for checked in (remap(u, self.options.remaps) for u in urls) if not self.cache.get(checked)]
+        wanted = (remap(u, self.options.remaps) for u in urls if not self.options.excluded(u))
+        pending = [checked for checked in wanted if not self.cache.get(checked)]
         if pending:
             self._open().start(pending)
         elif self._run is not None:
@@ -115,7 +129,7 @@ class ExternalChecks:
             for outcome in (o for o in outcomes if not o.cached):
                 done = results[outcome.checked_url]
                 outcome.verdict, outcome.final_url = _give_up(done.verdict, done.count), done.raw.final_url
-                outcome.attempts, outcome.waits = done.count, done.waits
+                outcome.attempts, outcome.waits, outcome.failure = done.count, done.waits, done.raw.failure
             if options.https_twins and self._checkers:
                 _warn_about_https_twins([o for o in outcomes if not o.cached], options, self._checkers)
         self.close()
@@ -130,23 +144,29 @@ class ExternalChecks:
 
     def _open(self) -> CheckRun:
         if self._run is None:
-            # Imported here: the network machinery (asyncio, httptools) is only loaded when something must be requested.
+            # Imported here: the network machinery (asyncio, aiohttp) is only loaded when something must be requested.
             from .schedule import CheckRun, SchemeCheckers
 
             settings = self.options.settings
             self._checkers = SchemeCheckers(settings)
-            self._run = CheckRun(self._checkers.check, classify, settings, self.options.policy, self.progress)
+            judge, policy = Judge(settings.accept), self.options.policy
+            self._run = CheckRun(self._checkers.check, judge, settings, policy, self.progress, self._checkers.close)
         return self._run
 
 
 def check_mail(links: LinkMap, options: CheckOptions) -> list[LinkOutcome]:
-    """mailto: URLs: syntax by default, MX records too with `mail_dns`."""
+    """mailto: URLs: each address by email-validator; with `mail_dns`, LinkChecker asks DNS for MX records too."""
     if not links:
         return []
-    session = LinkCheckerSession(options.settings.timeout)
+    from .mail import mailto_problem
+
+    session = LinkCheckerSession(options.settings.timeout) if options.mail_dns else None
     outcomes = []
     for url, sources in sorted(links.items()):
-        valid, problem, warnings = session.check_mail(url, options.mail_dns)
+        problem = mailto_problem(url)
+        valid, warnings = problem is None, []
+        if valid and session is not None:
+            valid, problem, warnings = session.check_mail(url, True)
         if not valid:
             verdict = Verdict(LinkClass.BROKEN, problem or "invalid mail address")
         elif warnings:
@@ -185,7 +205,10 @@ def _warn_about_https_twins(outcomes: list[LinkOutcome], options: CheckOptions, 
     from .schedule import run_checks  # loaded already: twins are only looked for after checking
 
     # One attempt each: a twin that is merely slow is no reason to warn.
-    results = run_checks(twins.values(), checkers.check, classify, options.settings, RetryPolicy(retries=0))
+    judge = Judge(options.settings.accept)
+    results = run_checks(
+        twins.values(), checkers.check, judge, options.settings, RetryPolicy(retries=0), closing=checkers.close
+    )
     for outcome in outcomes:
         twin = twins.get(outcome.url)
         done = results.get(twin) if twin else None

@@ -1,109 +1,73 @@
-"""Sort one LinkChecker result into ok, warning, transient or broken."""
+"""Sort one check's result into ok, warning, transient or broken: by its status or by the failure table."""
 
 from __future__ import annotations
 
 import re
 import time
 from dataclasses import dataclass
-from enum import StrEnum
 
-from .settings import RawResult
+from .failures import DETAIL_IN_STATUS, VERDICTS, FailureKind, LinkClass
+from .settings import RawResult, Verdict
+
+__all__ = ["FailureKind", "Judge", "LinkClass", "Verdict", "classify", "parse_retry_after"]
 
 PERMANENT_REDIRECTS = {301, 308}
-# Our transport says ConnectionError; LinkChecker's ftp checker passes on the socket error's own name.
-_CONNECTION_ERRORS = {"ConnectionError", "ConnectionRefusedError", "ConnectionResetError", "ConnectionAbortedError"}
-_CONNECTION_ERRORS |= {"OSError", "gaierror", "socket.gaierror"}
-
-
-class LinkClass(StrEnum):
-    """How a link fared; only BROKEN (and WARNING under --strict) fails a check."""
-
-    OK = "ok"
-    WARNING = "warning"
-    TRANSIENT = "transient"
-    BROKEN = "broken"
-    SKIPPED = "skipped"  # deliberately not checked (tel:, javascript:...), listed with the reason
+RETRY_AFTER_LIMIT = 24 * 60 * 60.0  # no server's wish is read as longer than a day (the policy caps it further)
+_DELTA_SECONDS = re.compile(r"[0-9]+")  # ASCII digits only: int('²') is an error, '٣' a three
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """A link's class, its status in a few words, and what to do about it."""
+class Judge:
+    """classify() with the run's accepted statuses (--accept)."""
 
-    kind: LinkClass
-    status: str
-    advice: str = ""
-    retry_after: float | None = None
+    accept: frozenset[int] = frozenset()
+
+    def __call__(self, raw: RawResult) -> Verdict:
+        return classify(raw, self.accept)
 
 
-def classify(raw: RawResult) -> Verdict:
+def classify(raw: RawResult, accept: frozenset[int] = frozenset()) -> Verdict:
     """The verdict for one check of one URL."""
-    error, _, detail = raw.result.partition(": ")
-    if raw.hops and raw.hops[-1].detail:
-        detail = raw.hops[-1].detail  # LinkChecker shortens its result text; the transport kept it whole
-    statuses = [hop.status for hop in raw.hops if hop.status is not None]
-    final = statuses[-1] if statuses and raw.hops[-1].location is None else None
-    if error in ("ReadTimeout", "ConnectTimeout", "Timeout", "timeout", "TimeoutError"):
-        return Verdict(LinkClass.TRANSIENT, "timeout")
-    if raw.result == "Hostname not found":  # LinkChecker's ftp checker words a DNS failure so
-        return Verdict(LinkClass.BROKEN, "DNS failure")
-    if error == "ProxyError":
-        return Verdict(LinkClass.BROKEN, "proxy error", _shorten(detail))
-    if error in _CONNECTION_ERRORS:
-        return _connection_error(detail)
-    if error == "InvalidURL":
-        return Verdict(LinkClass.BROKEN, "invalid URL", _shorten(detail))
-    if error == "SSLError":
-        return Verdict(LinkClass.BROKEN, "TLS error", _shorten(_tls_reason(detail)))
-    if error == "TooManyRedirects":
-        return Verdict(LinkClass.BROKEN, "redirect loop", f"redirects never end ({len(raw.hops)} distinct hops)")
-    if error.startswith("error_perm"):
-        return Verdict(LinkClass.BROKEN, f"FTP {detail.strip()}")
-    if error.startswith(("error_temp", "EOFError")):
-        return Verdict(LinkClass.TRANSIENT, f"FTP {detail.strip() or error}")
-    if final is not None and (final == 429 or final >= 500):
-        retry_after = parse_retry_after(raw.hops[-1].retry_after)
-        return Verdict(LinkClass.TRANSIENT, raw.result if final != 429 else "429 Too Many Requests", "", retry_after)
-    if not raw.valid:
-        advice = f"redirected to {raw.final_url}" if raw.final_url != raw.url else ""
-        return Verdict(LinkClass.BROKEN, _shorten(raw.result) or "invalid", advice)
-    if any(status in PERMANENT_REDIRECTS for status in statuses[:-1]):
+    if raw.failure is not None:
+        kind, words = VERDICTS[raw.failure]
+        if raw.failure in DETAIL_IN_STATUS:
+            return Verdict(kind, words.format(detail=raw.detail.strip()))
+        return Verdict(kind, words, _shorten(raw.detail))
+    if not raw.hops:  # FTP: a listing found
+        return Verdict(LinkClass.OK, raw.note or "OK")
+    final = raw.hops[-1]
+    status = f"{final.status} {final.reason}".strip()
+    if final.status in accept:
+        return Verdict(LinkClass.OK, status, "accepted by --accept")
+    if final.status == 429 or final.status >= 500:
+        retry_after = parse_retry_after(final.retry_after)
+        advice = f"the server asked to wait {retry_after:g} s" if retry_after is not None else ""
+        return Verdict(
+            LinkClass.TRANSIENT, "429 Too Many Requests" if final.status == 429 else status, advice, retry_after
+        )
+    if not 200 <= final.status < 300:
+        advice = f"redirected to {raw.final_url}" if len(raw.hops) > 1 else ""
+        return Verdict(LinkClass.BROKEN, status, advice)
+    if any(hop.status in PERMANENT_REDIRECTS for hop in raw.hops[:-1]):
         return Verdict(LinkClass.WARNING, "permanent redirect", f"update the link to {raw.final_url}")
-    return Verdict(LinkClass.OK, raw.result or "OK")
-
-
-def _connection_error(detail: str) -> Verdict:
-    lowered = detail.lower()
-    if "refused" in lowered:
-        return Verdict(LinkClass.BROKEN, "connection refused")
-    if "resolve" in lowered or "name or service not known" in lowered or "nodename nor servname" in lowered:
-        return Verdict(LinkClass.BROKEN, "DNS failure", _shorten(detail))
-    if "timed out" in lowered:
-        return Verdict(LinkClass.TRANSIENT, "timeout")
-    if "reset" in lowered or "aborted" in lowered or "remotedisconnected" in lowered:
-        return Verdict(LinkClass.TRANSIENT, "connection reset")
-    return Verdict(LinkClass.BROKEN, "connection failed", _shorten(detail))
-
-
-def _tls_reason(detail: str) -> str:
-    """The innermost '[SSL: ...] reason' of a wrapped TLS error, which says what went wrong."""
-    match = re.search(r"\[SSL[^\]]*\][^'\"]*", detail)
-    return match.group(0).strip() if match else detail
+    return Verdict(LinkClass.OK, status)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), at most a day; None if unreadable."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if _DELTA_SECONDS.fullmatch(value):
+        return min(float(value), RETRY_AFTER_LIMIT)
     import email.utils  # only HTTP-date values need it, and it costs start-up time
 
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return min(max(0.0, seconds), RETRY_AFTER_LIMIT)
 
 
 def _shorten(text: str, limit: int = 160) -> str:

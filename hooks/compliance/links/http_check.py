@@ -1,227 +1,291 @@
-"""One check of one http(s) URL: GET it, follow its redirects by hand, record every response.
+"""One check of one http(s) URL over aiohttp: GET it, follow its redirects by hand, record every response.
 
-Checks run as asyncio tasks on one thread: hundreds can wait on slow servers at once without a
-thread each, which keeps the CPU cost per link low. The request is one fixed GET whose two
-variable parts (target and Host) are checked to be visible ASCII, as HTTP/1.1 requires; httptools
-(llhttp, the C parser under uvicorn) reads the response, at a fortieth of h11's CPU per response,
-and h11's request writing and import cost as much again. We only ever need a response's status
-line and headers, so each connection is closed as soon as they arrive, body unread. One TLS context serves the whole run
-(LinkChecker loaded the CA bundle again for every connection).
+aiohttp brings what a hand-written client lacked: keep-alive pools per host, llhttp with limits on
+header size and count, IDNA through yarl, proxies, TLS. One ClientSession serves a run. Redirects
+are followed here rather than by aiohttp, because each target must be judged first (only http(s),
+only public addresses: see addresses.py) and cookies set along one link's chain must be sent back
+along that chain only. A body is read only to find an external #fragment, and never past a cap;
+a small body is drained so that its connection can be reused.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-import socket
 import ssl
-from typing import cast
-from urllib.parse import urljoin, urlsplit
+from typing import Any
 
-import httptools
+import aiohttp
+from aiohttp import client_exceptions as errors
+from yarl import URL
 
-from .proxy import Proxies, Proxy
-from .settings import USER_AGENT, Hop, RawResult, sendable_field
+from .addresses import PinnedResolver, browser_url, is_public, normal_host
+from .failures import FailureKind
+from .linkchecker import parse_page
+from .proxy import Proxies
+from .settings import CheckSettings, Hop, RawResult
+from .targets import fragment_found
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 10
-_REQUEST = (
-    "{method} {target} HTTP/1.1\r\nHost: {host}\r\n{proxy}User-Agent: {agent}\r\nAccept: */*\r\n"
-    "Connection: close\r\n\r\n"
-)
-_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")  # RFC 9112: a request target and a host are VCHARs
+DRAIN_BYTES = 64 * 1024  # bodies up to this size are read so that the connection can serve the next link
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
-    """The one TLS context of a run: `ca_bundle` replaces the public roots when given."""
-    import certifi  # deferred with the context: a run without https:// needs neither
+def tls_context(settings: CheckSettings) -> ssl.SSLContext:
+    """The run's TLS context: the system's roots (SSL_CERT_FILE/SSL_CERT_DIR honoured), plus --ca-bundle.
 
-    return ssl.create_default_context(cafile=ca_bundle or certifi.where())
+    Where the system has no CA store at all (a slim container), certifi's public roots stand in.
+    Each store is read once per run: reading one costs tens of milliseconds of CPU.
+    """
+    context = ssl.create_default_context()
+    defaults = ssl.get_default_verify_paths()
+    if not (defaults.cafile or defaults.capath):
+        import certifi
+
+        context.load_verify_locations(cafile=certifi.where())
+    if settings.ca_bundle:
+        context.load_verify_locations(cafile=settings.ca_bundle)  # added to the public roots, not instead
+    if settings.insecure:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 class HttpChecker:
-    """Checks http(s) URLs with GET; one instance serves every check of a run."""
+    """Checks http(s) URLs with GET; one instance (and one session per event loop) serves a run."""
 
-    def __init__(self, timeout: float, ca_bundle: str | None = None, user_agent: str = USER_AGENT) -> None:
-        self.timeout = timeout
-        if not sendable_field(user_agent):
-            raise ValueError(f"a User-Agent must be printable ASCII on one line, not {user_agent!r}")
-        self.user_agent = user_agent
-        self._ca_bundle = ca_bundle
-        self._context: ssl.SSLContext | None = None
+    def __init__(self, settings: CheckSettings) -> None:
+        self.settings = settings
         self.proxies = Proxies()
+        self.headers = {"User-Agent": settings.user_agent, "Accept": "*/*", **dict(settings.headers)}
+        self._context: ssl.SSLContext | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._trusted = {normal_host(host) for host in settings.trusted_hosts}
 
     @property
     def context(self) -> ssl.SSLContext:
-        """The run's TLS context, made at the first https URL (loading the CA bundle costs CPU)."""
-        if self._context is None:
-            self._context = tls_context(self._ca_bundle)
+        if self._context is None:  # loading the roots costs CPU: only when an https URL comes
+            self._context = tls_context(self.settings)
         return self._context
 
-    async def check(self, url: str) -> RawResult:
-        """GET `url`, following up to MAX_REDIRECTS redirects; never raises for network trouble."""
-        hops: list[Hop] = []
-        current, seen = url, {url}
-        for _ in range(MAX_REDIRECTS + 1):
-            try:
-                async with asyncio.timeout(self.timeout):
-                    hop, reason = await self._request(current)
-            except Exception as exc:  # every failure of one URL is that URL's result, never the run's
-                name, detail = _failure(exc, current, self.timeout)
-                hops.append(Hop(None, error=name, detail=detail))
-                return RawResult(url, False, f"{name}: {detail}", current, hops=hops)
-            hops.append(hop)
-            if hop.status in REDIRECTS and hop.location:
-                current = urljoin(current, hop.location)
-                if current in seen:
-                    break
-                seen.add(current)
-                continue
-            status = hop.status or 0
-            return RawResult(url, status < 400, f"{status} {reason}".strip(), current, hops=hops)
-        return RawResult(url, False, f"TooManyRedirects: more than {MAX_REDIRECTS} redirects", current, hops=hops)
-
-    async def _request(self, url: str) -> tuple[Hop, str]:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        secure = scheme == "https"
-        host, port = parts.hostname or "", parts.port or (443 if secure else 80)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        netloc = parts.netloc.rpartition("@")[2]
-        loop = asyncio.get_running_loop()
-        answered: asyncio.Future[_Head] = loop.create_future()
-        proxy = self.proxies.for_url(scheme, host, port)
-        if proxy is None:
-            request = self._request_bytes(target, netloc)
-            transport, _ = await loop.create_connection(
-                lambda: _HeadReader(request, answered), host, port, ssl=self.context if secure else None
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self.resolver = PinnedResolver(dict(self.settings.resolve))
+            per_host, threads = self.settings.per_host, self.settings.threads
+            connector = aiohttp.TCPConnector(
+                limit=threads or 0, limit_per_host=per_host, resolver=self.resolver, use_dns_cache=False
             )
-        elif not secure:  # a proxy is asked for the whole URL
-            request = self._request_bytes(f"http://{netloc}{target}", netloc, proxy.authorization)
-            transport, _ = await loop.create_connection(lambda: _HeadReader(request, answered), proxy.host, proxy.port)
-        else:
-            transport = await self._tunnel(proxy, host, port)
-            reader = _HeadReader(self._request_bytes(target, netloc), answered)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                cookie_jar=aiohttp.DummyCookieJar(),  # cookies live in one link's chain, not in the run
+                headers=self.headers,
+                auto_decompress=True,
+                max_line_size=8190,
+                max_field_size=8190,
+                max_headers=128,
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def check(self, url: str, timeout: float | None = None) -> RawResult:
+        """GET `url` within `timeout` s for the whole chain; never raises for network trouble."""
+        hops: list[Hop] = []
+        current = url
+        try:
+            async with asyncio.timeout(timeout or self.settings.timeout):
+                return await self._follow(url, hops)
+        except TimeoutError:
+            return RawResult(url, current, hops, FailureKind.TIMEOUT, "no answer in time")
+
+    async def _follow(self, url: str, hops: list[Hop]) -> RawResult:
+        try:
+            target = browser_url(url)
+        except (ValueError, UnicodeError) as exc:
+            return RawResult(url, url, hops, FailureKind.INVALID_URL, str(exc))
+        first = (target.host, target.port)
+        jar = _ChainCookies()
+        seen: set[tuple[str, str]] = set()
+        for _ in range(MAX_REDIRECTS + 1):
+            shown = str(target)
+            if hops:  # a redirect: the server's choice, judged before it is requested
+                blocked = await self._blocked(target, first)
+                if blocked is not None:
+                    return RawResult(url, shown, hops, *blocked)
             try:
-                transport = await loop.start_tls(transport, reader, self.context, server_hostname=host)
-            except BaseException:
-                transport.abort()
-                raise
-            reader.connection_made(transport)  # start_tls does not call it
-        try:
-            head = await answered
-        finally:
-            transport.abort()  # the body is not wanted; no need to wait for a polite close
-        hop = Hop(head.status, head.fields.get("location"), head.fields.get("retry-after"))
-        return hop, head.reason
+                hop, page = await self._request(target, jar)
+            except Exception as exc:  # every failure of one URL is that URL's result, never the run's
+                return RawResult(url, shown, hops, *failure_of(exc))
+            hops.append(hop)
+            if hop.status not in REDIRECTS:
+                return self._finish(url, target, hops, page)
+            if not hop.location:
+                return RawResult(url, shown, hops, FailureKind.NO_LOCATION, f"{hop.status} without a Location header")
+            scheme = _scheme_of(hop.location)
+            if scheme not in ("", "http", "https"):
+                return RawResult(url, shown, hops, FailureKind.BLOCKED_SCHEME, f"to {scheme}:")
+            try:
+                target = target.join(browser_url_relative(hop.location))
+            except (ValueError, UnicodeError) as exc:
+                return RawResult(url, shown, hops, FailureKind.INVALID_URL, f"Location {hop.location!r}: {exc}")
+            # A loop is the same URL with the same cookies: a login step that sets one and comes back is no loop.
+            state = (str(target.with_fragment(None)), jar.state())
+            if state in seen:
+                return RawResult(url, str(target), hops, FailureKind.REDIRECT_LOOP, f"{len(hops)} hops")
+            seen.add(state)
+        return RawResult(url, str(target), hops, FailureKind.TOO_MANY_REDIRECTS, f"more than {MAX_REDIRECTS}")
 
-    async def _tunnel(self, proxy: Proxy, host: str, port: int) -> asyncio.Transport:
-        """A connection to `host:port` through `proxy` (HTTP CONNECT), ready for TLS."""
-        loop = asyncio.get_running_loop()
-        answered: asyncio.Future[_Head] = loop.create_future()
-        authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        request = self._request_bytes(authority, authority, proxy.authorization, "CONNECT")
-        transport, _ = await loop.create_connection(lambda: _HeadReader(request, answered), proxy.host, proxy.port)
-        try:
-            head = await answered
-        except BaseException:
-            transport.abort()
-            raise
-        if not 200 <= head.status < 300:  # any 2xx opens the tunnel (RFC 9110, 9.3.6)
-            transport.abort()
-            raise ProxyError(f"the proxy {proxy.shown} refused a tunnel to {authority}: {head.status} {head.reason}")
-        return cast(asyncio.Transport, transport)
+    async def _blocked(self, target: URL, first: tuple[str | None, int | None]) -> tuple[FailureKind, str] | None:
+        if target.scheme not in ("http", "https"):
+            return FailureKind.BLOCKED_SCHEME, f"to {target.scheme}:"
+        host = target.raw_host or ""
+        if self.settings.allow_private or (target.host, target.port) == first or host.lower() in self._trusted:
+            return None
+        if self.proxies.for_url(target.scheme, host, target.port or 0) is not None:
+            addresses = [host] if _is_literal(host) else []  # the proxy resolves names, not us
+        else:
+            try:
+                answers = await self.resolver.resolve(host, target.port or 0, 0)
+            except OSError:
+                return None  # the request itself will fail and say DNS failure
+            addresses = [answer["host"] for answer in answers]
+        private = [address for address in addresses if not is_public(address)]
+        if private:
+            return FailureKind.BLOCKED_ADDRESS, f"{host} is {private[0]} (use --allow-private to follow)"
+        return None
 
-    def _request_bytes(self, target: str, host: str, authorization: str = "", method: str = "GET") -> bytes:
-        """The request; ValueError (an invalid URL) for a target or host a server could misread."""
-        for part, value in (("request target", target), ("host", host)):
-            if not _VISIBLE_ASCII.fullmatch(value):
-                raise ValueError(f"illegal characters in the {part} {value!r}")
-        login = f"Proxy-Authorization: {authorization}\r\n" if authorization else ""
-        fields = {"method": method, "target": target, "host": host, "proxy": login, "agent": self.user_agent}
-        return _REQUEST.format(**fields).encode("ascii")
+    async def _request(self, target: URL, jar: _ChainCookies) -> tuple[Hop, bytes | None]:
+        extra: dict[str, Any] = {}
+        proxy = self.proxies.for_url(target.scheme, target.raw_host or "", target.port or 0)
+        if proxy is not None:
+            extra["proxy"] = f"http://{proxy.shown}"
+            if proxy.authorization:  # https: on the CONNECT; http: on the request the proxy forwards
+                login = {"Proxy-Authorization": proxy.authorization}
+                extra["proxy_headers" if target.scheme == "https" else "headers"] = login
+        if target.scheme == "https":
+            extra["ssl"] = self.context
+        request = target.with_fragment(None)
+        async with self.session().get(request, allow_redirects=False, cookies=jar.sent(target), **extra) as response:
+            jar.received(response)
+            headers = response.headers
+            hop = Hop(response.status, response.reason or "", headers.get("Location"), headers.get("Retry-After"))
+            page = None
+            if target.raw_fragment and 200 <= response.status < 300 and response.content_type in HTML_TYPES:
+                page = await _read_capped(response, self.settings.max_page_bytes)
+            elif response.content_length is not None and response.content_length <= DRAIN_BYTES:
+                await response.read()  # drained: the connection goes back to the pool
+            return hop, page
+
+    def _finish(self, url: str, target: URL, hops: list[Hop], page: bytes | None) -> RawResult:
+        shown = str(target)
+        if page is None or not self.settings.fragments:
+            return RawResult(url, shown, hops)
+        fragment = target.raw_fragment
+        anchors = parse_page(page.decode("utf-8", errors="replace")).anchors
+        if fragment_found(fragment, anchors):
+            return RawResult(url, shown, hops)
+        if len(page) >= self.settings.max_page_bytes:
+            detail = f"#{fragment} not in the first {self.settings.max_page_bytes} bytes of the page"
+            return RawResult(url, shown, hops, FailureKind.FRAGMENT_UNCHECKED, detail)
+        return RawResult(url, shown, hops, FailureKind.FRAGMENT_MISSING, f"no element with id {fragment!r}")
 
 
-class ProxyError(ConnectionError):
-    """A proxy that would not carry the request."""
-
-
-class _Head:
-    """The status and header fields of one response (names lower-cased; the last of repeated ones)."""
-
-    __slots__ = ("fields", "reason", "status")
+class _ChainCookies:
+    """The cookies of one link's redirect chain; the jar is only made when a server sets one (most never do)."""
 
     def __init__(self) -> None:
-        self.status = 0
-        self.reason = ""
-        self.fields: dict[str, str] = {}
+        self._jar: aiohttp.CookieJar | None = None
+
+    def sent(self, url: URL) -> Any:
+        return self._jar.filter_cookies(url) if self._jar is not None else None
+
+    def received(self, response: aiohttp.ClientResponse) -> None:
+        if response.cookies:
+            if self._jar is None:
+                self._jar = aiohttp.CookieJar(unsafe=True, quote_cookie=False)
+            self._jar.update_cookies(response.cookies, response.url)
+
+    def state(self) -> str:
+        return str(sorted((c.key, c.value) for c in self._jar)) if self._jar is not None else ""
 
 
-class _HeadReader(asyncio.Protocol):
-    """Writes one request and resolves `answered` with the response head, body unread.
+def browser_url_relative(location: str) -> URL:
+    """A Location value (absolute or relative) encoded as a browser would."""
+    if "://" in location.split("?", 1)[0] or location.startswith("//"):
+        absolute = location if not location.startswith("//") else "http:" + location
+        joined = browser_url(absolute)
+        return joined.with_scheme("") if location.startswith("//") else joined
+    from urllib.parse import quote
 
-    A bare protocol rather than asyncio's streams: a check needs no read buffer or writer of
-    its own. Interim 1xx responses are skipped, as h11 did.
-    """
-
-    def __init__(self, request: bytes, answered: asyncio.Future[_Head]) -> None:
-        self.request, self.answered = request, answered
-        self.head = _Head()
-        self.reason = b""
-        self.parser = httptools.HttpResponseParser(self)
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        cast(asyncio.WriteTransport, transport).write(self.request)
-
-    def data_received(self, data: bytes) -> None:
-        if self.answered.done():
-            return
-        try:
-            self.parser.feed_data(data)
-        except httptools.HttpParserUpgrade:
-            self.on_headers_complete()  # a 101 or an Upgrade header: its head is all we want anyway
-        except httptools.HttpParserError as exc:
-            self.answered.set_exception(ConnectionResetError(f"connection reset: malformed response ({exc})"))
-
-    # httptools' callbacks, in the order the response is read.
-    def on_status(self, reason: bytes) -> None:
-        self.reason += reason  # a reason phrase split over two reads arrives in two parts
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.head.fields[name.decode("latin-1").lower()] = value.decode("latin-1")
-
-    def on_headers_complete(self) -> None:
-        status = self.parser.get_status_code()
-        if 100 <= status < 200 and status != 101:  # interim: the real answer follows
-            self.head, self.reason = _Head(), b""
-            return
-        if not self.answered.done():
-            self.head.status, self.head.reason = status, self.reason.decode("latin-1")
-            self.answered.set_result(self.head)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if not self.answered.done():
-            self.answered.set_exception(
-                exc or ConnectionResetError("connection reset: the server closed it without an answer")
-            )
+    return URL(quote(location, safe="/%:@!$&'()*+,;=-._~?#", encoding="utf-8"), encoded=True)
 
 
-def _failure(exc: BaseException, url: str, timeout: float) -> tuple[str, str]:
-    """(name, detail) in the words classify() understands."""
-    if isinstance(exc, TimeoutError):
-        return "ReadTimeout", f"no answer within {timeout:g} s"
-    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-        return "SSLError", str(exc)
-    if isinstance(exc, ProxyError):
-        return "ProxyError", str(exc)
-    if isinstance(exc, ConnectionRefusedError):  # asyncio words it "Connect call failed"
-        return "ConnectionError", f"[Errno 111] Connection refused ({exc})"
-    if isinstance(exc, socket.gaierror):
-        return "ConnectionError", f"Failed to resolve {urlsplit(url).hostname!r} ({exc})"
-    if isinstance(exc, ConnectionResetError | BrokenPipeError):
-        return "ConnectionError", f"connection reset: {exc}" if "reset" not in str(exc) else str(exc)
+def _scheme_of(location: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(location.strip()).scheme.lower()
+    except ValueError:
+        return ""
+
+
+async def _read_capped(response: aiohttp.ClientResponse, cap: int) -> bytes:
+    chunks, size = [], 0
+    while size < cap:
+        chunk = await response.content.read(cap - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        is_public(host)
+    except ValueError:
+        return False
+    return True
+
+
+def failure_of(exc: BaseException) -> tuple[FailureKind, str]:
+    """The kind of a transport failure, by the exception's type (never its message)."""
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, errors.ClientHttpProxyError):
+        target = exc.request_info.url
+        detail = f"the proxy refused a tunnel to {target.host}:{target.port}: {exc.status} {exc.message}"
+    kinds: list[tuple[type[BaseException] | tuple[type[BaseException], ...], FailureKind]] = [
+        ((TimeoutError, errors.ServerTimeoutError), FailureKind.TIMEOUT),
+        (errors.ClientHttpProxyError, FailureKind.PROXY),
+        (errors.ClientConnectorDNSError, FailureKind.DNS),
+        ((errors.ClientSSLError, ssl.SSLError, ssl.CertificateError), FailureKind.TLS),
+        ((errors.InvalidURL, ValueError, UnicodeError), FailureKind.INVALID_URL),
+        ((errors.ServerDisconnectedError, errors.ClientPayloadError, ConnectionResetError), FailureKind.RESET),
+    ]
+    for types, kind in kinds:
+        if isinstance(exc, types):
+            if kind is FailureKind.TLS:  # the innermost reason says what went wrong: '[SSL: ...] ...'
+                detail = str(getattr(exc, "certificate_error", None) or getattr(exc, "os_error", None) or detail)
+            return kind, detail
+    if isinstance(exc, errors.ClientResponseError):  # llhttp refused the response itself
+        return _parser_failure(exc), detail
+    if isinstance(exc, errors.ClientConnectorError):
+        refused = isinstance(exc.os_error, ConnectionRefusedError)
+        return (FailureKind.REFUSED if refused else FailureKind.CONNECTION), detail
+    if isinstance(exc, errors.ClientOSError):
+        return FailureKind.RESET, detail
     if isinstance(exc, OSError):
-        return "ConnectionError", str(exc)
-    if isinstance(exc, ValueError | UnicodeError):
-        return "InvalidURL", str(exc)
-    return type(exc).__name__, str(exc)
+        return FailureKind.CONNECTION, detail
+    return FailureKind.INTERNAL, f"{type(exc).__name__}: {detail}"
+
+
+def _parser_failure(exc: errors.ClientResponseError) -> FailureKind:
+    from aiohttp import http_exceptions
+
+    # aiohttp re-raises the parser's error as a plain HttpProcessingError caused by the original one.
+    cause = exc.__cause__
+    original = cause.__cause__ if cause is not None and cause.__cause__ is not None else cause
+    return FailureKind.TOO_LARGE if isinstance(original, http_exceptions.LineTooLong) else FailureKind.MALFORMED

@@ -1,13 +1,10 @@
 """Every use of LinkChecker in the project, in one place.
 
-LinkChecker stays the engine for what it does well: finding links in HTML (its LinkFinder with
-its table of link-carrying elements and attributes, srcset, CSS url(), meta refresh, <base>),
-its table of anchor attributes, checking ftp:// and mail addresses. Pages are tokenized by the
-standard library's html.parser, the tokenizer LinkChecker's own Beautiful Soup parsing uses,
-without building a tree: that keeps start-up and parsing cheap. Nothing here starts its thread
-director: checks run in our own scheduler, one URL at a time, so neither its per-host sleep under a global lock nor its
-shutdown join can stall a run. tests/test_links_contract.py fails loudly if an upgrade changes
-anything used here; the version is pinned exactly in requirements.in for the same reason.
+LinkChecker finds links in HTML (its LinkFinder and tables of link and anchor attributes, over
+the standard library's html.parser, without building a tree), checks ftp:// and mail servers
+(MX). Its thread director is never started: our scheduler runs one URL at a time through it.
+tests/test_links_contract.py fails loudly if an upgrade changes anything used here; the version
+is pinned exactly in requirements.in for the same reason.
 """
 
 from __future__ import annotations
@@ -18,6 +15,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from linkcheck.htmlutil import linkparse
+
+from .failures import FailureKind
 
 PINNED_VERSION = "10.6.0"
 
@@ -104,15 +103,25 @@ class LinkCheckerSession:
         # only prepares loggers and plugins, which checking single URLs does not use.
         self._aggregate = director.get_aggregate(config)
 
-    def check_ftp(self, url: str) -> tuple[bool, str]:
-        """(valid, LinkChecker's result text) for one ftp:// URL; it logs in, walks and lists."""
+    def check_ftp(self, url: str) -> tuple[FailureKind | None, str]:
+        """(failure or None, what the server said) for one ftp:// URL; it logs in, walks and lists.
+
+        check_connection() rather than check(): check() turns every error into message text, and
+        the failure is judged here by the exception's type.
+        """
         url_data = self._url_data(url)
-        if not url_data.has_result:
-            try:
-                url_data.check()
-            finally:
-                url_data.close_connection()
-        return bool(url_data.valid), str(url_data.result or "")
+        if url_data.has_result:  # its syntax check failed
+            return FailureKind.INVALID_URL, str(url_data.result or "")
+        try:
+            url_data.check_connection()
+        except Exception as exc:
+            kind = next((kind for types, kind in _ftp_failures() if isinstance(exc, types)), None)
+            if kind is None:
+                raise
+            return kind, str(exc) or type(exc).__name__
+        finally:
+            url_data.close_connection()
+        return None, "FTP file found"
 
     def check_mail(self, url: str, dns: bool) -> tuple[bool, str, list[str]]:
         """(valid, problem, warnings) for a mailto: URL: its syntax, and with `dns` its MX records."""
@@ -124,6 +133,24 @@ class LinkCheckerSession:
 
     def _url_data(self, url: str) -> Any:
         return self._get_url_from(url, 0, self._aggregate, extern=(0, 0))
+
+
+def _ftp_failures() -> list[tuple[type[BaseException] | tuple[type[BaseException], ...], FailureKind]]:
+    import ftplib
+    import socket
+
+    from linkcheck import LinkCheckerError
+
+    temporary = (ftplib.error_temp, ftplib.error_reply, ftplib.error_proto, EOFError, LinkCheckerError)
+    return [
+        (ftplib.error_perm, FailureKind.FTP_PERMANENT),
+        (temporary, FailureKind.FTP_TEMPORARY),
+        (socket.gaierror, FailureKind.DNS),
+        (TimeoutError, FailureKind.TIMEOUT),
+        (ConnectionRefusedError, FailureKind.REFUSED),
+        ((ConnectionResetError, ConnectionAbortedError, BrokenPipeError), FailureKind.RESET),
+        (OSError, FailureKind.CONNECTION),
+    ]
 
 
 def installed_version() -> str:

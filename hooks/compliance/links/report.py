@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from .check import LinkOutcome
-from .classify import LinkClass
+from .failures import FailureKind, LinkClass
 from .targets import Category
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+OFFLINE = "The machine looks offline: every host failed DNS; check the network and the DNS resolver, then run again."
 _LABELS = ((LinkClass.BROKEN, "BROKEN "), (LinkClass.WARNING, "WARNING"), (LinkClass.SKIPPED, "SKIPPED"))
 
 
@@ -35,6 +36,12 @@ class LinkReport:
         return bool(self.count(LinkClass.BROKEN) or (self.strict and self.count(LinkClass.WARNING)))
 
     @property
+    def offline(self) -> bool:
+        """Every link requested failed DNS: the machine has no network (or no resolver), not the links."""
+        requested = [o for o in self.outcomes if o.category is Category.EXTERNAL and not o.cached and o.attempts]
+        return bool(requested) and all(o.failure is FailureKind.DNS for o in requested)
+
+    @property
     def exit_code(self) -> int:
         return EXIT_BROKEN if self.failed else EXIT_OK
 
@@ -42,6 +49,8 @@ class LinkReport:
 def render_text(report: LinkReport) -> str:
     """The summary line, then each broken, warning and skipped link with every place it is written."""
     lines = [summary_line(report)]
+    if report.offline:
+        lines.append(OFFLINE)
     for kind, label in _LABELS:
         for outcome in (o for o in report.outcomes if o.verdict.kind is kind):
             lines += ["", f"{label} {_shown(outcome)}", f"        status: {outcome.verdict.status}"]
@@ -74,6 +83,13 @@ def _shown(outcome: LinkOutcome) -> str:
 
 
 def write_json(report: LinkReport, path: Path) -> None:
+    """Machine-readable report in a file (see json_payload)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # No indent: only then does json use its C encoder, and a large site's report is read by tools (jq).
+    path.write_text(json.dumps(json_payload(report)) + "\n", encoding="utf-8")
+
+
+def json_payload(report: LinkReport) -> dict[str, Any]:
     """Machine-readable report: one entry per link target, with its sources and attempts."""
     classes = (LinkClass.OK, LinkClass.WARNING, LinkClass.BROKEN, LinkClass.SKIPPED)
     payload: dict[str, Any] = {
@@ -85,6 +101,7 @@ def write_json(report: LinkReport, path: Path) -> None:
             **{kind.value: report.count(kind) for kind in classes},
             "seconds": round(report.seconds, 3),
             "exit_code": report.exit_code,
+            "offline": report.offline,
         },
         "links": [
             {
@@ -92,6 +109,7 @@ def write_json(report: LinkReport, path: Path) -> None:
                 "category": o.category.value,
                 "checked_url": o.checked_url,
                 "class": o.verdict.kind.value,
+                "failure": o.failure.value if o.failure else None,
                 "status": o.verdict.status,
                 "advice": o.verdict.advice,
                 "final_url": o.final_url,
@@ -103,6 +121,4 @@ def write_json(report: LinkReport, path: Path) -> None:
             for o in report.outcomes
         ],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # No indent: only then does json use its C encoder, and a large site's report is read by tools (jq).
-    path.write_text(json.dumps(payload) + "\n", encoding="utf-8")
+    return payload

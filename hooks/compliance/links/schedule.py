@@ -1,6 +1,7 @@
 """Run link checks concurrently: a cap per host, an optional rate per host, retries on each URL's own clock.
 
-Each URL is one asyncio task, on uvloop's event loop when it is installed. It takes its host's
+Each URL is one asyncio task, on uvloop's event loop when it is installed, with one deadline for all its
+attempts and waits. It takes its host's
 slot before a slot of the run, so a busy host never holds a slot another host could use, and a
 URL waiting for its retry (say a 429 with Retry-After: 2) sleeps exactly that long, whatever the
 other URLs are doing.
@@ -12,13 +13,13 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from .classify import LinkClass, Verdict
+from .failures import FailureKind, LinkClass
 from .http_check import HttpChecker
 from .linkchecker import LinkCheckerSession
-from .settings import MAX_AUTO_WORKERS, CheckSettings, RawResult, RetryPolicy
+from .settings import MAX_AUTO_WORKERS, CheckSettings, RawResult, RetryPolicy, Verdict
 
 # Turns of the event loop that take a new check from its start to its request written (loopback).
 _TURNS_TO_SEND = 4
@@ -44,14 +45,15 @@ def host_of(url: str) -> str:
 
 def run_checks(
     urls: Iterable[str],
-    check: Callable[[str], Awaitable[RawResult]],
+    check: Callable[[str, float], Awaitable[RawResult]],
     judge: Callable[[RawResult], Verdict],
     settings: CheckSettings,
     policy: RetryPolicy,
     progress: Callable[[int, int], None] | None = None,
+    closing: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Attempts]:
     """Check each URL until it is not transient or out of retries; results keyed by URL."""
-    run = CheckRun(check, judge, settings, policy, progress)
+    run = CheckRun(check, judge, settings, policy, progress, closing)
     run.start(urls)
     return run.results()
 
@@ -84,13 +86,16 @@ class CheckRun:
 
     def __init__(
         self,
-        check: Callable[[str], Awaitable[RawResult]],
+        check: Callable[[str, float], Awaitable[RawResult]],
         judge: Callable[[RawResult], Verdict],
         settings: CheckSettings,
         policy: RetryPolicy,
         progress: Callable[[int, int], None] | None = None,
+        closing: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.check, self.judge, self.policy, self.progress = check, judge, policy, progress
+        self.closing = closing
+        self.timeout, self.deadline = settings.timeout, settings.deadline
         self.per_host = max(1, settings.per_host)
         self.interval = 1.0 / settings.host_rate if settings.host_rate > 0 else 0.0
         # Per-host slots already bound the run to hosts x per-host; the run's own slots add
@@ -134,22 +139,33 @@ class CheckRun:
             await asyncio.sleep(0)
 
     async def _finish(self) -> None:
-        await asyncio.gather(*self.tasks.values())
+        try:
+            await asyncio.gather(*self.tasks.values())
+        finally:
+            if self.closing is not None:
+                await self.closing()
 
     async def _one(self, url: str) -> None:
+        """Check until not transient, out of retries or out of the link's deadline (hops, attempts and waits)."""
         host, waits = host_of(url), []
+        deadline = time.monotonic() + self.deadline
         for count in range(1, self.policy.retries + 2):
             async with self.host_slots[host], self.run_slots:
                 await self._keep_rate(host)
+                left = deadline - time.monotonic()
                 try:
-                    raw = await self.check(url)
+                    raw = await self.check(url, max(0.001, min(self.timeout, left)))
                 except Exception as exc:  # one URL's surprise must never stop the run
-                    raw = RawResult(url, False, f"InternalError: {type(exc).__name__}: {exc}", url)
+                    raw = RawResult(url, url, failure=FailureKind.INTERNAL, detail=f"{type(exc).__name__}: {exc}")
             verdict = self.judge(raw)
             if verdict.kind is not LinkClass.TRANSIENT or count > self.policy.retries:
                 break
-            waits.append(self.policy.delay(count, verdict))
-            await asyncio.sleep(waits[-1])
+            wait = self.policy.delay(count, verdict.retry_after)
+            if time.monotonic() + wait >= deadline:
+                verdict = replace(verdict, advice=_joined(verdict.advice, f"the link's {self.deadline:g} s deadline"))
+                break
+            waits.append(wait)
+            await asyncio.sleep(wait)
         self.done[url] = Attempts(raw, verdict, count, waits)
         if self.progress:
             self.progress(len(self.done), len(self.tasks))
@@ -168,18 +184,26 @@ class SchemeCheckers:
 
     def __init__(self, settings: CheckSettings) -> None:
         self.settings = settings
-        self.http = HttpChecker(settings.timeout, settings.ca_bundle, settings.user_agent)
+        self.http = HttpChecker(settings)
         self._linkchecker: LinkCheckerSession | None = None
 
-    async def check(self, url: str) -> RawResult:
+    async def check(self, url: str, timeout: float | None = None) -> RawResult:
         if url.lower().startswith(("http://", "https://")):
-            return await self.http.check(url)
+            return await self.http.check(url, timeout)
         # LinkChecker's ftp check blocks, so it runs in the loop's worker threads.
-        valid, result = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)
-        return RawResult(url, valid, result, url)
+        failure, said = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)
+        return RawResult(url, url, failure=failure, detail=said if failure else "", note="" if failure else said)
+
+    async def close(self) -> None:
+        """Close the run's HTTP session (its pooled connections)."""
+        await self.http.close()
 
     @property
     def linkchecker(self) -> LinkCheckerSession:
         if self._linkchecker is None:
             self._linkchecker = LinkCheckerSession(self.settings.timeout)
         return self._linkchecker
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)

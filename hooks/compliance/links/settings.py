@@ -1,6 +1,6 @@
 """How links are checked (settings, retry policy) and what one check of one URL found.
 
-Kept apart from the checking machinery (asyncio, httptools) so that a run with nothing to request,
+Kept apart from the checking machinery (asyncio, aiohttp) so that a run with nothing to request,
 such as a re-run answered from the cache, never imports it.
 """
 
@@ -10,27 +10,40 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .failures import FailureKind
+
 # Without --threads, concurrency is hosts x per-host limit, but never more than this many open
 # connections, well below the usual limit of 1024 open files. The CLI's help reads it from here.
 MAX_AUTO_WORKERS = 512
-USER_AGENT = "compliance-docs-linkcheck/2 (status check; LinkChecker-compatible)"
+USER_AGENT = "compliance-docs-linkcheck/3 (status check; LinkChecker-compatible)"
 # RFC 9110 field-value, limited to ASCII: what a header such as User-Agent may carry.
 _FIELD_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")
+_FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 if TYPE_CHECKING:
-    from .classify import Verdict
+    from .failures import LinkClass
 
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """How hard and how politely to check."""
+    """How hard and how politely to check, and where requests may go."""
 
-    timeout: float = 20.0
+    timeout: float = 20.0  # one attempt: every hop of its redirect chain
+    deadline: float = 120.0  # one link: every attempt and every wait between them
     threads: int = 0  # concurrent requests in all; 0 picks hosts x per_host, bounded
     per_host: int = 10
     host_rate: float = 0.0  # check starts per second per host; 0 means no limit
     ca_bundle: str | None = None
     user_agent: str = USER_AGENT
+    headers: tuple[tuple[str, str], ...] = ()
+    insecure: bool = False
+    allow_private: bool = False  # follow redirects to loopback, private and reserved addresses
+    trusted_hosts: frozenset[str] = frozenset()  # hosts a redirect may reach whatever their address
+    resolve: tuple[tuple[str, str], ...] = ()  # (host, address) answered without DNS
+    fragments: bool = True
+    max_page_bytes: int = MAX_PAGE_BYTES
+    accept: frozenset[int] = frozenset()  # statuses accepted as ok besides 2xx
 
 
 @dataclass(frozen=True)
@@ -41,33 +54,51 @@ class RetryPolicy:
     base: float = 1.0
     cap: float = 60.0
 
-    def delay(self, attempt: int, verdict: Verdict) -> float:
-        return min(self.cap, max(self.base * 2 ** (attempt - 1), verdict.retry_after or 0.0))
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        return min(self.cap, max(self.base * 2 ** (attempt - 1), retry_after or 0.0))
 
 
 @dataclass
 class Hop:
-    """One HTTP response (or failure) seen for a request URL."""
+    """One HTTP response seen for a request URL."""
 
-    status: int | None
+    status: int
+    reason: str = ""
     location: str | None = None
     retry_after: str | None = None
-    error: str | None = None
-    detail: str = ""
 
 
 @dataclass
 class RawResult:
-    """The outcome of one check of one URL, with the hops that led to it."""
+    """One check of one URL: the responses (hops) that led to its end, or why it ended without one."""
 
     url: str
-    valid: bool
-    result: str
     final_url: str
-    warnings: list[str] = field(default_factory=list)
     hops: list[Hop] = field(default_factory=list)
+    failure: FailureKind | None = None
+    detail: str = ""  # for people: the failure's particulars, or what an FTP server said
+    note: str = ""  # for people: the status of a success that has no HTTP status (FTP)
+
+    @property
+    def status(self) -> int | None:
+        return self.hops[-1].status if self.hops else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A link's class, its status in a few words, and what to do about it."""
+
+    kind: LinkClass
+    status: str
+    advice: str = ""
+    retry_after: float | None = None
 
 
 def sendable_field(value: str) -> bool:
     """Whether `value` can be sent as a header's value: printable ASCII on one line, not blank at either end."""
     return _FIELD_VALUE.fullmatch(value) is not None
+
+
+def sendable_name(name: str) -> bool:
+    """Whether `name` is a header name (an RFC 9110 token)."""
+    return _FIELD_NAME.fullmatch(name) is not None

@@ -94,8 +94,12 @@ def check_site(
     for url in link_map:  # a data link no page shows is still a link the editor wrote
         targets.setdefault(url, resolve(url, ""))
     grouped: dict[Category, LinkMap] = {category: {} for category in Category}
+    reasons = {key: target.reason for key, target in targets.items()}
     for key, target in targets.items():
-        grouped[target.category][key] = [*link_map.get(key, []), *scan.sources.get(key, [])]
+        category = target.category
+        if category in (Category.EXTERNAL, Category.MAIL) and (why := options.excluded(key)):
+            category, reasons[key] = Category.SKIPPED, why
+        grouped[category][key] = [*link_map.get(key, []), *scan.sources.get(key, [])]
     outcomes = (external or ExternalChecks(options, cache, progress)).outcomes(grouped[Category.EXTERNAL])
     outcomes += check_mail(grouped[Category.MAIL], options)
     for key, sources in sorted(grouped[Category.INTERNAL].items()):
@@ -103,7 +107,7 @@ def check_site(
         outcomes.append(LinkOutcome(key, key, verdict, key, sources, 1, category=Category.INTERNAL))
     for category, kind in ((Category.BROKEN, LinkClass.BROKEN), (Category.SKIPPED, LinkClass.SKIPPED)):
         for key, sources in sorted(grouped[category].items()):
-            verdict = Verdict(kind, targets[key].reason)
+            verdict = Verdict(kind, reasons[key])
             outcomes.append(LinkOutcome(key, key, verdict, key, sources, 0, category=category))
     return outcomes
 

@@ -1,0 +1,83 @@
+"""Where a request may go: URLs as browsers send them, names resolved once per run, public addresses only.
+
+A redirect is the server's choice, not the editor's: following one to 127.0.0.1, a private
+network or a cloud metadata service (169.254.169.254) from CI would let any linked site probe
+the runner's network. So every redirect target is resolved first and refused unless each address
+is public, whatever notation the URL used (0x7f000001, 2130706433, [::ffff:7f00:1]...): the
+check is made on the addresses, not on the text. The resolver keeps its answers for the run, so
+the connection goes to the very address that was judged (a name cannot rebind in between).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
+from yarl import URL
+
+# What a browser leaves as it is in a path and a query (RFC 3986 characters plus '%' already written).
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def browser_url(text: str) -> URL:
+    """The URL a browser would request for `text`: IDNA host, UTF-8 percent-encoded path and query.
+
+    ValueError for what no browser could request (no host, a bad port, an unencodable host).
+    """
+    parts = urlsplit(text.strip())
+    if not parts.hostname:
+        raise ValueError(f"no host name in {text!r}")
+    host = URL.build(scheme="http", host=parts.hostname).raw_host  # yarl applies IDNA (UTS 46)
+    if not host or any(ord(c) < 0x21 or ord(c) > 0x7E for c in host):
+        raise ValueError(f"host {parts.hostname!r} cannot be sent")
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    path = quote(parts.path or "/", safe=_PATH_SAFE, encoding="utf-8")
+    query = ("?" + quote(parts.query, safe=_QUERY_SAFE, encoding="utf-8")) if parts.query else ""
+    fragment = ("#" + quote(parts.fragment, safe=_QUERY_SAFE + "#", encoding="utf-8")) if parts.fragment else ""
+    return URL(f"{parts.scheme.lower()}://{netloc}{path}{query}{fragment}", encoded=True)
+
+
+def is_public(address: str) -> bool:
+    """Whether an IP address is on the public internet (IPv4 inside IPv6 judged as IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class PinnedResolver(AbstractResolver):
+    """DNS through the system, answers kept for the run; `overrides` answer for given names (tests, `--resolve`)."""
+
+    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+        self.overrides = {normal_host(host): address for host, address in (overrides or {}).items()}
+        self._inner = ThreadedResolver()
+        self._answers: dict[tuple[str, int, int], list[ResolveResult]] = {}
+
+    async def resolve(self, host: str, port: int = 0, family: Any = socket.AF_INET) -> list[ResolveResult]:
+        pinned = self.overrides.get(host.lower())
+        if pinned is not None:
+            kind = socket.AF_INET6 if ":" in pinned else socket.AF_INET
+            flags = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
+            return [ResolveResult(hostname=host, host=pinned, port=port, family=kind, proto=0, flags=flags)]
+        key = (host.lower(), port, int(family))
+        if key not in self._answers:
+            self._answers[key] = await self._inner.resolve(host, port, family)
+        return self._answers[key]
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def normal_host(host: str) -> str:
+    """A host name as it goes on the wire (IDNA, lower case), for comparing names written differently."""
+    try:
+        return (URL.build(scheme="http", host=host.strip().strip("[]")).raw_host or host).lower()
+    except (ValueError, UnicodeError):
+        return host.lower()

@@ -1,0 +1,34 @@
+"""mailto: links: every address valid by email-validator, and no header smuggled in (RFC 6068).
+
+A `mailto:a@b.example%0ABcc:everyone@c.example` opens a mail with a hidden Bcc in some clients:
+decoded, no part of a mailto: URL may hold a line break, and each address must be one address.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, unquote
+
+from email_validator import EmailNotValidError, validate_email
+
+_HEADERS_WITH_ADDRESSES = ("to", "cc", "bcc")
+
+
+def mailto_problem(url: str) -> str | None:
+    """Why the mailto: URL is unusable, or None when every address in it is valid."""
+    body = url.split(":", 1)[1] if ":" in url else ""
+    to, _, query = body.partition("?")
+    decoded = unquote(body)
+    if any(char in decoded for char in "\r\n\x00"):
+        return "a line break in a mailto: link (header injection)"
+    addresses = [unquote(a).strip() for a in to.split(",") if a.strip()]
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name.lower() in _HEADERS_WITH_ADDRESSES:
+            addresses += [a.strip() for a in value.split(",") if a.strip()]
+    if not addresses:
+        return "no address in the mailto: link"
+    for address in addresses:
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError as exc:
+            return f"invalid address {address!r}: {exc}"
+    return None

@@ -207,7 +207,7 @@ ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .web
 
 
 def _page_id(value: Any) -> str:
-    ident = _check_id(value)
+    ident: str = _check_id(value)
     if ident in RESERVED_PAGE_IDS:
         raise problem(
             f"the id '{ident}' is a name the site uses for its own pages ({', '.join(RESERVED_PAGE_IDS)}); "

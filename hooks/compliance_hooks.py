@@ -16,15 +16,24 @@ from compliance.docsfiles import docs_problems
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.options import BuildOptions, read_options, source_date_epoch
-from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
+from compliance.pages import (
+    CLAIM_TEMPLATE,
+    CLAIMS_INDEX_TEMPLATE,
+    SitePlan,
+    export_schema_text,
+    export_text,
+    page_base,
+    problems_page,
+)
 from compliance.publish import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
-from compliance.siteconfig import site_settings
+from compliance.siteconfig import PALETTE_FILE, site_settings
 from compliance.yamltext import Limits
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.compliance")
@@ -39,6 +48,8 @@ class _BuildState:
     renderer: PageRenderer | None = None
     plan: SitePlan = field(default_factory=SitePlan)
     claim_pages: dict[str, Any] = field(default_factory=dict)
+    palette_css: str | None = None
+    open_index: Any = None  # the claims page, marked open in the navigation while a claim's page renders
     links: LinkMapBuilder | None = None
     staged: StagedSite | None = None
     failed: bool = False
@@ -108,11 +119,17 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     settings = site_settings(data, _state.plan, pdf_file)
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
-    config.site_url = config.site_url or settings.site_url
+    # The data's address wins: one checkout builds several organisations, each from its own data.
+    config.site_url = settings.site_url or config.site_url
     if settings.logo:
         config.theme["logo"] = config.theme["favicon"] = settings.logo
     if isinstance(config.nav, list):
         config.nav = settings.navigation(config.nav)
+    _state.palette_css = settings.palette_css
+    if settings.palette_css is not None:
+        config.theme["palette"] = settings.palette(list(config.theme.get("palette") or [{}]))
+        if PALETTE_FILE not in config.extra_css:
+            config.extra_css.append(PALETTE_FILE)
     try:
         footer = _state.renderer.render_partial("partials/compliance-footer.html", "footer")
     except ComplianceError as exc:
@@ -142,6 +159,11 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
         raise PluginError(f"{', '.join(clashes)}: at the address of a claim's generated page; rename or move it")
     for src_uri in _state.claim_pages:
         files.append(File.generated(config, src_uri, content=source))
+    if _state.claim_pages:
+        index = (Path(config.docs_dir) / CLAIMS_INDEX_TEMPLATE).read_text(encoding="utf-8")
+        files.append(File.generated(config, _state.plan.claims_index_page(), content=index))
+    if _state.palette_css is not None:
+        files.append(File.generated(config, PALETTE_FILE, content=_state.palette_css))
     files.append(File.generated(config, _state.plan.export_file(), content=export_text(_state.data, _state.plan)))
     files.append(File.generated(config, _state.plan.export_schema_file(), content=export_schema_text()))
     return files
@@ -152,8 +174,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         return problems_page(_state.problems)
     assert _state.renderer is not None
     claim = _state.claim_pages.get(page.file.src_uri)
-    # Generated claim pages have no file of their own: errors point at the template they come from.
-    source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else page.file.src_uri)
+    # Generated pages have no file of their own: errors point at the template they come from.
+    template = CLAIMS_INDEX_TEMPLATE if page.file.src_uri == _state.plan.claims_index_page() else page.file.src_uri
+    source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else template)
     try:
         return _state.renderer.render(markdown, source, {"base": page_base(page.url), "claim": claim})
     except ComplianceError as exc:
@@ -169,12 +192,31 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return html
 
 
+def on_page_context(
+    context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation, **kwargs: Any
+) -> dict[str, Any]:
+    """A claim's page is not in the navigation: the claims page it is listed on shows as the open one."""
+    if page.file.src_uri in _state.claim_pages:
+        index = _state.plan.claims_index_page()
+        _state.open_index = next((p for p in nav.pages if p.file.src_uri == index), None)
+        if _state.open_index is not None:
+            _state.open_index.active = True
+    return context
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    if _state.open_index is not None:
+        _state.open_index.active = False
+        _state.open_index = None
+    return output
+
+
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     assert _state.links is not None
     if not _mapping_links():
         return
     site_dir = Path(config.site_dir)
-    link_map = _state.links.finish(site_dir)
+    link_map = _state.links.finish(site_dir, config.site_url)
     published = _state.staged.site_dir if _state.staged else site_dir
     # serve builds into a temporary folder nobody checks; a build never writes outside the project
     # except into the site folder it was given (and its transient staging folder beside it).

@@ -14,6 +14,7 @@ from .checks import consistency_problems, date_problems, kind_problems
 from .datafiles import read_data_files
 from .docsfiles import docs_problems
 from .errors import ComplianceError, Location, Problem, display_path, format_path
+from .look import look_problems
 from .model import ComplianceDocument, Image
 from .prose import ProseRenderer
 from .refs import Index, index_entries, resolve_references, walk_model
@@ -92,6 +93,7 @@ def load_compliance_data(
         links += [
             DataLink(link.url, locator.find(where, link.needle, link.skip), format_path(path)) for link in prose_links
         ]
+    problems += look_problems(document, files.sources)
     if today is not None:
         problems += date_problems(document, files.sources, today)
     if problems or dangling:

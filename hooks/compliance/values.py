@@ -28,6 +28,7 @@ URL_PATTERN = (
     r"|ftp://[^\s/?#<>\"]+([/?#][^\s<>\"]*)?"
     r"|mailto:[^\s@/<>\"]+@[^\s@/<>\"]+)$"
 )
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 # What an editor who forgot `mailto:` writes where a URL is expected.
 EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
 # A mention (`[[provider:x]]`) means something only in prose; elsewhere it would be published literally.
@@ -203,6 +204,7 @@ Markdown = _typed_text(
 Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
 URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {})
 HttpURL = _typed_text("a URL whose scheme is https or http", HTTP_URL_PATTERN, UrlText, {})
+Colour = _typed_text("a colour written #rrggbb", COLOUR_PATTERN, str, {"format": "color"})
 ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})
 
 

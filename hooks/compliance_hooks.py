@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -13,9 +13,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from compliance.data import ComplianceData, load_compliance_data
+from compliance.docsfiles import docs_problems
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
-from compliance.options import BuildOptions, read_options
+from compliance.options import BuildOptions, read_options, source_date_epoch
 from compliance.pages import (
     CLAIM_TEMPLATE,
     CLAIMS_INDEX_TEMPLATE,
@@ -26,10 +27,11 @@ from compliance.pages import (
     problems_page,
 )
 from compliance.prose import ProseRenderer
-from compliance.publish import StagedSite, restore_signals, stop_on_signals
+from compliance.publish import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
 from compliance.siteconfig import PALETTE_FILE, site_settings
 from compliance.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, feed_text, security_txt
+from compliance.yamltext import Limits
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -76,6 +78,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     docs_dir = Path(config.docs_dir)
     _state.failed = False
     _state.problems = ""
+    _check_environment()
     try:
         # `extra: compliance:` holds our options; below it is replaced by what the templates read.
         _state.options = options = read_options(
@@ -87,10 +90,21 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported below).
     if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:
         config.watch.append(str(data_dir))
+    # The theme's folder is published like docs/ (its non-template files are copied as they are);
+    # docs/ itself is checked with the data, except in the preview, which goes on to let MkDocs walk
+    # docs/ even when the data is invalid, and a looping or device link there would hang it.
+    # The theme's files are few and fixed: only the size of one file applies to them, not docs/'s totals.
+    limits = options.limits
+    theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    theme_limits = replace(limits, docs_files=Limits.docs_files, docs_bytes=Limits.docs_bytes)
+    unsafe = docs_problems(project_dir, theme, theme_limits) if theme else []
+    unsafe += docs_problems(project_dir, docs_dir, limits) if _state.command == "serve" else []
+    if unsafe:
+        raise PluginError(f"files that cannot be published:\n{ComplianceError(unsafe)}")
     try:
         today = options.today or date.today()
         _state.data = data = load_compliance_data(
-            project_dir, data_dir, docs_dir, today=today, limits=options.limits, debug=options.debug
+            project_dir, data_dir, docs_dir, today=today, limits=limits, debug=options.debug
         )
     except ComplianceError as exc:
         if _state.command != "serve":
@@ -138,7 +152,11 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     }
     if _state.command == "build":
         _state.staged = StagedSite(Path(config.site_dir))
-        config.site_dir = str(_state.staged.begin())
+        try:
+            config.site_dir = str(_state.staged.begin())
+        except PublishError as exc:
+            _state.staged = None
+            raise PluginError(str(exc)) from None
     return config
 
 
@@ -148,6 +166,12 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
         return files
     template = Path(config.docs_dir) / CLAIM_TEMPLATE
     source = template.read_text(encoding="utf-8")
+    # A page of docs/ at a claim's address (even differing only in case, as macOS and Windows
+    # compare names) would be replaced by it, or replace it, depending on the file system.
+    written = {file.src_uri.lower(): file.src_uri for file in files}
+    clashes = [f"docs/{written[uri.lower()]}" for uri in _state.claim_pages if uri.lower() in written]
+    if clashes:
+        raise PluginError(f"{', '.join(clashes)}: at the address of a claim's generated page; rename or move it")
     for src_uri in _state.claim_pages:
         files.append(File.generated(config, src_uri, content=source))
     for src_uri, template_path in _state.trust_pages.items():
@@ -219,7 +243,10 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     # serve builds into a temporary folder nobody checks; a build never writes outside the project
     # except into the site folder it was given (and its transient staging folder beside it).
     if _state.command != "serve" and published.resolve().is_relative_to(_state.project_dir.resolve()):
-        write_link_map(link_map_path(site_dir), link_map)
+        try:
+            write_link_map(link_map_path(site_dir), link_map)
+        except OSError as exc:  # a full disk or a folder made read-only mid-build: one line, not a traceback
+            raise PluginError(f"{link_map_path(site_dir)}: cannot write the link map ({exc.strerror or exc})") from None
     elif _state.command != "serve":
         log.info("No link map for %s (outside the project); CHECK_LINKS=1 checks links in the build", published)
     if _state.options.check_links:
@@ -234,8 +261,12 @@ def on_shutdown(**kwargs: Any) -> None:
     staged, _state.staged = _state.staged, None
     restore_signals()
     # Ctrl-C and stop signals skip on_build_error; finish() sees them still propagating.
-    if staged is not None and not staged.finish(failed=_state.failed):
-        log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+    try:
+        if staged is not None and not staged.finish(failed=_state.failed):
+            log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+    except PublishError as exc:  # after MkDocs' own error handling: report it here, in one line
+        log.error("%s", exc)
+        raise SystemExit(1) from None
 
 
 def _trust_files(data: ComplianceData, site_url: str | None) -> str | None:
@@ -270,6 +301,18 @@ def _unexpected(exc: Exception, where: Path) -> str:
         raise exc
     shown = display_path(_state.project_dir, where)
     return f"{shown}: unexpected error ({type(exc).__name__}: {exc}); run with COMPLIANCE_DEBUG=1 for the traceback"
+
+
+def _check_environment() -> None:
+    # MkDocs reads SOURCE_DATE_EPOCH itself, after this hook, and fails with a traceback on a bad one.
+    epoch = source_date_epoch()
+    if epoch is None:
+        return
+    try:
+        datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError):
+        expected = "whole seconds since 1970 (e.g. 1700000000)"
+        raise PluginError(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
 
 
 def _data_links(data: ComplianceData) -> LinkMap:

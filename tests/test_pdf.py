@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 
 from compliance import pdf
@@ -116,3 +117,15 @@ def site_files_linked_from_pages(site: Path) -> set[str]:
             if not target.scheme and path and not path.endswith(".html") and (site / path).is_file():
                 files.add(path)
     return files
+
+
+@pytest.mark.parametrize("value", ["abc", "1e9", "99999999999999999999"])
+def test_an_unreadable_source_date_epoch_is_one_line(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(pdf.PdfError) as caught:
+        pdf.build_date()
+    assert str(caught.value) == (
+        f"SOURCE_DATE_EPOCH: expected whole seconds since 1970 (e.g. 1700000000), got {value!r}"
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert pdf.build_date() == date(2023, 11, 14)

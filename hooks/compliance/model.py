@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
 
 from .dates import DateValue, date_pattern
-from .values import ID_PATTERN, URL, Colour, Id, ImagePath, Markdown, Text, reference
+from .values import ID_PATTERN, URL, Colour, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
 
 if TYPE_CHECKING:
     from .trust import Contacts, ControlArea, Controls, Documents, Faq, Subprocessors, TrustLabels, Update
@@ -134,7 +134,7 @@ class Document(Entry):
     title: Text
     url: URL
     kind: Text | None = None
-    mirror: URL | None = None
+    mirror: HttpURL | None = None
 
 
 class Channel(Entry):
@@ -168,7 +168,7 @@ KindName = Annotated[
 class Claim(Entry):
     """What the organisation states: certified, audited, compliant, committed, aligned, self-assessed."""
 
-    id: Id
+    id: PageId
     kind: KindName
     title: Text
     status: Status | None = None
@@ -204,7 +204,7 @@ class Section(Entry):
 class Guide(Entry):
     title: Text
     description: Text | None = None
-    site_url: URL | None = None
+    site_url: HttpURL | None = None
     icon: Image | None = None
     intro: Markdown | None = None
     last_reviewed: DateValue | None = None

@@ -70,7 +70,13 @@ class SitePage:
 def build_date() -> date:
     """The build's date: SOURCE_DATE_EPOCH when set (reproducible builds), else today in UTC."""
     epoch = source_date_epoch()
-    return datetime.fromtimestamp(int(epoch), UTC).date() if epoch else datetime.now(UTC).date()
+    if not epoch:
+        return datetime.now(UTC).date()
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    except (ValueError, OverflowError, OSError):
+        expected = "whole seconds since 1970 (e.g. 1700000000)"
+        raise PdfError(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
 
 
 def guide_pages(site: Path) -> list[SitePage]:

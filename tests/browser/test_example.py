@@ -9,6 +9,8 @@ from bs4 import BeautifulSoup
 from .conftest import open_context
 from .siteserver import SiteServer
 
+FOUND_JS = """(path) => Array.from(document.querySelectorAll("a.md-search-result__link"))
+  .some((a) => new URL(a.href).pathname.endsWith(path))"""
 # The trust-center pages the example's data fills, each with a phrase only that page holds.
 TRUST_PAGES = {
     "subprocessors": "Payflow Payments",
@@ -21,6 +23,8 @@ TRUST_PAGES = {
 
 
 def test_example_trust_pages_exist_and_search_finds_them(browser, example_server: SiteServer) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # installed whenever `browser` is
+
     assert example_server.site is not None
     missing = [name for name in TRUST_PAGES if not (example_server.site / name / "index.html").is_file()]
     assert missing == [], f"trust pages not built: {missing}"
@@ -35,12 +39,15 @@ def test_example_trust_pages_exist_and_search_finds_them(browser, example_server
             search.fill("")
             search.press_sequentially(phrase)  # the theme searches on key events, which fill() does not send
             results = page.locator("a.md-search-result__link")
-            results.first.wait_for()
-            targets = results.evaluate_all("links => links.map(a => a.href)")
-            hits = [url for url in targets if urlsplit(url).path.endswith(f"/{name}/")]
-            if not hits:
+            try:
+                # Results update as each key is typed: wait for the page's own, not the first result.
+                page.wait_for_function(FOUND_JS, arg=f"/{name}/", timeout=10_000)
+            except PlaywrightTimeout:
+                targets = results.evaluate_all("links => links.map(a => a.href)")
                 missed.append(f"{phrase!r}: no result on the {name} page among {targets}")
                 continue
+            targets = results.evaluate_all("links => links.map(a => a.href)")
+            hits = [url for url in targets if urlsplit(url).path.endswith(f"/{name}/")]
             page.goto(hits[0])
             if phrase.lower() not in page.locator("article").inner_text().lower():
                 missed.append(f"{phrase!r}: {hits[0]} does not show it")

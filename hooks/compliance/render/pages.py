@@ -169,3 +169,20 @@ class PageRenderer:
 
 def _is_template(filename: str) -> bool:
     return filename.endswith((".md", ".html", ".jinja"))
+
+
+def theme_problems(env: jinja2.Environment, theme_dir: Path, project_dir: Path) -> list[Problem]:
+    """A problem at each template of the theme's folder that does not parse in the theme's `env`.
+
+    The theme renders them after every hook has run, where a syntax error would end in a traceback.
+    """
+    problems = []
+    for path in sorted(theme_dir.rglob("*.html")):
+        try:
+            env.parse(path.read_text(encoding="utf-8"), path.relative_to(theme_dir).as_posix(), str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            where = Location(display_path(project_dir, path), exc.lineno, 1)
+            problems.append(Problem(where, f"template syntax error: {exc.message}"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(Location(display_path(project_dir, path), 1, 1), f"cannot read it ({exc})"))
+    return problems

@@ -1,0 +1,286 @@
+"""One build of the site, from its options to the published folder: what the MkDocs hooks call.
+
+Framework-free: the adapter passes in the folders and settings MkDocs has, and copies the results
+back into MkDocs' configuration. A build is made afresh for every run (and every `mkdocs serve`
+rebuild), so nothing of one build leaks into the next.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import ComplianceError, Location, Problem, display_path
+from ..limits import Limits
+from ..links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
+from ..load.docsfiles import docs_problems
+from ..model.data import ComplianceData, load_compliance_data
+from ..model.entries import Claim
+from ..options import BuildOptions, source_date_epoch
+from ..render.pages import PageRenderer, theme_problems
+from ..render.plan import (
+    CLAIM_TEMPLATE,
+    CLAIMS_INDEX_TEMPLATE,
+    SitePlan,
+    export_schema_text,
+    export_text,
+    page_base,
+    problems_page,
+)
+from ..render.prose import ProseRenderer
+from ..render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
+from ..render.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, feed_text, security_txt
+from .staging import StagedSite
+
+log = logging.getLogger("mkdocs.plugins.compliance")
+PDF_FILE = "guide.pdf"
+
+
+class BuildFailed(Exception):
+    """A step of the build that cannot go on; the message is what the editor reads."""
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file the build adds to the site: its path under docs/ and its content."""
+
+    src_uri: str
+    content: str
+    # MkDocs leaves out files under dot folders such as .well-known/ unless told otherwise.
+    dot_folder: bool = False
+
+
+@dataclass
+class SiteBuild:
+    """The state of one build: its options, the data, the plan of its pages and the links they hold."""
+
+    command: str
+    project_dir: Path
+    docs_dir: Path
+    options: BuildOptions
+    theme_dir: Path | None = None
+    data: ComplianceData | None = None
+    renderer: PageRenderer | None = None
+    plan: SitePlan = field(default_factory=SitePlan)
+    settings: SiteSettings | None = None
+    claim_pages: dict[str, Claim] = field(default_factory=dict)
+    # Trust-center pages (subprocessors.md, ...) by source path, each with the template it is made from.
+    trust_pages: dict[str, str] = field(default_factory=dict)
+    # Generated files other than pages: the Atom feed and security.txt, by path in the site.
+    extra_files: dict[str, str] = field(default_factory=dict)
+    links: LinkMapBuilder = field(default_factory=lambda: LinkMapBuilder({}))
+    staged: StagedSite | None = None
+    failed: bool = False
+    feed_url: str | None = None
+    footer: str = ""
+    # The claims page's navigation entry, marked open while a claim's page (not in the navigation) renders.
+    open_index: Any = None
+    # Under `mkdocs serve`, invalid data is shown on every page instead of stopping the server.
+    problems: str = ""
+
+    def load(self, theme_dir: Path | None, *, directory_urls: bool, site_url: str | None) -> None:
+        """Check what will be published, load the data and plan the pages; BuildFailed if it cannot."""
+        self.theme_dir = theme_dir
+        _check_source_date_epoch()
+        # The theme's folder is published like docs/ (its non-template files are copied as they are);
+        # docs/ itself is checked with the data, except in the preview, which goes on to let MkDocs walk
+        # docs/ even when the data is invalid, and a looping or device link there would hang it.
+        # The theme's files are few and fixed: only the size of one file applies to them, not docs/'s totals.
+        limits = self.options.limits
+        theme_limits = replace(limits, docs_files=Limits.docs_files, docs_bytes=Limits.docs_bytes)
+        unsafe = docs_problems(self.project_dir, theme_dir, theme_limits) if theme_dir else []
+        unsafe += docs_problems(self.project_dir, self.docs_dir, limits) if self.command == "serve" else []
+        if unsafe:
+            raise BuildFailed(f"files that cannot be published:\n{ComplianceError(unsafe)}")
+        data_dir = self.options.data_path(self.project_dir)
+        try:
+            self.data = data = load_compliance_data(
+                self.project_dir,
+                data_dir,
+                self.docs_dir,
+                today=self.options.today or date.today(),
+                limits=limits,
+                debug=self.options.debug,
+            )
+        except ComplianceError as exc:
+            if self.command != "serve":
+                raise BuildFailed(f"compliance data is invalid:\n{exc}") from None
+            # The preview shows the problems in the browser; the next valid save brings the pages back.
+            self.problems = str(exc)
+            log.info("compliance data is invalid (shown in the browser):\n%s", exc)
+            return
+        except Exception as exc:
+            if self.options.debug:
+                raise
+            shown = display_path(self.project_dir, data_dir)
+            raise BuildFailed(unexpected_error(exc, shown, "reading the data")) from None
+        self.plan = SitePlan(directory_urls=directory_urls)
+        search_dirs = [self.docs_dir, *([theme_dir] if theme_dir else [])]
+        self.renderer = PageRenderer(data, self.project_dir, search_dirs, self.plan)
+        self.links = LinkMapBuilder(_data_links(data))
+        self.claim_pages = {self.plan.claim_page(claim.id): claim for claim in data.document.claims}
+        # `make pdf` builds with the pdf option, so every page links the PDF it then prints.
+        self.settings = settings = site_settings(data, self.plan, PDF_FILE if self.options.pdf else None)
+        self.feed_url = self._plan_trust_files(data, settings.site_url or site_url)
+        self.renderer.env.globals["feed_url"] = self.feed_url
+        try:
+            self.footer = self.renderer.render_partial("partials/compliance-footer.html", "footer")
+        except ComplianceError as exc:
+            raise BuildFailed(f"footer template failed:\n{exc}") from None
+
+    def generated_files(self, written: list[str]) -> list[GeneratedFile]:
+        """The pages and files made from data; `written` are docs/ pages, which must not clash with them."""
+        if self.data is None:
+            return []
+        # A page of docs/ at a claim's address (even differing only in case, as macOS and Windows
+        # compare names) would be replaced by it, or replace it, depending on the file system.
+        lowered = {uri.lower(): uri for uri in written}
+        clashes = [f"docs/{lowered[uri.lower()]}" for uri in self.claim_pages if uri.lower() in lowered]
+        if clashes:
+            raise BuildFailed(f"{', '.join(clashes)}: at the address of a claim's generated page; rename or move it")
+        # Every template is read before any is used, so all the missing ones are named at once.
+        templates = [CLAIM_TEMPLATE, CLAIMS_INDEX_TEMPLATE] if self.claim_pages else []
+        sources = self._templates([*templates, *self.trust_pages.values()])
+        files = [GeneratedFile(src_uri, sources[CLAIM_TEMPLATE]) for src_uri in self.claim_pages]
+        files += [GeneratedFile(src_uri, sources[path]) for src_uri, path in self.trust_pages.items()]
+        if self.claim_pages:
+            files.append(GeneratedFile(self.plan.claims_index_page(), sources[CLAIMS_INDEX_TEMPLATE]))
+        if self.settings is not None and self.settings.palette_css is not None:
+            files.append(GeneratedFile(PALETTE_FILE, self.settings.palette_css))
+        files.append(GeneratedFile(self.plan.export_file(), export_text(self.data, self.plan)))
+        files.append(GeneratedFile(self.plan.export_schema_file(), export_schema_text()))
+        files += [GeneratedFile(path, text, dot_folder=True) for path, text in self.extra_files.items()]
+        return files
+
+    def check_theme(self, env: Any) -> None:
+        """Refuse theme templates (the `env` MkDocs renders them in) that do not parse."""
+        problems = theme_problems(env, self.theme_dir, self.project_dir) if self.theme_dir else []
+        if problems:
+            raise BuildFailed(f"theme templates that cannot be used:\n{ComplianceError(problems)}")
+
+    def page_source(self, src_uri: str) -> Path:
+        """The file a page is made from: its own, or for a generated page the template it comes from."""
+        if src_uri in self.claim_pages:
+            return self.docs_dir / CLAIM_TEMPLATE
+        if src_uri == self.plan.claims_index_page():
+            return self.docs_dir / CLAIMS_INDEX_TEMPLATE
+        return self.docs_dir / self.trust_pages.get(src_uri, src_uri)
+
+    def render_page(self, markdown: str, src_uri: str, url: str) -> str:
+        """A page's Markdown with its template filled in from the data (the problems under a failed preview)."""
+        if self.renderer is None:
+            return problems_page(self.problems)
+        context = {"base": page_base(url), "claim": self.claim_pages.get(src_uri)}
+        try:
+            return self.renderer.render(markdown, self.page_source(src_uri), context)
+        except ComplianceError as exc:
+            raise BuildFailed(f"page template failed:\n{exc}") from None
+
+    def maps_links(self) -> bool:
+        """Whether pages' links are collected: the preview's throw-away builds need no link map, unless
+        they check links too (it saves parsing every page twice on each save)."""
+        return self.command != "serve" or self.options.check_links
+
+    def add_page_links(self, src_uri: str, html: str) -> None:
+        """Collect the links of a rendered page for the link map."""
+        if self.maps_links():
+            self.links.add_page(display_path(self.project_dir, self.docs_dir / src_uri), html)
+
+    def finish_links(self, site_dir: Path, site_url: str | None) -> None:
+        """Write the link map beside the site, and check the links when the options ask for it."""
+        if not self.maps_links():
+            return
+        link_map = self.links.finish(site_dir, site_url)
+        published = self.staged.site_dir if self.staged else site_dir
+        # serve builds into a temporary folder nobody checks; a build never writes outside the project
+        # except into the site folder it was given (and its transient staging folder beside it).
+        if self.command != "serve" and published.resolve().is_relative_to(self.project_dir.resolve()):
+            try:
+                write_link_map(link_map_path(site_dir), link_map)
+            except OSError as exc:  # a full disk or a folder made read-only mid-build
+                raise BuildFailed(
+                    f"{link_map_path(site_dir)}: cannot write the link map ({exc.strerror or exc})"
+                ) from None
+        elif self.command != "serve":
+            log.info("No link map for %s (outside the project); CHECK_LINKS=1 checks links in the build", published)
+        if self.options.check_links:
+            self._check_links(site_dir, link_map, published)
+
+    def _templates(self, paths: list[str]) -> dict[str, str]:
+        sources, problems = {}, []
+        for path in dict.fromkeys(paths):
+            template = self.docs_dir / path
+            try:
+                sources[path] = template.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                where = Location(display_path(self.project_dir, template), 1, 1)
+                problems.append(Problem(where, f"cannot read the template the site's pages are made from ({why})"))
+        if problems:
+            raise BuildFailed(str(ComplianceError(problems)))
+        return sources
+
+    def _plan_trust_files(self, data: ComplianceData, site_url: str | None) -> str | None:
+        """Plan the trust pages, the Atom feed and security.txt; the feed's absolute URL when there is one."""
+        trust = TrustSite(data.document, self.plan)
+        self.trust_pages = {f"{name}.md": f"_templates/{name}.md" for name in trust.pages()}
+        text, why_not = security_txt(data.document, site_url)
+        if text is not None:
+            self.extra_files[SECURITY_TXT_FILE] = text
+        elif data.document.contacts is not None:
+            log.info("%s", why_not)
+        if not trust.updates:
+            return None
+        if not site_url:
+            # Feed readers need absolute ids and links; relative ones would be wrong wherever the feed is read.
+            log.info("No Atom feed of the updates: set site_url (in mkdocs.yml or guide.site_url) to publish one")
+            return None
+        prose = ProseRenderer(data.document, data.index, self.plan.claim_url)
+        self.extra_files[FEED_FILE] = feed_text(trust, site_url, prose)
+        return site_url.rstrip("/") + "/" + FEED_FILE
+
+    def _check_links(self, site_dir: Path, link_map: dict[str, Any], published: Path) -> None:
+        # Imported here: only builds that check links pay for importing the checker.
+        from ..links.cli import UsageError, arguments_from_environment, run_link_check
+        from ..links.report import render_text
+
+        try:
+            arguments = arguments_from_environment(self.options.check_links_args)
+            # Name pages as the editor finds them (site/...), not in the staging folder being checked.
+            shown = Path(display_path(self.project_dir, published))
+            report = run_link_check(site_dir, arguments, link_map, shown_dir=shown)
+        except UsageError as exc:
+            raise BuildFailed(f"link check: {exc}") from None
+        text = render_text(report).rstrip()
+        if report.failed:
+            raise BuildFailed(f"link check failed:\n{text}")
+        log.info(text)
+
+
+def unexpected_error(exc: BaseException, where: str, step: str) -> str:
+    """The one line an unexpected failure is reported in, naming the file and the step."""
+    detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+    return f"{where}: {step}: unexpected error ({detail}); run with COMPLIANCE_DEBUG=1 for the traceback"
+
+
+def _check_source_date_epoch() -> None:
+    # MkDocs reads SOURCE_DATE_EPOCH itself, after this step, and fails with a traceback on a bad one.
+    epoch = source_date_epoch()
+    if epoch is None:
+        return
+    try:
+        datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError):
+        expected = "whole seconds since 1970 (e.g. 1700000000)"
+        raise BuildFailed(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
+
+
+def _data_links(data: ComplianceData) -> LinkMap:
+    links: LinkMap = {}
+    for link in data.links:
+        where = link.location
+        links.setdefault(link.url, []).append(LinkSource("data", where.file, where.line, link.field))
+    return links

@@ -204,11 +204,12 @@ def _locate(config_file: Path | None, path: list[str]) -> Location:
         node = None
     mark = None
     for key in ["extra", "compliance", *path]:
-        found = next((k for k, _ in node.value if k.value == key), None) if isinstance(node, yaml.MappingNode) else None
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
+        found = next((k for k, _ in pairs if k.value == key), None)
         if found is None:
             break
         mark = found.start_mark
-        node = next(v for k, v in node.value if k is found)
+        node = next(v for k, v in pairs if k is found)
     return Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown, 1, 1)
 
 

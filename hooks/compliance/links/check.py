@@ -164,7 +164,7 @@ def check_mail(links: LinkMap, options: CheckOptions) -> list[LinkOutcome]:
     outcomes = []
     for url, sources in sorted(links.items()):
         problem = mailto_problem(url)
-        valid, warnings = problem is None, []
+        valid, warnings = problem is None, list[str]()
         if valid and session is not None:
             valid, problem, warnings = session.check_mail(url, True)
         if not valid:

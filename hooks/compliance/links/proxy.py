@@ -52,7 +52,7 @@ class Proxies:
         proxy = self._by_scheme.get(scheme)
         if proxy is None or not host:
             return None
-        from urllib.request import proxy_bypass_environment
+        from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]  # public, not in typeshed
 
         if proxy_bypass_environment(f"{host}:{port}", {"no": self._no_proxy}):
             return None

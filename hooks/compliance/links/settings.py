@@ -55,7 +55,7 @@ class RetryPolicy:
     cap: float = 60.0
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        return min(self.cap, max(self.base * 2 ** (attempt - 1), retry_after or 0.0))
+        return min(self.cap, max(self.base * 2.0 ** (attempt - 1), retry_after or 0.0))
 
 
 @dataclass

@@ -64,7 +64,8 @@ class _Bounded:
             self.anchors_seen.append((event.start_mark, f"{sign}{event.anchor}"))
             if isinstance(event, yaml.AliasEvent):
                 self.get_event()  # type: ignore[attr-defined]
-                return yaml.ScalarNode(_CORE + "null", "", event.start_mark, event.end_mark)
+                # libyaml's parser gives marks of its own type, with the same fields.
+                return yaml.ScalarNode(_CORE + "null", "", event.start_mark, event.end_mark)  # type: ignore[arg-type]
             event.anchor = None
         self.count += 1
         if self.count > self.limits.values:
@@ -104,10 +105,10 @@ for _tag, _pattern, _first in (
 try:
     from yaml._yaml import CParser as _FAST_PARSER
 except ImportError:  # PyYAML built without libyaml
-    _FAST_PARSER = None
+    _FAST_PARSER = None  # type: ignore[assignment, misc]
 if _FAST_PARSER is not None:
 
-    class _FastLoader(_Bounded, yaml.composer.Composer, _FAST_PARSER, yaml.resolver.BaseResolver):  # type: ignore[misc]
+    class _FastLoader(_Bounded, yaml.composer.Composer, _FAST_PARSER, yaml.resolver.BaseResolver):
         yaml_implicit_resolvers = _ComplianceLoader.yaml_implicit_resolvers
 
         def __init__(self, text: str, limits: Limits) -> None:

@@ -97,9 +97,9 @@ def guide_pages(site: Path) -> list[SitePage]:
         ordered.append(path)
         here = "/" + path
         for link in _soup(pages[path]).select("article a[href]"):
-            target = urlsplit(urljoin(here, str(link["href"])))
-            key = _page_key(target.path)
-            if not target.scheme and key in pages and key not in in_nav and key not in ordered:
+            linked = urlsplit(urljoin(here, str(link["href"])))
+            key = _page_key(linked.path)
+            if not linked.scheme and key in pages and key not in in_nav and key not in ordered:
                 ordered.append(key)
     ordered += [path for path in pages if path not in ordered]
     return [SitePage(pages[path], path) for path in ordered]
@@ -117,14 +117,15 @@ def print_document(site: Path, built: date, site_url: str | None = None) -> str:
     shell = _soup(pages[0].file)
     title = shell.title.get_text(strip=True) if shell.title else "Guide"
     out = BeautifulSoup("<!doctype html><html><head></head><body></body></html>", "html.parser")
-    out.html["lang"] = shell.html.get("lang", "en") if shell.html else "en"
-    out.head.append(out.new_tag("meta", charset="utf-8"))
-    out.head.append(_text_tag(out, "title", title))
+    head, body = _element(out, "head"), _element(out, "body")
+    _element(out, "html")["lang"] = str(shell.html.get("lang") or "en") if shell.html else "en"
+    head.append(out.new_tag("meta", charset="utf-8"))
+    head.append(_text_tag(out, "title", title))
     for sheet in shell.select("link[rel~=stylesheet][href]"):
-        out.head.append(out.new_tag("link", rel="stylesheet", href=(site / urlsplit(str(sheet["href"])).path).as_uri()))
-    out.body["data-md-color-scheme"] = "default"
+        head.append(out.new_tag("link", rel="stylesheet", href=(site / urlsplit(str(sheet["href"])).path).as_uri()))
+    body["data-md-color-scheme"] = "default"
     article = out.new_tag("article", attrs={"class": "md-content__inner md-typeset compliance-print"})
-    out.body.append(article)
+    body.append(article)
     anchors: dict[str, str] = {}
     printed: list[tuple[SitePage, Tag]] = []
     claims_shown: dict[str, str] = {}  # a claim block's id -> the page anchor it was printed on
@@ -145,7 +146,7 @@ def print_document(site: Path, built: date, site_url: str | None = None) -> str:
         _relink(source, page, anchors, site, site_url)
         for more in source.select(".compliance-claim[id] > .compliance-more"):
             link = more.find("a", href=True)
-            if link is not None and link["href"] == f"#{more.parent['id']}":
+            if link is not None and more.parent is not None and link["href"] == f"#{more.parent['id']}":
                 more.decompose()  # "details of this claim" would lead to itself: its page is not printed
         if not page.path:  # the home page's title and summary go on the cover
             article.append(_cover(out, shell, source, built, site_url))
@@ -296,6 +297,14 @@ def _text_tag(soup: BeautifulSoup, name: str, text: str, css_class: str | None =
     tag = soup.new_tag(name, attrs={"class": css_class} if css_class else {})
     tag.string = text
     return tag
+
+
+def _element(soup: BeautifulSoup, name: str) -> Tag:
+    """The first `<name>` element of `soup`, which the document it was parsed from always has."""
+    found = soup.find(name)
+    if not isinstance(found, Tag):
+        raise ValueError(f"no <{name}> element in the print document")
+    return found
 
 
 def _soup(html: Path) -> BeautifulSoup:

@@ -62,10 +62,8 @@ def _edge(step: str, where: Where, *, outside_build: bool = False) -> Callable[[
         def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return hook(*args, **kwargs)
-            except (PluginError, BuildFailed, PublishError) as exc:
-                message = str(exc)
-            except ComplianceError as exc:
-                message = f"{step} failed:\n{exc}"
+            except (PluginError, BuildFailed, PublishError, ComplianceError) as exc:
+                message = str(exc)  # each names its file (a ComplianceError its line and column too)
             except Exception as exc:  # the catch-all at the edge: one line, never a traceback
                 build = _session.build
                 if (build is not None and build.options.debug) or log.isEnabledFor(logging.DEBUG):

@@ -1,1 +1,1 @@
-"""Publish: a finished build in a staging folder in, the site swapped into place (or left as it was) out."""
+"""Publish: the options and folders of one build in, a published site (or the previous one, untouched) out."""

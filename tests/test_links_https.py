@@ -8,7 +8,6 @@ a twin fail, to the plain-HTTP port). Each check run is a module fixture shared 
 from __future__ import annotations
 
 import re
-import shutil
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,8 +22,6 @@ from compliance.links.linkmap import LinkSource
 from compliance.links.settings import CheckSettings
 from standins.http_standin import HttpStandin
 from standins.tls_standin import TlsStandin
-
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="the TLS stand-in needs openssl")
 
 SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]
 

@@ -104,7 +104,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
             raise PluginError(f"compliance data is invalid:\n{exc}") from None
         # The preview shows the problems in the browser; the next valid save brings the pages back.
         _state.data, _state.problems, _state.links = None, str(exc), LinkMapBuilder({})
-        config.extra["compliance"] = {"footer": "", "downloads": []}
+        config.extra["compliance"] = {"footer": "", "downloads": [], "not_found": {}}
         log.info("compliance data is invalid (shown in the browser):\n%s", exc)
         return config
     except Exception as exc:  # the catch-all at the edge: one line, never a traceback
@@ -134,7 +134,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         footer = _state.renderer.render_partial("partials/compliance-footer.html", "footer")
     except ComplianceError as exc:
         raise PluginError(f"footer template failed:\n{exc}") from None
-    config.extra["compliance"] = {"footer": footer, "downloads": settings.downloads}
+    config.extra["compliance"] = {"footer": footer, "downloads": settings.downloads, "not_found": settings.not_found}
     if _state.command == "build":
         _state.staged = StagedSite(Path(config.site_dir))
         try:

@@ -168,7 +168,7 @@ def test_editing_a_claim_changes_every_page_that_shows_it(project: Path) -> None
             "overrides/partials/claim.html",
             "{% endmacro %}",
             "{% endmacor %}",
-            "overrides/partials/claim.html:57:1: template syntax error: Encountered unknown tag 'endmacor'",
+            "overrides/partials/claim.html:72:1: template syntax error: Encountered unknown tag 'endmacor'",
         ),
     ],
     ids=["unknown-key", "yaml-syntax", "undefined-variable", "jinja-syntax"],

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from markupsafe import escape
 
 from .options import chromium_path, source_date_epoch
 
@@ -283,13 +284,9 @@ def _page_key(path: str) -> str:
 def _footer(title: str, built: date) -> str:
     style = "font-size:8px;width:100%;padding:0 16mm;display:flex;justify-content:space-between;color:#555"
     return (
-        f'<div style="{style}"><span>{_escape(title)} · built {built.isoformat()}</span>'
+        f'<div style="{style}"><span>{escape(title)} · built {built.isoformat()}</span>'
         '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
     )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _text_tag(soup: BeautifulSoup, name: str, text: str, css_class: str | None = None) -> Tag:

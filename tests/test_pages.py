@@ -208,7 +208,7 @@ def test_the_home_page_counts_claims_by_status_and_shows_a_card_per_claim(dated_
     assert "Valid until" not in texts[3] and "Expected" not in texts[3]  # no date stated, none shown
     assert len(home.select("article h1")) == 1
     # The title is the page's own heading: the header (styled to hide its copy) is marked on the home page only.
-    assert home.select_one(".compliance-home > header.md-header") is not None
+    assert home.select_one(".md-container > .compliance-home") is not None
     assert _soup(dated_site, "matrix/index.html").select_one(".compliance-home") is None
     assert [a.get_text() for a in home.select("a")].count("Machine-readable data (compliance.json)") == 1
 

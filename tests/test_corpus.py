@@ -21,8 +21,8 @@ that must be accepted, the loaded document as one line of sorted JSON.
     # env: NAME=VALUE
     # within: SECONDS  (default 5)
 
-Each case runs in its own process: no traceback may appear, and it must end within its time
-(in CPU seconds) and under 200 MB; a loader case cannot even reach more than 200 MB. After every
+Each case runs in its own process, forked from a server that has done the imports (tests/forkserver.py):
+no traceback may appear, and it must end within its time (in CPU seconds) and under 200 MB; a loader case cannot even reach more than 200 MB. After every
 build case, built or not, `sitescan.scan_site` finds nothing unsafe in site/: no script in an SVG,
 nothing from outside the project (a secret is planted there, and in the project's `.env`), no
 image over the limit.
@@ -34,16 +34,13 @@ import contextlib
 import fcntl
 import os
 import re
-import resource
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from forkserver import ForkServer, Outcome
 from sitescan import SECRET, scan_site
 
 from compliance.errors import ComplianceError
@@ -134,18 +131,36 @@ class Case:
         return case
 
 
-@dataclass
-class Outcome:
-    returncode: int
-    output: str
-    cpu_seconds: float
-    peak_bytes: int
+# What the cases' processes import before they fork: the loader and model cases need the data layer
+# only (kept small, so the loader cases' address-space cap still leaves them room), builds MkDocs too.
+LOADER_IMPORTS = ["json", "compliance.options", "compliance.datafiles", "compliance.data"]
+BUILD_IMPORTS = [
+    *LOADER_IMPORTS,
+    "mkdocs.__main__",
+    "mkdocs.commands.build",
+    "mkdocs.config.defaults",
+    "material.plugins.search.plugin",
+    "markdown.extensions.toc",
+    "markdown.extensions.attr_list",
+    "markdown.extensions.md_in_html",
+    "markdown.extensions.admonition",
+    "compliance_hooks",
+]
 
 
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def servers() -> Iterator[dict[str, ForkServer]]:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO / "hooks")}
+    started = {"loader": ForkServer(LOADER_IMPORTS, environment), "build": ForkServer(BUILD_IMPORTS, environment)}
+    yield started
+    for server in started.values():
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory, servers: dict[str, ForkServer]) -> Path:
     project = copy_project(tmp_path_factory.mktemp("corpus") / "project")
-    outcome = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], project, {}, address_space=2**31)
+    outcome = _run(servers["build"], "build", project, {}, address_space=2**31, quiet=True)
     assert outcome.returncode == 0, outcome.output
     return project
 
@@ -156,7 +171,7 @@ def test_the_corpus_is_complete() -> None:
 
 
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
-def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest, servers: dict[str, ForkServer]) -> None:
     case = Case.read(path)
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -175,14 +190,13 @@ def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Non
     else:
         _place(case, project / "data", outside)
 
-    if case.run == "build":
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
-    else:
-        command = [sys.executable, "-c", CHILD, case.run, str(project)]
     # An address-space cap behind the measurement, so a runaway fails fast instead of filling
     # the machine; a whole MkDocs maps far more address space than it ever touches.
     with _site_lock_held(project / ".site.lock", case.locked):
-        outcome = _run(command, project, case.env, address_space=MEMORY_LIMIT if case.run == "loader" else 2**31)
+        server = servers["build" if case.run == "build" else "loader"]
+        outcome = _run(
+            server, case.run, project, case.env, address_space=MEMORY_LIMIT if case.run == "loader" else 2**31
+        )
 
     assert "Traceback" not in outcome.output, outcome.output
     assert outcome.cpu_seconds < case.within, f"took {outcome.cpu_seconds:.2f} s of CPU time"
@@ -285,33 +299,25 @@ def _image_limit(case: Case) -> int:
         return Limits().image_bytes
 
 
-def _run(command: list[str], cwd: Path, env: dict[str, str], address_space: int) -> Outcome:
-    """Run to the end or kill at `timeout`; the child's own CPU time and peak memory come from wait4."""
+def _run(
+    server: ForkServer, run: str, project: Path, env: dict[str, str], address_space: int, quiet: bool = False
+) -> Outcome:
+    """A build (`mkdocs build --strict`) or the CHILD script, in a process of its own forked by `server`."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO / "hooks"), **env}
-    log = cwd.parent / "output.txt"
-    with log.open("w+b") as output:
-        start = time.monotonic()
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
+    if run == "build":
+        argv = ["mkdocs", "build", "--strict", *(["-q"] if quiet else [])]
+        return server.run(
+            cwd=project,
             env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space)),
+            argv=argv,
+            module="mkdocs",
+            address_space=address_space,
+            hang_seconds=HANG_SECONDS,
         )
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > HANG_SECONDS:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.005)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        output.seek(0)
-        text = output.read().decode("utf-8", errors="replace")
-    return Outcome(process.returncode, text, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+    argv = ["-c", run, str(project)]
+    return server.run(
+        cwd=project, env=environment, argv=argv, code=CHILD, address_space=address_space, hang_seconds=HANG_SECONDS
+    )
 
 
 def _snapshot(site: Path) -> dict[str, bytes]:

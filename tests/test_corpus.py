@@ -21,11 +21,12 @@ that must be accepted, the loaded document as one line of sorted JSON.
     # env: NAME=VALUE
     # within: SECONDS  (default 5)
 
-Each case runs in its own process, forked from a server that has done the imports (tests/forkserver.py):
-no traceback may appear, and it must end within its time (in CPU seconds) and under 200 MB; a loader case cannot even reach more than 200 MB. After every
+Each case runs in its own process, forked from a server that has done the imports
+(tests/forkserver.py): no traceback may appear, and it must end within its time (in CPU seconds, the
+imports not counted) and under 200 MB; a loader case cannot even reach more than 200 MB. After every
 build case, built or not, `sitescan.scan_site` finds nothing unsafe in site/: no script in an SVG,
-nothing from outside the project (a secret is planted there, and in the project's `.env`), no
-image over the limit.
+nothing from outside the project (a secret is planted there, and in the project's `.env`), no image
+over the limit.
 """
 
 from __future__ import annotations

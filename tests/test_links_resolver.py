@@ -32,8 +32,10 @@ class CountingResolver:
         pass
 
 
-def resolver() -> tuple[PinnedResolver, CountingResolver]:
-    pinned, inner = PinnedResolver(), CountingResolver()
+def resolver(
+    known: dict[tuple[str, int], list[ResolveResult]] | None = None,
+) -> tuple[PinnedResolver, CountingResolver]:
+    pinned, inner = PinnedResolver(known=known), CountingResolver()
     pinned._inner = inner  # type: ignore[assignment]
     return pinned, inner
 
@@ -88,3 +90,19 @@ def test_overrides_answer_without_any_lookup() -> None:
         assert answer[0]["host"] == "127.0.0.1" and answer[0]["port"] == 8080 and inner.asked == []
 
     asyncio.run(scenario())
+
+
+def test_answers_outlive_the_event_loop_they_were_found_on() -> None:
+    """The https-twin pass runs on a loop (and session) of its own: the run's answers serve it without a lookup."""
+    known: dict[tuple[str, int], list[ResolveResult]] = {}
+    asked: list[list[tuple[str, int]]] = []
+
+    async def one_pass(port: int) -> list[ResolveResult]:
+        pinned, inner = resolver(known)  # made on the running loop, as each session makes its own
+        asked.append(inner.asked)
+        return await pinned.resolve("docs.example", port, 0)
+
+    asyncio.run(one_pass(80))
+    answer = asyncio.run(one_pass(443))
+    assert [len(a) for a in asked] == [1, 0]
+    assert answer[0]["host"] == "192.0.2.7" and answer[0]["port"] == 443

@@ -63,10 +63,15 @@ class PinnedResolver(AbstractResolver):
     lookup is shared by those waiting on it, then forgotten, so a retry asks again.
     """
 
-    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, overrides: dict[str, str] | None = None, known: dict[tuple[str, int], list[ResolveResult]] | None = None
+    ) -> None:
         self.overrides = {normal_host(host): address for host, address in (overrides or {}).items()}
         self._inner = ThreadedResolver()
-        self._answers: dict[tuple[str, int], asyncio.Future[list[ResolveResult]]] = {}
+        # Answers outlive this resolver's event loop when the caller keeps `known` (the https-twin pass
+        # runs on a loop of its own); lookups under way belong to this loop only.
+        self._known: dict[tuple[str, int], list[ResolveResult]] = {} if known is None else known
+        self._lookups: dict[tuple[str, int], asyncio.Future[list[ResolveResult]]] = {}
 
     async def resolve(self, host: str, port: int = 0, family: Any = socket.AF_INET) -> list[ResolveResult]:
         pinned = self.overrides.get(host.lower())
@@ -75,20 +80,23 @@ class PinnedResolver(AbstractResolver):
             flags = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
             return [ResolveResult(hostname=host, host=pinned, port=port, family=kind, proto=0, flags=flags)]
         key = (host.lower(), int(family))
-        lookup = self._answers.get(key)
-        if lookup is None:
-            lookup = self._answers[key] = asyncio.ensure_future(self._inner.resolve(host, 0, family))
-            lookup.add_done_callback(lambda done: self._forget_failure(key, done))
-        # Shielded: one link's deadline must not cancel a lookup other links are waiting on.
-        answers = await asyncio.shield(lookup)
+        answers = self._known.get(key)
+        if answers is None:
+            lookup = self._lookups.get(key)
+            if lookup is None:
+                lookup = self._lookups[key] = asyncio.ensure_future(self._inner.resolve(host, 0, family))
+                lookup.add_done_callback(lambda done: self._settle(key, done))
+            # Shielded: one link's deadline must not cancel a lookup other links are waiting on.
+            answers = await asyncio.shield(lookup)
         return [{**answer, "port": port} for answer in answers]
 
-    def _forget_failure(self, key: tuple[str, int], done: asyncio.Future[list[ResolveResult]]) -> None:
-        if done.cancelled() or done.exception() is not None:
-            self._answers.pop(key, None)
+    def _settle(self, key: tuple[str, int], done: asyncio.Future[list[ResolveResult]]) -> None:
+        del self._lookups[key]
+        if not done.cancelled() and done.exception() is None:
+            self._known[key] = done.result()
 
     async def close(self) -> None:
-        for lookup in self._answers.values():
+        for lookup in list(self._lookups.values()):
             lookup.cancel()
         await self._inner.close()
 

@@ -70,6 +70,7 @@ class HttpChecker:
         self._context: ssl.SSLContext | bool | None = None
         self._session: aiohttp.ClientSession | None = None
         self._trusted = {normal_host(host) for host in settings.trusted_hosts}
+        self._addresses: dict[tuple[str, int], list[Any]] = {}  # kept for the run, across its sessions
 
     @property
     def context(self) -> ssl.SSLContext | bool:
@@ -79,7 +80,7 @@ class HttpChecker:
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self.resolver = PinnedResolver(dict(self.settings.resolve))
+            self.resolver = PinnedResolver(dict(self.settings.resolve), self._addresses)
             per_host, threads = self.settings.per_host, self.settings.threads
             connector = aiohttp.TCPConnector(
                 limit=threads or 0, limit_per_host=per_host, resolver=self.resolver, use_dns_cache=False

@@ -89,6 +89,9 @@ class HttpChecker:
                 connector=connector,
                 cookie_jar=aiohttp.DummyCookieJar(),  # cookies live in one link's chain, not in the run
                 headers=self.headers,
+                # No limits of aiohttp's own (300 s by default): each link's one deadline, kept by
+                # check(), covers every hop, and a second timer per request would only cost CPU.
+                timeout=aiohttp.ClientTimeout(),
                 auto_decompress=True,
                 max_line_size=8190,
                 max_field_size=8190,

@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock
+.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots
 
 # Each lock (see README, "Dependencies") is installed with --require-hashes, and again whenever it
 # changes: the runtime one for building, the dev one on top for tests, the bench one for `make bench`.
@@ -45,6 +45,11 @@ pdf: $(VENV)/.installed-dev
 	COMPLIANCE_PDF=1 $(VENV)/bin/mkdocs build --strict
 	PYTHONPATH=hooks $(PYTHON) -m compliance.pdf --site $(SITE)
 
+# Screenshots of the home page (desktop light and dark, phone) into screenshots/, linked from the README.
+screenshots: $(VENV)/.installed-dev
+	$(VENV)/bin/mkdocs build --strict
+	$(PYTHON) tools/screenshots.py --site $(SITE) --output screenshots
+
 serve: $(VENV)/.installed
 	$(VENV)/bin/mkdocs serve
 
@@ -83,14 +88,15 @@ links: $(VENV)/.installed
 bench: $(VENV)/.installed-bench
 	$(PYTHON) bench/links_bench.py
 	$(PYTHON) bench/build_bench.py
+	$(PYTHON) bench/size_bench.py
 
 # Type-check the model, references, checks and prose (the files are listed in pyproject.toml).
 typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 
 lint: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check hooks tests bench
-	$(VENV)/bin/ruff format --check hooks tests bench
+	$(VENV)/bin/ruff check hooks tests bench tools
+	$(VENV)/bin/ruff format --check hooks tests bench tools
 	$(VENV)/bin/zizmor --offline .github/workflows/
 
 clean:

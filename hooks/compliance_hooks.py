@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -12,17 +12,28 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from compliance.data import ComplianceData, load_compliance_data
+from compliance.docsfiles import docs_problems
 from compliance.errors import ComplianceError, display_path
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
-from compliance.options import BuildOptions, read_options
-from compliance.pages import CLAIM_TEMPLATE, SitePlan, export_schema_text, export_text, page_base, problems_page
-from compliance.publish import StagedSite, restore_signals, stop_on_signals
+from compliance.options import BuildOptions, read_options, source_date_epoch
+from compliance.pages import (
+    CLAIM_TEMPLATE,
+    CLAIMS_INDEX_TEMPLATE,
+    SitePlan,
+    export_schema_text,
+    export_text,
+    page_base,
+    problems_page,
+)
+from compliance.publish import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
-from compliance.siteconfig import site_settings
+from compliance.siteconfig import PALETTE_FILE, site_settings
+from compliance.yamltext import Limits
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.compliance")
@@ -37,6 +48,8 @@ class _BuildState:
     renderer: PageRenderer | None = None
     plan: SitePlan = field(default_factory=SitePlan)
     claim_pages: dict[str, Any] = field(default_factory=dict)
+    palette_css: str | None = None
+    open_index: Any = None  # the claims page, marked open in the navigation while a claim's page renders
     links: LinkMapBuilder | None = None
     staged: StagedSite | None = None
     failed: bool = False
@@ -58,6 +71,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     docs_dir = Path(config.docs_dir)
     _state.failed = False
     _state.problems = ""
+    _check_environment()
     try:
         # `extra: compliance:` holds our options; below it is replaced by what the templates read.
         _state.options = options = read_options(
@@ -69,10 +83,21 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported below).
     if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:
         config.watch.append(str(data_dir))
+    # The theme's folder is published like docs/ (its non-template files are copied as they are);
+    # docs/ itself is checked with the data, except in the preview, which goes on to let MkDocs walk
+    # docs/ even when the data is invalid, and a looping or device link there would hang it.
+    # The theme's files are few and fixed: only the size of one file applies to them, not docs/'s totals.
+    limits = options.limits
+    theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    theme_limits = replace(limits, docs_files=Limits.docs_files, docs_bytes=Limits.docs_bytes)
+    unsafe = docs_problems(project_dir, theme, theme_limits) if theme else []
+    unsafe += docs_problems(project_dir, docs_dir, limits) if _state.command == "serve" else []
+    if unsafe:
+        raise PluginError(f"files that cannot be published:\n{ComplianceError(unsafe)}")
     try:
         today = options.today or date.today()
         _state.data = data = load_compliance_data(
-            project_dir, data_dir, docs_dir, today=today, limits=options.limits, debug=options.debug
+            project_dir, data_dir, docs_dir, today=today, limits=limits, debug=options.debug
         )
     except ComplianceError as exc:
         if _state.command != "serve":
@@ -94,11 +119,17 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     settings = site_settings(data, _state.plan, pdf_file)
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
-    config.site_url = config.site_url or settings.site_url
+    # The data's address wins: one checkout builds several organisations, each from its own data.
+    config.site_url = settings.site_url or config.site_url
     if settings.logo:
         config.theme["logo"] = config.theme["favicon"] = settings.logo
     if isinstance(config.nav, list):
         config.nav = settings.navigation(config.nav)
+    _state.palette_css = settings.palette_css
+    if settings.palette_css is not None:
+        config.theme["palette"] = settings.palette(list(config.theme.get("palette") or [{}]))
+        if PALETTE_FILE not in config.extra_css:
+            config.extra_css.append(PALETTE_FILE)
     try:
         footer = _state.renderer.render_partial("partials/compliance-footer.html", "footer")
     except ComplianceError as exc:
@@ -106,7 +137,11 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config.extra["compliance"] = {"footer": footer, "downloads": settings.downloads}
     if _state.command == "build":
         _state.staged = StagedSite(Path(config.site_dir))
-        config.site_dir = str(_state.staged.begin())
+        try:
+            config.site_dir = str(_state.staged.begin())
+        except PublishError as exc:
+            _state.staged = None
+            raise PluginError(str(exc)) from None
     return config
 
 
@@ -116,8 +151,19 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
         return files
     template = Path(config.docs_dir) / CLAIM_TEMPLATE
     source = template.read_text(encoding="utf-8")
+    # A page of docs/ at a claim's address (even differing only in case, as macOS and Windows
+    # compare names) would be replaced by it, or replace it, depending on the file system.
+    written = {file.src_uri.lower(): file.src_uri for file in files}
+    clashes = [f"docs/{written[uri.lower()]}" for uri in _state.claim_pages if uri.lower() in written]
+    if clashes:
+        raise PluginError(f"{', '.join(clashes)}: at the address of a claim's generated page; rename or move it")
     for src_uri in _state.claim_pages:
         files.append(File.generated(config, src_uri, content=source))
+    if _state.claim_pages:
+        index = (Path(config.docs_dir) / CLAIMS_INDEX_TEMPLATE).read_text(encoding="utf-8")
+        files.append(File.generated(config, _state.plan.claims_index_page(), content=index))
+    if _state.palette_css is not None:
+        files.append(File.generated(config, PALETTE_FILE, content=_state.palette_css))
     files.append(File.generated(config, _state.plan.export_file(), content=export_text(_state.data, _state.plan)))
     files.append(File.generated(config, _state.plan.export_schema_file(), content=export_schema_text()))
     return files
@@ -128,8 +174,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         return problems_page(_state.problems)
     assert _state.renderer is not None
     claim = _state.claim_pages.get(page.file.src_uri)
-    # Generated claim pages have no file of their own: errors point at the template they come from.
-    source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else page.file.src_uri)
+    # Generated pages have no file of their own: errors point at the template they come from.
+    template = CLAIMS_INDEX_TEMPLATE if page.file.src_uri == _state.plan.claims_index_page() else page.file.src_uri
+    source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else template)
     try:
         return _state.renderer.render(markdown, source, {"base": page_base(page.url), "claim": claim})
     except ComplianceError as exc:
@@ -145,17 +192,39 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return html
 
 
+def on_page_context(
+    context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation, **kwargs: Any
+) -> dict[str, Any]:
+    """A claim's page is not in the navigation: the claims page it is listed on shows as the open one."""
+    if page.file.src_uri in _state.claim_pages:
+        index = _state.plan.claims_index_page()
+        _state.open_index = next((p for p in nav.pages if p.file.src_uri == index), None)
+        if _state.open_index is not None:
+            _state.open_index.active = True
+    return context
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    if _state.open_index is not None:
+        _state.open_index.active = False
+        _state.open_index = None
+    return output
+
+
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     assert _state.links is not None
     if not _mapping_links():
         return
     site_dir = Path(config.site_dir)
-    link_map = _state.links.finish(site_dir)
+    link_map = _state.links.finish(site_dir, config.site_url)
     published = _state.staged.site_dir if _state.staged else site_dir
     # serve builds into a temporary folder nobody checks; a build never writes outside the project
     # except into the site folder it was given (and its transient staging folder beside it).
     if _state.command != "serve" and published.resolve().is_relative_to(_state.project_dir.resolve()):
-        write_link_map(link_map_path(site_dir), link_map)
+        try:
+            write_link_map(link_map_path(site_dir), link_map)
+        except OSError as exc:  # a full disk or a folder made read-only mid-build: one line, not a traceback
+            raise PluginError(f"{link_map_path(site_dir)}: cannot write the link map ({exc.strerror or exc})") from None
     elif _state.command != "serve":
         log.info("No link map for %s (outside the project); CHECK_LINKS=1 checks links in the build", published)
     if _state.options.check_links:
@@ -170,8 +239,12 @@ def on_shutdown(**kwargs: Any) -> None:
     staged, _state.staged = _state.staged, None
     restore_signals()
     # Ctrl-C and stop signals skip on_build_error; finish() sees them still propagating.
-    if staged is not None and not staged.finish(failed=_state.failed):
-        log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+    try:
+        if staged is not None and not staged.finish(failed=_state.failed):
+            log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+    except PublishError as exc:  # after MkDocs' own error handling: report it here, in one line
+        log.error("%s", exc)
+        raise SystemExit(1) from None
 
 
 def _mapping_links() -> bool:
@@ -185,6 +258,18 @@ def _unexpected(exc: Exception, where: Path) -> str:
         raise exc
     shown = display_path(_state.project_dir, where)
     return f"{shown}: unexpected error ({type(exc).__name__}: {exc}); run with COMPLIANCE_DEBUG=1 for the traceback"
+
+
+def _check_environment() -> None:
+    # MkDocs reads SOURCE_DATE_EPOCH itself, after this hook, and fails with a traceback on a bad one.
+    epoch = source_date_epoch()
+    if epoch is None:
+        return
+    try:
+        datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError):
+        expected = "whole seconds since 1970 (e.g. 1700000000)"
+        raise PluginError(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
 
 
 def _data_links(data: ComplianceData) -> LinkMap:

@@ -80,3 +80,28 @@ def test_the_section_is_replaced_and_other_sections_are_kept(tmp_path: Path) -> 
     assert "<!-- links-bench:start -->\nx\n<!-- links-bench:end -->" in text
     assert text.count(build_bench.START) == 1 and f"{build_bench.START}\nsecond\n{build_bench.END}" in text
     assert "first" not in text
+
+
+def test_the_site_size_report_has_a_row_per_size_with_mb_per_claim(tmp_path: Path) -> None:
+    import size_bench
+
+    output = tmp_path / "BENCHMARKS.md"
+    output.write_text("# Benchmarks\n\n## Build cost\n\nkept as it was\n", encoding="utf-8")
+    results = {
+        100: (1.0, {"total": 7_500_000, "assets": 2_500_000, "search": 1_000_000, "pages": 103}),
+        1500: (9.0, {"total": 77_500_000, "assets": 2_500_000, "search": 15_000_000, "pages": 1503}),
+    }
+    size_bench.replace_section(output, size_bench.HEADING, size_bench.START, size_bench.END, size_bench.report(results))
+    text = output.read_text(encoding="utf-8")
+    assert "kept as it was" in text and text.count(size_bench.START) == 1
+    rows = [line for line in text.splitlines() if line.startswith("| 1")]
+    assert rows[0].endswith("| 0.050 MB | - |") and rows[1].endswith("| 0.050 MB | 0.050 MB |")
+
+
+def test_site_size_counts_assets_search_and_pages_apart(tmp_path: Path) -> None:
+    import size_bench
+
+    for name, size in (("assets/a.js", 100), ("search/search_index.json", 30), ("index.html", 5), ("x/index.html", 7)):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x" * size)
+    assert size_bench.site_size(tmp_path) == {"total": 142, "assets": 100, "search": 30, "pages": 2}

@@ -89,7 +89,22 @@ def test_pages_reference_no_host_but_the_declared_links(built_site: Path) -> Non
                     seen.add(value)
     for css in built_site.rglob("*.css"):
         seen.update(re.findall(r"""url\(["']?((?:https?:)?//[^)"']+)""", css.read_text(encoding="utf-8")))
+    # The site's own published address (site_url) is where canonical links point, and nothing else.
+    home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    canonical = home.find("link", rel="canonical")
+    if canonical is not None:
+        own = {value for value in seen if value.startswith(canonical["href"])}
+        assert own == {str(link["href"]) for link in soup_links(built_site, "link[rel=canonical]")}
+        seen -= own
     assert seen == declared
+
+
+def soup_links(site: Path, selector: str) -> list:
+    return [
+        tag
+        for page in site.rglob("*.html")
+        for tag in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(selector)
+    ]
 
 
 def test_templates_and_code_write_no_sentences_about_facts() -> None:

@@ -9,16 +9,29 @@ that must be accepted, the loaded document as one line of sorted JSON.
     # run: model    the whole data model, on a copy of the project's data with this file added
     # run: build    a real `mkdocs build --strict`; the previously built site/ must stay as it was
     # as: folder | broken-link | link-loop | link-outside | link-inside | fifo
-    #     | editor-droppings | only-editor-droppings | beside-a-broken-file
+    #     | editor-droppings | only-editor-droppings | beside-a-broken-file | copies N
+    # docs: PATH             the case's bytes go to docs/PATH instead of data/ (repeatable)
+    # docs: PATH -> TARGET   docs/PATH is a link to TARGET instead (`{outside}` filled in)
+    # docs: PATH |fifo       docs/PATH is a named pipe
+    # locked: site           another build holds the site folder's lock while this one runs
+    # says: TEXT             the output holds this one-line message (errors not tied to a file line)
+    # outcome: built         the build must succeed (the scan of site/ still applies)
+    # site-has: TEXT         ...and some page of the site holds TEXT (e.g. a label shown as written)
+    # site-lacks: TEXT       ...and no page of the site holds TEXT
     # env: NAME=VALUE
     # within: SECONDS  (default 5)
 
 Each case runs in its own process: no traceback may appear, and it must end within its time
-(in CPU seconds) and under 200 MB; a loader case cannot even reach more than 200 MB.
+(in CPU seconds) and under 200 MB; a loader case cannot even reach more than 200 MB. After every
+build case, built or not, `sitescan.scan_site` finds nothing unsafe in site/: no script in an SVG,
+nothing from outside the project (a secret is planted there, and in the project's `.env`), no
+image over the limit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import resource
@@ -26,11 +39,16 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sitescan import SECRET, scan_site
 
+from compliance.errors import ComplianceError
+from compliance.options import read_options
+from compliance.yamltext import Limits
 from conftest import REPO, copy_project
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -75,6 +93,12 @@ class Case:
     kind: str = "file"
     within: float = 5.0
     env: dict[str, str] = field(default_factory=dict)
+    docs: list[str] = field(default_factory=list)
+    locked: bool = False
+    says: list[str] = field(default_factory=list)
+    built: bool = False
+    site_has: list[str] = field(default_factory=list)
+    site_lacks: list[str] = field(default_factory=list)
     expected: str = ""
 
     @classmethod
@@ -94,6 +118,16 @@ class Case:
             elif directive[1] == "env":
                 name, _, value = directive[2].partition("=")
                 case.env[name] = value
+            elif directive[1] == "docs":
+                case.docs.append(directive[2])
+            elif directive[1] == "locked":
+                case.locked = True
+            elif directive[1] == "says":
+                case.says.append(directive[2])
+            elif directive[1] == "outcome" and directive[2] == "built":
+                case.built = True
+            elif directive[1] in ("site-has", "site-lacks"):
+                getattr(case, directive[1].replace("-", "_")).append(directive[2])
             else:
                 raise ValueError(f"{path.name}: unknown directive {line!r}")
         case.expected = "\n".join(body).strip()
@@ -117,7 +151,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_corpus_is_complete() -> None:
-    assert len(CASES) >= 60
+    assert len(CASES) >= 120
     assert [c.name for c in CASES if not c.with_suffix(".expected").is_file()] == []
 
 
@@ -133,7 +167,13 @@ def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Non
     else:
         project = copy_project(tmp_path / "project") if case.run == "model" else tmp_path / "project"
         (project / "data").mkdir(parents=True, exist_ok=True)
-    _place(case, project / "data", outside)
+    # Secrets beside the project and in it, that no file of the site may ever hold.
+    (outside / "secret.txt").write_bytes(SECRET)
+    (project / ".env").write_bytes(SECRET)
+    if case.docs:
+        _place_docs(case, project / "docs", outside)
+    else:
+        _place(case, project / "data", outside)
 
     if case.run == "build":
         command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
@@ -141,11 +181,24 @@ def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Non
         command = [sys.executable, "-c", CHILD, case.run, str(project)]
     # An address-space cap behind the measurement, so a runaway fails fast instead of filling
     # the machine; a whole MkDocs maps far more address space than it ever touches.
-    outcome = _run(command, project, case.env, address_space=MEMORY_LIMIT if case.run == "loader" else 2**31)
+    with _site_lock_held(project / ".site.lock", case.locked):
+        outcome = _run(command, project, case.env, address_space=MEMORY_LIMIT if case.run == "loader" else 2**31)
 
     assert "Traceback" not in outcome.output, outcome.output
     assert outcome.cpu_seconds < case.within, f"took {outcome.cpu_seconds:.2f} s of CPU time"
     assert outcome.peak_bytes < MEMORY_LIMIT, f"peaked at {outcome.peak_bytes / 2**20:.0f} MB"
+    if case.run == "build":
+        assert scan_site(project / "site", image_limit=_image_limit(case)) == []
+    for text in case.says:
+        assert text.replace("{project}", str(project)) in outcome.output, outcome.output
+    if case.built:
+        assert outcome.returncode == 0, outcome.output
+        pages = [p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html")]
+        for text in case.site_has:
+            assert any(text in page for page in pages), f"no page holds {text!r}"
+        for text in case.site_lacks:
+            assert not any(text in page for page in pages), f"a page holds {text!r}"
+        return
     expected = case.expected.replace("{outside}", str(outside))
     if expected.startswith("{"):  # an input that must be accepted
         assert outcome.returncode == 0, outcome.output
@@ -184,11 +237,52 @@ def _place(case: Case, data: Path, outside: Path) -> None:
         (data / DROPPINGS[0].format(case.target)).symlink_to("user@host.4242:1700000000")
         for pattern in DROPPINGS[1:]:
             (data / pattern.format(case.target)).write_bytes(content + b"\x00\x05\x16\x07 not YAML: [")
+    elif case.kind.startswith("copies "):  # many small files: the budget across files
+        for i in range(int(case.kind.split()[1])):
+            (data / f"{target.stem}-{i:03d}.yml").write_bytes(content.replace(b"KEY", f"key{i:03d}".encode()))
     elif case.kind == "beside-a-broken-file":  # one file's syntax error must not hide another's problems
         target.write_bytes(content)
         (data / "aaa-broken.yml").write_text("broken: [\n", encoding="utf-8")
     else:
         raise ValueError(f"{case.path.name}: unknown 'as: {case.kind}'")
+
+
+def _place_docs(case: Case, docs: Path, outside: Path) -> None:
+    """The case's bytes, links or pipes at the `docs:` paths, beside the project's own pages."""
+    for line in case.docs:
+        name, arrow, target = (part.strip() for part in line.partition("->"))
+        fifo = name.endswith("|fifo")
+        path = docs / name.removesuffix("|fifo").strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if arrow:
+            path.symlink_to(target.replace("{outside}", str(outside)))
+        elif fifo:
+            os.mkfifo(path)
+        else:
+            path.write_bytes(case.path.read_bytes())
+
+
+@contextlib.contextmanager
+def _site_lock_held(lock_file: Path, held: bool) -> Iterator[None]:
+    """Hold the site folder's lock as a build running beside this one would."""
+    if not held:
+        yield
+        return
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"4242")
+        yield
+    finally:
+        os.close(fd)
+
+
+def _image_limit(case: Case) -> int:
+    """The image limit the case's build ran with (its `# env:` overrides), or the default."""
+    try:
+        return read_options({}, case.env).limits.image_bytes
+    except ComplianceError:
+        return Limits().image_bytes
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str], address_space: int) -> Outcome:
@@ -222,3 +316,20 @@ def _run(command: list[str], cwd: Path, env: dict[str, str], address_space: int)
 
 def _snapshot(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_the_site_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "images").mkdir(parents=True)
+    (site / "images/ok.svg").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>')
+    assert scan_site(site, image_limit=100) == []
+    (site / "images/a.svg").write_bytes(b'<svg onload="x"/>')
+    (site / "images/b.png").write_bytes(b"\x89PNG" + b"\0" * 200)
+    (site / "copied.txt").write_bytes(b"x" + SECRET)
+    (site / "link.txt").symlink_to(tmp_path)
+    assert scan_site(site, image_limit=100) == [
+        "copied.txt: holds the secret planted outside the site's sources",
+        "images/a.svg: an SVG with script, an event handler or foreignObject",
+        "images/b.png: an image of 204 bytes, over the limit of 100",
+        "link.txt: is a link, not a copy made by the build",
+    ]

@@ -226,3 +226,27 @@ def test_mkdocs_build_runs_the_same_check_when_asked(project: Path, standins, ft
     assert f"from: {cert_source(project / 'site')}" in result.stderr
     assert "Traceback" not in result.stderr
     assert (project / "site" / "index.html").read_bytes() == before, "a build with broken links is not published"
+
+
+def test_links_to_the_sites_own_address_are_checked_against_the_build(
+    built_site: Path, tmp_path: Path, standins: tuple[HttpStandin, FtpStandin]
+) -> None:
+    """Canonical links name site_url's pages: they are files of this build, never fetched from the host."""
+    from compliance.links.site import published_home, scan_site
+    from compliance.links.targets import Category
+
+    home = published_home(built_site)
+    assert home is not None and home.startswith("https://")
+    scan = scan_site(built_site)
+    assert not [
+        key for key, target in scan.targets.items() if target.category is Category.EXTERNAL and key.startswith(home)
+    ]
+    assert "/claims/" in scan.targets and any(home in source.field for source in scan.sources["/claims/"])
+    assert home not in " ".join(read_link_map(built_site.with_name("site.linkmap.json")))
+    broken = shutil.copytree(built_site, tmp_path / "site")
+    shutil.rmtree(broken / "matrix")
+    report = tmp_path / "report.json"
+    assert main(["--site", str(broken), "--no-cache", "--json", str(report), *remap_args(*standins)]) == 1
+    failures = {o["url"] for o in json.loads(report.read_text(encoding="utf-8"))["links"] if o["class"] == "broken"}
+    assert failures == {"/matrix/"}
+    assert standins[0].requests and not [path for _, path in standins[0].requests if path.startswith("/security/")]

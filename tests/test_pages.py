@@ -127,8 +127,8 @@ def test_review_lists_claims_expiring_soon_or_unreviewed(tmp_path: Path, capsys:
     assert review(args) == 0
 
 
-def test_the_guide_opens_with_every_claim_at_a_glance(dated_site: Path) -> None:
-    table = _soup(dated_site, "index.html").select_one("article table.compliance-overview")
+def test_the_claims_page_shows_every_claim_at_a_glance(dated_site: Path) -> None:
+    table = _soup(dated_site, "claims/index.html").select_one("article table.compliance-overview")
     assert table is not None and table.caption.get_text() == "At a glance"
     rows = [[" ".join(cell.get_text(" ").split()) for cell in tr.find_all(["th", "td"])] for tr in table.tbody("tr")]
     assert rows == [
@@ -151,6 +151,7 @@ def test_every_page_footer_names_the_organisation_contact_review_date_and_export
         footer = _soup(dated_site, page).select_one(".compliance-footer")
         assert " ".join(footer.get_text(" ").split()) == (
             "Example Analytics · Contact · Last reviewed 1 October 2026 · Machine-readable data (compliance.json)"
+            " · its JSON Schema"
         )
         links = [a["href"] for a in footer.select("a")]
         assert links[0] == "mailto:trust@example.com"
@@ -164,6 +165,7 @@ def test_a_build_for_the_pdf_links_it_from_every_footer(tmp_path: Path) -> None:
     assert run_mkdocs(project, env={"COMPLIANCE_PDF": "1"}).returncode == 0
     footer = _soup(project / "site", "claims/iso/index.html").select_one(".compliance-footer")
     assert footer.select("a")[-1]["href"] == f"../../{PDF_NAME}"
+    assert [a.get_text() for a in footer.select("a")].count("Machine-readable data (compliance.json)") == 1
     assert footer.select("a")[-1].get_text() == "The whole guide as PDF"
 
 
@@ -183,3 +185,37 @@ def test_site_url_from_the_data_gives_canonical_links_and_a_sitemap(tmp_path: Pa
     assert canonical["href"] == "https://trust.example.com/claims/iso/"
     sitemap = (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://trust.example.com/matrix/</loc>" in sitemap
+
+
+def test_the_home_page_counts_claims_by_status_and_shows_a_card_per_claim(dated_site: Path) -> None:
+    home = _soup(dated_site, "index.html")
+    summary = " ".join(home.select_one("article .compliance-summary").get_text(" ").split())
+    assert summary == "3 Current 1 In progress 1 Lapsed Last reviewed 1 October 2026"
+    cards = home.select("article .compliance-cards > li")
+    assert [card.select_one(".compliance-card__title").get_text() for card in cards] == [
+        "ISO/IEC 27001, 27017 and 27018",
+        "PCI DSS Attestation of Compliance",
+        "SOC 2 Type 2 report",
+        "GDPR",
+        "HIPAA (lapsed)",
+    ]
+    statuses = [card.select_one(".compliance-status")["class"][-1] for card in cards]
+    assert statuses == [f"compliance-status--{s}" for s in ("current", "in_progress", "current", "current", "lapsed")]
+    texts = [" ".join(card.get_text(" ").split()) for card in cards]
+    assert "Expected 1 March 2027" in texts[1] and "Valid until" not in texts[1]
+    assert texts[2].endswith("Under NDA: your sales representative · Email the trust team")
+    assert "Valid until" not in texts[3] and "Expected" not in texts[3]  # no date stated, none shown
+    assert len(home.select("article h1")) == 1
+    # The title is the page's own heading: the header (styled to hide its copy) is marked on the home page only.
+    assert home.select_one("header.md-header.compliance-home") is not None
+    assert _soup(dated_site, "matrix/index.html").select_one("header.compliance-home") is None
+    assert [a.get_text() for a in home.select("a")].count("Machine-readable data (compliance.json)") == 1
+
+
+def test_a_claims_page_opens_the_claims_entry_of_the_navigation(dated_site: Path) -> None:
+    """Claims are listed on the claims page, not in the navigation, which stays small at any scale."""
+    for page, expected in (("claims/iso/index.html", "../"), ("claims/index.html", "./"), ("index.html", None)):
+        nav = _soup(dated_site, page).select_one("nav.md-nav--primary")
+        assert not [a for a in nav.select("a[href]") if "claims/" in a["href"] and a["href"] != "claims/"]
+        active = [li.a["href"] for li in nav.select("li.md-nav__item--active") if li.a.get_text(strip=True) == "Claims"]
+        assert active == ([expected] if expected else []), page

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.publish import BuildStopped, StagedSite, restore_signals, stop_on_signals
+from compliance.publish import BuildStopped, PublishError, StagedSite, restore_signals, stop_on_signals
 from conftest import copy_project, run_mkdocs
 
 # A hook added to the copied project: at STALL_AT ("page" or "post_build") it does STALL_DO.
@@ -194,10 +194,40 @@ def test_begin_clears_dead_builds_leftovers_but_not_a_running_builds(tmp_path: P
     try:
         staged = StagedSite(site)
         staged.begin()
-        assert _leftovers(tmp_path) == sorted([".site.staging-running", staged.staging_dir.name])
+        # A running build also holds the site folder's lock file, removed when it ends.
+        assert _leftovers(tmp_path) == sorted([".site.lock", ".site.staging-running", staged.staging_dir.name])
         staged.discard()
     finally:
         os.close(running)
+
+
+def test_a_second_build_into_the_same_site_stops_with_a_message_and_touches_nothing(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    first = StagedSite(site)
+    (first.begin() / "index.html").write_text("first")
+    with pytest.raises(PublishError) as caught:
+        StagedSite(site).begin()
+    assert str(caught.value) == (
+        f"another build into {site} is running (process {os.getpid()}); "
+        "wait for it to finish, or build into another folder with --site-dir"
+    )
+    assert (first.staging_dir / "index.html").read_text() == "first"
+    assert first.finish(failed=False)
+    assert (site / "index.html").read_text() == "first"
+    second = StagedSite(site)
+    second.begin()  # the lock is free again once the first build ends
+    second.discard()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_site_folder_that_cannot_be_built_beside_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(PublishError) as caught:
+        StagedSite(tmp_path / "file" / "site").begin()
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'file' / 'site'}: cannot build beside it (File exists: ")
+    assert message.endswith("the folder holding it must be writable") and "\n" not in message
 
 
 def test_begin_restores_the_site_a_kill_in_the_middle_of_a_swap_left_aside(tmp_path: Path) -> None:

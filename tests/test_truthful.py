@@ -39,7 +39,9 @@ def test_unset_status_and_scope_are_never_shown_as_a_default(other_site: Path) -
     written = _claims_as_written("other")
     export = {claim["id"]: claim for claim in _export(other_site)["claims"]}
     matrix = {row[0]: row for row in _rows(other_site, "matrix/index.html", "table.compliance-matrix")}
-    overview = {row[0]: row for row in _rows(other_site, "index.html", "table.compliance-overview")}
+    overview = {row[0]: row for row in _rows(other_site, "claims/index.html", "table.compliance-overview")}
+    home = BeautifulSoup((other_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    cards = {card.select_one(".compliance-card__title").get_text(): card for card in home.select(".compliance-card")}
     for ident, claim in written.items():
         title = claim["title"]
         scope = claim.get("scope", {})
@@ -49,6 +51,8 @@ def test_unset_status_and_scope_are_never_shown_as_a_default(other_site: Path) -
             assert export[ident][field] == claim.get(field), (ident, field)
         if "status" not in claim:
             assert matrix[title][2] == overview[title][1] == "Not stated"
+            card = cards[title]
+            assert card.select(".compliance-status") == [] and "Not stated" in card.get_text(), title
         if "offerings" not in scope:
             assert matrix[title][3:5] == ["Not stated", "Not stated"], title
             assert overview[title][2] == "Not stated"
@@ -59,7 +63,7 @@ def test_yes_only_where_the_claim_names_the_offering_or_says_all(other_site: Pat
     matrix = {row[0]: row[3:5] for row in _rows(other_site, "matrix/index.html", "table.compliance-matrix")}
     assert matrix["PCI DSS Report on Compliance"] == ["Yes", "No"]  # offerings: [ledger]
     assert matrix["ISO/IEC 27701"] == ["Yes", "Yes"]  # offerings: all
-    overview = {row[0]: row for row in _rows(other_site, "index.html", "table.compliance-overview")}
+    overview = {row[0]: row for row in _rows(other_site, "claims/index.html", "table.compliance-overview")}
     assert overview["ISO/IEC 27701"][2] == "All offerings"
 
 
@@ -83,7 +87,7 @@ def test_dates_are_shown_as_precise_as_written(other_site: Path) -> None:
 def test_no_column_is_empty_on_every_row(site_fixture: str, request: pytest.FixtureRequest) -> None:
     site: Path = request.getfixturevalue(site_fixture)
     for page, selector in (
-        ("index.html", "table.compliance-overview"),
+        ("claims/index.html", "table.compliance-overview"),
         ("matrix/index.html", "table.compliance-matrix"),
     ):
         rows = _rows(site, page, selector)
@@ -95,7 +99,7 @@ def test_no_column_is_empty_on_every_row(site_fixture: str, request: pytest.Fixt
 
 
 def test_nothing_in_the_other_organisation_mentions_hosting(other_site: Path) -> None:
-    for page in ("index.html", "matrix/index.html"):
+    for page in ("index.html", "claims/index.html", "matrix/index.html"):
         text = (other_site / page).read_text(encoding="utf-8")
         assert "Hosted on" not in text and "All hosting providers" not in text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,11 +12,13 @@ from typing import Any
 
 from .checks import consistency_problems, date_problems, kind_problems
 from .datafiles import read_data_files
+from .docsfiles import docs_problems
 from .errors import ComplianceError, Location, Problem, display_path, format_path
+from .look import look_problems
 from .model import ComplianceDocument, Image
 from .prose import ProseRenderer
 from .refs import Index, index_entries, resolve_references, walk_model
-from .schema import parse_document
+from .schema import SUGGESTIONS, parse_document
 from .values import MarkdownText, UrlText
 from .yamlload import DataPath, SourceMap
 from .yamltext import Limits
@@ -55,14 +58,16 @@ def load_compliance_data(
     its status is lapsed), an in-progress claim whose expected date has passed, a date in the future.
     Once the structure is valid, references, mentions and every other check are reported together.
     """
+    limits = limits or Limits()
+    SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
-    problems = list(files.problems)
+    problems = list(files.problems) + docs_problems(project_dir, docs_dir, limits)
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))
     problems += kind_problems(files.document, files.sources)
     if document is None:
-        raise ComplianceError(problems)
+        raise _failure(problems, display_path(project_dir, data_dir))
     index, duplicates = index_entries(document, files.sources)
     problems += duplicates
     dangling = resolve_references(document, index, files.sources)
@@ -72,10 +77,13 @@ def load_compliance_data(
     values = list(walk_model(document))  # walked once for images, URLs and prose
     problems += _image_problems(values, files.sources, project_dir, docs_dir)
     if files.incomplete:  # ids the unreadable file defines would make every mention of them look wrong
-        raise ComplianceError(problems)
+        raise _failure(problems, display_path(project_dir, data_dir))
     locator = _Locator(project_dir)
     links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in values if isinstance(v, UrlText)]
-    prose = ProseRenderer(document, index, lambda ident: ident)
+    # Links to claims that mentions write carry a token no editor can type, so a relative link written
+    # by hand (`[r](hipaa)`) is never taken for one of them and is refused as not absolute.
+    token = f"mention-{secrets.token_hex(8)}/"
+    prose = ProseRenderer(document, index, lambda ident: token + ident, limits)
     for path, text in values:
         if not isinstance(text, MarkdownText):
             continue
@@ -85,11 +93,17 @@ def load_compliance_data(
         links += [
             DataLink(link.url, locator.find(where, link.needle, link.skip), format_path(path)) for link in prose_links
         ]
+    problems += look_problems(document, files.sources)
     if today is not None:
         problems += date_problems(document, files.sources, today)
     if problems or dangling:
-        raise ComplianceError(problems)
+        raise _failure(problems, display_path(project_dir, data_dir))
     return ComplianceData(document, files.sources, index, tuple(links))
+
+
+def _failure(problems: list[Problem], data_dir: str) -> ComplianceError:
+    skipped = SUGGESTIONS.skipped_message()
+    return ComplianceError([*problems, Problem(Location(data_dir, 1, 1), skipped)] if skipped else problems)
 
 
 def _at_its_file(problem: Problem, sources: SourceMap, data_dir: str) -> Problem:

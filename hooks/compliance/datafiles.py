@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ComplianceError, Location, Problem
 from .yamlload import SourceMap, load_yaml
-from .yamltext import Limits, read_text_file
+from .yamltext import Limits, limit_hint, read_text_file
 
 DEBUG_VARIABLE = "COMPLIANCE_DEBUG"
 DATA_SUFFIXES = (".yml", ".yaml")
@@ -63,8 +63,24 @@ def read_data_files(
     if not files:
         raise ComplianceError([Problem(Location(shown_dir, 1, 1), "no *.yml data files")])
     result = DataFiles()
+    if len(files) > limits.data_files:
+        message = (
+            f"{len(files)} data files, over the limit of {limits.data_files}; merge some, "
+            f"or {limit_hint('max_data_files')}"
+        )
+        raise ComplianceError([Problem(Location(shown_dir, 1, 1), message)])
+    total = 0
     for path in files:
         name = shown_path(project_dir, path)
+        total += min(_size(path), limits.file_bytes)  # a file over its own limit says so itself
+        if total > limits.data_bytes:  # every file is read in full: the budget is for all of them
+            message = (
+                f"the data files up to this one hold {total:,} bytes, over the limit of {limits.data_bytes:,} "
+                f"bytes for all data files together; {limit_hint('max_data_size')} (e.g. max_data_size: 2M)"
+            )
+            result.problems.append(Problem(Location(name, 1, 1), message))
+            result.incomplete = True
+            break
         try:
             _read_one(result, path, name, project_dir, limits)
         except Exception as exc:  # a bug of ours must not hide the problems of the other files
@@ -117,6 +133,13 @@ def _read_one(result: DataFiles, path: Path, name: str, project_dir: Path, limit
         result.incomplete = True
     else:
         _merge(result, value, file_sources)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # a broken link or an unreadable file: reading it reports why
+        return 0
 
 
 def _inside(path: Path, project_dir: Path) -> bool:

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
 
 from .dates import DateValue, date_pattern
-from .values import ID_PATTERN, URL, Id, ImagePath, Markdown, Text, reference
+from .values import ID_PATTERN, URL, Colour, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
 
 # What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
 # compliance with a law, a commitment to comply, alignment with a framework, a self-assessment.
@@ -48,6 +48,13 @@ class Offering(Entry):
     name: Text
 
 
+class Colours(Entry):
+    """The organisation's colours; each one absent keeps the theme's own."""
+
+    primary: Colour | None = None
+    accent: Colour | None = None
+
+
 OfferingRef = Annotated[Offering, *reference("offering")]
 
 
@@ -56,6 +63,8 @@ class Organisation(Entry):
     service: Text | None = None
     url: URL | None = None
     contact: URL | None = None
+    logo: Image | None = None
+    colours: Colours | None = None
     offerings: list[Offering] = []
 
 
@@ -128,7 +137,7 @@ class Document(Entry):
     title: Text
     url: URL
     kind: Text | None = None
-    mirror: URL | None = None
+    mirror: HttpURL | None = None
 
 
 class Channel(Entry):
@@ -162,7 +171,7 @@ KindName = Annotated[
 class Claim(Entry):
     """What the organisation states: certified, audited, compliant, committed, aligned, self-assessed."""
 
-    id: Id
+    id: PageId
     kind: KindName
     title: Text
     status: Status | None = None
@@ -196,7 +205,7 @@ class Section(Entry):
 class Guide(Entry):
     title: Text
     description: Text | None = None
-    site_url: URL | None = None
+    site_url: HttpURL | None = None
     icon: Image | None = None
     intro: Markdown | None = None
     last_reviewed: DateValue | None = None

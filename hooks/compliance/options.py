@@ -28,6 +28,14 @@ OVERRIDES = {
     "check_links": "CHECK_LINKS",
     "check_links_args": "CHECK_LINKS_ARGS",
     "max_file_size": "COMPLIANCE_MAX_FILE_SIZE",
+    "max_data_size": "COMPLIANCE_MAX_DATA_SIZE",
+    "max_data_files": "COMPLIANCE_MAX_DATA_FILES",
+    "max_image_size": "COMPLIANCE_MAX_IMAGE_SIZE",
+    "max_docs_size": "COMPLIANCE_MAX_DOCS_SIZE",
+    "max_docs_files": "COMPLIANCE_MAX_DOCS_FILES",
+    "max_nesting": "COMPLIANCE_MAX_NESTING",
+    "max_prose_growth": "COMPLIANCE_MAX_PROSE_GROWTH",
+    "max_suggestions": "COMPLIANCE_MAX_SUGGESTIONS",
     "today": "COMPLIANCE_TODAY",
     "debug": "COMPLIANCE_DEBUG",
 }
@@ -53,24 +61,55 @@ class BuildOptions(BaseModel):
     check_links: bool = False
     check_links_args: str = ""
     max_file_size: int = DEFAULT_MAX_FILE_BYTES
+    # The limits that keep any input to seconds (see Limits); None: three times max_file_size.
+    max_data_size: int | None = None
+    max_data_files: int = Field(Limits.data_files, ge=1)
+    max_image_size: int = Limits.image_bytes
+    max_docs_size: int = Limits.docs_bytes
+    max_docs_files: int = Field(Limits.docs_files, ge=1)
+    max_nesting: int = Field(Limits.prose_nesting, ge=1)
+    max_prose_growth: int = Field(Limits.prose_growth, ge=1)
+    max_suggestions: int = Field(Limits.suggestions, ge=0)
     today: date | None = None
     debug: bool = False
     review: ReviewWindows = ReviewWindows()
 
-    @field_validator("max_file_size", mode="before")
+    @field_validator("max_file_size", "max_data_size", "max_image_size", "max_docs_size", mode="before")
     @classmethod
     def _size(cls, value: object) -> object:
         # 2M and 512K read better than byte counts; a bare number is bytes.
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value  # None is refused by the field's type unless it allows it (max_data_size)
         match = _SIZE.fullmatch(value.strip()) if isinstance(value, str) else None
         if not match:
             raise PydanticCustomError("size", "expected a size such as 512K or 2M, got {got}", {"got": repr(value)})
         return int(match[1]) * {"": 1, "k": 1024, "m": 1024 * 1024}[match[2].lower()]
 
+    @field_validator(
+        "max_data_files", "max_docs_files", "max_nesting", "max_prose_growth", "max_suggestions", mode="before"
+    )
+    @classmethod
+    def _count(cls, value: object) -> object:
+        # From the environment every value is text: a count is its digits.
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise PydanticCustomError("count", "expected a whole number such as 100, got {got}", {"got": repr(value)})
+
     @property
     def limits(self) -> Limits:
-        return Limits(file_bytes=self.max_file_size)
+        return Limits(
+            file_bytes=self.max_file_size,
+            data_bytes=self.max_data_size or max(Limits.data_bytes, 3 * self.max_file_size),
+            data_files=self.max_data_files,
+            image_bytes=self.max_image_size,
+            docs_bytes=self.max_docs_size,
+            docs_files=self.max_docs_files,
+            prose_nesting=self.max_nesting,
+            prose_growth=self.max_prose_growth,
+            suggestions=self.max_suggestions,
+        )
 
     def data_path(self, project_dir: Path) -> Path:
         return project_dir / self.data_dir
@@ -120,7 +159,8 @@ def chromium_path(environ: Mapping[str, str] | None = None) -> str:
 
 def source_date_epoch(environ: Mapping[str, str] | None = None) -> str | None:
     """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed creation date."""
-    return (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH") or None
+    # As set, even empty: MkDocs reads it the same way, and refuses an empty one.
+    return (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH")
 
 
 def proxy_configured(environ: Mapping[str, str] | None = None) -> bool:
@@ -147,8 +187,10 @@ def _problem(error: Any, overridden: dict[str, str], config_file: Path | None) -
 def _message(error: Any) -> str:
     if error["type"] in ("bool_parsing", "bool_type"):
         return f"expected true or false, got {error['input']!r}"
-    if error["type"] in ("int_type", "int_parsing", "greater_than_equal"):  # only the review windows
+    if error["type"] in ("int_type", "int_parsing", "greater_than_equal") and error["loc"][0] == "review":
         return f"expected a whole number of days, got {error['input']!r}"
+    if error["type"] == "greater_than_equal":
+        return f"expected a whole number of at least {error['ctx']['ge']}, got {error['input']!r}"
     if error["type"].startswith("date"):
         return f"expected a date written YYYY-MM-DD, got {error['input']!r}"
     return str(error["msg"])

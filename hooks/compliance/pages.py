@@ -13,6 +13,7 @@ from .model import ComplianceDocument
 EXPORT_FILE = "compliance.json"
 EXPORT_SCHEMA_FILE = "compliance.schema.json"
 CLAIM_TEMPLATE = "_templates/claim.md"
+CLAIMS_INDEX_TEMPLATE = "_templates/claims.md"
 EXPORT_VERSION = 1
 
 
@@ -25,6 +26,10 @@ class SitePlan:
     def claim_page(self, claim_id: str) -> str:
         """The source path of a claim's generated page, relative to docs/."""
         return f"claims/{claim_id}.md"
+
+    def claims_index_page(self) -> str:
+        """The source path of the claims index, the one navigation entry for all claims."""
+        return "claims/index.md"
 
     def claim_url(self, claim_id: str) -> str:
         """The URL of a claim's page, relative to the site root."""

@@ -40,6 +40,17 @@ BROKEN_IMAGES_JS = """async () => {
 }"""
 
 
+# A4 less the side margins, in CSS pixels (96 per inch): what the page lays out in before it is printed.
+PAGE_MARGIN_MM = 16
+PRINTABLE_WIDTH = int((210 - 2 * PAGE_MARGIN_MM) / 25.4 * 96)
+TOO_WIDE_JS = """() => Array.from(document.querySelectorAll("article *"))
+  .filter((element) => element.getClientRects().length)
+  .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+  .map((element) => element.tagName.toLowerCase()
+    + (element.className ? "." + String(element.className).trim().split(/\\s+/).join(".") : "")
+    + ` (${Math.round(element.getBoundingClientRect().right)}px of ${window.innerWidth}px)`)"""
+
+
 class PdfError(Exception):
     """A problem that stops the PDF, said in one line."""
 
@@ -59,31 +70,50 @@ class SitePage:
 def build_date() -> date:
     """The build's date: SOURCE_DATE_EPOCH when set (reproducible builds), else today in UTC."""
     epoch = source_date_epoch()
-    return datetime.fromtimestamp(int(epoch), UTC).date() if epoch else datetime.now(UTC).date()
+    if not epoch:
+        return datetime.now(UTC).date()
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    except (ValueError, OverflowError, OSError):
+        expected = "whole seconds since 1970 (e.g. 1700000000)"
+        raise PdfError(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
 
 
 def guide_pages(site: Path) -> list[SitePage]:
-    """The site's pages in the order of the home page's navigation, then any page the navigation omits."""
+    """The site's pages in navigation order; a page the navigation omits (a claim's page) follows the
+    first page that links to it (the claims index), and any page nothing links to comes last."""
     home = site / "index.html"
     if not home.is_file():
         raise PdfError(f"{site}: no index.html; build the site first (make site)")
     pages = {_page_path(site, html): html for html in sorted(site.rglob("index.html"))}
-    ordered = [""]
-    soup = _soup(home)
-    for link in soup.select("nav.md-nav--primary a.md-nav__link[href]"):
+    in_nav = [""]
+    for link in _soup(home).select("nav.md-nav--primary a.md-nav__link[href]"):
         href = str(link["href"])
         target = _page_key(urljoin("/", href))
-        if "#" not in href and target in pages and target not in ordered:
-            ordered.append(target)
+        if "#" not in href and target in pages and target not in in_nav:
+            in_nav.append(target)
+    ordered: list[str] = []
+    for path in in_nav:
+        ordered.append(path)
+        here = "/" + path
+        for link in _soup(pages[path]).select("article a[href]"):
+            target = urlsplit(urljoin(here, str(link["href"])))
+            key = _page_key(target.path)
+            if not target.scheme and key in pages and key not in in_nav and key not in ordered:
+                ordered.append(key)
     ordered += [path for path in pages if path not in ordered]
     return [SitePage(pages[path], path) for path in ordered]
 
 
 def print_document(site: Path, built: date, site_url: str | None = None) -> str:
-    """The HTML of the whole guide for printing; asset paths are absolute file URIs into `site`."""
+    """The HTML of the whole guide for printing; asset paths are absolute file URIs into `site`.
+
+    A cover (organisation, title, description, the home page's summary, build date) opens it. Each
+    page is printed once; a claim's page whose facts the guide already shows is not printed again,
+    and links to it lead to the guide's copy.
+    """
     site = site.resolve()
     pages = guide_pages(site)
-    anchors = {page.path: page.anchor for page in pages}
     shell = _soup(pages[0].file)
     title = shell.title.get_text(strip=True) if shell.title else "Guide"
     out = BeautifulSoup("<!doctype html><html><head></head><body></body></html>", "html.parser")
@@ -95,17 +125,31 @@ def print_document(site: Path, built: date, site_url: str | None = None) -> str:
     out.body["data-md-color-scheme"] = "default"
     article = out.new_tag("article", attrs={"class": "md-content__inner md-typeset compliance-print"})
     out.body.append(article)
-    stamp = out.new_tag("p", attrs={"class": "compliance-print-built"})
-    stamp.string = f"{title}. Built {built.isoformat()}" + (f" from {site_url}" if site_url else "") + "."
-    article.append(stamp)
+    anchors: dict[str, str] = {}
+    printed: list[tuple[SitePage, Tag]] = []
+    claims_shown: dict[str, str] = {}  # a claim block's id -> the page anchor it was printed on
     for page in pages:
-        section = out.new_tag("section", id=page.anchor, attrs={"class": "compliance-print-page"})
         source = _soup(page.file).select_one("article.md-content__inner")
         if source is None:
             continue
+        blocks = [str(block["id"]) for block in source.select(".compliance-claim[id]")]
+        if blocks and all(block in claims_shown for block in blocks) and page.path:
+            anchors[page.path] = f"{claims_shown[blocks[0]]}--{blocks[0]}"
+            continue
+        anchors[page.path] = page.anchor
+        claims_shown.update({block: page.anchor for block in blocks if block not in claims_shown})
+        printed.append((page, source))
+    for page, source in printed:
         for unwanted in source.select(DROP):
             unwanted.decompose()
         _relink(source, page, anchors, site, site_url)
+        for more in source.select(".compliance-claim[id] > .compliance-more"):
+            link = more.find("a", href=True)
+            if link is not None and link["href"] == f"#{more.parent['id']}":
+                more.decompose()  # "details of this claim" would lead to itself: its page is not printed
+        if not page.path:  # the home page's title and summary go on the cover
+            article.append(_cover(out, shell, source, built, site_url))
+        section = out.new_tag("section", id=page.anchor, attrs={"class": "compliance-print-page"})
         section.extend(list(source.children))
         article.append(section)
     return str(out)
@@ -120,25 +164,30 @@ def write_pdf(site: Path, output: Path, chromium: str = CHROMIUM, site_url: str 
         raise PdfError("the playwright package is missing: pip install -r requirements.txt") from error
     if not Path(chromium).exists():
         raise PdfError(f"Chromium not found at {chromium}: apt-get install chromium (or set CHROMIUM)")
-    built = build_date()
+    built, side = build_date(), PAGE_MARGIN_MM
     with tempfile.TemporaryDirectory(prefix="guide-print-") as folder:
         document = Path(folder) / "guide.html"
-        document.write_text(print_document(site, built, site_url), encoding="utf-8")
+        html = print_document(site, built, site_url)
+        document.write_text(html, encoding="utf-8")
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-                page = browser.new_page()
+                page = browser.new_page(viewport={"width": PRINTABLE_WIDTH, "height": 1000})
+                page.emulate_media(media="print")
                 page.goto(document.as_uri(), wait_until="load")
                 broken = page.evaluate(BROKEN_IMAGES_JS)
                 if broken:
                     raise PdfError("images that do not load: " + ", ".join(broken))
+                too_wide = page.evaluate(TOO_WIDE_JS)
+                if too_wide:
+                    raise PdfError("wider than the printable area: " + ", ".join(dict.fromkeys(too_wide)))
                 title = page.title()
                 output.parent.mkdir(parents=True, exist_ok=True)
                 page.pdf(
                     path=str(output),
                     format="A4",
                     print_background=True,
-                    margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+                    margin={"top": "18mm", "bottom": "18mm", "left": f"{side}mm", "right": f"{side}mm"},
                     display_header_footer=True,
                     header_template="<span></span>",
                     footer_template=_footer(title, built),
@@ -148,7 +197,7 @@ def write_pdf(site: Path, output: Path, chromium: str = CHROMIUM, site_url: str 
                 browser.close()
         except PlaywrightError as error:
             raise PdfError(f"Chromium could not print the guide: {error.message.splitlines()[0]}") from error
-    return len(guide_pages(site))
+    return html.count('class="compliance-print-page"')
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,6 +216,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"wrote {output}: {count} pages of the site, {output.stat().st_size // 1024} KiB")
     return 0
+
+
+def _cover(out: BeautifulSoup, shell: BeautifulSoup, home: Tag, built: date, site_url: str | None) -> Tag:
+    """The first sheet: who publishes the guide, the home page's title, the description, the home
+    page's summary and the build date. The title and summary move here from the home page."""
+    cover = out.new_tag("section", id="cover", attrs={"class": "compliance-print-cover"})
+    organisation = shell.select_one(".compliance-footer__org")
+    if organisation is not None:
+        cover.append(_text_tag(out, "p", organisation.get_text(" ", strip=True), "compliance-print-organisation"))
+    heading = home.select_one("h1")
+    if heading is not None:
+        cover.append(heading.extract())
+    description = shell.find("meta", attrs={"name": "description"})
+    if description is not None and description.get("content"):
+        cover.append(_text_tag(out, "p", str(description["content"]), "compliance-print-description"))
+    summary = home.select_one(".compliance-summary")
+    if summary is not None:
+        cover.append(summary.extract())
+    stamp = f"Built {built.isoformat()}" + (f" from {site_url}" if site_url else "") + "."
+    cover.append(_text_tag(out, "p", stamp, "compliance-print-built"))
+    return cover
 
 
 def _relink(article: Tag, page: SitePage, anchors: dict[str, str], site: Path, site_url: str | None) -> None:
@@ -222,8 +292,8 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _text_tag(soup: BeautifulSoup, name: str, text: str) -> Tag:
-    tag = soup.new_tag(name)
+def _text_tag(soup: BeautifulSoup, name: str, text: str, css_class: str | None = None) -> Tag:
+    tag = soup.new_tag(name, attrs={"class": css_class} if css_class else {})
     tag.string = text
     return tag
 

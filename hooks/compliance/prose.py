@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from .dates import PartialDate
 from .model import Agreement, Channel, Claim, ComplianceDocument, Coverage, Document
+from .prosebounds import nesting_problem
 from .refs import Index
 from .schema import suggest
 from .values import (
@@ -34,6 +35,7 @@ from .values import (
     MarkdownText,
     Unresolved,
 )
+from .yamltext import Limits, limit_hint
 
 MENTION = re.compile(MENTION_PATTERN)
 _MENTION_BODY = re.compile(
@@ -87,12 +89,18 @@ class ProseIssue:
 class ProseRenderer:
     """Renders prose for pages and checks it while the data is loaded."""
 
-    def __init__(self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str]) -> None:
+    def __init__(
+        self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str], limits: Limits | None = None
+    ) -> None:
         self.document = document
         self.index = index
         self.claim_url = claim_url
-        self.words = {"and": document.labels.words.list_and, "or": document.labels.words.list_or}
-        self._plain_words = not any(_LINK_SYNTAX.search(word) for word in self.words.values())
+        self.limits = limits or Limits()
+        # Labels are text: a joining word with Markdown in it reads back as written, never as a link.
+        self.words = {
+            "and": str(md_text(document.labels.words.list_and)),
+            "or": str(md_text(document.labels.words.list_or)),
+        }
         self._markdown = markdown.Markdown(extensions=[], output_format="html")
         # Raw HTML in prose is shown as text, never passed through.
         self._markdown.preprocessors.deregister("html_block")
@@ -114,23 +122,40 @@ class ProseRenderer:
 
     def check(self, text: str) -> tuple[list[ProseIssue], list[ProseLink]]:
         """Every bad mention, image or link target in `text`, and the external links it writes."""
-        issues: list[ProseIssue] = []
+        issues = self._nesting_issues(text)
+        if issues:  # rendering it could take minutes
+            return issues, []
         # How many times mentions write each URL: a link the editor also writes by hand keeps its own line.
         from_mentions: Counter[str] = Counter()
+        # Mentions may fill in long names many times over: the filled-in prose is capped while it is made.
+        budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
+        grown = [0]
 
         def substitute(match: re.Match[str]) -> str:
+            if grown[0] > budget:
+                return ""  # already too long: the rest is not even made
             try:
                 rendered, urls = self._mention(match, "")
             except MentionError as exc:
                 issues.append(ProseIssue(str(exc), match[0]))
                 return ""
+            grown[0] += len(rendered)
+            if grown[0] > budget:
+                return ""
             from_mentions.update(urls)
             return rendered
 
         markdown = MENTION.sub(substitute, text)
+        if grown[0] > budget:
+            message = (
+                f"with its mentions filled in, this prose would be over {budget:,} characters, the limit "
+                f"({self.limits.prose_growth} times its own length); mention long entries less often, "
+                f"or {limit_hint('max_prose_growth')}"
+            )
+            return [*issues, ProseIssue(message, "")], []
         # Outside its mentions, prose without link syntax writes no link or image of its own, and the
         # links mentions write are not reported: most prose need not be rendered to be checked.
-        if self._plain_words and not _LINK_SYNTAX.search(MENTION.sub("", text)):
+        if not _LINK_SYNTAX.search(MENTION.sub("", text)):
             return issues, []
         collector = _LinkCollector()
         collector.feed(self._to_html(markdown))
@@ -147,6 +172,10 @@ class ProseRenderer:
         if collector.images:
             issues.append(ProseIssue("images are not allowed in prose; use an `image:` field", "!["))
         return issues, links
+
+    def _nesting_issues(self, text: str) -> list[ProseIssue]:
+        found = nesting_problem(text, self.limits.prose_nesting)
+        return [ProseIssue(*found)] if found else []
 
     def _bad_link(self, url: str) -> str:
         shown = url if len(url) <= 60 else url[:57] + "..."

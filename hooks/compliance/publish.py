@@ -56,6 +56,10 @@ def _raise_stopped(signum: int, frame: FrameType | None) -> None:
     raise BuildStopped(signum)
 
 
+class PublishError(Exception):
+    """The site folder cannot be built into: another build holds it, or the file system refuses."""
+
+
 class StagedSite:
     """A staging directory next to `site_dir` that replaces it on commit."""
 
@@ -64,6 +68,10 @@ class StagedSite:
         self.staging_dir = site_dir.with_name(f"{self._staging_prefix}{os.getpid()}")
         self.retired_dir = site_dir.with_name(f"{self._retired_prefix}{os.getpid()}")
         self._lock: int | None = None
+        # One build at a time into one site folder: a second one stops at once with a clear message,
+        # rather than clearing the staging folder of the first (`make clean` removes this file).
+        self.lock_file = site_dir.with_name(f".{site_dir.name}.lock")
+        self._site_lock: int | None = None
 
     @property
     def _staging_prefix(self) -> str:
@@ -75,12 +83,21 @@ class StagedSite:
 
     def begin(self) -> Path:
         """Clear what stopped builds left behind, create an empty staging directory, return it."""
-        self.recover()
-        shutil.rmtree(self.staging_dir, ignore_errors=True)
-        self.staging_dir.mkdir(parents=True)
-        # Held until this build ends (the kernel drops it if the process dies), so the next
-        # build can tell a dead build's leftovers from a build still running beside it.
-        self._lock = _try_lock(self.staging_dir)
+        try:
+            self.site_dir.parent.mkdir(parents=True, exist_ok=True)
+            self._site_lock = _lock_site(self.lock_file, self.site_dir)
+            self.recover()
+            shutil.rmtree(self.staging_dir, ignore_errors=True)
+            self.staging_dir.mkdir(parents=True)
+            # Held until this build ends (the kernel drops it if the process dies), so the next
+            # build can tell a dead build's leftovers from a build still running beside it.
+            self._lock = _try_lock(self.staging_dir)
+        except OSError as exc:
+            self._unlock()
+            raise PublishError(
+                f"{self.site_dir}: cannot build beside it ({exc.strerror or exc}: {exc.filename or ''}); "
+                "the folder holding it must be writable"
+            ) from None
         return self.staging_dir
 
     def finish(self, *, failed: bool) -> bool:
@@ -92,7 +109,14 @@ class StagedSite:
         if failed or sys.exc_info()[1] is not None:
             self.discard()
             return False
-        self.commit()
+        try:
+            self.commit()
+        except OSError as exc:
+            self.discard()
+            raise PublishError(
+                f"{self.site_dir}: cannot replace it with the new build ({exc.strerror or exc}); "
+                "the previous site is unchanged; the folder holding it and the site itself must be writable"
+            ) from None
         return True
 
     def commit(self) -> None:
@@ -149,6 +173,40 @@ class StagedSite:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+        if self._site_lock is not None:
+            # Removed while still held, so no build can take a file that is about to disappear.
+            self.lock_file.unlink(missing_ok=True)
+            os.close(self._site_lock)
+            self._site_lock = None
+
+
+def _lock_site(lock_file: Path, site_dir: Path) -> int:
+    """A descriptor holding the site folder's lock, with this process's id in the file.
+
+    The file is removed when the lock is let go (`_release_site`), so a build that opened it just
+    before checks, once it holds the lock, that the file is still the one at that path.
+    """
+    while True:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 20).decode("ascii", errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise PublishError(
+                f"another build into {site_dir} is running (process {holder}); "
+                "wait for it to finish, or build into another folder with --site-dir"
+            ) from None
+        try:
+            current = os.stat(lock_file)
+        except FileNotFoundError:
+            current = None
+        if current is not None and current.st_ino == os.fstat(fd).st_ino:
+            break
+        os.close(fd)  # released and removed meanwhile: take the new one
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode("ascii"))
+    return fd
 
 
 def _try_lock(directory: Path) -> int | None:

@@ -10,10 +10,12 @@ from html import escape
 from typing import Any
 
 from .data import ComplianceData
+from .look import palette_css
 from .pages import SitePlan
 
 GUIDE_PAGE = "index.md"
 MATRIX_PAGE = "matrix.md"
+PALETTE_FILE = "stylesheets/organisation.css"
 
 
 @dataclass(frozen=True)
@@ -24,11 +26,21 @@ class SiteSettings:
     description: str | None
     logo: str | None
     site_url: str | None
-    # Titles for the pages the data names, and the claims' navigation section.
+    # Titles for the pages the data names, and the claims index's navigation entry. Claims are listed
+    # on that page, not in the navigation: a navigation of every claim, repeated on every page, made
+    # the site grow with the square of the number of claims.
     page_titles: dict[str, str] = field(default_factory=dict)
-    claims_section: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    claims_section: dict[str, str] = field(default_factory=dict)
     # Files every page's footer links to, each with its escaped label.
     downloads: list[dict[str, str]] = field(default_factory=list)
+    # The organisation's colours as a stylesheet (PALETTE_FILE), or None for the theme's own.
+    palette_css: str | None = None
+
+    def palette(self, palette: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The theme's palettes, set to 'custom' where the organisation's colours replace the theme's."""
+        if self.palette_css is None:
+            return palette
+        return [{**scheme, "primary": "custom", "accent": "custom"} for scheme in palette]
 
     def navigation(self, nav: list[Any]) -> list[Any]:
         """`nav` with the data's titles on bare page entries and the claims' section appended."""
@@ -40,17 +52,18 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
     """The settings `data` gives the site; `pdf_file` is the PDF of the guide when one is made."""
     document = data.document
     guide, labels = document.guide, document.labels
-    claims = [{escape(claim.title): plan.claim_page(claim.id)} for claim in document.claims]
     return SiteSettings(
         name=escape(guide.title),
         description=escape(guide.description) if guide.description else None,
-        logo=guide.icon.src if guide.icon else None,
+        logo=document.organisation.logo.src if document.organisation.logo else guide.icon.src if guide.icon else None,
         site_url=str(guide.site_url) if guide.site_url else None,
         # The guide's own title is the site's name already: its navigation entry gets the shorter label.
         page_titles={GUIDE_PAGE: escape(labels.pages.guide), MATRIX_PAGE: escape(labels.pages.matrix)},
-        claims_section={escape(labels.pages.claims): claims} if claims else {},
+        claims_section={escape(labels.pages.claims): plan.claims_index_page()} if document.claims else {},
         downloads=[
             {"file": plan.export_file(), "label": escape(labels.pages.export)},
+            {"file": plan.export_schema_file(), "label": escape(labels.pages.export_schema)},
             *([{"file": pdf_file, "label": escape(labels.pages.pdf)}] if pdf_file else []),
         ],
+        palette_css=palette_css(document),
     )

@@ -7,6 +7,7 @@ carries the JSON Schema fragment that editors' IDEs check while they type.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -27,6 +28,7 @@ URL_PATTERN = (
     r"|ftp://[^\s/?#<>\"]+([/?#][^\s<>\"]*)?"
     r"|mailto:[^\s@/<>\"]+@[^\s@/<>\"]+)$"
 )
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 # What an editor who forgot `mailto:` writes where a URL is expected.
 EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
 # A mention (`[[provider:x]]`) means something only in prose; elsewhere it would be published literally.
@@ -35,6 +37,22 @@ _MENTION = re.compile(MENTION_PATTERN)
 IMAGE_PATTERN = r"^(?!/)(?!.*\.\.)[^\s:\\]+\.(svg|png|jpe?g|gif|webp)$"
 # Characters no value may hold (declared once, in yamltext): never in published text.
 _UNPRINTABLE = REFUSED_IN_TEXT
+HTTP_URL_PATTERN = r"^https?://[^\s/?#@<>\"]+([/?#][^\s<>\"]*)?$"
+# Invisible format characters (Unicode category Cf) make text read otherwise than it is written:
+# bidi overrides reorder it, zero-width ones hide in names and URLs. Ids and URLs hold none; plain
+# text keeps the zero-width (non-)joiners that Persian, Indic scripts and emoji need; prose also
+# keeps the marks and isolates a right-to-left language needs, but never the overrides.
+_INVISIBLE = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f"
+)
+_INVISIBLE_IN_IDS = re.compile(f"[{_INVISIBLE}\u200c\u200d]")
+_INVISIBLE_IN_TEXT = re.compile(f"[{_INVISIBLE}]")
+_INVISIBLE_IN_PROSE = re.compile("[\u202a-\u202e]")
+# Names the site gives its own pages and folders: a claim's page (claims/<id>/) must not take one.
+RESERVED_PAGE_IDS = ("index", "404", "assets", "search", "sitemap")
+# A claim's id names a folder and a file of the site; file systems refuse names over 255 bytes.
+MAX_PAGE_ID_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -118,7 +136,12 @@ def problem(message: str) -> PydanticCustomError:
 
 
 def _text_checker(
-    expected: str, pattern: str | None, make: Callable[[str], Any], *, plain: bool = False
+    expected: str,
+    pattern: str | None,
+    make: Callable[[str], Any],
+    *,
+    plain: bool = False,
+    invisible: re.Pattern[str] = _INVISIBLE_IN_IDS,
 ) -> Callable[[Any], Any]:
     """A check of one text value; `plain` text (not prose) refuses mentions, which only prose resolves."""
     compiled = re.compile(pattern) if pattern else None
@@ -131,6 +154,14 @@ def _text_checker(
         bad = _UNPRINTABLE.search(value)
         if bad:
             raise problem(f"expected {expected} without control characters, got character U+{ord(bad[0]):04X}")
+        hidden = invisible.search(value)
+        if hidden:
+            code = ord(hidden[0])
+            raise problem(
+                f"expected {expected} without invisible formatting characters, got U+{code:04X} "
+                f"({unicodedata.name(hidden[0], 'a format character')}) at character {hidden.start() + 1}; "
+                "it makes the text read otherwise than it is written"
+            )
         # fullmatch: `$` alone would accept a value that ends in a newline.
         if (compiled and not compiled.fullmatch(value.rstrip("\n"))) or (compiled and value.endswith("\n")):
             hint = ""
@@ -148,18 +179,64 @@ def _text_checker(
 
 
 def _typed_text(
-    expected: str, pattern: str | None, make: Callable[[str], Any], schema: dict[str, Any], *, plain: bool = True
+    expected: str,
+    pattern: str | None,
+    make: Callable[[str], Any],
+    schema: dict[str, Any],
+    *,
+    plain: bool = True,
+    invisible: re.Pattern[str] = _INVISIBLE_IN_IDS,
 ) -> Any:
     json_schema = {"type": "string", "pattern": pattern or r"\S", "x-expected": expected, **schema}
-    check = _text_checker(expected, pattern, make, plain=plain)
+    check = _text_checker(expected, pattern, make, plain=plain, invisible=invisible)
     return Annotated[str, PlainValidator(check), WithJsonSchema(json_schema)]
 
 
-Text = _typed_text("non-blank text", None, str, {})
-Markdown = _typed_text("non-blank Markdown text", None, MarkdownText, {"description": "Markdown prose"}, plain=False)
+Text = _typed_text("non-blank text", None, str, {}, invisible=_INVISIBLE_IN_TEXT)
+Markdown = _typed_text(
+    "non-blank Markdown text",
+    None,
+    MarkdownText,
+    {"description": "Markdown prose"},
+    plain=False,
+    invisible=_INVISIBLE_IN_PROSE,
+)
 Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
 URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {})
+HttpURL = _typed_text("a URL whose scheme is https or http", HTTP_URL_PATTERN, UrlText, {})
+Colour = _typed_text("a colour written #rrggbb", COLOUR_PATTERN, str, {"format": "color"})
 ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})
+
+
+def _page_id(value: Any) -> str:
+    ident: str = _check_id(value)
+    if ident in RESERVED_PAGE_IDS:
+        raise problem(
+            f"the id '{ident}' is a name the site uses for its own pages ({', '.join(RESERVED_PAGE_IDS)}); "
+            "choose another id"
+        )
+    if len(ident) > MAX_PAGE_ID_CHARS:
+        raise problem(
+            f"expected an id of at most {MAX_PAGE_ID_CHARS} characters (it names the claim's page), got {len(ident)}"
+        )
+    return ident
+
+
+_check_id = _text_checker("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str)
+# The id of an entry that gets a page of its own (a claim): it names a folder of the site.
+PageId = Annotated[
+    str,
+    PlainValidator(_page_id),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": ID_PATTERN,
+            "maxLength": MAX_PAGE_ID_CHARS,
+            "not": {"enum": list(RESERVED_PAGE_IDS)},
+            "x-expected": "an id of lower-case letters, digits, '-' or '_'",
+        }
+    ),
+]
 
 
 def reference(kind: str) -> tuple[Any, ...]:

@@ -88,6 +88,21 @@ def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer
 
 
 @pytest.fixture(scope="session")
+def dated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """A second organisation (every status, dates, no hosting) built and served like the guide."""
+    server = SiteServer(mount="/docs/")
+    try:
+        project = copy_project(tmp_path_factory.mktemp("browser-dated") / "project", "dated")
+        set_site_url(project / "mkdocs.yml", server.url)
+        result = run_mkdocs(project)
+        assert result.returncode == 0, result.stderr
+        server.serve(project / "site")
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def site(site_server: SiteServer) -> Path:
     assert site_server.site is not None
     return site_server.site

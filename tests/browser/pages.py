@@ -70,6 +70,59 @@ LOW_CONTRAST_IMAGES_JS = """() => {
   return problems;
 }"""
 
+# Phones first: nothing a reader has to scroll sideways to see or that is cut off, and no word split
+# across two lines. A word is a run of letters and digits; a line break at a hyphen or slash is allowed,
+# and very long runs (a URL written out) may break. Visually hidden text (clip-path) is not laid out.
+LAYOUT_JS = """() => {
+  const problems = [];
+  const width = window.innerWidth;
+  const name = (element) => element.tagName.toLowerCase()
+    + (element.className ? "." + String(element.className).trim().split(/\\s+/).join(".") : "");
+  const said = (element) => `${name(element)} "${element.textContent.trim().slice(0, 40)}"`;
+  for (const table of document.querySelectorAll("article table")) {
+    const box = table.getBoundingClientRect();
+    if (box.width > width || box.right > width + 1) {
+      problems.push(`table wider than the viewport: ${name(table)} ${Math.round(box.width)}px`);
+    }
+  }
+  const clips = (overflow) => ["auto", "scroll", "hidden", "clip"].includes(overflow);
+  for (const element of document.querySelectorAll("article *, .md-header__topic, .md-header__topic *")) {
+    const style = getComputedStyle(element);
+    if (style.display === "none" || style.visibility === "hidden" || style.clipPath !== "none") continue;
+    if (clips(style.overflowX) && element.scrollWidth > element.clientWidth + 1) {
+      problems.push(`cut off or scrolled sideways: ${said(element)}`);
+    } else if (clips(style.overflowY) && element.scrollHeight > element.clientHeight + 1) {
+      problems.push(`cut off at the bottom: ${said(element)}`);
+    }
+  }
+  const hidden = new Map();
+  const isHidden = (element) => {
+    if (!element || element === document.body) return false;
+    if (!hidden.has(element)) {
+      const style = getComputedStyle(element);
+      const unseen = style.clipPath !== "none" || style.display === "none" || style.visibility === "hidden";
+      hidden.set(element, unseen || isHidden(element.parentElement));
+    }
+    return hidden.get(element);
+  };
+  const range = document.createRange();
+  for (const root of document.querySelectorAll("article, .md-header__topic")) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (isHidden(node.parentElement)) continue;
+      for (const match of node.data.matchAll(/[\\p{L}\\p{N}]{2,30}/gu)) {
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top));
+        if (new Set(lines).size > 1) {
+          problems.push(`word broken across lines: "${match[0]}" in ${name(node.parentElement)}`);
+        }
+      }
+    }
+  }
+  return problems;
+}"""
+
 AXE_JS = """async (impacts) => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.filter((v) => impacts.includes(v.impact))
@@ -157,6 +210,7 @@ def inspect_page(page: Page, watch: PageWatch, url: str, site_page: SitePage, mo
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     if overflow > 1:
         problems.append(f"the page scrolls sideways by {overflow}px at {page.viewport_size}")
+    problems += page.evaluate(LAYOUT_JS)
     page.add_script_tag(path=str(axe))
     problems += [f"axe: {violation}" for violation in page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))]
     return problems + watch.take(url)

@@ -16,6 +16,19 @@ def test_every_page_loads_cleanly_and_passes_axe(
     mode: str, browser, site_server: SiteServer, site: Path, axe_script: Path
 ) -> None:
     """HTTP status, decoded images, no console error, nothing from third parties, no serious axe finding."""
+    check_every_page(mode, browser, site_server, site, axe_script)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_a_second_organisations_pages_too(mode: str, browser, dated_server: SiteServer, axe_script: Path) -> None:
+    """Every status's colours, dates and scopes the shipped guide does not have, in every mode."""
+    assert dated_server.site is not None
+    check_every_page(mode, browser, dated_server, dated_server.site, axe_script, prefix="dated-")
+
+
+def check_every_page(
+    mode: str, browser, site_server: SiteServer, site: Path, axe_script: Path, prefix: str = ""
+) -> None:
     pages = discover_pages(site)
     assert any(p.path == "" for p in pages), f"no home page found in {site}"
     third_party: list[str] = []
@@ -28,7 +41,7 @@ def test_every_page_loads_cleanly_and_passes_axe(
         for site_page in pages:
             url = site_server.url + site_page.path
             found = inspect_page(page, watch, url, site_page, mode, axe_script)
-            page.screenshot(path=ARTIFACTS / mode / f"{site_page.slug}.png", full_page=True)
+            page.screenshot(path=ARTIFACTS / mode / f"{prefix}{site_page.slug}.png", full_page=True)
             if found:
                 problems[url] = found
     finally:

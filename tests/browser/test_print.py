@@ -7,11 +7,13 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from compliance import pdf
 from conftest import REPO
 
 from .conftest import CHROMIUM, open_context
@@ -54,6 +56,52 @@ def test_pdf_holds_every_claim_title_the_build_date_and_working_links(browser, s
     assert destinations <= set(reader.named_destinations), "internal links to places the PDF does not have"
 
 
+def test_pdf_is_the_guide_once_in_navigation_order_within_the_printable_width(
+    browser, site: Path, tmp_path: Path
+) -> None:
+    """The PDF's outline (one top-level entry per printed page) against the print document's pages,
+    which follow the navigation; no text outside the printable area and every table cell printed."""
+    result = make_pdf(site, tmp_path / "guide.pdf")
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(tmp_path / "guide.pdf")
+    document = BeautifulSoup(pdf.print_document(site, date(2026, 1, 2)), "html.parser")
+    for image in document.select("article h1 img[alt]"):
+        image.replace_with(image["alt"])  # a heading's outline entry names its images by their alt text
+    expected = [squash(h1.get_text(" ")) for h1 in document.select("article h1")]
+    outline = [squash(entry.title) for entry in reader.outline if not isinstance(entry, list)]
+    assert outline == expected and len(set(outline)) == len(outline)
+    printed = document.select("section.compliance-print-page")
+    assert f"{len(printed)} pages of the site" in result.stdout
+
+    width = float(reader.pages[0].mediabox.width)
+    margin = pdf.PAGE_MARGIN_MM / 25.4 * 72
+    outside: list[str] = []
+    for number, sheet in enumerate(reader.pages, 1):
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float, sheet: int = number) -> None:
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            if text.strip() and not margin - 1 <= x <= width - margin:
+                outside.append(f"sheet {sheet}: {text.strip()[:40]!r} at x={x:.0f}")
+
+        sheet.extract_text(visitor_text=visit)
+    assert not outside, f"text outside the printable area ({margin:.0f}..{width - margin:.0f}pt): {outside}"
+    text = squash(" ".join(page.extract_text() for page in reader.pages))
+    cells = {squash(cell.get_text(" ")) for cell in document.select("table tbody :is(th, td)")} - {""}
+    assert cells, "the guide has no table to check"
+    assert not [cell for cell in cells if cell not in text], "table cells cut off the page"
+
+
+def test_pdf_refuses_an_element_wider_than_the_printable_area(browser, site: Path, tmp_path: Path) -> None:
+    wide = shutil.copytree(site, tmp_path / "site")
+    matrix = wide / "matrix" / "index.html"
+    html = matrix.read_text(encoding="utf-8")
+    matrix.write_text(html.replace("<table ", '<table style="display: table; width: 2000px" ', 1), encoding="utf-8")
+    result = make_pdf(wide, tmp_path / "guide.pdf")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: wider than the printable area: table.compliance-matrix (")
+    assert not (tmp_path / "guide.pdf").exists()
+
+
 def test_pdf_refuses_a_guide_whose_image_does_not_load(browser, site: Path, tmp_path: Path) -> None:
     broken = shutil.copytree(site, tmp_path / "site")
     # The guide's first page gets an image that is not there: whatever images data/ uses, or none.
@@ -84,6 +132,8 @@ def test_browser_print_is_black_on_white_with_link_addresses_even_from_dark_mode
             problems.append(f"{site_page.path}: printed: {looks['screenOnly']}")
         if looks["silentLinks"]:
             problems.append(f"{site_page.path}: links without their address: {looks['silentLinks']}")
+        if looks["strayAddresses"]:
+            problems.append(f"{site_page.path}: a linked image prints its address: {looks['strayAddresses']}")
     context.close()
     assert not problems, "\n".join(problems)
 
@@ -100,7 +150,12 @@ PRINT_LOOK_JS = """() => {
     screenOnly: [".md-header", ".md-sidebar", ".md-footer", ".md-search"].flatMap(visible),
     silentLinks: Array.from(document.querySelectorAll("article a[href]"))
       .filter((a) => /^(https?|ftp|mailto):/.test(a.getAttribute("href")))
+      .filter((a) => a.textContent.trim() !== "")  // a linked badge: its address would be stray text
       .filter((a) => !getComputedStyle(a, "::after").content.includes(a.getAttribute("href")))
+      .map((a) => a.getAttribute("href")),
+    strayAddresses: Array.from(document.querySelectorAll("article a[href]"))
+      .filter((a) => a.textContent.trim() === "" && a.querySelector("img"))
+      .filter((a) => getComputedStyle(a, "::after").content.includes(a.getAttribute("href")))
       .map((a) => a.getAttribute("href")),
   };
 }"""

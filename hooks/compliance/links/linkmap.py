@@ -111,13 +111,30 @@ class LinkMapBuilder:
                 self._seen.add((url, page_file))
                 self._pages.setdefault(url, []).append(LinkSource("page", page_file))
 
-    def finish(self, site_dir: Path) -> LinkMap:
-        """The complete map: any site URL not from data or a page came from the theme."""
+    def finish(self, site_dir: Path, published: str | None = None) -> LinkMap:
+        """The complete map: any site URL not from data or a page came from the theme.
+
+        Links to the site's own `published` address (canonical links) are links within the site:
+        the checker checks them against the build, so they are not external links of the map.
+        """
         result: LinkMap = {url: list(s) for url, s in {**self._pages, **self._data}.items()}
+        known = _KnownOrOwn(result, published)  # so pages holding only those skip the parser
         for page in sorted(site_dir.rglob("*.html")):
-            for url in html_links(page.read_text(encoding="utf-8", errors="replace"), result):
-                result.setdefault(url, [LinkSource("theme")])
+            for url in html_links(page.read_text(encoding="utf-8", errors="replace"), known):
+                if url not in known:
+                    result.setdefault(url, [LinkSource("theme")])
         return result
+
+
+@dataclass(frozen=True)
+class _KnownOrOwn:
+    """URLs of the map so far, and any under the site's own published address."""
+
+    links: LinkMap
+    published: str | None
+
+    def __contains__(self, url: object) -> bool:
+        return url in self.links or bool(self.published and isinstance(url, str) and url.startswith(self.published))
 
 
 def write_link_map(path: Path, links: LinkMap) -> None:

@@ -42,7 +42,8 @@ def scan_site(
     those started can go on, while parsing goes on.
     """
     scan = SiteScan(site_dir)
-    root = served_under(site_dir)
+    home = published_home(site_dir)
+    root = _root_of(home)
     seen: set[LinkSource] = set()
     for file in sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file()):
         page = file.relative_to(site_dir).as_posix()
@@ -50,7 +51,11 @@ def scan_site(
         shown = ((shown_dir or site_dir) / page).as_posix()
         new: list[Target] = []
         for link in parsed.links:
-            target = resolve(link.url, page, link.base, root)
+            # A link to the site's own published address (a canonical link) names a file of this
+            # build: it is checked here, not fetched from a host that may not serve this build yet.
+            own = home is not None and link.url.strip().startswith(home)
+            address = root + link.url.strip()[len(home) :] if own and home else link.url
+            target = resolve(address, page, link.base, root)
             if target.key not in scan.targets:
                 scan.targets[target.key] = target
                 new.append(target)
@@ -64,19 +69,26 @@ def scan_site(
     return scan
 
 
-def served_under(site_dir: Path) -> str:
-    """The path the site is published under ('/' unless site_url has one), read from its sitemap.xml.
+def published_home(site_dir: Path) -> str | None:
+    """The site's published home address (site_url), read from its sitemap.xml; None without one.
 
     MkDocs writes root-relative links (on 404.html) under site_url's path; the home page is the
     shortest address the sitemap lists.
     """
     try:
         locations = ElementTree.parse(site_dir / "sitemap.xml").getroot().iter(f"{{{_SITEMAP}}}loc")
-        paths = [urlsplit((element.text or "").strip()).path for element in locations]
+        addresses = [(element.text or "").strip() for element in locations]
     except (OSError, ElementTree.ParseError, ValueError):
-        return "/"
-    home = min((p for p in paths if p.startswith("/")), key=len, default="/")
+        return None
+    home = min((a for a in addresses if urlsplit(a).scheme in ("http", "https")), key=len, default=None)
+    if home is None:
+        return None
     return home if home.endswith("/") else home.rsplit("/", 1)[0] + "/"
+
+
+def _root_of(home: str | None) -> str:
+    path = urlsplit(home).path if home else "/"
+    return path if path.startswith("/") else "/"
 
 
 def check_site(

@@ -5,7 +5,7 @@ SITE   ?= site
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots
+.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots example
 
 # Each lock (see README, "Dependencies") is installed with --require-hashes, and again whenever it
 # changes: the runtime one for building, the dev one on top for tests, the bench one for `make bench`.
@@ -38,6 +38,11 @@ lock:
 
 site: $(VENV)/.installed
 	$(VENV)/bin/mkdocs build --strict
+
+# The fictional example organisation (examples/harborledger/data) into example-site/; mkdocs.example.yml
+# inherits mkdocs.yml and sets `extra: compliance: data_dir:`, as any other organisation's build can.
+example: $(VENV)/.installed
+	$(VENV)/bin/mkdocs build --strict -f mkdocs.example.yml
 
 # One PDF of the whole guide, printed by Chromium from the built site, as SITE/guide.pdf.
 # The build links the PDF from every page's footer.
@@ -100,4 +105,4 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/zizmor --offline .github/workflows/
 
 clean:
-	rm -rf $(SITE) .site.* site.linkmap.json .pytest_cache test-artifacts
+	rm -rf $(SITE) .site.* site.linkmap.json example-site .example-site.* example-site.linkmap.json .pytest_cache test-artifacts

@@ -4,7 +4,7 @@
 turn (alignment, regulation, certification, attestation) with scopes, evidence, access channels,
 images, dates, and prose full of mentions and links, the way the guide's four claims are written.
 `Shape.scaled(k)` is k times the guide's data (4 claims, 2 providers, 1 offering, 8 standards,
-2 bodies, 6 measures, 5 sections). The text is written directly (not through a YAML dumper) so
+2 bodies, 6 controls, 5 sections). The text is written directly (not through a YAML dumper) so
 that generating 100,000 claims takes a second, and every value stays in the form an editor writes.
 """
 
@@ -51,6 +51,7 @@ def write_data(folder: Path, shape: Shape) -> None:
     (folder / "organisation.yml").write_text(_organisation(shape), encoding="utf-8")
     (folder / "standards.yml").write_text(_standards(shape), encoding="utf-8")
     (folder / "hosting.yml").write_text(_hosting(shape), encoding="utf-8")
+    (folder / "controls.yml").write_text(_controls(shape), encoding="utf-8")
     (folder / "guide.yml").write_text(_guide(shape), encoding="utf-8")
     with (folder / "claims.yml").open("w", encoding="utf-8") as out:
         out.write(HEADER + "claims:\n")
@@ -89,16 +90,22 @@ def _hosting(shape: Shape) -> str:
         f"    - id: provider-{i}\n      name: Provider {i}\n      company: Company {i}\n"
         for i in range(shape.providers)
     )
+    return f"{HEADER}hosting:\n  providers:\n{providers}"
+
+
+def _controls(shape: Shape) -> str:
+    """The hosting partners' measures, as one area of controls."""
     measures = "".join(
-        f"    - text: >-\n        Measure {i}: compliance with [[standard:std-{i % shape.standards}]] at "
+        f"        - text: >-\n            Measure {i}: compliance with [[standard:std-{i % shape.standards}]] at "
         f"[[provider:provider-{i % shape.providers}]]\n"
         if i % 2 == 0
-        else f"    - text: Physical security measure number {i}\n"
+        else f"        - text: Physical security measure number {i}\n"
         for i in range(shape.measures)
     )
     return (
-        f"{HEADER}hosting:\n  providers:\n{providers}  measures_intro: >-\n"
-        f"    Your data is protected by the measures of our hosting partners, including:\n  measures:\n{measures}"
+        f"{HEADER}controls:\n  areas:\n    - id: hosting\n      title: Hosting security\n      intro: >-\n"
+        f"        Your data is protected by the measures of our hosting partners, including:\n"
+        f"      controls:\n{measures}"
     )
 
 
@@ -112,7 +119,7 @@ def _guide(shape: Shape) -> str:
             text += (
                 "      prose: >-\n        The [[organisation.service]] is hosted on "
                 f"[[provider:provider-{s % shape.providers}.company]] ([[provider:provider-{s % shape.providers}]]).\n"
-                "      hosting: true\n"
+                "      controls: [hosting]\n"
             )
         if ids:
             text += f"      claims: [{', '.join(ids)}]\n"

@@ -29,6 +29,7 @@ from compliance.options import read_options  # noqa: E402
 from compliance.pages import SitePlan, export_schema_text, export_text, page_base  # noqa: E402
 from compliance.render import PageRenderer  # noqa: E402
 from compliance.siteconfig import MATRIX_PAGE, site_settings  # noqa: E402
+from compliance.trustsite import TrustSite  # noqa: E402
 
 TODAY = date(2026, 11, 28)
 
@@ -75,6 +76,9 @@ def _static_project(source: Path, dest: Path, data: ComplianceData) -> Path:
     claim_template = (source / "docs" / "_templates" / "claim.md").read_text(encoding="utf-8")
     for claim in data.document.claims:
         pages[plan.claim_page(claim.id)] = (claim_template, claim)
+    for trust_page in TrustSite(data.document, plan).pages():
+        template = (source / "docs" / "_templates" / f"{trust_page}.md").read_text(encoding="utf-8")
+        pages[f"{trust_page}.md"] = (template, None)
     for name, (text, claim) in pages.items():
         url = "" if name == "index.md" else name.removesuffix(".md") + "/"
         out = docs / name
@@ -95,7 +99,7 @@ def _macros_project(source: Path, dest: Path, static: Path, data: ComplianceData
     shutil.copy2(MACROS / "partials.html", dest / "templates" / "partials.html")
     shutil.copy2(MACROS / "main.py", dest / "main.py")
     docs = dest / "docs"
-    for name in ("index.md", MATRIX_PAGE):
+    for name in ("index.md", MATRIX_PAGE, *(f"{page}.md" for page in TrustSite(data.document, SitePlan()).pages())):
         shutil.copy2(MACROS / name, docs / name)
     claim_template = (MACROS / "claim.md").read_text(encoding="utf-8")
     for claim in data.document.claims:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 from compliance.data import ComplianceData, load_compliance_data
 from compliance.docsfiles import docs_problems
@@ -25,9 +26,11 @@ from compliance.pages import (
     page_base,
     problems_page,
 )
+from compliance.prose import ProseRenderer
 from compliance.publish import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render import PageRenderer
 from compliance.siteconfig import PALETTE_FILE, site_settings
+from compliance.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, feed_text, security_txt
 from compliance.yamltext import Limits
 
 if TYPE_CHECKING:
@@ -48,6 +51,10 @@ class _BuildState:
     renderer: PageRenderer | None = None
     plan: SitePlan = field(default_factory=SitePlan)
     claim_pages: dict[str, Any] = field(default_factory=dict)
+    # Trust-center pages (subprocessors.md, ...) by source path, each with the template it is made from.
+    trust_pages: dict[str, str] = field(default_factory=dict)
+    # Generated files other than pages: the Atom feed and security.txt, by path in the site.
+    extra_files: dict[str, str] = field(default_factory=dict)
     palette_css: str | None = None
     open_index: Any = None  # the claims page, marked open in the navigation while a claim's page renders
     links: LinkMapBuilder | None = None
@@ -104,7 +111,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
             raise PluginError(f"compliance data is invalid:\n{exc}") from None
         # The preview shows the problems in the browser; the next valid save brings the pages back.
         _state.data, _state.problems, _state.links = None, str(exc), LinkMapBuilder({})
-        config.extra["compliance"] = {"footer": "", "downloads": []}
+        config.extra["compliance"] = {"footer": "", "downloads": [], "pages": [], "feed": None}
         log.info("compliance data is invalid (shown in the browser):\n%s", exc)
         return config
     except Exception as exc:  # the catch-all at the edge: one line, never a traceback
@@ -134,7 +141,15 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         footer = _state.renderer.render_partial("partials/compliance-footer.html", "footer")
     except ComplianceError as exc:
         raise PluginError(f"footer template failed:\n{exc}") from None
-    config.extra["compliance"] = {"footer": footer, "downloads": settings.downloads}
+    feed = _trust_files(data, config.site_url)
+    _state.renderer.env.globals["feed_url"] = feed
+    config.extra["compliance"] = {
+        "footer": footer,
+        "downloads": settings.downloads,
+        "pages": settings.footer_pages,
+        "feed": feed,
+        "feed_title": html.escape(data.document.labels.trust.feed),
+    }
     if _state.command == "build":
         _state.staged = StagedSite(Path(config.site_dir))
         try:
@@ -159,6 +174,9 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
         raise PluginError(f"{', '.join(clashes)}: at the address of a claim's generated page; rename or move it")
     for src_uri in _state.claim_pages:
         files.append(File.generated(config, src_uri, content=source))
+    for src_uri, template_path in _state.trust_pages.items():
+        page_source = (Path(config.docs_dir) / template_path).read_text(encoding="utf-8")
+        files.append(File.generated(config, src_uri, content=page_source))
     if _state.claim_pages:
         index = (Path(config.docs_dir) / CLAIMS_INDEX_TEMPLATE).read_text(encoding="utf-8")
         files.append(File.generated(config, _state.plan.claims_index_page(), content=index))
@@ -166,6 +184,9 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
         files.append(File.generated(config, PALETTE_FILE, content=_state.palette_css))
     files.append(File.generated(config, _state.plan.export_file(), content=export_text(_state.data, _state.plan)))
     files.append(File.generated(config, _state.plan.export_schema_file(), content=export_schema_text()))
+    for path, text in _state.extra_files.items():
+        # Included explicitly: MkDocs leaves out files under dot folders such as .well-known/.
+        files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.INCLUDED))
     return files
 
 
@@ -176,6 +197,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     claim = _state.claim_pages.get(page.file.src_uri)
     # Generated pages have no file of their own: errors point at the template they come from.
     template = CLAIMS_INDEX_TEMPLATE if page.file.src_uri == _state.plan.claims_index_page() else page.file.src_uri
+    template = _state.trust_pages.get(page.file.src_uri, template)
     source = Path(config.docs_dir) / (CLAIM_TEMPLATE if claim is not None else template)
     try:
         return _state.renderer.render(markdown, source, {"base": page_base(page.url), "claim": claim})
@@ -245,6 +267,27 @@ def on_shutdown(**kwargs: Any) -> None:
     except PublishError as exc:  # after MkDocs' own error handling: report it here, in one line
         log.error("%s", exc)
         raise SystemExit(1) from None
+
+
+def _trust_files(data: ComplianceData, site_url: str | None) -> str | None:
+    """Plan the trust pages, the Atom feed and security.txt; the feed's absolute URL when there is one."""
+    trust = TrustSite(data.document, _state.plan)
+    _state.trust_pages = {f"{name}.md": f"_templates/{name}.md" for name in trust.pages()}
+    _state.extra_files = {}
+    text, why_not = security_txt(data.document, site_url)
+    if text is not None:
+        _state.extra_files[SECURITY_TXT_FILE] = text
+    elif data.document.contacts is not None:
+        log.info("%s", why_not)
+    if not trust.updates:
+        return None
+    if not site_url:
+        # Feed readers need absolute ids and links; relative ones would be wrong wherever the feed is read.
+        log.info("No Atom feed of the updates: set site_url (in mkdocs.yml or guide.site_url) to publish one")
+        return None
+    prose = ProseRenderer(data.document, data.index, _state.plan.claim_url)
+    _state.extra_files[FEED_FILE] = feed_text(trust, site_url, prose)
+    return site_url.rstrip("/") + "/" + FEED_FILE
 
 
 def _mapping_links() -> bool:

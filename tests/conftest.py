@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "overrides", "hooks")
+PROJECT_PARTS = ("mkdocs.yml", "mkdocs.example.yml", "data", "docs", "overrides", "hooks", "examples")
 
 
 DATASETS = Path(__file__).resolve().parent / "fixtures" / "datasets"
@@ -40,11 +40,13 @@ def copy_project(dest: Path, dataset: str | None = None) -> Path:
     return dest
 
 
-def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs build --strict` of `project` in a subprocess."""
+def run_mkdocs(
+    project: Path, *args: str, env: dict[str, str] | None = None, config: str = "mkdocs.yml"
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict` of `project` (with its `config` file) in a subprocess."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COMPLIANCE_TODAY": FIXTURE_TODAY, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), *args],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / config), *args],
         cwd=project,
         capture_output=True,
         text=True,

@@ -182,19 +182,25 @@ def test_a_report_becomes_type_2_with_a_sales_and_an_email_channel(shipped_proje
     assert "mailto:trust@example.com" in read_link_map(site.with_name("site.linkmap.json"))
 
 
-def test_removing_every_measure_leaves_nothing_dangling(shipped_project: Path) -> None:
-    intro: list[str] = []
+def test_removing_every_control_leaves_nothing_dangling(shipped_project: Path) -> None:
+    """With `controls: []` in every area, their intros, the controls page and its nav entry all go."""
+    intros: list[str] = []
 
-    def remove(hosting: dict[str, Any]) -> None:
-        intro.append(hosting.get("measures_intro") or "")
-        hosting["measures"] = []
+    def remove(d: dict[str, Any]) -> None:
+        for area in (d.get("controls") or {}).get("areas", []):
+            intros.append(area.get("intro") or "")
+            area["controls"] = []
 
-    _edit_hosting(shipped_project, remove)
+    # controls.yml is optional: an organisation without one has no control to remove.
+    if (shipped_project / "data/controls.yml").exists():
+        edit_yaml(shipped_project / "data/controls.yml", remove)
     site = _build(shipped_project)
     soup = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert soup.select(".compliance-measures") == []
-    if intro[0]:
-        assert " ".join(intro[0].split())[:40] not in _text(site, "index.html")
+    assert soup.select(".compliance-controls") == []
+    assert not (site / "controls").exists()
+    assert not soup.select('nav a[href="controls/"]')
+    for intro in filter(None, intros):
+        assert " ".join(intro.split())[:40] not in _text(site, "index.html")
 
 
 def test_removing_a_claim_and_every_mention_of_it(shipped_project: Path) -> None:

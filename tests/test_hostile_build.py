@@ -24,11 +24,11 @@ def test_hostile_text_never_becomes_markup_anywhere_in_the_site(tmp_path: Path) 
         lambda d: d["guide"].update(title=HOSTILE["title"], description=HOSTILE["description"]),
     )
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][3].update(title=HOSTILE["claim"]))
-    edit_yaml(project / "data/hosting.yml", lambda d: d["hosting"]["measures"].append({"name": "x"}))
+    edit_yaml(project / "data/controls.yml", lambda d: d["controls"]["areas"][0]["controls"].append({"name": "x"}))
     result = run_mkdocs(project)
-    assert result.returncode != 0 and "hosting.measures[6].name: unknown key 'name'" in result.stderr
+    assert result.returncode != 0 and "controls.areas[0].controls[6].name: unknown key 'name'" in result.stderr
 
-    edit_yaml(project / "data/hosting.yml", lambda d: d["hosting"]["measures"].pop())
+    edit_yaml(project / "data/controls.yml", lambda d: d["controls"]["areas"][0]["controls"].pop())
     result = run_mkdocs(project)
     assert result.returncode == 0, result.stderr
     pages = list((project / "site").rglob("*.html"))
@@ -55,14 +55,17 @@ def soc2_title(project: Path) -> str:
     return page.title.get_text()
 
 
-def test_a_hostile_measure_is_refused_with_its_line(tmp_path: Path) -> None:
+def test_a_hostile_control_is_refused_with_its_line(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", "guide")
-    edit_yaml(project / "data/hosting.yml", lambda d: d["hosting"]["measures"].append({"text": HOSTILE["measure"]}))
+    edit_yaml(
+        project / "data/controls.yml",
+        lambda d: d["controls"]["areas"][0]["controls"].append({"text": HOSTILE["measure"]}),
+    )
     result = run_mkdocs(project)
     assert result.returncode != 0
     assert (
-        "hosting.measures[6].text: expected a link to an https, http, ftp or mailto URL, got 'javascript:alert(1)'"
-        in (result.stderr)
+        "controls.areas[0].controls[6].text: expected a link to an https, http, ftp or mailto URL, "
+        "got 'javascript:alert(1)'" in result.stderr
     )
-    assert "hosting.measures[6].text: images are not allowed in prose; use an `image:` field" in result.stderr
+    assert "controls.areas[0].controls[6].text: images are not allowed in prose; use an `image:` field" in result.stderr
     assert "Traceback" not in result.stderr

@@ -15,5 +15,6 @@ def define_env(env: Any) -> None:
         "standard": data.get("standards", []),
         "body": data.get("bodies", []),
         "claim": data.get("claims", []),
+        "area": (data.get("controls") or {}).get("areas", []),
     }
     data["by_id"] = {kind: {entry["id"]: entry for entry in items} for kind, items in kinds.items()}

@@ -19,6 +19,7 @@ from .model import ComplianceDocument, Image
 from .prose import ProseRenderer
 from .refs import Index, index_entries, resolve_references, walk_model
 from .schema import SUGGESTIONS, parse_document
+from .trust import trust_problems
 from .values import MarkdownText, UrlText
 from .yamlload import DataPath, SourceMap
 from .yamltext import Limits
@@ -96,6 +97,7 @@ def load_compliance_data(
     problems += look_problems(document, files.sources)
     if today is not None:
         problems += date_problems(document, files.sources, today)
+    problems += trust_problems(document, files.sources, today)
     if problems or dangling:
         raise _failure(problems, display_path(project_dir, data_dir))
     return ComplianceData(document, files.sources, index, tuple(links))

@@ -12,12 +12,15 @@ models are made from the same `Literal`, so a value without a label fails valida
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
 
 from .dates import DateValue, date_pattern
 from .values import ID_PATTERN, URL, Colour, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
+
+if TYPE_CHECKING:
+    from .trust import Contacts, ControlArea, Controls, Documents, Faq, Subprocessors, TrustLabels, Update
 
 # What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
 # compliance with a law, a commitment to comply, alignment with a framework, a self-assessment.
@@ -96,14 +99,8 @@ StandardRef = Annotated[Standard, *reference("standard")]
 ProviderRef = Annotated[Provider, *reference("provider")]
 
 
-class Measure(Entry):
-    text: Markdown
-
-
 class Hosting(Entry):
     providers: list[Provider] = []
-    measures_intro: Markdown | None = None
-    measures: list[Measure] = []
 
 
 class Coverage(Entry):
@@ -191,15 +188,17 @@ class Claim(Entry):
 
 
 ClaimRef = Annotated[Claim, *reference("claim")]
+# An area of controls is declared in trust.py, which completes the models naming it once imported.
+AreaRef = Annotated["ControlArea", *reference("area")]
 
 
 class Section(Entry):
-    """A part of the guide: an optional heading, the editor's prose, claims and the hosting measures."""
+    """A part of the guide: an optional heading, the editor's prose, claims and areas of controls."""
 
     title: Text | None = None
     prose: Markdown | None = None
     claims: list[ClaimRef] = []
-    hosting: bool = False
+    controls: list[AreaRef] = []
 
 
 class Guide(Entry):
@@ -295,6 +294,7 @@ class Labels(Entry):
     pages: PageLabels
     words: WordLabels
     dates: DateLabels
+    trust: TrustLabels
 
 
 class ComplianceDocument(Entry):
@@ -307,3 +307,13 @@ class ComplianceDocument(Entry):
     standards: list[Standard] = []
     hosting: Hosting = Field(default_factory=Hosting)
     claims: list[Claim] = []
+    # The trust-center content (trust.py), each optional; trust.py completes this model when imported.
+    subprocessors: Subprocessors | None = None
+    contacts: Contacts | None = None
+    documents: Documents | None = None
+    faq: Faq | None = None
+    controls: Controls | None = None
+    updates: list[Update] = []
+
+
+from . import trust  # noqa: E402, F401  (its entries build on the ones above, and complete ComplianceDocument)

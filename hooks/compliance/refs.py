@@ -65,8 +65,8 @@ def entries(document: ComplianceDocument, kind: str) -> list[Any]:
     """The entries of `kind` in file order ('provider' -> document.hosting.providers)."""
     node: Any = document
     for part in KINDS[kind].path:
-        node = getattr(node, part)
-    return list(node)
+        node = getattr(node, part) if node is not None else None  # an optional section left out
+    return list(node or [])
 
 
 def index_entries(document: ComplianceDocument, sources: SourceMap) -> tuple[Index, list[Problem]]:

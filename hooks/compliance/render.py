@@ -21,6 +21,7 @@ from .dates import PartialDate
 from .errors import ComplianceError, Location, Problem, display_path
 from .pages import SitePlan
 from .prose import ProseRenderer, md_text
+from .trustsite import TrustSite
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -108,6 +109,14 @@ class PageRenderer:
             standards=document.standards,
             hosting=document.hosting,
             claims=document.claims,
+            subprocessors=document.subprocessors,
+            contacts=document.contacts,
+            documents=document.documents,
+            faq=document.faq,
+            controls=document.controls,
+            updates=document.updates,
+            trust=TrustSite(document, plan),
+            feed_url=None,  # the Atom feed's absolute URL, set by the build when it publishes one
             site=plan,
         )
 

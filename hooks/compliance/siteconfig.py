@@ -12,6 +12,7 @@ from typing import Any
 from .data import ComplianceData
 from .look import palette_css
 from .pages import SitePlan
+from .trustsite import TrustSite
 
 GUIDE_PAGE = "index.md"
 MATRIX_PAGE = "matrix.md"
@@ -31,8 +32,12 @@ class SiteSettings:
     # the site grow with the square of the number of claims.
     page_titles: dict[str, str] = field(default_factory=dict)
     claims_section: dict[str, str] = field(default_factory=dict)
+    # The trust-center pages the data fills (subprocessors, FAQ, ...), each {title: page}.
+    trust_pages: list[dict[str, str]] = field(default_factory=list)
     # Files every page's footer links to, each with its escaped label.
     downloads: list[dict[str, str]] = field(default_factory=list)
+    # Pages every page's footer links to (the contacts page), each with its escaped label.
+    footer_pages: list[dict[str, str]] = field(default_factory=list)
     # The organisation's colours as a stylesheet (PALETTE_FILE), or None for the theme's own.
     palette_css: str | None = None
 
@@ -43,15 +48,16 @@ class SiteSettings:
         return [{**scheme, "primary": "custom", "accent": "custom"} for scheme in palette]
 
     def navigation(self, nav: list[Any]) -> list[Any]:
-        """`nav` with the data's titles on bare page entries and the claims' section appended."""
+        """`nav` with the data's titles on bare page entries, then the trust pages and the claims' section."""
         titled = [{self.page_titles[item]: item} if item in self.page_titles else item for item in nav]
-        return [*titled, self.claims_section] if self.claims_section else titled
+        return [*titled, *self.trust_pages, *([self.claims_section] if self.claims_section else [])]
 
 
 def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = None) -> SiteSettings:
     """The settings `data` gives the site; `pdf_file` is the PDF of the guide when one is made."""
     document = data.document
     guide, labels = document.guide, document.labels
+    trust = TrustSite(document, plan)
     return SiteSettings(
         name=escape(guide.title),
         description=escape(guide.description) if guide.description else None,
@@ -60,6 +66,12 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
         # The guide's own title is the site's name already: its navigation entry gets the shorter label.
         page_titles={GUIDE_PAGE: escape(labels.pages.guide), MATRIX_PAGE: escape(labels.pages.matrix)},
         claims_section={escape(labels.pages.claims): plan.claims_index_page()} if document.claims else {},
+        trust_pages=[{escape(getattr(labels.trust, name)): f"{name}.md"} for name in trust.pages()],
+        footer_pages=[
+            {"file": trust.page_url(name), "label": escape(getattr(labels.trust, name))}
+            for name in trust.pages()
+            if name == "contacts"
+        ],
         downloads=[
             {"file": plan.export_file(), "label": escape(labels.pages.export)},
             {"file": plan.export_schema_file(), "label": escape(labels.pages.export_schema)},

@@ -73,6 +73,8 @@ KINDS: dict[str, Kind] = {
         Kind("standard", "standard", ("standards",)),
         Kind("provider", "hosting provider", ("hosting", "providers")),
         Kind("claim", "claim", ("claims",)),
+        Kind("subprocessor", "subprocessor", ("subprocessors", "processors")),
+        Kind("area", "controls area", ("controls", "areas")),
     )
 }
 
@@ -205,6 +207,8 @@ Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, 
 URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {})
 HttpURL = _typed_text("a URL whose scheme is https or http", HTTP_URL_PATTERN, UrlText, {})
 Colour = _typed_text("a colour written #rrggbb", COLOUR_PATTERN, str, {"format": "color"})
+# BCP 47 language tags, as security.txt's Preferred-Languages lists them ("en", "de-CH").
+LanguageTag = _typed_text("a language tag like 'en' or 'de-CH'", r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", str, {})
 ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})
 
 

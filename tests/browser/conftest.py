@@ -22,6 +22,8 @@ CHROMIUM = Path(pdf.CHROMIUM)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))
 
+EXAMPLE_CONFIG = "mkdocs.example.yml"
+
 DESKTOP = {"width": 1280, "height": 800}
 MODES: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": DESKTOP, "color_scheme": "light"},
@@ -97,6 +99,21 @@ def dated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServe
         result = run_mkdocs(project)
         assert result.returncode == 0, result.stderr
         server.serve(project / "site")
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The fictional example organisation (mkdocs.example.yml), built and served like the guide."""
+    server = SiteServer(mount="/docs/")
+    try:
+        project = copy_project(tmp_path_factory.mktemp("browser-example") / "project")
+        set_site_url(project / EXAMPLE_CONFIG, server.url)  # the example's own site_url, over mkdocs.yml's
+        result = run_mkdocs(project, config=EXAMPLE_CONFIG)
+        assert result.returncode == 0, result.stderr
+        server.serve(project / "example-site")
         yield server
     finally:
         server.stop()

@@ -26,6 +26,13 @@ def test_a_second_organisations_pages_too(mode: str, browser, dated_server: Site
     check_every_page(mode, browser, dated_server, dated_server.site, axe_script, prefix="dated-")
 
 
+@pytest.mark.parametrize("mode", list(MODES))
+def test_the_example_organisations_pages_too(mode: str, browser, example_server: SiteServer, axe_script: Path) -> None:
+    """The fictional example, which uses every kind of content (subprocessors, documents, FAQ, ...)."""
+    assert example_server.site is not None
+    check_every_page(mode, browser, example_server, example_server.site, axe_script, prefix="example-")
+
+
 def check_every_page(
     mode: str, browser, site_server: SiteServer, site: Path, axe_script: Path, prefix: str = ""
 ) -> None:

@@ -1,0 +1,167 @@
+"""The trust-center content beside the claims: subprocessors, contacts, documents, FAQ, controls, updates.
+
+Each is optional: an organisation that leaves one out gets no page, navigation entry or heading for it.
+The entries use the value types and access levels of the claims' model, so they follow its changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import model
+from .dates import DateValue
+from .errors import Problem, format_path
+from .model import Access, Channel, ClaimRef, Entry
+from .values import URL, Id, LanguageTag, Markdown, Text
+from .yamlload import SourceMap
+
+
+class Subprocessor(Entry):
+    """A company that processes customers' data on the organisation's behalf."""
+
+    id: Id
+    name: Text
+    purpose: Text
+    locations: list[Text] = []
+    url: URL | None = None
+    since: DateValue | None = None
+
+
+class Subprocessors(Entry):
+    intro: Markdown | None = None
+    last_updated: DateValue | None = None
+    processors: list[Subprocessor] = []
+
+
+class SecurityTxt(Entry):
+    """What /.well-known/security.txt states beyond the contacts (RFC 9116)."""
+
+    expires: DateValue
+    languages: list[LanguageTag] = []
+
+
+class Contacts(Entry):
+    """Whom readers reach, each as a label and an address; `security` with a URL makes security.txt."""
+
+    intro: Markdown | None = None
+    security: Channel | None = None
+    privacy: Channel | None = None
+    sales: Channel | None = None
+    disclosure_policy: URL | None = None
+    security_txt: SecurityTxt | None = None
+
+
+class LibraryDocument(Entry):
+    """A policy, report or whitepaper, and how a reader gets it."""
+
+    title: Text
+    kind: Text | None = None
+    url: URL | None = None
+    access: Access
+    claims: list[ClaimRef] = []
+
+
+class Documents(Entry):
+    intro: Markdown | None = None
+    last_updated: DateValue | None = None
+    library: list[LibraryDocument] = []
+
+
+class Question(Entry):
+    question: Text
+    answer: Markdown
+
+
+class Faq(Entry):
+    intro: Markdown | None = None
+    questions: list[Question] = []
+
+
+class Control(Entry):
+    text: Markdown
+
+
+class ControlArea(Entry):
+    """Security controls of one area, named as the organisation groups them; with none, it is not shown."""
+
+    id: Id
+    title: Text
+    intro: Markdown | None = None
+    controls: list[Control] = []
+
+
+class Controls(Entry):
+    intro: Markdown | None = None
+    last_updated: DateValue | None = None
+    areas: list[ControlArea] = []
+
+
+class Update(Entry):
+    """Dated news, optionally about some claims ("SOC 2 Type 2 report renewed")."""
+
+    date: DateValue
+    title: Text
+    prose: Markdown | None = None
+    claims: list[ClaimRef] = []
+
+
+class TrustLabels(Entry):
+    """The fixed words of the trust-center pages and of the claims' updates."""
+
+    contacts: Text
+    subprocessors: Text
+    documents: Text
+    controls: Text
+    faq: Text
+    updates: Text
+    feed: Text
+    name: Text
+    purpose: Text
+    locations: Text
+    since: Text
+    last_updated: Text
+    security: Text
+    privacy: Text
+    sales: Text
+    disclosure_policy: Text
+    document: Text
+    document_kind: Text
+    evidence_for: Text
+    concerns: Text
+    latest_update: Text
+    last_changed: Text
+
+
+def trust_problems(document: model.ComplianceDocument, sources: SourceMap, today: date | None) -> list[Problem]:
+    """security.txt's own rules: https or mailto addresses, and an Expires date still ahead of `today`."""
+    contacts = document.contacts
+    if contacts is None or contacts.security_txt is None:
+        return []
+    problems = []
+
+    def add(path: tuple[str | int, ...], message: str, where: tuple[str | int, ...] | None = None) -> None:
+        problems.append(Problem(sources.value(where or path), message, format_path(path)))
+
+    security = contacts.security
+    if security is None or security.url is None:
+        add(("contacts", "security_txt"), "security.txt needs a security contact with a mailto: or https:// url")
+    elif not str(security.url).startswith(("mailto:", "https://")):
+        add(("contacts", "security", "url"), "security.txt accepts only a mailto: or https:// contact")
+    if contacts.disclosure_policy and not str(contacts.disclosure_policy).startswith("https://"):
+        add(("contacts", "disclosure_policy"), "security.txt accepts only an https:// policy")
+    expires = contacts.security_txt.expires.last
+    if today is not None and expires <= today:
+        add(
+            ("contacts", "security_txt", "expires"),
+            f"security.txt expires on {expires.isoformat()}, which is not after today ({today.isoformat()}); "
+            "set a later date once the contacts are checked",
+        )
+    return problems
+
+
+# model.py names these classes in ComplianceDocument before they exist; now they do.
+_DEFERRED = {
+    cls.__name__: cls for cls in (Subprocessors, Contacts, Documents, Faq, ControlArea, Controls, Update, TrustLabels)
+}
+for _model in (model.Section, model.Guide, model.Labels, model.ComplianceDocument):
+    _model.model_rebuild(_types_namespace=_DEFERRED, force=True)

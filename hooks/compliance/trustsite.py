@@ -1,0 +1,150 @@
+"""The trust-center part of the site: which pages the data calls for, the Atom feed, security.txt.
+
+Pages exist only for content the editor wrote; the feed and security.txt need absolute URLs and say
+why they are left out rather than publishing relative ones.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .model import Claim, ComplianceDocument, Document
+from .pages import SitePlan
+from .prose import ProseRenderer
+from .trust import Update
+
+# The trust-center pages in navigation order; each is docs/_templates/<name>.md.
+TRUST_PAGES = ("controls", "subprocessors", "documents", "faq", "updates", "contacts")
+FEED_FILE = "feed.xml"
+SECURITY_TXT_FILE = ".well-known/security.txt"
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A claim's evidence document, listed in the documents library beside the library's own."""
+
+    document: Document
+    claim: Claim
+
+
+class TrustSite:
+    """What templates and the hooks ask about the trust-center content of one build."""
+
+    def __init__(self, document: ComplianceDocument, plan: SitePlan) -> None:
+        self.document = document
+        self.plan = plan
+        # Newest first; among updates of one day, the one written first in the file leads.
+        newest = sorted(enumerate(document.updates), key=lambda item: (-item[1].date.first.toordinal(), item[0]))
+        self.updates = [update for _, update in newest]
+        self._anchors: dict[int, str] = {}
+        for update in document.updates:  # file order: adding an update never renames an older one's anchor
+            anchor = base = f"update-{update.date.isoformat()}-{_slug(update.title)}"
+            n = 2
+            while anchor in self._anchors.values():
+                anchor, n = f"{base}-{n}", n + 1
+            self._anchors[id(update)] = anchor
+
+    def pages(self) -> list[str]:
+        """The names of the trust pages the data fills, in navigation order."""
+        d = self.document
+        contacts = d.contacts
+        filled = {
+            "controls": bool(d.controls and any(area.controls for area in d.controls.areas)),
+            "subprocessors": bool(d.subprocessors and d.subprocessors.processors),
+            "documents": bool(d.documents and d.documents.library),
+            "faq": bool(d.faq and d.faq.questions),
+            "updates": bool(d.updates),
+            "contacts": bool(
+                contacts and (contacts.security or contacts.privacy or contacts.sales or contacts.disclosure_policy)
+            ),
+        }
+        return [name for name in TRUST_PAGES if filled[name]]
+
+    def page_url(self, name: str) -> str:
+        """The URL of a trust page, relative to the site root."""
+        return f"{name}/" if self.plan.directory_urls else f"{name}.html"
+
+    def anchor(self, update: Update) -> str:
+        return self._anchors[id(update)]
+
+    def update_url(self, update: Update) -> str:
+        return f"{self.page_url('updates')}#{self.anchor(update)}"
+
+    def updates_of(self, claim_id: str) -> list[Update]:
+        """The updates that concern a claim, newest first."""
+        return [u for u in self.updates if any(ref.id == claim_id for ref in u.claims)]
+
+    def evidence(self) -> list[Evidence]:
+        """Every claim's evidence, in claim order."""
+        return [Evidence(doc, claim) for claim in self.document.claims for doc in claim.evidence]
+
+
+def feed_text(site: TrustSite, site_url: str, prose: ProseRenderer) -> str:
+    """The updates as an Atom feed (RFC 4287), every link absolute under `site_url`."""
+    document = site.document
+    root = site_url if site_url.endswith("/") else site_url + "/"
+    page = root + site.page_url("updates")
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _text(feed, "id", page)
+    _text(feed, "title", f"{document.guide.title}: {document.labels.trust.updates}")
+    _text(feed, "updated", _timestamp(site.updates[0].date.first))
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _text(author, "name", document.organisation.name)
+    if document.organisation.url and str(document.organisation.url).startswith(("https://", "http://")):
+        _text(author, "uri", str(document.organisation.url))
+    _link(feed, "self", root + FEED_FILE, "application/atom+xml")
+    _link(feed, "alternate", page, "text/html")
+    for update in site.updates:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _text(entry, "id", root + site.update_url(update))
+        _text(entry, "title", update.title)
+        _text(entry, "updated", _timestamp(update.date.first))
+        _link(entry, "alternate", root + site.update_url(update), "text/html")
+        for claim in update.claims:
+            _link(entry, "related", root + site.plan.claim_url(claim.id), "text/html", title=claim.title)
+        if update.prose:
+            content = _text(entry, "content", str(prose.render(update.prose, root)))
+            content.set("type", "html")
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def security_txt(document: ComplianceDocument, site_url: str | None) -> tuple[str | None, str]:
+    """The text of security.txt (RFC 9116), or None and why there is none."""
+    contacts = document.contacts
+    if contacts is None or contacts.security_txt is None:
+        return None, "no security.txt: contacts.security_txt is not set"
+    # The data check makes sure the security contact has an address security.txt accepts.
+    assert contacts.security is not None and contacts.security.url is not None
+    lines = [f"Contact: {contacts.security.url}", f"Expires: {_timestamp(contacts.security_txt.expires.last)}"]
+    if contacts.disclosure_policy:
+        lines.append(f"Policy: {contacts.disclosure_policy}")
+    if contacts.security_txt.languages:
+        lines.append(f"Preferred-Languages: {', '.join(contacts.security_txt.languages)}")
+    if site_url:
+        lines.append(f"Canonical: {site_url.rstrip('/')}/{SECURITY_TXT_FILE}")
+    return "\n".join(lines) + "\n", ""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "update"
+
+
+def _timestamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    element.text = text
+    return element
+
+
+def _link(parent: ET.Element, rel: str, href: str, media: str, **extra: Any) -> None:
+    ET.SubElement(parent, f"{{{ATOM}}}link", {"rel": rel, "href": href, "type": media, **extra})

@@ -1,0 +1,203 @@
+"""The trust-center content: its pages, the export, the Atom feed and security.txt, from real builds."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from compliance.data import load_compliance_data
+from compliance.pages import SitePlan
+from compliance.trustsite import TrustSite
+from conftest import FIXTURE_TODAY, copy_project, edit_yaml, run_mkdocs
+
+EXAMPLE_DATA = "examples/harborledger/data"
+TRUST_PAGES = ("controls", "subprocessors", "documents", "faq", "updates", "contacts")
+SITE_URL = "https://trust.example.org/security/"
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("example") / "project")
+    result = run_mkdocs(project, config="mkdocs.example.yml")
+    assert result.returncode == 0, result.stderr
+    return project / "example-site"
+
+
+def _text(site: Path, page: str) -> str:
+    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article")
+    assert article is not None
+    return " ".join(article.get_text(" ").split())
+
+
+def test_example_has_every_trust_page_in_the_navigation(example_site: Path) -> None:
+    soup = BeautifulSoup((example_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    nav = [a.get("href") for a in soup.select("nav.md-nav--primary a")]
+    for name in TRUST_PAGES:
+        assert (example_site / name / "index.html").is_file(), name
+        assert f"{name}/" in nav, f"{name} is not in the navigation: {nav}"
+
+
+def test_subprocessor_table_shows_only_columns_some_row_fills(example_site: Path) -> None:
+    soup = BeautifulSoup((example_site / "subprocessors/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [th.get_text() for th in soup.select("table thead th")] == ["Name", "Purpose", "Locations", "Since"]
+    rows = {
+        tr["id"]: [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in soup.select("tbody tr")
+    }
+    assert rows["subprocessor-payflow"] == [
+        "Payflow Payments",
+        "Card payment processing for the hosted checkout",
+        "Ireland",
+        "15 July 2022",
+    ]
+    assert rows["subprocessor-helpdesk"][-1] == "", "a subprocessor without `since` gets an empty cell, not a date"
+    assert "Last updated 1 November 2026" in _text(example_site, "subprocessors/index.html")
+
+
+def test_documents_list_the_library_and_every_claims_evidence(example_site: Path) -> None:
+    text = _text(example_site, "documents/index.html")
+    assert "Penetration test summary, 2026 report On request: Email the trust team" in text
+    assert "Business continuity plan policy Under NDA: your account manager" in text
+    # Evidence written on claims appears too, with the claim's access and a link to the claim.
+    assert (
+        "SOC 2 Type 2 report, 2026 report Under NDA: Email the trust team ; your account manager SOC 2 Type 2" in text
+    )
+
+
+def test_claim_page_shows_its_latest_update_and_when_it_last_changed(example_site: Path) -> None:
+    soup = BeautifulSoup((example_site / "claims/soc2/index.html").read_text(encoding="utf-8"), "html.parser")
+    news = soup.select_one("dl.compliance-news")
+    assert news is not None
+    assert (
+        " ".join(news.get_text(" ").split()) == "Last changed 1 October 2026 Latest update SOC 2 Type 2 report renewed"
+    )
+    link = news.find("a")
+    assert link["href"] == "../../updates/#update-2026-10-01-soc-2-type-2-report-renewed"
+    updates = BeautifulSoup((example_site / "updates/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert updates.find(id="update-2026-10-01-soc-2-type-2-report-renewed") is not None
+    # A claim no update concerns says nothing about changes.
+    assert "Last changed" not in _text(example_site, "claims/gdpr/index.html")
+
+
+def test_export_holds_the_trust_content_and_matches_its_schema(example_site: Path) -> None:
+    export = json.loads((example_site / "compliance.json").read_text(encoding="utf-8"))
+    schema = json.loads((example_site / "compliance.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(export, schema)
+    assert [p["id"] for p in export["subprocessors"]["processors"]] == [
+        "northcloud",
+        "payflow",
+        "mailrelay",
+        "helpdesk",
+    ]
+    assert export["contacts"]["security_txt"] == {"expires": "2027-10-31", "languages": ["en", "sv"]}
+    assert export["updates"][0]["claims"] == ["soc2"]
+    assert [a["id"] for a in export["controls"]["areas"]] == ["data-protection", "access", "hosting", "people"]
+
+
+def test_feed_is_valid_atom_with_absolute_links(example_site: Path) -> None:
+    text = (example_site / "feed.xml").read_text(encoding="utf-8")
+    feed = feedparser.parse(text)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    data = yaml.safe_load((Path(__file__).parent.parent / EXAMPLE_DATA / "updates.yml").read_text(encoding="utf-8"))
+    titles = [u["title"] for u in sorted(data["updates"], key=lambda u: u["date"], reverse=True)]
+    assert [entry.title for entry in feed.entries] == titles
+    root = "https://trust.harborledger.example/"
+    assert feed.feed.id == root + "updates/"
+    assert feed.feed.author == "Harbor Ledger"
+    assert {link.rel: link.href for link in feed.feed.links}["self"] == root + "feed.xml"
+    ids = [entry.id for entry in feed.entries]
+    assert len(set(ids)) == len(ids) and all(i.startswith(root) for i in ids)
+    for entry in feed.entries:
+        datetime.fromisoformat(entry.updated.replace("Z", "+00:00"))  # RFC 3339
+        assert all(link.href.startswith(root) for link in entry.links)
+    # Links in an update's prose are absolute too: a feed reader has no page to resolve them against.
+    soc2 = next(e for e in feed.entries if e.title == "SOC 2 Type 2 report renewed")
+    assert 'href="https://trust.harborledger.example/claims/soc2/"' in soc2.content[0].value
+    updates = BeautifulSoup((example_site / "updates/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert updates.select_one("article .compliance-feed a")["href"] == root + "feed.xml"
+
+
+def test_security_txt_follows_rfc_9116(example_site: Path) -> None:
+    fields = dict(line.split(": ", 1) for line in (example_site / ".well-known/security.txt").read_text().splitlines())
+    assert fields == {
+        "Contact": "mailto:security@harborledger.example",
+        "Expires": "2027-10-31T00:00:00Z",
+        "Policy": "https://www.harborledger.example/security/disclosure-policy",
+        "Preferred-Languages": "en, sv",
+        "Canonical": "https://trust.harborledger.example/.well-known/security.txt",
+    }
+    expires = datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00")).date()
+    assert expires > date.fromisoformat(FIXTURE_TODAY)
+
+
+def test_an_expired_security_txt_fails_the_build_at_its_line(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    contacts = project / EXAMPLE_DATA / "contacts.yml"
+    edit_yaml(contacts, lambda d: d["contacts"]["security_txt"].update(expires="2026-11-28"))
+    result = run_mkdocs(project, config="mkdocs.example.yml")
+    assert result.returncode != 0
+    line = next(i for i, text in enumerate(contacts.read_text().splitlines(), 1) if "expires:" in text)
+    assert (
+        f"{EXAMPLE_DATA}/contacts.yml:{line}:14: contacts.security_txt.expires: security.txt expires on 2026-11-28, "
+        "which is not after today (2026-11-28)"
+    ) in result.stderr
+    assert not (project / "example-site").exists()
+
+
+def test_without_site_url_there_is_no_feed_and_the_build_says_why(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    for config in ("mkdocs.yml", "mkdocs.example.yml"):
+        text = (project / config).read_text(encoding="utf-8")
+        (project / config).write_text(re.sub(r"^site_url:.*\n", "", text, flags=re.MULTILINE), encoding="utf-8")
+    result = run_mkdocs(project, config="mkdocs.example.yml")
+    assert result.returncode == 0, result.stderr
+    assert "No Atom feed of the updates: set site_url" in result.stderr
+    site = project / "example-site"
+    assert not (site / "feed.xml").exists()
+    assert "application/atom+xml" not in (site / "index.html").read_text(encoding="utf-8")
+    assert "compliance-feed" not in (site / "updates/index.html").read_text(encoding="utf-8")
+    security = (site / ".well-known/security.txt").read_text()
+    assert "Canonical" not in security and "Contact: mailto:security@harborledger.example" in security
+
+
+def test_absent_content_leaves_no_page_nav_entry_or_file(project: Path) -> None:
+    """The guide's fixture data has none of the trust content but its controls: nothing else appears."""
+    result = run_mkdocs(project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    built = [name for name in TRUST_PAGES if (site / name).exists()]
+    assert built == ["controls"]
+    assert not (site / "feed.xml").exists() and not (site / ".well-known").exists()
+    nav = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser").select("nav a")
+    assert not [a for a in nav if re.search(r"subprocessors|documents|faq|updates|contacts", a.get("href", ""))]
+    export = json.loads((site / "compliance.json").read_text(encoding="utf-8"))
+    assert export["subprocessors"] is None and export["updates"] == []
+
+
+def test_updates_are_newest_first_with_stable_distinct_anchors(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    data = project / EXAMPLE_DATA
+    edit_yaml(
+        data / "updates.yml",
+        lambda d: d["updates"].extend([{"date": "2026-10-01", "title": "SOC 2 Type 2 report renewed"}]),
+    )
+    loaded = load_compliance_data(project, data, project / "docs")
+    site = TrustSite(loaded.document, SitePlan())
+    anchors = [site.anchor(u) for u in site.updates]
+    assert len(set(anchors)) == len(anchors)
+    assert [u.date.isoformat() for u in site.updates] == sorted(
+        (u.date.isoformat() for u in site.updates), reverse=True
+    )
+    # The older of two same-day, same-title updates keeps the anchor it had before the second was added.
+    assert site.anchor(loaded.document.updates[0]) == "update-2026-10-01-soc-2-type-2-report-renewed"
+    assert site.anchor(loaded.document.updates[-1]) == "update-2026-10-01-soc-2-type-2-report-renewed-2"
+    assert [u.title for u in site.updates_of("soc2")] == ["SOC 2 Type 2 report renewed"]

@@ -47,8 +47,8 @@ import pytest
 from sitescan import SECRET, scan_site
 
 from compliance.errors import ComplianceError
+from compliance.limits import Limits
 from compliance.options import read_options
-from compliance.yamltext import Limits
 from conftest import REPO, copy_project
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -69,13 +69,13 @@ run, project = sys.argv[1], Path(sys.argv[2])
 try:
     limits = read_options({}).limits  # a case's `# env:` lines are the CI overrides
     if run == "loader":
-        from compliance.datafiles import read_data_files
+        from compliance.load.datafiles import read_data_files
         files = read_data_files(project, project / "data", limits)
         if files.problems:
             raise ComplianceError(files.problems)
         document = files.document
     else:
-        from compliance.data import load_compliance_data
+        from compliance.model.data import load_compliance_data
         load_compliance_data(project, project / "data", project / "docs", limits=limits)
         document = {}
 except ComplianceError as exc:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from compliance.data import load_compliance_data
 from compliance.errors import ComplianceError
+from compliance.model.data import load_compliance_data
 from conftest import copy_project
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -59,7 +59,7 @@ import json, resource, sys, time
 from datetime import date
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from compliance.data import load_compliance_data
+from compliance.model.data import load_compliance_data
 root = Path(sys.argv[2])
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 cpu = time.process_time()

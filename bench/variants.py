@@ -24,12 +24,12 @@ sys.path.insert(0, str(REPO / "hooks"))
 
 from synthetic import Shape, write_project  # noqa: E402
 
-from compliance.data import ComplianceData, load_compliance_data  # noqa: E402
+from compliance.model.data import ComplianceData, load_compliance_data  # noqa: E402
 from compliance.options import read_options  # noqa: E402
-from compliance.pages import SitePlan, export_schema_text, export_text, page_base  # noqa: E402
-from compliance.render import PageRenderer  # noqa: E402
-from compliance.siteconfig import MATRIX_PAGE, site_settings  # noqa: E402
-from compliance.trustsite import TrustSite  # noqa: E402
+from compliance.render.pages import PageRenderer  # noqa: E402
+from compliance.render.plan import SitePlan, export_schema_text, export_text, page_base  # noqa: E402
+from compliance.render.siteconfig import MATRIX_PAGE, site_settings  # noqa: E402
+from compliance.render.trustsite import TrustSite  # noqa: E402
 
 TODAY = date(2026, 11, 28)
 

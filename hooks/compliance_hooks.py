@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-from compliance.data import ComplianceData, load_compliance_data
-from compliance.docsfiles import docs_problems
 from compliance.errors import ComplianceError, display_path
+from compliance.limits import Limits
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
+from compliance.load.docsfiles import docs_problems
+from compliance.model.data import ComplianceData, load_compliance_data
 from compliance.options import BuildOptions, read_options, source_date_epoch
-from compliance.pages import (
+from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
+from compliance.render.pages import PageRenderer
+from compliance.render.plan import (
     CLAIM_TEMPLATE,
     CLAIMS_INDEX_TEMPLATE,
     SitePlan,
@@ -26,12 +29,9 @@ from compliance.pages import (
     page_base,
     problems_page,
 )
-from compliance.prose import ProseRenderer
-from compliance.publish import PublishError, StagedSite, restore_signals, stop_on_signals
-from compliance.render import PageRenderer
-from compliance.siteconfig import PALETTE_FILE, site_settings
-from compliance.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, feed_text, security_txt
-from compliance.yamltext import Limits
+from compliance.render.prose import ProseRenderer
+from compliance.render.siteconfig import PALETTE_FILE, site_settings
+from compliance.render.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, feed_text, security_txt
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

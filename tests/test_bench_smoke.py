@@ -21,7 +21,7 @@ import build_bench  # noqa: E402
 from synthetic import Shape, write_data  # noqa: E402
 from variants import make_projects  # noqa: E402
 
-from compliance.data import load_compliance_data  # noqa: E402
+from compliance.model.data import load_compliance_data  # noqa: E402
 
 
 @pytest.mark.parametrize("shape", [Shape.scaled(1), Shape.scaled(3), Shape.with_claims(30)])

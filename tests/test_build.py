@@ -162,7 +162,8 @@ def test_editing_a_claim_changes_every_page_that_shows_it(built_project: Path) -
             "docs/matrix.md",
             "# {{ labels.pages.matrix | md }}",
             "# {{ labels.pages.matirx }}",
-            "docs/matrix.md:2:1: undefined in template: 'compliance.model.PageLabels object' has no attribute 'matirx'",
+            "docs/matrix.md:2:1: undefined in template: "
+            "'compliance.model.entries.PageLabels object' has no attribute 'matirx'",
         ),
         (
             "overrides/partials/claim.html",

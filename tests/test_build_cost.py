@@ -19,16 +19,16 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from compliance import prose as prose_module
-from compliance import yamlload
-from compliance.data import ComplianceData, _Locator, load_compliance_data
 from compliance.errors import ComplianceError, Location
 from compliance.links.linkchecker import parse_page
 from compliance.links.linkmap import EXTERNAL, LinkMapBuilder, LinkSource, html_links
-from compliance.pages import SitePlan
-from compliance.prose import ProseRenderer
-from compliance.render import PageRenderer
-from compliance.yamlload import load_yaml
+from compliance.load import yamlload
+from compliance.load.yamlload import load_yaml
+from compliance.model import prosecheck as prose_module
+from compliance.model.data import ComplianceData, _Locator, load_compliance_data
+from compliance.model.prosecheck import ProseChecker
+from compliance.render.pages import PageRenderer
+from compliance.render.plan import SitePlan
 from conftest import FIXTURE_TODAY, copy_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -222,7 +222,7 @@ def test_checking_prose_without_rendering_it_finds_what_rendering_finds(
     guide_data: ComplianceData, pieces: list[str]
 ) -> None:
     text = "".join(pieces)
-    prose = ProseRenderer(guide_data.document, guide_data.index, lambda ident: ident)
+    prose = ProseChecker(guide_data.document, guide_data.index, lambda ident: ident)
     fast = prose.check(text)
     always = re.compile("")
     original, prose_module._LINK_SYNTAX = prose_module._LINK_SYNTAX, always

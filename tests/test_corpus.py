@@ -46,8 +46,8 @@ from forkserver import ForkServer, Outcome
 from sitescan import SECRET, scan_site
 
 from compliance.errors import ComplianceError
+from compliance.limits import Limits
 from compliance.options import read_options
-from compliance.yamltext import Limits
 from conftest import FIXTURE_TODAY, REPO, copy_project
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -68,13 +68,13 @@ run, project = sys.argv[1], Path(sys.argv[2])
 try:
     limits = read_options({}).limits  # a case's `# env:` lines are the CI overrides
     if run == "loader":
-        from compliance.datafiles import read_data_files
+        from compliance.load.datafiles import read_data_files
         files = read_data_files(project, project / "data", limits)
         if files.problems:
             raise ComplianceError(files.problems)
         document = files.document
     else:
-        from compliance.data import load_compliance_data
+        from compliance.model.data import load_compliance_data
         load_compliance_data(project, project / "data", project / "docs", limits=limits)
         document = {}
 except ComplianceError as exc:
@@ -135,7 +135,7 @@ class Case:
 
 # What the cases' processes import before they fork: the loader and model cases need the data layer
 # only (kept small, so the loader cases' address-space cap still leaves them room), builds MkDocs too.
-LOADER_IMPORTS = ["json", "compliance.options", "compliance.datafiles", "compliance.data"]
+LOADER_IMPORTS = ["json", "compliance.options", "compliance.load.datafiles", "compliance.model.data"]
 BUILD_IMPORTS = [
     *LOADER_IMPORTS,
     "mkdocs.__main__",

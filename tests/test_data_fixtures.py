@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError
+from compliance.model.data import ComplianceData, load_compliance_data
 from conftest import copy_project
 
 FIXTURES = Path(__file__).parent / "fixtures"

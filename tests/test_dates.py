@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from compliance.checks import claims_due
-from compliance.data import load_compliance_data
-from compliance.dates import PartialDate
 from compliance.errors import ComplianceError
+from compliance.model.checks import claims_due
+from compliance.model.data import load_compliance_data
+from compliance.model.dates import PartialDate
 from compliance.review import main as review
 from conftest import FIXTURE_TODAY, copy_project, edit_yaml, run_mkdocs
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.docsfiles import docs_problems
-from compliance.svgcheck import ELEMENTS, svg_problems
-from compliance.yamltext import Limits
+from compliance.limits import Limits
+from compliance.load.docsfiles import docs_problems
+from compliance.load.svgcheck import ELEMENTS, svg_problems
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg">{}</svg>'
 REFUSED = ["script", "foreignObject", "a", "image", "iframe", "set", "animate", "embed", "object", "handler"]

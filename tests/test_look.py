@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from compliance.look import SLATE, WHITE, contrast, readable_on
+from compliance.model.colours import WHITE, contrast
+from compliance.render.palette import SLATE, readable_on
 from conftest import copy_project, edit_yaml, run_mkdocs
 
 

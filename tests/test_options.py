@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from compliance.errors import ComplianceError
+from compliance.limits import DEFAULT_MAX_FILE_BYTES, Limits
 from compliance.options import OVERRIDES, BuildOptions, load_options, read_options
-from compliance.yamltext import DEFAULT_MAX_FILE_BYTES, Limits
 
 MKDOCS_YML = """\
 site_name: Test

@@ -160,7 +160,7 @@ def test_every_page_footer_names_the_organisation_contact_review_date_and_export
 
 
 def test_a_build_for_the_pdf_links_it_from_every_footer(tmp_path: Path) -> None:
-    from compliance.pdf import PDF_NAME
+    from compliance.pdf.guide import PDF_NAME
 
     project = copy_project(tmp_path / "project", "dated")
     assert run_mkdocs(project, env={"COMPLIANCE_PDF": "1"}).returncode == 0

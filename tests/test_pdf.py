@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from compliance import pdf
+from compliance.pdf import guide as pdf
 
 BUILT = date(2026, 1, 2)
 

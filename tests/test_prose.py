@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.data import load_compliance_data
-from compliance.prose import ProseRenderer, join_words, md_text
+from compliance.model.data import load_compliance_data
+from compliance.model.mentions import join_words, md_text
+from compliance.model.prosecheck import ProseChecker
+from compliance.render.prose import ProseRenderer
 from conftest import DATASETS, REPO, copy_project
 
 # The Markdown extensions the site's pages are built with (mkdocs.yml).
@@ -23,6 +25,12 @@ SITE_EXTENSIONS = ["attr_list", "md_in_html", "admonition", "toc"]
 def prose() -> ProseRenderer:
     data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
     return ProseRenderer(data.document, data.index, lambda ident: f"claims/{ident}/")
+
+
+@pytest.fixture(scope="module")
+def checker() -> ProseChecker:
+    data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
+    return ProseChecker(data.document, data.index, lambda ident: f"claims/{ident}/")
 
 
 class _Elements(HTMLParser):
@@ -91,13 +99,13 @@ def test_inline_prose_drops_the_paragraph(prose: ProseRenderer) -> None:
         ),
     ],
 )
-def test_check_refuses_what_must_not_be_published(prose: ProseRenderer, text: str, issue: str) -> None:
-    issues, _ = prose.check(text)
+def test_check_refuses_what_must_not_be_published(checker: ProseChecker, text: str, issue: str) -> None:
+    issues, _ = checker.check(text)
     assert [i.message for i in issues] == [issue]
 
 
-def test_check_lists_external_links_but_not_those_from_mentions(prose: ProseRenderer) -> None:
-    issues, links = prose.check(
+def test_check_lists_external_links_but_not_those_from_mentions(checker: ProseChecker) -> None:
+    issues, links = checker.check(
         "[a](https://example.com/a) <https://example.com/b> [[claim:iso27001.evidence]] [m](mailto:x@example.com)"
     )
     assert issues == []

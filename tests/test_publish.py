@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.publish import BuildStopped, PublishError, StagedSite, restore_signals, stop_on_signals
+from compliance.publish.staging import BuildStopped, PublishError, StagedSite, restore_signals, stop_on_signals
 from conftest import copy_project, run_mkdocs
 
 # A hook added to the copied project: at STALL_AT ("page" or "post_build") it does STALL_DO.

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from compliance.data import ComplianceData, load_compliance_data
 from compliance.errors import ComplianceError
-from compliance.pages import SitePlan
-from compliance.render import PageRenderer
+from compliance.model.data import ComplianceData, load_compliance_data
+from compliance.render.pages import PageRenderer
+from compliance.render.plan import SitePlan
 from conftest import DATASETS, REPO
 
 
@@ -68,7 +68,8 @@ def test_undefined_variable_names_page_file_and_line(data: ComplianceData, tmp_p
     with pytest.raises(ComplianceError) as caught:
         _render(data, tmp_path, "# Title\n\nText\n{{ organisation.nmae }}\n")
     assert str(caught.value) == (
-        "docs/page.md:4:1: undefined in template: 'compliance.model.Organisation object' has no attribute 'nmae'"
+        "docs/page.md:4:1: undefined in template: "
+        "'compliance.model.entries.Organisation object' has no attribute 'nmae'"
     )
 
 

@@ -10,7 +10,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from compliance.links.linkmap import read_link_map
-from compliance.schema import schema_text
+from compliance.model.schema import schema_text
 from conftest import REPO
 
 

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from compliance.data import load_compliance_data
-from compliance.pages import SitePlan
-from compliance.trustsite import TrustSite
+from compliance.model.data import load_compliance_data
+from compliance.render.plan import SitePlan
+from compliance.render.trustsite import TrustSite
 from conftest import FIXTURE_TODAY, copy_project, edit_yaml, run_mkdocs
 
 EXAMPLE_DATA = "examples/harborledger/data"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from compliance.data import load_compliance_data
 from compliance.errors import ComplianceError
+from compliance.model.data import load_compliance_data
 from conftest import copy_project, edit_yaml
 
 

@@ -10,10 +10,10 @@ from typing import Any, get_args
 
 import pytest
 
-from compliance.data import load_compliance_data
 from compliance.errors import ComplianceError
-from compliance.model import AccessLabels, AccessLevel, ClaimKind, KindLabels, Status, StatusLabels
-from compliance.schema import allowed_values, published_schema
+from compliance.model.data import load_compliance_data
+from compliance.model.entries import AccessLabels, AccessLevel, ClaimKind, KindLabels, Status, StatusLabels
+from compliance.model.schema import allowed_values, published_schema
 from conftest import copy_project, edit_yaml
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from compliance import datafiles
-from compliance.datafiles import EMPTY_MESSAGE, read_data_files
 from compliance.errors import ComplianceError, Location
+from compliance.limits import DEFAULT_MAX_FILE_BYTES, Limits
+from compliance.load import datafiles
+from compliance.load.datafiles import EMPTY_MESSAGE, read_data_files
+from compliance.load.yamlload import load_yaml, load_yaml_file
 from compliance.options import read_options
-from compliance.yamlload import load_yaml, load_yaml_file
-from compliance.yamltext import DEFAULT_MAX_FILE_BYTES, Limits
 
 TEXT = """\
 certifications:

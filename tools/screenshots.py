@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
 
-from compliance.pdf import CHROMIUM, CHROMIUM_ARGS
+from compliance.pdf.guide import CHROMIUM, CHROMIUM_ARGS
 
 # name: (viewport, colour scheme, device pixel ratio)
 SHOTS = {

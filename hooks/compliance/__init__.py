@@ -1,5 +1,6 @@
-"""Framework-free core of the compliance site: load, validate, render, trace links.
+"""The framework-free core of the compliance site: data/ and docs/ in, a checked site and its links out.
 
-Nothing in this package imports mkdocs, so the same core can sit behind another
-static-site generator; `hooks/compliance_hooks.py` is the MkDocs adapter.
+Stages run one way (load -> model -> render -> publish; links and pdf work on a built site), and
+nothing here imports mkdocs, so the same core can sit behind another static-site generator;
+`hooks/compliance_hooks.py` is the MkDocs adapter.
 """

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from .errors import ComplianceError, Location, Problem
-from .yamltext import DEFAULT_MAX_FILE_BYTES, Limits
+from .limits import DEFAULT_MAX_FILE_BYTES, Limits
+from .suggest import suggest
 
 CONFIG_FILE = "mkdocs.yml"
 SECTION = "extra.compliance"
@@ -177,8 +178,6 @@ def _problem(error: Any, overridden: dict[str, str], config_file: Path | None) -
     key = ".".join([SECTION, *path])
     where = _locate(config_file, path)
     if error["type"] == "extra_forbidden":
-        from .schema import suggest  # only on this error path: the link checker imports this module too
-
         known = list(ReviewWindows.model_fields if len(path) > 1 else BuildOptions.model_fields)
         return Problem(where, f"unknown option{suggest(path[-1], known)}", key)
     return Problem(where, _message(error), key)

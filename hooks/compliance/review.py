@@ -10,9 +10,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .checks import claims_due
-from .data import load_compliance_data
 from .errors import ComplianceError
+from .model.checks import claims_due
+from .model.data import load_compliance_data
 from .options import load_options
 
 

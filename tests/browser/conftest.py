@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from compliance import pdf
+from compliance.pdf import guide as pdf
 from conftest import REPO, copy_project, run_mkdocs
 
 from .siteserver import SiteServer

@@ -13,7 +13,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from compliance import pdf
+from compliance.pdf import guide as pdf
 from conftest import REPO
 
 from .conftest import CHROMIUM, open_context

@@ -1,1 +1,1 @@
-"""External link checking on top of LinkChecker: source map, retries, cache, reports."""
+"""Links: a built site and its link map in, each external link's verdict (via LinkChecker) out."""

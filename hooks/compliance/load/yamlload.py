@@ -17,9 +17,10 @@ from typing import Any
 
 import yaml
 
-from .errors import Location, Problem
+from ..errors import Location, Problem
+from ..limits import SIZE_SETTING, Limits
 from .sourcemap import DataPath, SourceMap, walk
-from .yamltext import MAX_LISTED, REFUSED_IN_TEXT, SIZE_SETTING, Limits, char_name, read_text_file, refused_characters
+from .yamltext import MAX_LISTED, REFUSED_IN_TEXT, char_name, read_text_file, refused_characters
 
 __all__ = ["DataPath", "SourceMap", "load_yaml", "load_yaml_file", "walk"]
 

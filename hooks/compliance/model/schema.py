@@ -1,28 +1,26 @@
 """Validate the merged data against the model and report each problem at its file, line and column.
 
-The model (`model.py`) is the single declaration of the data; this module turns pydantic's errors into
+The model (`entries.py`) is the single declaration of the data; this module turns pydantic's errors into
 the messages editors read, and generates the JSON Schema that editors' IDEs use.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import ErrorDetails, core_schema
 
-from .errors import Problem, format_path
-from .model import ComplianceDocument
+from ..errors import Problem, format_path
+from ..load.yamlload import DataPath, SourceMap
+from ..suggest import suggest
+from .entries import ComplianceDocument
 from .values import describe
-from .yamlload import DataPath, SourceMap
-from .yamltext import limit_hint
 
 SCHEMA_ID = "https://example.invalid/compliance-site/compliance.schema.json"
 
@@ -74,53 +72,6 @@ def schema_text() -> str:
     return json.dumps(published_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-# Choices few enough to list in a message, and to compare a word with at no cost worth counting.
-FEW_CHOICES = 12
-
-
-@dataclass
-class SuggestionBudget:
-    """How many words a load may still compare with long lists of names for "did you mean".
-
-    Each comparison with 20,000 ids costs about 40 ms, so 20,000 unknown ids would take minutes;
-    past the budget the words are only counted, and summed up in one line (`skipped_message`).
-    """
-
-    left: int = 20
-    limit: int = 20
-    skipped: int = 0
-
-    def reset(self, limit: int) -> None:
-        self.left = self.limit = limit
-        self.skipped = 0
-
-    def skipped_message(self) -> str | None:
-        if not self.skipped:
-            return None
-        return (
-            f"{self.skipped:,} more unknown names were not compared with the known ones for a 'did you mean' "
-            f"(at most {self.limit} in one build); {limit_hint('max_suggestions')}"
-        )
-
-
-SUGGESTIONS = SuggestionBudget()
-
-
-def suggest(word: str, choices: list[str]) -> str:
-    """'; did you mean X?' for a near miss, else the list of what is allowed (when it is short)."""
-    if len(choices) > FEW_CHOICES:
-        if SUGGESTIONS.left <= 0:
-            SUGGESTIONS.skipped += 1
-            return ""
-        SUGGESTIONS.left -= 1
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    if choices and len(choices) <= FEW_CHOICES:
-        return "; expected one of: " + ", ".join(sorted(choices))
-    return ""
-
-
 class _EditorSchema(GenerateJsonSchema):
     """Optional fields are simply left out in YAML, so the schema never offers `null` for them."""
 
@@ -137,7 +88,7 @@ class _EditorSchema(GenerateJsonSchema):
 
 
 def _explain(error: ErrorDetails, sources: SourceMap, incomplete: bool) -> Iterator[Problem]:
-    # Union members are tagged `=name` (model.py); the editor's path has no such step.
+    # Union members are tagged `=name` (entries.py); the editor's path has no such step.
     path: DataPath = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("=")))
     kind = error["type"]
     if kind == "extra_forbidden":

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from .data import ComplianceData
-from .look import palette_css
-from .pages import SitePlan
+from ..model.data import ComplianceData
+from .palette import palette_css
+from .plan import SitePlan
 from .trustsite import TrustSite
 
 GUIDE_PAGE = "index.md"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .model import Claim, ComplianceDocument, Document
-from .pages import SitePlan
+from ..model.entries import Claim, ComplianceDocument, Document
+from ..model.trust import Update
+from .plan import SitePlan
 from .prose import ProseRenderer
-from .trust import Update
 
 # The trust-center pages in navigation order; each is docs/_templates/<name>.md.
 TRUST_PAGES = ("controls", "subprocessors", "documents", "faq", "updates", "contacts")

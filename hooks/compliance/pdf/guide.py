@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from markupsafe import escape
 
-from .options import chromium_path, source_date_epoch
+from ..options import chromium_path, source_date_epoch
 
 PDF_NAME = "guide.pdf"
 CHROMIUM = chromium_path()
@@ -297,7 +297,3 @@ def _text_tag(soup: BeautifulSoup, name: str, text: str, css_class: str | None =
 
 def _soup(html: Path) -> BeautifulSoup:
     return BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,19 +10,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..errors import ComplianceError, Location, Problem, display_path, format_path
+from ..limits import Limits
+from ..load.datafiles import read_data_files
+from ..load.docsfiles import docs_problems
+from ..load.yamlload import DataPath, SourceMap
+from ..suggest import SUGGESTIONS
 from .checks import consistency_problems, date_problems, kind_problems
-from .datafiles import read_data_files
-from .docsfiles import docs_problems
-from .errors import ComplianceError, Location, Problem, display_path, format_path
-from .look import look_problems
-from .model import ComplianceDocument, Image
-from .prose import ProseRenderer
+from .colours import look_problems
+from .entries import ComplianceDocument, Image
+from .prosecheck import ProseChecker
 from .refs import Index, index_entries, resolve_references, walk_model
-from .schema import SUGGESTIONS, parse_document
+from .schema import parse_document
 from .trust import trust_problems
 from .values import MarkdownText, UrlText
-from .yamlload import DataPath, SourceMap
-from .yamltext import Limits
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def load_compliance_data(
     # Links to claims that mentions write carry a token no editor can type, so a relative link written
     # by hand (`[r](hipaa)`) is never taken for one of them and is refused as not absolute.
     token = f"mention-{secrets.token_hex(8)}/"
-    prose = ProseRenderer(document, index, lambda ident: token + ident, limits)
+    prose = ProseChecker(document, index, lambda ident: token + ident, limits)
     for path, text in values:
         if not isinstance(text, MarkdownText):
             continue

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import model
+from ..errors import Problem, format_path
+from ..load.yamlload import SourceMap
+from . import entries
 from .dates import DateValue
-from .errors import Problem, format_path
-from .model import Access, Channel, ClaimRef, Entry
+from .entries import Access, Channel, ClaimRef, Entry
 from .values import URL, Id, LanguageTag, Markdown, Text
-from .yamlload import SourceMap
 
 
 class Subprocessor(Entry):
@@ -132,7 +132,7 @@ class TrustLabels(Entry):
     last_changed: Text
 
 
-def trust_problems(document: model.ComplianceDocument, sources: SourceMap, today: date | None) -> list[Problem]:
+def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, today: date | None) -> list[Problem]:
     """security.txt's own rules: https or mailto addresses, and an Expires date still ahead of `today`."""
     contacts = document.contacts
     if contacts is None or contacts.security_txt is None:
@@ -159,9 +159,9 @@ def trust_problems(document: model.ComplianceDocument, sources: SourceMap, today
     return problems
 
 
-# model.py names these classes in ComplianceDocument before they exist; now they do.
+# entries.py names these classes in ComplianceDocument before they exist; now they do.
 _DEFERRED = {
     cls.__name__: cls for cls in (Subprocessors, Contacts, Documents, Faq, ControlArea, Controls, Update, TrustLabels)
 }
-for _model in (model.Section, model.Guide, model.Labels, model.ComplianceDocument):
+for _model in (entries.Section, entries.Guide, entries.Labels, entries.ComplianceDocument):
     _model.model_rebuild(_types_namespace=_DEFERRED, force=True)

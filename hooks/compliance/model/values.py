@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .yamltext import REFUSED_IN_TEXT
+from ..load.yamltext import REFUSED_IN_TEXT
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 # The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ComplianceError, Location, Problem
+from ..errors import ComplianceError, Location, Problem
+from ..limits import Limits, limit_hint
 from .yamlload import SourceMap, load_yaml
-from .yamltext import Limits, limit_hint, read_text_file
+from .yamltext import read_text_file
 
 DEBUG_VARIABLE = "COMPLIANCE_DEBUG"
 DATA_SUFFIXES = (".yml", ".yaml")

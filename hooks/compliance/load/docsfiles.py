@@ -15,10 +15,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import Location, Problem
+from ..limits import Limits, limit_hint
 from .datafiles import shown_path
-from .errors import Location, Problem
 from .svgcheck import svg_problems
-from .yamltext import Limits, limit_hint
 
 # The first bytes of each raster format an image field may name (`values.IMAGE_PATTERN`).
 _MAGIC: dict[str, tuple[str, tuple[bytes, ...]]] = {

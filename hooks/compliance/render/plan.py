@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .data import ComplianceData
-from .model import ComplianceDocument
+from ..model.data import ComplianceData
+from ..model.entries import ComplianceDocument
 
 EXPORT_FILE = "compliance.json"
 EXPORT_SCHEMA_FILE = "compliance.schema.json"

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, get_args
 
+from ..errors import Problem, format_path
+from ..load.sourcemap import DataPath, SourceMap
+from ..suggest import suggest
 from .dates import PartialDate
-from .errors import Problem, format_path
-from .model import Claim, ClaimKind, ComplianceDocument
-from .schema import suggest
-from .sourcemap import DataPath, SourceMap
+from .entries import Claim, ClaimKind, ComplianceDocument
 from .values import ID_PATTERN
 
 

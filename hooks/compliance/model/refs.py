@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import Problem, format_path
-from .model import ComplianceDocument
-from .schema import suggest
-from .sourcemap import DataPath, SourceMap
+from ..errors import Problem, format_path
+from ..load.sourcemap import DataPath, SourceMap
+from ..suggest import suggest
+from .entries import ComplianceDocument
 from .values import KINDS, RefField, Unresolved
 
 Index = dict[str, dict[str, Any]]

@@ -16,11 +16,12 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .data import ComplianceData
-from .dates import PartialDate
-from .errors import ComplianceError, Location, Problem, display_path
-from .pages import SitePlan
-from .prose import ProseRenderer, md_text
+from ..errors import ComplianceError, Location, Problem, display_path
+from ..model.data import ComplianceData
+from ..model.dates import PartialDate
+from ..model.mentions import md_text
+from .plan import SitePlan
+from .prose import ProseRenderer
 from .trustsite import TrustSite
 
 

@@ -1,0 +1,47 @@
+"""How much the data and docs/ may hold, and how an editor raises a limit (shared by every stage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# How an editor raises the size limit (options.py reads it; COMPLIANCE_MAX_FILE_SIZE overrides).
+SIZE_SETTING = "max_file_size under extra: compliance: in mkdocs.yml"
+# Hand-written data files are a few kilobytes; the pure-Python YAML parser needs about
+# a second per 250 KiB, so this keeps any build quick while leaving a lot of room.
+DEFAULT_MAX_FILE_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much the data and docs/ may hold; options.py maps each option an editor may raise to its field."""
+
+    file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    depth: int = 40
+    text_chars: int = 20_000
+    integer_digits: int = 15
+    # All data files together: three full-size files load in about three seconds.
+    data_bytes: int = 3 * DEFAULT_MAX_FILE_BYTES
+    data_files: int = 64
+    # Each file published from docs/ (images, styles, pages), and how many there may be.
+    image_bytes: int = 1024 * 1024
+    docs_files: int = 2000
+    # All of docs/ together: an SVG is parsed at about 20 MB a second.
+    docs_bytes: int = 32 * 1024 * 1024
+    # Brackets open at once, and lists or quotes nested, in one prose value: Markdown's link
+    # matching costs depth x length, and its list parser recurses once per level.
+    prose_nesting: int = 16
+    # Prose with its mentions filled in may be this many times its source (or text_chars).
+    prose_growth: int = 20
+    # Unknown names compared with the known ones for "did you mean" in one build.
+    suggestions: int = 20
+
+    @property
+    def values(self) -> int:
+        """Most keys and values in one file. The pure-Python parser spends about 60 µs on each, so a
+        file within the size limit but packed with tiny values (`[1,1,1,...]`) still loads in ~2 s."""
+        return self.file_bytes // 8
+
+
+def limit_hint(option: str) -> str:
+    """How an editor raises the limit a message names: an option of `extra: compliance:` in mkdocs.yml."""
+    return f"raise the limit with {option} under extra: compliance: in mkdocs.yml"

@@ -1,0 +1,1 @@
+"""Model: YAML values and their positions in, the validated, resolved ComplianceData (or every problem) out."""

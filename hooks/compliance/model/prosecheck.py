@@ -1,0 +1,156 @@
+"""Checking the editor's prose while the data loads: mentions that name nothing, nesting Markdown
+reads slowly, images, link targets that are not absolute URLs, and the external links it writes."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from ..limits import Limits, limit_hint
+from .entries import ComplianceDocument
+from .mentions import MENTION, MentionError, Mentions, prose_markdown
+from .prosebounds import nesting_problem
+from .refs import Index
+from .values import EMAIL_LIKE, URL_PATTERN, URL_SCHEMES_WORDS
+
+_URL = re.compile(URL_PATTERN)
+# A link target with a scheme of its own (`javascript:`, `tel:`): not a relative link.
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# `www.example.com/report`: a web address written without its scheme.
+_HOST_LIKE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Every way Markdown writes a link or an image starts with one of these (`[text](url)`, `[ref]`,
+# `<url>`, `![alt](src)`); mentions write theirs with the text escaped.
+_LINK_SYNTAX = re.compile(r"[\[\]<>!]")
+
+
+@dataclass(frozen=True)
+class ProseLink:
+    """A link written in prose: its URL and the text it was found at (to locate it in the YAML).
+
+    The location is `skip` characters into the needle: the URL itself, not the `](` before it.
+    """
+
+    url: str
+    needle: str
+    skip: int = 0
+
+
+@dataclass(frozen=True)
+class ProseIssue:
+    """Something wrong in a prose value, with the text to locate it by (and how far into it)."""
+
+    message: str
+    needle: str
+    skip: int = 0
+
+
+class ProseChecker:
+    """Checks each prose value of the data as it will be rendered, without rendering the page."""
+
+    def __init__(
+        self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str], limits: Limits | None = None
+    ) -> None:
+        self.index = index
+        self.limits = limits or Limits()
+        self.mentions = Mentions(document, index, claim_url)
+        self._markdown = prose_markdown()
+
+    def check(self, text: str) -> tuple[list[ProseIssue], list[ProseLink]]:
+        """Every bad mention, image or link target in `text`, and the external links it writes."""
+        issues = self._nesting_issues(text)
+        if issues:  # rendering it could take minutes
+            return issues, []
+        # How many times mentions write each URL: a link the editor also writes by hand keeps its own line.
+        from_mentions: Counter[str] = Counter()
+        # Mentions may fill in long names many times over: the filled-in prose is capped while it is made.
+        budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
+        grown = [0]
+
+        def substitute(match: re.Match[str]) -> str:
+            if grown[0] > budget:
+                return ""  # already too long: the rest is not even made
+            try:
+                rendered, urls = self.mentions.write(match, "")
+            except MentionError as exc:
+                issues.append(ProseIssue(str(exc), match[0]))
+                return ""
+            grown[0] += len(rendered)
+            if grown[0] > budget:
+                return ""
+            from_mentions.update(urls)
+            return rendered
+
+        markdown = MENTION.sub(substitute, text)
+        if grown[0] > budget:
+            message = (
+                f"with its mentions filled in, this prose would be over {budget:,} characters, the limit "
+                f"({self.limits.prose_growth} times its own length); mention long entries less often, "
+                f"or {limit_hint('max_prose_growth')}"
+            )
+            return [*issues, ProseIssue(message, "")], []
+        # Outside its mentions, prose without link syntax writes no link or image of its own, and the
+        # links mentions write are not reported: most prose need not be rendered to be checked.
+        if not _LINK_SYNTAX.search(MENTION.sub("", text)):
+            return issues, []
+        collector = _LinkCollector()
+        self._markdown.reset()
+        collector.feed(str(self._markdown.convert(markdown)))
+        links = []
+        for url in collector.hrefs:
+            if from_mentions[url] > 0:
+                from_mentions[url] -= 1
+                continue
+            needle, skip = _written_at(text, url)
+            if _URL.fullmatch(url):
+                links.append(ProseLink(url, needle, skip))
+            else:
+                issues.append(ProseIssue(self._bad_link(url), needle, skip))
+        if collector.images:
+            issues.append(ProseIssue("images are not allowed in prose; use an `image:` field", "!["))
+        return issues, links
+
+    def _nesting_issues(self, text: str) -> list[ProseIssue]:
+        found = nesting_problem(text, self.limits.prose_nesting)
+        return [ProseIssue(*found)] if found else []
+
+    def _bad_link(self, url: str) -> str:
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        message = f"expected a link to an {URL_SCHEMES_WORDS} URL, got {shown!r}"
+        if not url or _HAS_SCHEME.match(url):
+            return message
+        if EMAIL_LIKE.fullmatch(url):
+            return f"{message}; an e-mail address is written as a URL with mailto: ('mailto:{url}')"
+        # A relative link would resolve against whichever page shows the prose: never what was meant.
+        name = url.strip("/").split("/")[-1].removesuffix(".html").removesuffix(".md")
+        if name in self.index["claim"]:
+            return f"{message}; to link this site's page of that claim, write [[claim:{name}]]"
+        if _HOST_LIKE.fullmatch(url.split("/")[0]):
+            return f"{message}; write the absolute URL, e.g. 'https://{url.lstrip('/')}'"
+        return f"{message}; write the absolute URL (https://...), or a mention ([[claim:id]]) for this site's pages"
+
+
+def _written_at(text: str, url: str) -> tuple[str, int]:
+    """The text a link's URL is written in (`](url` or `<url`) and how far into it the URL starts."""
+    for written in dict.fromkeys((url, url.removeprefix("mailto:"))):
+        for before in ("](", "](<", "<"):
+            if written and before + written in text:
+                return before + written, len(before)
+        if written and written in text:
+            return written, 0
+    return "](", 2
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.images = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href") or "")
+        elif tag == "img":
+            self.images = True

@@ -1,0 +1,45 @@
+"""The editor's prose as HTML: mentions filled in, Markdown rendered, then sanitized.
+
+Prose is rendered with raw HTML switched off, then sanitized with an allowlist, so nothing from data
+can add markup the templates did not put there. What a mention says comes from model/mentions.py,
+the same code that checked it while the data loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import nh3
+from markupsafe import Markup
+
+from ..model.entries import ComplianceDocument
+from ..model.mentions import MENTION, Mentions, prose_markdown
+from ..model.refs import Index
+from ..model.values import URL_SCHEMES, MarkdownText
+
+_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "hr"}
+_SCHEMES = set(URL_SCHEMES)
+
+
+class ProseRenderer:
+    """Renders prose for pages; `base` leads from each page to the site root."""
+
+    def __init__(self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str]) -> None:
+        self.mentions = Mentions(document, index, claim_url)
+        self._markdown = prose_markdown()
+        self._cache: dict[tuple[str, str, bool], Markup] = {}
+
+    def render(self, text: MarkdownText | str, base: str = "", *, inline: bool = False) -> Markup:
+        """Sanitized HTML of `text`; `base` leads from the page to the site root; inline drops the <p>."""
+        key = (str(text), base, inline)
+        if key not in self._cache:
+            self._markdown.reset()
+            filled = MENTION.sub(lambda m: self.mentions.write(m, base)[0], str(text))
+            html = str(self._markdown.convert(filled))
+            if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+                html = html[3:-4]
+            clean = nh3.clean(
+                html, tags=_TAGS, attributes={"a": {"href", "title"}}, url_schemes=_SCHEMES, link_rel=None
+            )
+            self._cache[key] = Markup(clean)
+        return self._cache[key]

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
+from compliance.environment import source_date_epoch
 from compliance.errors import ComplianceError, display_path
 from compliance.limits import Limits
 from compliance.links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.load.docsfiles import docs_problems
 from compliance.model.data import ComplianceData, load_compliance_data
-from compliance.options import BuildOptions, read_options, source_date_epoch
+from compliance.options import BuildOptions, read_options
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render.pages import PageRenderer
 from compliance.render.plan import (

@@ -11,7 +11,6 @@ a small body is drained so that its connection can be reused.
 from __future__ import annotations
 
 import asyncio
-import os
 import ssl
 from typing import Any
 
@@ -19,6 +18,7 @@ import aiohttp
 from aiohttp import client_exceptions as errors
 from yarl import URL
 
+from ..environment import is_set
 from .addresses import PinnedResolver, browser_url, is_public, normal_host
 from .failures import FailureKind
 from .linkchecker import parse_page
@@ -43,7 +43,7 @@ def tls_context(settings: CheckSettings) -> ssl.SSLContext | bool:
     roots stand in).
     """
     defaults = ssl.get_default_verify_paths()
-    named = defaults.openssl_cafile_env in os.environ or defaults.openssl_capath_env in os.environ
+    named = is_set(defaults.openssl_cafile_env, defaults.openssl_capath_env)
     has_store = bool(defaults.cafile or defaults.capath)
     if has_store and not (named or settings.ca_bundle or settings.insecure):
         return True

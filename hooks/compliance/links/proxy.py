@@ -8,10 +8,10 @@ http:// link is asked of it in absolute form, an https:// link through a CONNECT
 from __future__ import annotations
 
 import base64
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
+
+from ..environment import proxy_configured
 
 
 @dataclass(frozen=True)
@@ -57,16 +57,6 @@ class Proxies:
         if proxy_bypass_environment(f"{host}:{port}", {"no": self._no_proxy}):
             return None
         return proxy
-
-
-def proxy_configured(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether HTTP_PROXY or HTTPS_PROXY (either case) is set; urllib then reads them as curl does.
-
-    Here rather than imported from the build's options: that module loads pydantic and PyYAML,
-    about 85 ms of every link check's start-up, for these two lines.
-    """
-    names = (os.environ if environ is None else environ).keys()
-    return any(name.lower() in ("http_proxy", "https_proxy") for name in names)
 
 
 def parse_proxy(value: str) -> Proxy:

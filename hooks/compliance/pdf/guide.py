@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from markupsafe import escape
 
-from ..options import chromium_path, source_date_epoch
+from ..environment import chromium_path, source_date_epoch
 
 PDF_NAME = "guide.pdf"
 CHROMIUM = chromium_path()

@@ -61,8 +61,10 @@ serve: $(VENV)/.installed
 # The browser suite needs axe-core from npm; where npm is missing it skips (and fails when CI=true).
 NPM := $(shell command -v npm 2>/dev/null)
 
+# Two pytest processes (pytest-xdist): much of the suite waits on servers, browsers and builds, so two
+# overlap well even on a busy two-core machine. Each process builds the shared fixture sites once.
 test: lint $(if $(NPM),browser-deps) $(VENV)/.installed-dev
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n 2
 
 # The whole `make test` again with data/ replaced by a second organisation (no hosting, no HIPAA,
 # other standards, claims that state little), in a temporary copy: DATA=folder to use another one.

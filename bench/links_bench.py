@@ -86,11 +86,13 @@ class Checker:
 POLITE = (10, 0.05)  # requests in flight per host, seconds between request starts to one host: lychee's defaults
 
 
-def ours(cache: Path | None = None, polite: bool = False, ca: Path | None = None) -> Checker:
+def ours(cache: Path | None = None, polite: bool = False, ca: Path | None = None, ca_bundle: bool = False) -> Checker:
+    """Our checker, given the stand-ins' CA as lychee is (SSL_CERT_FILE) or by --ca-bundle (on top of public roots)."""
+
     def command(site: Path, pages: list[Path], out: Path) -> list[str]:
         caching = ["--cache", str(cache)] if cache else ["--no-cache"]
         politeness = ["--per-host", str(POLITE[0]), "--host-rate", f"{1 / POLITE[1]:g}"] if polite else []
-        trust = ["--ca-bundle", str(ca)] if ca else []
+        trust = ["--ca-bundle", str(ca)] if ca and ca_bundle else []
         arguments = ["--site", str(site), "--json", str(out), *caching, *politeness, *trust]
         return [sys.executable, "-m", "compliance.links", *arguments]
 
@@ -98,7 +100,12 @@ def ours(cache: Path | None = None, polite: bool = False, ca: Path | None = None
         return int(json.loads(out.read_text())["summary"]["broken"])
 
     name = "ours (equal politeness)" if polite else "ours (defaults)"
-    return Checker(name, command, broken, {"PYTHONPATH": str(REPO / "hooks")})
+    env = {"PYTHONPATH": str(REPO / "hooks")}
+    if ca and ca_bundle:
+        name = "ours (equal politeness, --ca-bundle)" if polite else "ours (defaults, --ca-bundle)"
+    elif ca:
+        env["SSL_CERT_FILE"] = str(ca)
+    return Checker(name, command, broken, env)
 
 
 def lychee(ca: Path | None = None) -> Checker:
@@ -140,8 +147,9 @@ def write_pages(directory: Path, workload: Workload, servers: ManyHostsStandin, 
     return pages
 
 
-def run_once(checker: Checker, site: Path, pages: list[Path], servers: ManyHostsStandin) -> Measure:
-    servers.reset_peaks()
+def run_once(checker: Checker, site: Path, pages: list[Path], servers: ManyHostsStandin | None) -> Measure:
+    if servers is not None:
+        servers.reset_peaks()
     out = site.parent / "out.json"
     out.unlink(missing_ok=True)
     env = {**os.environ, **(checker.env or {})}
@@ -157,7 +165,7 @@ def run_once(checker: Checker, site: Path, pages: list[Path], servers: ManyHosts
         broken = checker.broken(out, done)
     except (OSError, ValueError, KeyError):
         broken = None
-    return Measure(wall, cpu, max(servers.peak.values()), broken)
+    return Measure(wall, cpu, max(servers.peak.values()) if servers else 0, broken)
 
 
 def alternate(checkers: list[Checker], runs: int, site: Path, pages: list[Path], servers: ManyHostsStandin):  # type: ignore[no-untyped-def]
@@ -204,13 +212,15 @@ def bench(runs: int, quick: bool, peers: bool) -> str:
     with tempfile.TemporaryDirectory(prefix="links-bench-") as temporary:
         root = Path(temporary)
         root.chmod(0o755)  # the `linkchecker` command, run as root, reads the pages as `nobody`
-        startup = measure_startup(_folder(root / "empty"), runs)
+        startup = measure_startup(_folder(root / "startup"), runs, (QUICK if quick else FULL)[0].delay)
         for number, workload in enumerate(QUICK if quick else FULL):
             print(f"{workload.title}:", file=sys.stderr)
             folder = _folder(root / f"w{number}")
             with Servers(workload, folder) as (servers, ca):
                 pages = write_pages(folder, workload, servers)
                 checkers = [ours(ca=ca), ours(polite=True, ca=ca)]
+                if ca:  # what trusting the CA on top of the public roots costs (it reads the system's store too)
+                    checkers.append(ours(polite=True, ca=ca, ca_bundle=True))
                 if peers:
                     checkers.append(lychee(ca))
                     if number == 0:  # LinkChecker takes half a minute per run: the first workload only
@@ -227,16 +237,34 @@ def bench(runs: int, quick: bool, peers: bool) -> str:
     return render(results, startup, runs, load)
 
 
-def measure_startup(folder: Path, runs: int) -> float:
-    """Our fixed cost: the median wall time on a site with one page and no link."""
-    (folder / "index.html").write_text("<!doctype html><html><body><p>empty</p></body></html>\n", encoding="utf-8")
-    walls = []
-    for _ in range(max(3, runs)):
-        started = time.monotonic()
-        command = [sys.executable, "-m", "compliance.links", "--site", str(folder), "--no-cache"]
-        subprocess.run(command, env={**os.environ, "PYTHONPATH": str(REPO / "hooks")}, capture_output=True, check=True)
-        walls.append(time.monotonic() - started)
-    return statistics.median(walls)
+@dataclass(frozen=True)
+class Startup:
+    """Our fixed cost: on a site with no link (the HTTP client is then never made), and per scheme the
+    wall time of a site with one link to a stand-in minus that link's latency: start-up with the client
+    made ready (aiohttp imported, its session and TLS context made), one connection, the report."""
+
+    empty: float
+    http: float
+    https: float
+
+    def of(self, workload: Workload) -> float:
+        return self.https if workload.https else self.http
+
+
+def measure_startup(folder: Path, runs: int, delay: float) -> Startup:
+    """The medians of `runs` (at least 3) runs of each kind; see Startup."""
+    empty = _folder(folder / "empty")
+    (empty / "index.html").write_text("<!doctype html><html><body><p>empty</p></body></html>\n", encoding="utf-8")
+    walls = {"empty": [run_once(ours(), empty, [], None).wall for _ in range(max(3, runs))]}
+    for https in (False, True):
+        one = Workload("one link", 1, 1, delay, https=https)
+        site = _folder(folder / ("https" if https else "http"))
+        with Servers(one, site) as (servers, ca):
+            pages = write_pages(site, one, servers)
+            walls["https" if https else "http"] = [
+                run_once(ours(ca=ca), site, pages, servers).wall - delay for _ in range(max(3, runs))
+            ]
+    return Startup(**{kind: statistics.median(values) for kind, values in walls.items()})
 
 
 @contextmanager
@@ -257,7 +285,7 @@ def _folder(path: Path) -> Path:
     return path
 
 
-def render(results: list[Result], startup: float, runs: int, load: str) -> str:
+def render(results: list[Result], startup: Startup, runs: int, load: str) -> str:
     lines = [
         f"Measured by `make bench` (bench/links_bench.py) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"{machine()}; {load} (other work shares the machine: wall times move with it, CPU times much less; "
@@ -265,17 +293,24 @@ def render(results: list[Result], startup: float, runs: int, load: str) -> str:
         "",
         f"Every request is answered after {results[0].workload.delay * 1000:.0f} ms by the loopback stand-ins of "
         "tests/standins (one server per host, which also counts the requests it is answering at once; https "
-        "ones with a CA of their own, which every checker is given and verifies against). Each checker runs as its "
-        f"own process. Figures are medians of {runs} alternated runs; the peak is the highest of the runs. CPU is "
-        "user + system time of the checker's process. *Equal politeness* is lychee's defaults for every tool: at "
-        f"most {POLITE[0]} requests in flight per host, request starts to one host {POLITE[1] * 1000:.0f} ms apart "
-        "(ours: `--per-host 10 --host-rate 20`). The floor is the least time the workload allows at those settings "
-        "(URLs per host x latency / per-host concurrency, or the intervals when they are longer); our fixed "
-        f"start-up, measured on a site with no link, is {startup:.2f} s.",
+        "ones with a CA of their own, which every checker verifies against: lychee and ours are given it in "
+        "SSL_CERT_FILE, and the *--ca-bundle* row gives it to ours on top of the system's public roots). Each "
+        f"checker runs as its own process. Figures are medians of {runs} alternated runs; the peak is the highest "
+        "of the runs. CPU is user + system time of the checker's process. *Equal politeness* is lychee's defaults "
+        f"for every tool: at most {POLITE[0]} requests in flight per host, request starts to one host "
+        f"{POLITE[1] * 1000:.0f} ms apart (ours: `--per-host 10 --host-rate 20`). The floor is the least time the "
+        "workload allows at those settings (URLs per host x latency / per-host concurrency, or the intervals when "
+        "they are longer).",
+        "",
+        "Our fixed start-up, used in the targets below, includes making the HTTP client ready: it is the wall time "
+        f"of a site with one link to a stand-in, minus that link's {results[0].workload.delay * 1000:.0f} ms, "
+        f"{startup.http:.2f} s for an http link and {startup.https:.2f} s for an https one (interpreter, imports "
+        "including aiohttp and the TLS contexts it builds, the session, one connection, the report). On a site "
+        f"with no link, where the client is never made, a run takes {startup.empty:.2f} s.",
     ]
     checks: list[tuple[str, bool]] = []
     for result in results:
-        lines += ["", *workload_table(result, startup, checks)]
+        lines += ["", *workload_table(result, startup.of(result.workload), checks)]
     warm = next((r for r in results if r.warm), None)
     if warm:
         cold = warm.measures[ours().name]

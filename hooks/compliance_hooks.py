@@ -126,7 +126,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     build.load(theme_dir, directory_urls=config.use_directory_urls, site_url=config.site_url)
     settings = build.settings
     if settings is None or build.data is None:  # the preview shows the data's problems instead
-        config.extra["compliance"] = {"footer": "", "downloads": [], "pages": [], "feed": None}
+        config.extra["compliance"] = {"footer": "", "downloads": [], "pages": [], "feed": None, "not_found": {}}
         return config
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
@@ -146,6 +146,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         "pages": settings.footer_pages,
         "feed": build.feed_url,
         "feed_title": html.escape(build.data.document.labels.trust.feed),
+        "not_found": settings.not_found,
     }
     if build.command == "build":
         build.staged = StagedSite(Path(config.site_dir))

@@ -100,6 +100,16 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build_once(tmp_path_factory, "guide")
 
 
+@pytest.fixture
+def built_project(built_site: Path, tmp_path: Path) -> Path:
+    """A copy of the project `built_site` was built from, its site/ included, free to edit and rebuild.
+
+    For tests that need a previous site to rebuild over: copying the session's build costs a fraction
+    of a build of their own.
+    """
+    return Path(shutil.copytree(built_site.parent, tmp_path / "project", symlinks=True))
+
+
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped data/ built once, strictly: tests over it check invariants only."""

@@ -6,7 +6,7 @@ problem lines (`file:line:col: message`, the `{outside}` folder filled in) or, f
 that must be accepted, the loaded document as one line of sorted JSON.
 
     # run: loader   (default) the loader alone, on a data folder holding only this file
-    # run: model    the whole data model, on a copy of the project's data with this file added
+    # run: model    the whole data model, on the guide's fixture data with this file added
     # run: build    a real `mkdocs build --strict`; the previously built site/ must stay as it was
     # as: folder | broken-link | link-loop | link-outside | link-inside | fifo
     #     | editor-droppings | only-editor-droppings | beside-a-broken-file | copies N
@@ -21,11 +21,13 @@ that must be accepted, the loaded document as one line of sorted JSON.
     # env: NAME=VALUE
     # within: SECONDS  (default 5)
 
-Each case runs in its own process: no traceback may appear, and it must end within its time
-(in CPU seconds) and under 200 MB; a loader case cannot even reach more than 200 MB. After every
-build case, built or not, `sitescan.scan_site` finds nothing unsafe in site/: no script in an SVG,
-nothing from outside the project (a secret is planted there, and in the project's `.env`), no
-image over the limit.
+Cases run on the guide's fixture data set (tests/fixtures/datasets/guide), never the shipped data/,
+which another organisation's may replace (`make test-other-org`). Each case runs in its own process,
+forked from a server that has done the imports (tests/forkserver.py): no traceback may appear, and
+it must end within its time (in CPU seconds, the imports not counted) and under 200 MB; a loader
+case cannot even reach more than 200 MB. After every build case, built or not, `sitescan.scan_site`
+finds nothing unsafe in site/: no script in an SVG, nothing from outside the project (a secret is
+planted there, and in the project's `.env`), no image over the limit.
 """
 
 from __future__ import annotations
@@ -34,22 +36,19 @@ import contextlib
 import fcntl
 import os
 import re
-import resource
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from forkserver import ForkServer, Outcome
 from sitescan import SECRET, scan_site
 
 from compliance.errors import ComplianceError
 from compliance.limits import Limits
 from compliance.options import read_options
-from conftest import REPO, copy_project
+from conftest import FIXTURE_TODAY, REPO, copy_project
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(CORPUS.glob("*.yml"))
@@ -134,20 +133,30 @@ class Case:
         return case
 
 
-@dataclass
-class Outcome:
-    returncode: int
-    output: str
-    cpu_seconds: float
-    peak_bytes: int
+# What the cases' processes import before they fork: the loader and model cases need the data layer
+# only (kept small, so the loader cases' address-space cap still leaves them room), builds MkDocs too.
+LOADER_IMPORTS = ["json", "compliance.options", "compliance.load.datafiles", "compliance.model.data"]
+BUILD_IMPORTS = [
+    *LOADER_IMPORTS,
+    "mkdocs.__main__",
+    "mkdocs.commands.build",
+    "mkdocs.config.defaults",
+    "material.plugins.search.plugin",
+    "markdown.extensions.toc",
+    "markdown.extensions.attr_list",
+    "markdown.extensions.md_in_html",
+    "markdown.extensions.admonition",
+    "compliance_hooks",
+]
 
 
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("corpus") / "project")
-    outcome = _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], project, {}, address_space=2**31)
-    assert outcome.returncode == 0, outcome.output
-    return project
+def servers() -> Iterator[dict[str, ForkServer]]:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO / "hooks")}
+    started = {"loader": ForkServer(LOADER_IMPORTS, environment), "build": ForkServer(BUILD_IMPORTS, environment)}
+    yield started
+    for server in started.values():
+        server.close()
 
 
 def test_the_corpus_is_complete() -> None:
@@ -156,16 +165,16 @@ def test_the_corpus_is_complete() -> None:
 
 
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
-def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest, servers: dict[str, ForkServer]) -> None:
     case = Case.read(path)
     outside = tmp_path / "outside"
     outside.mkdir()
     if case.run == "build":
         project = tmp_path / "project"
-        shutil.copytree(request.getfixturevalue("built_project"), project, symlinks=True)
+        shutil.copytree(request.getfixturevalue("built_site").parent, project, symlinks=True)
         before = _snapshot(project / "site")
     else:
-        project = copy_project(tmp_path / "project") if case.run == "model" else tmp_path / "project"
+        project = copy_project(tmp_path / "project", "guide") if case.run == "model" else tmp_path / "project"
         (project / "data").mkdir(parents=True, exist_ok=True)
     # Secrets beside the project and in it, that no file of the site may ever hold.
     (outside / "secret.txt").write_bytes(SECRET)
@@ -175,14 +184,13 @@ def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Non
     else:
         _place(case, project / "data", outside)
 
-    if case.run == "build":
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
-    else:
-        command = [sys.executable, "-c", CHILD, case.run, str(project)]
     # An address-space cap behind the measurement, so a runaway fails fast instead of filling
     # the machine; a whole MkDocs maps far more address space than it ever touches.
     with _site_lock_held(project / ".site.lock", case.locked):
-        outcome = _run(command, project, case.env, address_space=MEMORY_LIMIT if case.run == "loader" else 2**31)
+        server = servers["build" if case.run == "build" else "loader"]
+        outcome = _run(
+            server, case.run, project, case.env, address_space=MEMORY_LIMIT if case.run == "loader" else 2**31
+        )
 
     assert "Traceback" not in outcome.output, outcome.output
     assert outcome.cpu_seconds < case.within, f"took {outcome.cpu_seconds:.2f} s of CPU time"
@@ -285,33 +293,30 @@ def _image_limit(case: Case) -> int:
         return Limits().image_bytes
 
 
-def _run(command: list[str], cwd: Path, env: dict[str, str], address_space: int) -> Outcome:
-    """Run to the end or kill at `timeout`; the child's own CPU time and peak memory come from wait4."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO / "hooks"), **env}
-    log = cwd.parent / "output.txt"
-    with log.open("w+b") as output:
-        start = time.monotonic()
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
+def _run(server: ForkServer, run: str, project: Path, env: dict[str, str], address_space: int) -> Outcome:
+    """A build (`mkdocs build --strict`) or the CHILD script, in a process of its own forked by `server`."""
+    # The guide's fixture data is judged on its fixed date, so its expiry dates never drift into the past.
+    environment = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "PYTHONPATH": str(REPO / "hooks"),
+        "COMPLIANCE_TODAY": FIXTURE_TODAY,
+        **env,
+    }
+    if run == "build":
+        argv = ["mkdocs", "build", "--strict"]
+        return server.run(
+            cwd=project,
             env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space)),
+            argv=argv,
+            module="mkdocs",
+            address_space=address_space,
+            hang_seconds=HANG_SECONDS,
         )
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > HANG_SECONDS:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.005)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        output.seek(0)
-        text = output.read().decode("utf-8", errors="replace")
-    return Outcome(process.returncode, text, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+    argv = ["-c", run, str(project)]
+    return server.run(
+        cwd=project, env=environment, argv=argv, code=CHILD, address_space=address_space, hang_seconds=HANG_SECONDS
+    )
 
 
 def _snapshot(site: Path) -> dict[str, bytes]:

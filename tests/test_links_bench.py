@@ -44,4 +44,4 @@ def test_quick_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     polite = re.findall(r"^\| ours \(equal politeness\) \| [\d.]+ \| [\d.]+ \| (\d+) \|", text, re.M)
     assert len(polite) == 4 and all(1 <= int(peak) <= 10 for peak in polite)
     assert re.search(r"^\| 40 URLs on one host \| [\d.]+ \| [\d.]+ \| [\d.]+ % \|$", text, re.MULTILINE)
-    assert "Floor: " in text and "start-up, measured on a site with no link, is" in text
+    assert "Floor: " in text and "minus that link's" in text and "On a site with no link" in text

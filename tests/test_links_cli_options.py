@@ -167,7 +167,6 @@ def test_endless_headers_leave_the_checker_under_100_mb(public: FaultStandin, tm
     assert peak_kilobytes < 100 * 1024
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="the TLS stand-in needs openssl")
 def test_insecure_and_ssl_cert_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
     with TlsStandin() as tls:
         site = site_with(tmp_path, [tls.url("/page")])

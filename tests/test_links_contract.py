@@ -10,7 +10,6 @@ import ast
 import re
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from linkcheck.director import aggregator
@@ -157,9 +156,3 @@ def test_nothing_starts_linkcheckers_thread_director(ftp: FtpStandin, monkeypatc
     outcomes = check_external(links, CheckOptions(https_twins=False, retries=0), LinkCache(None))
     assert [o.verdict.kind for o in outcomes] == [LinkClass.OK, LinkClass.BROKEN]
     assert started == []
-
-
-def test_the_contract_module_is_small() -> None:
-    assert (
-        len(Path(linkchecker.__file__).read_text(encoding="utf-8").splitlines()) < 175
-    )  # links, anchors, ftp (typed failures) and mail

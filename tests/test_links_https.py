@@ -8,7 +8,6 @@ a twin fail, to the plain-HTTP port). Each check run is a module fixture shared 
 from __future__ import annotations
 
 import re
-import shutil
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,8 +22,6 @@ from compliance.links.linkmap import LinkSource
 from compliance.links.settings import CheckSettings
 from standins.http_standin import HttpStandin
 from standins.tls_standin import TlsStandin
-
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="the TLS stand-in needs openssl")
 
 SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]
 
@@ -186,3 +183,27 @@ def test_one_tls_context_serves_the_whole_run(tls: TlsStandin, monkeypatch: pyte
     outcomes = check_external({u: SOURCE for u in urls}, options(tls.ca_file, ()), LinkCache(None))
     assert [o.verdict.kind for o in outcomes] == [LinkClass.OK] * 6
     assert loads == [{"cafile": tls.ca_file}]  # added to the system's public roots, read once
+
+
+def test_no_ca_bundle_reads_no_store_of_its_own(tls: TlsStandin, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --ca-bundle, the system's roots that aiohttp loaded on import serve the run: none is read again."""
+    if not any(ssl.get_default_verify_paths()[:2]):
+        pytest.skip("this system has no CA store: certifi's roots are read instead")
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    import compliance.links.schedule  # noqa: F401  (aiohttp's own contexts, made on import, are not counted)
+
+    made: list[object] = []
+    original = ssl.create_default_context
+
+    def counting(*args: object, **kwargs: object) -> ssl.SSLContext:
+        made.append(args or kwargs)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    urls = [tls.url(f"/doc/{n}") for n in range(3)]
+    outcomes = check_external({u: SOURCE for u in urls}, options(None, ()), LinkCache(None))
+    # The stand-in's own CA is not among the system's roots, so verification did happen, and failed.
+    assert [o.verdict.kind for o in outcomes] == [LinkClass.BROKEN] * 3
+    assert all("CERTIFICATE_VERIFY_FAILED" in o.verdict.advice for o in outcomes)
+    assert made == []

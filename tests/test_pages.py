@@ -8,10 +8,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from compliance.review import main as review
-from conftest import FIXTURE_TODAY, copy_project, edit_yaml, run_mkdocs
+from conftest import DATASETS, FIXTURE_TODAY, copy_project, edit_yaml, run_mkdocs
 
 
 def _soup(site: Path, page: str) -> BeautifulSoup:
@@ -207,8 +208,8 @@ def test_the_home_page_counts_claims_by_status_and_shows_a_card_per_claim(dated_
     assert "Valid until" not in texts[3] and "Expected" not in texts[3]  # no date stated, none shown
     assert len(home.select("article h1")) == 1
     # The title is the page's own heading: the header (styled to hide its copy) is marked on the home page only.
-    assert home.select_one("header.md-header.compliance-home") is not None
-    assert _soup(dated_site, "matrix/index.html").select_one("header.compliance-home") is None
+    assert home.select_one(".md-container > .compliance-home") is not None
+    assert _soup(dated_site, "matrix/index.html").select_one(".compliance-home") is None
     assert [a.get_text() for a in home.select("a")].count("Machine-readable data (compliance.json)") == 1
 
 
@@ -219,3 +220,14 @@ def test_a_claims_page_opens_the_claims_entry_of_the_navigation(dated_site: Path
         assert not [a for a in nav.select("a[href]") if "claims/" in a["href"] and a["href"] != "claims/"]
         active = [li.a["href"] for li in nav.select("li.md-nav__item--active") if li.a.get_text(strip=True) == "Claims"]
         assert active == ([expected] if expected else []), page
+
+
+def test_the_404_page_says_only_the_labels_words(dated_site: Path) -> None:
+    """Every sentence of the page not found comes from `not_found:` in labels.yml (reworded in this data set)."""
+    labels = yaml.safe_load((DATASETS / "dated" / "labels.yml").read_text(encoding="utf-8"))["labels"]["not_found"]
+    page = _soup(dated_site, "404.html")
+    article = page.select_one("article")
+    texts = [" ".join(tag.get_text(" ").split()) for tag in article.select("h1, p")]
+    assert texts == [labels[name] for name in ("title", "lost", "home", "others", "search")]
+    assert page.title.get_text().startswith(f"{labels['title']} - ")
+    assert [a.get_text() for a in article.select("li a")] == ["Compliance matrix", "Claims"]

@@ -6,7 +6,6 @@ maintainer finds every setting here and a build never depends on a variable nobo
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -17,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from .environment import process_environment
 from .errors import ComplianceError, Location, Problem
 from .limits import DEFAULT_MAX_FILE_BYTES, Limits
 from .suggest import suggest
@@ -124,7 +124,7 @@ def read_options(
     Raises ComplianceError with one line per problem, naming mkdocs.yml (at the key, when
     `config_file` is given) or the environment variable.
     """
-    environ = os.environ if environ is None else environ
+    environ = process_environment() if environ is None else environ
     if section is None:
         section = {}
     if not isinstance(section, dict):
@@ -151,23 +151,6 @@ def load_options(project_dir: Path, environ: Mapping[str, str] | None = None) ->
         raise ComplianceError([Problem(Location(CONFIG_FILE, 1, 1), f"cannot read it: {exc}")]) from None
     extra = config.get("extra") if isinstance(config, dict) else None
     return read_options(extra.get("compliance") if isinstance(extra, dict) else None, environ, path)
-
-
-def chromium_path(environ: Mapping[str, str] | None = None) -> str:
-    """The Chromium that prints the PDF and runs the browser tests (CHROMIUM; Debian's by default)."""
-    return (os.environ if environ is None else environ).get("CHROMIUM") or "/usr/bin/chromium"
-
-
-def source_date_epoch(environ: Mapping[str, str] | None = None) -> str | None:
-    """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed creation date."""
-    # As set, even empty: MkDocs reads it the same way, and refuses an empty one.
-    return (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH")
-
-
-def proxy_configured(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether HTTP_PROXY or HTTPS_PROXY (either case) is set; urllib then reads them as curl does."""
-    names = (os.environ if environ is None else environ).keys()
-    return any(name.lower() in ("http_proxy", "https_proxy") for name in names)
 
 
 def _problem(error: Any, overridden: dict[str, str], config_file: Path | None) -> Problem:

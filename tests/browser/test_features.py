@@ -37,6 +37,18 @@ def test_palette_toggle_switches_to_dark_and_back_and_is_remembered(desktop, sit
     page.wait_for_function(f"{SCHEME_JS} === 'default'")
 
 
+def test_the_header_leaves_the_title_to_the_home_page_and_names_the_search_dialog(
+    desktop, site_server: SiteServer
+) -> None:
+    """The theme's header, untouched: the title hidden on the home page only, the search dialog named."""
+    page = desktop.new_page()
+    title_visibility = "getComputedStyle(document.querySelector('.md-header__title')).visibility"
+    for address, visibility in ((site_server.url, "hidden"), (site_server.url + "matrix/", "visible")):
+        page.goto(address)
+        assert page.evaluate(title_visibility) == visibility, address
+        assert page.get_by_role("dialog", name="Search", include_hidden=True).count() == 1
+
+
 def test_search_finds_each_claim_by_name(desktop, site_server: SiteServer, site: Path) -> None:
     """The title of every generated claim page leads to a page that names it (whatever data/ holds)."""
     names = claim_page_titles(site)

@@ -2,71 +2,28 @@
 
 from __future__ import annotations
 
-import secrets
-import shutil
 import ssl
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
+
+import trustme
 
 from standins.base import SocketServerStandin, StandinHandler, StandinHTTPServer, check_loopback
 
 # Long enough for a loaded CI machine, short enough that a stuck client cannot hold up a test.
 _HANDSHAKE_TIMEOUT = 5.0
 
-# Our own config file, so the system's openssl.cnf (missing, or adding clashing extensions) never matters.
-# The extensions satisfy strict X.509 checking (VERIFY_X509_STRICT, default in newer Pythons), not just OpenSSL's.
-_OPENSSL_CONFIG = """\
-[req]
-distinguished_name = dn
-prompt = no
-
-[dn]
-CN = placeholder
-
-[ca_ext]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-
-[server_ext]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = {names}
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-"""
-
 
 def make_certificates(directory: Path, host: str, *more_hosts: str) -> tuple[Path, Path, Path]:
-    """Create a CA and a server certificate for IP `host` (and `more_hosts`) with `openssl`; return (ca, cert, key)."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        raise RuntimeError("the TLS stand-in needs the openssl command line tool")
+    """A throw-away CA (trustme) and its certificate for IP `host` (and `more_hosts`); return (ca, cert, key) files."""
     directory.mkdir(parents=True, exist_ok=True)
-    config = directory / "openssl.cnf"
-    names = ", ".join(f"IP:{check_loopback(name)}" for name in (host, *more_hosts))
-    config.write_text(_OPENSSL_CONFIG.format(names=names), encoding="ascii")
-    ca_key, ca_file = directory / "ca.key", directory / "ca.pem"
-    key, csr, cert = directory / "server.key", directory / "server.csr", directory / "server.pem"
-    # P-256 keys generate in milliseconds, where RSA would make every fixture noticeably slower.
-    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    ca_request = ["req", "-x509", "-config", config, "-extensions", "ca_ext", *new_key, "-sha256", "-days", "2"]
-    server_request = ["req", "-new", "-config", config, *new_key]
-    # A random serial: two runs' certificates must never look like one certificate to a client.
-    signing = ["x509", "-req", "-CA", ca_file, "-CAkey", ca_key, "-sha256", "-days", "2"]
-    signing += ["-set_serial", f"0x{secrets.token_hex(16)}", "-extfile", config, "-extensions", "server_ext"]
-    commands = [
-        [openssl, *ca_request, "-keyout", ca_key, "-out", ca_file, "-subj", "/CN=compliance-docs test CA"],
-        [openssl, *server_request, "-keyout", key, "-out", csr, "-subj", f"/CN={host}"],
-        [openssl, *signing, "-in", csr, "-out", cert],
-    ]
-    for command in commands:
-        result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=30)
-        if result.returncode != 0:
-            raise RuntimeError(f"openssl failed ({' '.join(map(str, command[:3]))}): {result.stderr.strip()}")
+    authority = trustme.CA(organization_name="compliance-docs test CA")
+    issued = authority.issue_cert(*(check_loopback(name) for name in (host, *more_hosts)))
+    ca_file, cert, key = directory / "ca.pem", directory / "server.pem", directory / "server.key"
+    authority.cert_pem.write_to_path(str(ca_file))
+    issued.cert_chain_pems[0].write_to_path(str(cert))
+    issued.private_key_pem.write_to_path(str(key))
     return ca_file, cert, key
 
 

@@ -10,6 +10,7 @@ the connection goes to the very address that was judged (a name cannot rebind in
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from typing import Any
@@ -53,12 +54,24 @@ def is_public(address: str) -> bool:
 
 
 class PinnedResolver(AbstractResolver):
-    """DNS through the system, answers kept for the run; `overrides` answer for given names (tests, `--resolve`)."""
+    """DNS through the system, answers kept for the run; `overrides` answer for given names (tests, `--resolve`).
 
-    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+    One lookup per host name for the whole run, whatever the port: the ten requests a host's
+    first links start at once wait on the same lookup rather than each taking one of the
+    executor's few threads (aiohttp's own DNS cache would do this, but it forgets after 10 s,
+    and a name must not rebind between the judging of a redirect and its request). A failed
+    lookup is shared by those waiting on it, then forgotten, so a retry asks again.
+    """
+
+    def __init__(
+        self, overrides: dict[str, str] | None = None, known: dict[tuple[str, int], list[ResolveResult]] | None = None
+    ) -> None:
         self.overrides = {normal_host(host): address for host, address in (overrides or {}).items()}
         self._inner = ThreadedResolver()
-        self._answers: dict[tuple[str, int, int], list[ResolveResult]] = {}
+        # Answers outlive this resolver's event loop when the caller keeps `known` (the https-twin pass
+        # runs on a loop of its own); lookups under way belong to this loop only.
+        self._known: dict[tuple[str, int], list[ResolveResult]] = {} if known is None else known
+        self._lookups: dict[tuple[str, int], asyncio.Future[list[ResolveResult]]] = {}
 
     async def resolve(self, host: str, port: int = 0, family: Any = socket.AF_INET) -> list[ResolveResult]:
         pinned = self.overrides.get(host.lower())
@@ -66,12 +79,25 @@ class PinnedResolver(AbstractResolver):
             kind = socket.AF_INET6 if ":" in pinned else socket.AF_INET
             flags = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
             return [ResolveResult(hostname=host, host=pinned, port=port, family=kind, proto=0, flags=flags)]
-        key = (host.lower(), port, int(family))
-        if key not in self._answers:
-            self._answers[key] = await self._inner.resolve(host, port, family)
-        return self._answers[key]
+        key = (host.lower(), int(family))
+        answers = self._known.get(key)
+        if answers is None:
+            lookup = self._lookups.get(key)
+            if lookup is None:
+                lookup = self._lookups[key] = asyncio.ensure_future(self._inner.resolve(host, 0, family))
+                lookup.add_done_callback(lambda done: self._settle(key, done))
+            # Shielded: one link's deadline must not cancel a lookup other links are waiting on.
+            answers = await asyncio.shield(lookup)
+        return [{**answer, "port": port} for answer in answers]
+
+    def _settle(self, key: tuple[str, int], done: asyncio.Future[list[ResolveResult]]) -> None:
+        del self._lookups[key]
+        if not done.cancelled() and done.exception() is None:
+            self._known[key] = done.result()
 
     async def close(self) -> None:
+        for lookup in list(self._lookups.values()):
+            lookup.cancel()
         await self._inner.close()
 
 

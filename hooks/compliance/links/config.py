@@ -8,7 +8,6 @@ wins for single values and adds to lists.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ class ConfigError(ValueError):
 
 def config_arguments(path: Path, known: dict[str, bool]) -> list[str]:
     """Command-line arguments equivalent to a links.toml; `known` maps option names to whether they repeat."""
+    import tomllib  # here: most runs have no config file, and the parser costs 3 ms to import
+
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -18,6 +18,7 @@ import aiohttp
 from aiohttp import client_exceptions as errors
 from yarl import URL
 
+from ..environment import is_set
 from .addresses import PinnedResolver, browser_url, is_public, normal_host
 from .failures import FailureKind
 from .linkchecker import parse_page
@@ -31,15 +32,23 @@ DRAIN_BYTES = 64 * 1024  # bodies up to this size are read so that the connectio
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def tls_context(settings: CheckSettings) -> ssl.SSLContext:
+def tls_context(settings: CheckSettings) -> ssl.SSLContext | bool:
     """The run's TLS context: the system's roots (SSL_CERT_FILE/SSL_CERT_DIR honoured), plus --ca-bundle.
 
-    Where the system has no CA store at all (a slim container), certifi's public roots stand in.
-    Each store is read once per run: reading one costs tens of milliseconds of CPU.
+    Importing aiohttp has already built a context on the system's roots (its default, `True`
+    here), so a run that needs nothing else uses that one: reading the store again costs about
+    20 ms of CPU. A context of our own is made, once per run, for --ca-bundle, --insecure, a CA
+    store named by SSL_CERT_FILE/SSL_CERT_DIR (which may have been set after aiohttp was
+    imported, as by a test), or a system without a CA store (a slim container: certifi's public
+    roots stand in).
     """
-    context = ssl.create_default_context()
     defaults = ssl.get_default_verify_paths()
-    if not (defaults.cafile or defaults.capath):
+    named = is_set(defaults.openssl_cafile_env, defaults.openssl_capath_env)
+    has_store = bool(defaults.cafile or defaults.capath)
+    if has_store and not (named or settings.ca_bundle or settings.insecure):
+        return True
+    context = ssl.create_default_context()
+    if not has_store:
         import certifi
 
         context.load_verify_locations(cafile=certifi.where())
@@ -58,19 +67,20 @@ class HttpChecker:
         self.settings = settings
         self.proxies = Proxies()
         self.headers = {"User-Agent": settings.user_agent, "Accept": "*/*", **dict(settings.headers)}
-        self._context: ssl.SSLContext | None = None
+        self._context: ssl.SSLContext | bool | None = None
         self._session: aiohttp.ClientSession | None = None
         self._trusted = {normal_host(host) for host in settings.trusted_hosts}
+        self._addresses: dict[tuple[str, int], list[Any]] = {}  # kept for the run, across its sessions
 
     @property
-    def context(self) -> ssl.SSLContext:
-        if self._context is None:  # loading the roots costs CPU: only when an https URL comes
+    def context(self) -> ssl.SSLContext | bool:
+        if self._context is None:  # made when the first https URL comes, then shared by the run and its twins
             self._context = tls_context(self.settings)
         return self._context
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self.resolver = PinnedResolver(dict(self.settings.resolve))
+            self.resolver = PinnedResolver(dict(self.settings.resolve), self._addresses)
             per_host, threads = self.settings.per_host, self.settings.threads
             connector = aiohttp.TCPConnector(
                 limit=threads or 0, limit_per_host=per_host, resolver=self.resolver, use_dns_cache=False
@@ -79,6 +89,9 @@ class HttpChecker:
                 connector=connector,
                 cookie_jar=aiohttp.DummyCookieJar(),  # cookies live in one link's chain, not in the run
                 headers=self.headers,
+                # No limits of aiohttp's own (300 s by default): each link's one deadline, kept by
+                # check(), covers every hop, and a second timer per request would only cost CPU.
+                timeout=aiohttp.ClientTimeout(),
                 auto_decompress=True,
                 max_line_size=8190,
                 max_field_size=8190,

@@ -102,14 +102,14 @@ class LinkMapBuilder:
     def __init__(self, data_links: LinkMap) -> None:
         self._data = data_links
         self._pages: LinkMap = {}
+        self._seen: set[tuple[str, str]] = set()  # (url, page): a URL on every page must not cost n^2
 
     def add_page(self, page_file: str, html: str) -> None:
         """Record links a page's own Markdown wrote (links drawn from data keep their YAML source)."""
         for url in html_links(html, self._data):
-            if url not in self._data:
-                sources = self._pages.setdefault(url, [])
-                if LinkSource("page", page_file) not in sources:
-                    sources.append(LinkSource("page", page_file))
+            if url not in self._data and (url, page_file) not in self._seen:
+                self._seen.add((url, page_file))
+                self._pages.setdefault(url, []).append(LinkSource("page", page_file))
 
     def finish(self, site_dir: Path, published: str | None = None) -> LinkMap:
         """The complete map: any site URL not from data or a page came from the theme.

@@ -11,7 +11,7 @@ import base64
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from ..options import proxy_configured
+from ..environment import proxy_configured
 
 
 @dataclass(frozen=True)

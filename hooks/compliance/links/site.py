@@ -44,6 +44,7 @@ def scan_site(
     scan = SiteScan(site_dir)
     home = published_home(site_dir)
     root = _root_of(home)
+    seen: set[LinkSource] = set()
     for file in sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file()):
         page = file.relative_to(site_dir).as_posix()
         parsed = scan.pages[page] = parse_page(file.read_text(encoding="utf-8", errors="replace"))
@@ -60,9 +61,9 @@ def scan_site(
                 new.append(target)
             written = link.url.strip()
             source = LinkSource("site", shown, link.line, "" if written == target.key else written, link.column)
-            sources = scan.sources.setdefault(target.key, [])
-            if source not in sources:
-                sources.append(source)
+            if source not in seen:  # a set: a footer link on every page of a big site must not cost n^2
+                seen.add(source)
+                scan.sources.setdefault(target.key, []).append(source)
         if found:
             found(new)  # after every page, even one without new targets: see CheckRun
     return scan

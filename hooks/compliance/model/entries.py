@@ -271,6 +271,16 @@ class PageLabels(Entry):
     out_of_scope: Text
 
 
+class NotFoundLabels(Entry):
+    """The page shown for an address the site does not have."""
+
+    title: Text
+    lost: Text
+    home: Text
+    others: Text
+    search: Text
+
+
 class WordLabels(Entry):
     """Joining words for lists in running text: 'a, b, and c'."""
 
@@ -292,6 +302,7 @@ class Labels(Entry):
     access: AccessLabels
     facts: FactLabels
     pages: PageLabels
+    not_found: NotFoundLabels
     words: WordLabels
     dates: DateLabels
     trust: TrustLabels

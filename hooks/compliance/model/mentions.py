@@ -124,7 +124,9 @@ class Mentions:
                 return f"[{text}](<{node.url}>)"
             return text
         if isinstance(node, Coverage):
-            standard = md_text(node.standard.name)
+            # An unknown standard is reported on its own line; the mention still reads its id.
+            named = node.standard
+            standard = md_text(named.id if isinstance(named, Unresolved) else named.name)
             return f"{standard} \\({md_text(node.edition)}\\)" if node.edition else standard
         if isinstance(node, BaseModel):
             return md_text(getattr(node, "name", None) or getattr(node, "title", ""))

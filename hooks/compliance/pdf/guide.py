@@ -15,7 +15,9 @@ import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ..options import chromium_path, source_date_epoch
+from markupsafe import escape
+
+from ..environment import chromium_path, source_date_epoch
 from .document import PdfError, print_document, published_url
 
 PDF_NAME = "guide.pdf"
@@ -124,10 +126,6 @@ def main(argv: list[str] | None = None) -> int:
 def _footer(title: str, built: date) -> str:
     style = "font-size:8px;width:100%;padding:0 16mm;display:flex;justify-content:space-between;color:#555"
     return (
-        f'<div style="{style}"><span>{_escape(title)} · built {built.isoformat()}</span>'
+        f'<div style="{style}"><span>{escape(title)} · built {built.isoformat()}</span>'
         '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
     )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -13,13 +13,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..environment import source_date_epoch
 from ..errors import ComplianceError, Location, Problem, display_path
 from ..limits import Limits
 from ..links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from ..load.docsfiles import docs_problems
 from ..model.data import ComplianceData, load_compliance_data
 from ..model.entries import Claim
-from ..options import BuildOptions, source_date_epoch
+from ..options import BuildOptions
 from ..render.pages import PageRenderer, theme_problems
 from ..render.plan import (
     CLAIM_TEMPLATE,

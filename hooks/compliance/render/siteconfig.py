@@ -38,6 +38,8 @@ class SiteSettings:
     downloads: list[dict[str, str]] = field(default_factory=list)
     # Pages every page's footer links to (the contacts page), each with its escaped label.
     footer_pages: list[dict[str, str]] = field(default_factory=list)
+    # The words of the 404 page, which the theme renders.
+    not_found: dict[str, str] = field(default_factory=dict)
     # The organisation's colours as a stylesheet (PALETTE_FILE), or None for the theme's own.
     palette_css: str | None = None
 
@@ -77,5 +79,6 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
             {"file": plan.export_schema_file(), "label": escape(labels.pages.export_schema)},
             *([{"file": pdf_file, "label": escape(labels.pages.pdf)}] if pdf_file else []),
         ],
+        not_found={name: escape(text) for name, text in labels.not_found.model_dump().items()},
         palette_css=palette_css(document),
     )

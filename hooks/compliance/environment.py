@@ -1,0 +1,38 @@
+"""The process environment, read in one place: CI overrides and the conventions other tools share.
+
+Standard library only, so the link checker can ask about proxies and CA stores without loading the
+build's options model (pydantic and PyYAML cost about 85 ms of every check's start-up).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+
+def process_environment() -> Mapping[str, str]:
+    """The environment variables this process was started with (the only `os.environ` read)."""
+    return os.environ
+
+
+def chromium_path(environ: Mapping[str, str] | None = None) -> str:
+    """The Chromium that prints the PDF and runs the browser tests (CHROMIUM; Debian's by default)."""
+    return (process_environment() if environ is None else environ).get("CHROMIUM") or "/usr/bin/chromium"
+
+
+def source_date_epoch(environ: Mapping[str, str] | None = None) -> str | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed creation date."""
+    # As set, even empty: MkDocs reads it the same way, and refuses an empty one.
+    return (process_environment() if environ is None else environ).get("SOURCE_DATE_EPOCH")
+
+
+def proxy_configured(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether HTTP_PROXY or HTTPS_PROXY (either case) is set; urllib then reads them as curl does."""
+    names = (process_environment() if environ is None else environ).keys()
+    return any(name.lower() in ("http_proxy", "https_proxy") for name in names)
+
+
+def is_set(*names: str) -> bool:
+    """Whether any of these variables is set (SSL_CERT_FILE and SSL_CERT_DIR, say)."""
+    environ = process_environment()
+    return any(name in environ for name in names)

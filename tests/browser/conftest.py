@@ -71,52 +71,43 @@ def axe_script() -> Path:
     return AXE
 
 
-@pytest.fixture(scope="session")
-def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
-    """The project built once with `site_url` at the server's sub-path, then served there.
+def _built_and_served(
+    folder: Path, dataset: str | None = None, config: str = "mkdocs.yml", site_dir: str = "site"
+) -> Iterator[SiteServer]:
+    """Build a copy of the project with `site_url` at the server's sub-path, then serve it there.
 
     The port is bound first so that canonical links and the sitemap point at the real local URLs.
     """
     server = SiteServer(mount="/docs/")
     try:
-        project = copy_project(tmp_path_factory.mktemp("browser") / "project")
-        set_site_url(project / "mkdocs.yml", server.url)
-        result = run_mkdocs(project)
+        project = copy_project(folder / "project", dataset)
+        set_site_url(project / config, server.url)  # over mkdocs.yml's (or the example's own)
+        result = run_mkdocs(project, config=config)
         assert result.returncode == 0, result.stderr
-        server.serve(project / "site")
+        server.serve(project / site_dir)
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The shipped guide, built once and served under /docs/."""
+    yield from _built_and_served(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="session")
 def dated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     """A second organisation (every status, dates, no hosting) built and served like the guide."""
-    server = SiteServer(mount="/docs/")
-    try:
-        project = copy_project(tmp_path_factory.mktemp("browser-dated") / "project", "dated")
-        set_site_url(project / "mkdocs.yml", server.url)
-        result = run_mkdocs(project)
-        assert result.returncode == 0, result.stderr
-        server.serve(project / "site")
-        yield server
-    finally:
-        server.stop()
+    yield from _built_and_served(tmp_path_factory.mktemp("browser-dated"), "dated")
 
 
 @pytest.fixture(scope="session")
 def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     """The fictional example organisation (mkdocs.example.yml), built and served like the guide."""
-    server = SiteServer(mount="/docs/")
-    try:
-        project = copy_project(tmp_path_factory.mktemp("browser-example") / "project")
-        set_site_url(project / EXAMPLE_CONFIG, server.url)  # the example's own site_url, over mkdocs.yml's
-        result = run_mkdocs(project, config=EXAMPLE_CONFIG)
-        assert result.returncode == 0, result.stderr
-        server.serve(project / "example-site")
-        yield server
-    finally:
-        server.stop()
+    yield from _built_and_served(
+        tmp_path_factory.mktemp("browser-example"), config=EXAMPLE_CONFIG, site_dir="example-site"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,10 @@ from dataclasses import asdict, dataclass
 from html import unescape
 from pathlib import Path
 
+from .targets import CHECKED_SCHEMES, MAIL_SCHEME
+
 # URLs the map records: what leaves the site (internal links are traced to built pages instead).
-EXTERNAL = re.compile(r"^((https?|ftp)://|mailto:)", re.IGNORECASE)
+EXTERNAL = re.compile(rf"^(({'|'.join(CHECKED_SCHEMES)})://|{MAIL_SCHEME}:)", re.IGNORECASE)
 MAP_VERSION = 1
 # Where an external URL could start; a page without one (or with only known URLs) needs no parsing.
 # EXTERNAL's schemes, written so that the search tries three letters rather than every position

@@ -14,6 +14,7 @@ from enum import StrEnum
 from urllib.parse import unquote, urljoin, urlsplit
 
 CHECKED_SCHEMES = ("http", "https", "ftp")
+MAIL_SCHEME = "mailto"
 # Schemes a reader's browser hands to something other than a web server: nothing to fetch.
 SKIPPED_SCHEMES = {
     "tel": "telephone number",
@@ -68,7 +69,7 @@ def resolve(written: str, page: str, base: str = "", root: str = "/") -> Target:
         return Target(Category.EXTERNAL, text)
     if not scheme and text.startswith("//"):  # scheme-relative: a site served over https fetches https
         return resolve("https:" + text, page, root=root)
-    if scheme == "mailto":
+    if scheme == MAIL_SCHEME:
         return Target(Category.MAIL, text)
     if scheme == "file":
         return Target(Category.BROKEN, text, "file: URL points into the reader's own disk, not to the web")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,3 +70,30 @@ def test_the_walk_refuses_each_unsafe_entry_with_its_path_and_publishes_the_rest
         "docs/images/fake.gif": "is named .gif but does not hold a GIF image; export it again in that format",
         "docs/images/pipe.png": "is not a regular file (a pipe, socket or device); remove it",
     }
+
+
+def test_the_preview_checks_docs_once_per_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs serve` checks docs/ before loading the data (a looping link must not hang it); the data
+    load then does not walk docs/ again, while a build walks it exactly once, with the data."""
+    from compliance.model import data as data_module
+    from compliance.options import BuildOptions
+    from compliance.publish import build as build_module
+    from compliance.publish.build import SiteBuild
+    from conftest import FIXTURE_TODAY, copy_project
+
+    project = copy_project(tmp_path / "project", "guide")
+    walked: list[Path] = []
+
+    def counting(project_dir: Path, folder: Path, limits: Limits) -> list[object]:
+        walked.append(folder)
+        return docs_problems(project_dir, folder, limits)
+
+    monkeypatch.setattr(build_module, "docs_problems", counting)
+    monkeypatch.setattr(data_module, "docs_problems", counting)
+    for command in ("serve", "build"):
+        walked.clear()
+        options = BuildOptions(today=FIXTURE_TODAY)  # type: ignore[arg-type]
+        site = SiteBuild(command, project, project / "docs", options)
+        site.load(project / "overrides", directory_urls=True, site_url=None)
+        assert site.data is not None and not site.problems
+        assert walked.count(project / "docs") == 1, (command, walked)

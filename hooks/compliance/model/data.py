@@ -53,17 +53,19 @@ def load_compliance_data(
     today: date | None = None,
     limits: Limits | None = None,
     debug: bool = False,
+    docs_checked: bool = False,
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
     With `today`, dates are judged against it too: a claim whose valid-until date has passed (unless
     its status is lapsed), an in-progress claim whose expected date has passed, a date in the future.
     Once the structure is valid, references, mentions and every other check are reported together.
+    The files of `docs_dir` are checked with the data unless the caller has already (`docs_checked`).
     """
     limits = limits or Limits()
     SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
-    problems = list(files.problems) + docs_problems(project_dir, docs_dir, limits)
+    problems = list(files.problems) + ([] if docs_checked else docs_problems(project_dir, docs_dir, limits))
     document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
     for problem in schema_problems:
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))

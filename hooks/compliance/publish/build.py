@@ -93,7 +93,8 @@ class SiteBuild:
         limits = self.options.limits
         theme_limits = replace(limits, docs_files=Limits.docs_files, docs_bytes=Limits.docs_bytes)
         unsafe = docs_problems(self.project_dir, theme_dir, theme_limits) if theme_dir else []
-        unsafe += docs_problems(self.project_dir, self.docs_dir, limits) if self.command == "serve" else []
+        docs_first = self.command == "serve"
+        unsafe += docs_problems(self.project_dir, self.docs_dir, limits) if docs_first else []
         if unsafe:
             raise BuildFailed(f"files that cannot be published:\n{ComplianceError(unsafe)}")
         data_dir = self.options.data_path(self.project_dir)
@@ -105,6 +106,7 @@ class SiteBuild:
                 today=self.options.today or date.today(),
                 limits=limits,
                 debug=self.options.debug,
+                docs_checked=docs_first,  # not twice per preview rebuild: each check reads every image
             )
         except ComplianceError as exc:
             if self.command != "serve":

@@ -139,10 +139,14 @@ def allowed_values(annotation: Any) -> list[str]:
 
 def _fields_at(path: DataPath) -> set[str]:
     """The keys allowed at `path`."""
+    model = model_at(path)
+    return set(model.model_fields) if model else set()
+
+
+def model_at(path: DataPath) -> type[BaseModel] | None:
+    """The model whose mapping is written at `path`, if a mapping of one is expected there."""
     annotation = _unwrap(_annotation_at(path))
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return set(annotation.model_fields)
-    return set()
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
 def _annotation_at(path: DataPath) -> Any:

@@ -44,7 +44,7 @@ _SIZE = re.compile(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?")
 
 
 class ReviewWindows(BaseModel):
-    """What `make review` reports: claims expiring within, or last reviewed over, this many days."""
+    """What `make review` reports: what expires within, or claims last reviewed over, this many days."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ..errors import Location, Problem
-from ..limits import SIZE_SETTING, Limits
+from ..limits import SIZE_SETTING, Limits, limit_hint
 from .sourcemap import DataPath, SourceMap, walk
 from .yamltext import MAX_LISTED, REFUSED_IN_TEXT, char_name, read_text_file, refused_characters
 
@@ -74,7 +74,8 @@ class _Bounded:
         self.depth += 1
         if self.depth > self.limits.depth:
             message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"
-            raise _Refused(event.start_mark, message + " (look for unclosed brackets or runaway indentation)")
+            hint = f" (look for unclosed brackets or runaway indentation), or {limit_hint('max_yaml_depth')}"
+            raise _Refused(event.start_mark, message + hint)
         try:
             return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
         finally:
@@ -227,7 +228,8 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag.removeprefix(_CORE), node.value
         if len(text) > self.limits.text_chars:
-            self.refuse(node, f"a value of {len(text):,} characters, over the limit of {self.limits.text_chars:,}")
+            over = f"a value of {len(text):,} characters, over the limit of {self.limits.text_chars:,}"
+            self.refuse(node, f"{over}; shorten it, or {limit_hint('max_value_length')}")
             return None
         if tag == "str":
             bad = REFUSED_IN_TEXT.search(text)

@@ -64,7 +64,9 @@ def load_compliance_data(
     SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems) + ([] if docs_checked else docs_problems(project_dir, docs_dir, limits))
-    document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
+    document, schema_problems = parse_document(
+        files.document, files.sources, incomplete=files.incomplete, limits=limits
+    )
     for problem in schema_problems:
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))
     problems += kind_problems(files.document, files.sources)

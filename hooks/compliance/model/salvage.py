@@ -29,7 +29,7 @@ from .entries import ComplianceDocument, Guide, Labels, Organisation
 from .mentions import Unvalidated
 from .proseplaces import prose_problems
 from .refs import duplicate_id, index_entries, place_entries, unknown_reference, walk_model
-from .schema import model_at
+from .schema import model_at, validation_context
 from .values import ID_PATTERN, KINDS, RefField
 
 # Each round leaves out at least one more part; data with a few mistakes needs one or two.
@@ -49,7 +49,7 @@ def salvage_problems(raw: dict[str, Any], sources: SourceMap, project_dir: Path,
     """Duplicate ids, unknown references and bad mentions of `raw`, whose structure failed validation."""
     written = _written_ids(raw, sources)
     problems = written.duplicates + _reference_problems(raw, written, sources)
-    partial = _partial_model(raw)
+    partial = _partial_model(raw, limits)
     if partial is None or partial.document.labels is None:  # mentions are written in the labels' words
         return problems
     document = partial.document
@@ -157,13 +157,14 @@ class _PartialModel:
         return _raw_path(path, self.kept)
 
 
-def _partial_model(raw: dict[str, Any]) -> _PartialModel | None:
+def _partial_model(raw: dict[str, Any], limits: Limits) -> _PartialModel | None:
     left_out: set[DataPath] = set()
     for _ in range(_ROUNDS):
         kept: dict[DataPath, list[int]] = {}
         trimmed = _without(raw, (), left_out, kept)
         try:
-            return _PartialModel(_Partial.model_validate(trimmed), frozenset(left_out), kept)
+            document = _Partial.model_validate(trimmed, context=validation_context(limits))
+            return _PartialModel(document, frozenset(left_out), kept)
         except ValidationError as exc:
             failing = {_part_to_leave_out(_raw_path(_written_path(e["loc"]), kept), raw) for e in exc.errors()}
             if None in failing or failing <= left_out:

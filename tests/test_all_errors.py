@@ -90,3 +90,30 @@ def test_with_the_labels_broken_references_are_still_judged(project: Path) -> No
         "data/labels.yml:4:3: labels.words: required field is missing",
         "data/labels.yml:61:3: labels.wordz: unknown key 'wordz'; did you mean 'words'?",
     ]
+
+
+def test_a_wrong_optional_value_outside_entries_leaves_the_rest_of_its_file_checked(project: Path) -> None:
+    # guide.description fails; the guide's own prose is still checked, in the same build.
+    _edit(project, "guide.yml", "  description: >-\n", "  description: 5\n  old_description: >-\n")
+    _edit(project, "guide.yml", "[[provider:amazon]]", "[[provider:amazn]]")
+    problems = _problems(project)
+    assert (
+        "data/guide.yml:22:69: guide.sections[1].prose: unknown hosting provider 'amazn'; did you mean 'amazon'?"
+        in (problems)
+    )
+    assert len(problems) == 3  # with the description's two: its type, and the unknown key
+
+
+def test_mentions_of_an_organisation_that_failed_say_nothing(project: Path) -> None:
+    # An offering of the organisation fails: neither it nor the organisation is judged in mentions,
+    # while the claim that scopes itself to the offering is not told the offering is unknown.
+    _edit(project, "organisation.yml", "      name: Cloudant Enterprise\n", "      name: [Cloudant, Enterprise]\n")
+    _edit(
+        project,
+        "claims.yml",
+        "[[offering:enterprise]], when",
+        "[[organisation.offerings]], [[offering:enterprise]], when",
+    )
+    assert _problems(project) == [
+        "data/organisation.yml:8:13: organisation.offerings[0].name: expected non-blank text, got a list",
+    ]

@@ -17,7 +17,6 @@ import compileall
 import csv
 import json
 import os
-import platform
 import resource
 import ssl
 import statistics
@@ -29,7 +28,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,38 +37,23 @@ from standins.many_hosts import ManyHostsStandin  # noqa: E402
 from standins.tls_standin import make_certificates  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from links_report import (  # noqa: E402
+    FLOOR,
+    OURS,
+    OURS_POLITE,
+    POLITE,
+    Measure,
+    Result,
+    Startup,
+    Workload,
+    machine,
+    render,
+)
 from sections import replace_section  # noqa: E402
 
 START, END = "<!-- links-bench:start -->", "<!-- links-bench:end -->"
 HEADING = "## Link checking"
 BIN = Path(sys.executable).parent
-
-
-@dataclass(frozen=True)
-class Workload:
-    """`urls` links spread round-robin over one stand-in per host, every `broken_every`-th one a 404."""
-
-    title: str
-    hosts: int
-    urls: int
-    delay: float
-    broken_every: int = 0
-    https: bool = False
-
-    def floor(self, per_host: int, interval: float) -> float:
-        """The least wall time any checker needs: each host's URLs, per_host at a time, starts `interval` apart."""
-        each = -(-self.urls // self.hosts)
-        return max(-(-each // per_host) * self.delay, (each - 1) * interval + self.delay)
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One run of one checker."""
-
-    wall: float
-    cpu: float
-    peak_per_host: int
-    broken: int | None
 
 
 @dataclass(frozen=True)
@@ -81,9 +64,6 @@ class Checker:
     command: Callable[[Path, list[Path], Path], list[str]]
     broken: Callable[[Path, subprocess.CompletedProcess[str]], int | None]
     env: dict[str, str] | None = None
-
-
-POLITE = (10, 0.05)  # requests in flight per host, seconds between request starts to one host: lychee's defaults
 
 
 def ours(cache: Path | None = None, polite: bool = False, ca: Path | None = None, ca_bundle: bool = False) -> Checker:
@@ -99,7 +79,7 @@ def ours(cache: Path | None = None, polite: bool = False, ca: Path | None = None
     def broken(out: Path, _: subprocess.CompletedProcess[str]) -> int:
         return int(json.loads(out.read_text())["summary"]["broken"])
 
-    name = "ours (equal politeness)" if polite else "ours (defaults)"
+    name = OURS_POLITE if polite else OURS
     env = {"PYTHONPATH": str(REPO / "hooks")}
     if ca and ca_bundle:
         name = "ours (equal politeness, --ca-bundle)" if polite else "ours (defaults, --ca-bundle)"
@@ -117,6 +97,20 @@ def lychee(ca: Path | None = None) -> Checker:
 
     # lychee's defaults are the equal politeness (10 per host, 50 ms apart); it trusts SSL_CERT_FILE.
     return Checker("lychee (defaults = equal politeness)", command, broken, {"SSL_CERT_FILE": str(ca)} if ca else None)
+
+
+def floor_client(ca: Path | None = None) -> Checker:
+    """bench/aiohttp_floor.py at equal politeness: the least any CPython + aiohttp checker can spend."""
+
+    def command(site: Path, pages: list[Path], out: Path) -> list[str]:
+        politeness = ["--per-host", str(POLITE[0]), "--interval", str(POLITE[1])]
+        script = str(Path(__file__).with_name("aiohttp_floor.py"))
+        return [sys.executable, script, *politeness, "--output", str(out), *map(str, pages)]
+
+    def broken(out: Path, _: subprocess.CompletedProcess[str]) -> int:
+        return int(json.loads(out.read_text())["broken"])
+
+    return Checker(FLOOR, command, broken, {"SSL_CERT_FILE": str(ca)} if ca else None)
 
 
 def linkchecker() -> Checker:
@@ -178,10 +172,6 @@ def alternate(checkers: list[Checker], runs: int, site: Path, pages: list[Path],
     return measures
 
 
-def median(measures: list[Measure], field: str) -> float:
-    return statistics.median(getattr(m, field) for m in measures)
-
-
 FULL = (
     Workload("500 URLs over 50 hosts", 50, 500, 0.1, 7),
     Workload("2,000 URLs on one host", 1, 2000, 0.1),
@@ -194,15 +184,6 @@ QUICK = (
     Workload("30 https URLs over 3 hosts", 3, 30, 0.01, 7, https=True),
     Workload("20 https URLs on one host", 1, 20, 0.01, https=True),
 )
-
-
-@dataclass
-class Result:
-    """Every measure of one workload, by checker name; the warm re-runs of ours for the cache table."""
-
-    workload: Workload
-    measures: dict[str, list[Measure]]
-    warm: list[Measure]
 
 
 def bench(runs: int, quick: bool, peers: bool) -> str:
@@ -218,7 +199,7 @@ def bench(runs: int, quick: bool, peers: bool) -> str:
             folder = _folder(root / f"w{number}")
             with Servers(workload, folder) as (servers, ca):
                 pages = write_pages(folder, workload, servers)
-                checkers = [ours(ca=ca), ours(polite=True, ca=ca)]
+                checkers = [ours(ca=ca), ours(polite=True, ca=ca), floor_client(ca)]
                 if ca:  # what trusting the CA on top of the public roots costs (it reads the system's store too)
                     checkers.append(ours(polite=True, ca=ca, ca_bundle=True))
                 if peers:
@@ -234,21 +215,7 @@ def bench(runs: int, quick: bool, peers: bool) -> str:
                         warm.append(run_once(ours(cache, ca=ca), folder, pages, servers))
                 results.append(Result(workload, measures, warm))
     load = f"load average {load_before:.1f} before the runs and {os.getloadavg()[0]:.1f} after"
-    return render(results, startup, runs, load)
-
-
-@dataclass(frozen=True)
-class Startup:
-    """Our fixed cost: on a site with no link (the HTTP client is then never made), and per scheme the
-    wall time of a site with one link to a stand-in minus that link's latency: start-up with the client
-    made ready (aiohttp imported, its session and TLS context made), one connection, the report."""
-
-    empty: float
-    http: float
-    https: float
-
-    def of(self, workload: Workload) -> float:
-        return self.https if workload.https else self.http
+    return render(results, startup, runs, f"{machine(BIN / 'lychee')}; {load}")
 
 
 def measure_startup(folder: Path, runs: int, delay: float) -> Startup:
@@ -264,7 +231,13 @@ def measure_startup(folder: Path, runs: int, delay: float) -> Startup:
             walls["https" if https else "http"] = [
                 run_once(ours(ca=ca), site, pages, servers).wall - delay for _ in range(max(3, runs))
             ]
-    return Startup(**{kind: statistics.median(values) for kind, values in walls.items()})
+    importing = Checker("import aiohttp", lambda *_: [sys.executable, "-c", "import aiohttp"], lambda *_: None)
+    imports = [run_once(importing, empty, [], None) for _ in range(max(3, runs))]
+    return Startup(
+        **{kind: statistics.median(values) for kind, values in walls.items()},
+        import_wall=statistics.median(m.wall for m in imports),
+        import_cpu=statistics.median(m.cpu for m in imports),
+    )
 
 
 @contextmanager
@@ -283,120 +256,6 @@ def Servers(workload: Workload, folder: Path) -> Iterator[tuple[ManyHostsStandin
 def _folder(path: Path) -> Path:
     path.mkdir(parents=True)
     return path
-
-
-def render(results: list[Result], startup: Startup, runs: int, load: str) -> str:
-    lines = [
-        f"Measured by `make bench` (bench/links_bench.py) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
-        f"{machine()}; {load} (other work shares the machine: wall times move with it, CPU times much less; "
-        "compare the ratios, which come from the same runs).",
-        "",
-        f"Every request is answered after {results[0].workload.delay * 1000:.0f} ms by the loopback stand-ins of "
-        "tests/standins (one server per host, which also counts the requests it is answering at once; https "
-        "ones with a CA of their own, which every checker verifies against: lychee and ours are given it in "
-        "SSL_CERT_FILE, and the *--ca-bundle* row gives it to ours on top of the system's public roots). Each "
-        f"checker runs as its own process. Figures are medians of {runs} alternated runs; the peak is the highest "
-        "of the runs. CPU is user + system time of the checker's process. *Equal politeness* is lychee's defaults "
-        f"for every tool: at most {POLITE[0]} requests in flight per host, request starts to one host "
-        f"{POLITE[1] * 1000:.0f} ms apart (ours: `--per-host 10 --host-rate 20`). The floor is the least time the "
-        "workload allows at those settings (URLs per host x latency / per-host concurrency, or the intervals when "
-        "they are longer).",
-        "",
-        "Our fixed start-up, used in the targets below, includes making the HTTP client ready: it is the wall time "
-        f"of a site with one link to a stand-in, minus that link's {results[0].workload.delay * 1000:.0f} ms, "
-        f"{startup.http:.2f} s for an http link and {startup.https:.2f} s for an https one (interpreter, imports "
-        "including aiohttp and the TLS contexts it builds, the session, one connection, the report). On a site "
-        f"with no link, where the client is never made, a run takes {startup.empty:.2f} s.",
-    ]
-    checks: list[tuple[str, bool]] = []
-    for result in results:
-        lines += ["", *workload_table(result, startup.of(result.workload), checks)]
-    warm = next((r for r in results if r.warm), None)
-    if warm:
-        cold = warm.measures[ours().name]
-        ratios = [w.wall / c.wall for w, c in zip(warm.warm, cold, strict=False)]
-        share = statistics.median(ratios)
-        lines += ["", "### Warm cache", "", "| workload | cold run (s) | warm re-run (s) | warm / cold |"]
-        lines += ["| --- | ---: | ---: | ---: |"]
-        lines.append(
-            f"| {warm.workload.title} | {median(cold, 'wall'):.2f} | {median(warm.warm, 'wall'):.2f} "
-            f"| {share * 100:.1f} % |"
-        )
-        checks.append((f"warm re-run at most 5 % of the cold one ({share * 100:.1f} %)", share <= 0.05))
-    lines += ["", "Targets of issue 16:", ""]
-    lines += [f"- {text}: {'met' if ok else 'NOT met'}" for text, ok in checks]
-    return "\n".join(lines)
-
-
-def workload_table(result: Result, startup: float, checks: list[tuple[str, bool]]) -> list[str]:
-    workload, measures = result.workload, result.measures
-    broken = f"one in {workload.broken_every} broken" if workload.broken_every else "all working"
-    free, polite = workload.floor(POLITE[0], 0.0), workload.floor(*POLITE)
-    them = next((name for name in measures if name.startswith("lychee")), None)
-    lines = [
-        f"### {workload.title}, {broken}",
-        "",
-        f"Floor: {free:.2f} s at 10 per host without interval (our defaults), {polite:.2f} s at equal politeness.",
-        "",
-        f"| checker | wall (s) | CPU (s) | peak requests per host | broken found (of {expected_broken(workload)}) "
-        "| wall / floor | wall / lychee | CPU / lychee |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for name, runs in measures.items():
-        floor = polite if "polite" in name or name.startswith("lychee") else free
-        wall, cpu = median(runs, "wall"), median(runs, "cpu")
-        found = ", ".join("?" if f is None else str(f) for f in sorted({m.broken for m in runs}, key=str))
-        versus = [
-            f"{value / median(measures[them], field):.2f}" if them else "-"
-            for value, field in ((wall, "wall"), (cpu, "cpu"))
-        ]
-        peak = max(m.peak_per_host for m in runs)
-        lines.append(
-            f"| {name} | {wall:.2f} | {cpu:.2f} | {peak} | {found} | {wall / floor:.2f} | {' | '.join(versus)} |"
-        )
-    us = median(measures[ours(polite=True).name], "wall")
-    limit = 1.2 * (polite + startup)
-    checks.append(
-        (
-            f"{workload.title}: equal politeness within 1.2 x (floor + start-up) ({us:.2f} s, limit {limit:.2f} s)",
-            us <= limit,
-        )
-    )
-    if them:
-        theirs, cpu_ratio = (
-            median(measures[them], "wall"),
-            median(measures[ours(polite=True).name], "cpu") / median(measures[them], "cpu"),
-        )
-        checks.append(
-            (
-                f"{workload.title}: equal politeness no slower than lychee ({us:.2f} s against {theirs:.2f} s)",
-                us <= theirs,
-            )
-        )
-        checks.append((f"{workload.title}: CPU at most 2 x lychee's ({cpu_ratio:.2f} x)", cpu_ratio <= 2.0))
-    return lines
-
-
-def expected_broken(workload: Workload) -> int:
-    return len(range(0, workload.urls, workload.broken_every)) if workload.broken_every else 0
-
-
-def machine() -> str:
-    model = ""
-    try:
-        model = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        model = platform.processor()
-    versions = [f"Python {platform.python_version()}", f"LinkChecker {metadata.version('LinkChecker')}"]
-    if (BIN / "lychee").exists():
-        versions.append(
-            subprocess.run([str(BIN / "lychee"), "--version"], capture_output=True, text=True).stdout.strip()
-        )
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({model}), " + ", ".join(versions)
 
 
 def compile_bytecode() -> None:

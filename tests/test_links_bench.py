@@ -45,3 +45,17 @@ def test_quick_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     assert len(polite) == 4 and all(1 <= int(peak) <= 10 for peak in polite)
     assert re.search(r"^\| 40 URLs on one host \| [\d.]+ \| [\d.]+ \| [\d.]+ % \|$", text, re.MULTILINE)
     assert "Floor: " in text and "minus that link's" in text and "On a site with no link" in text
+    # The platform floor runs in the same alternation and finds the same broken links as ours.
+    bare = re.findall(
+        r"^\| bare aiohttp script \(platform floor, equal politeness\) \| [\d.]+ \| [\d.]+ \| (\d+) \| (\d+) \|",
+        text,
+        re.M,
+    )
+    assert [int(found) for _, found in bare] == [5, 0, 5, 0] and all(1 <= int(peak) <= 10 for peak, _ in bare)
+    assert re.search(r"An interpreter that only imports aiohttp takes \d+\.\d\d s wall and \d+\.\d\d s of CPU", text)
+    # Each politeness target is judged for ours and, beside it, for the platform floor, under both start-ups.
+    assert (
+        len(re.findall(r"within 1\.2 x \(floor \+ start-up\) .*; platform floor [\d.]+ s (meets|misses) it\)", text))
+        == 4
+    )
+    assert len(re.findall(r"start-up of a site with no link\) .*; platform floor", text)) == 4

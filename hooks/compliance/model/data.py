@@ -57,7 +57,8 @@ def load_compliance_data(
 
     With `today`, dates are judged against it too: a claim whose valid-until date has passed (unless
     its status is lapsed), an in-progress claim whose expected date has passed, a date in the future.
-    Once the structure is valid, references, mentions and every other check are reported together.
+    References and mentions are reported with structural errors, as far as they can be judged
+    (salvage.py); the checks that need the whole model follow once the structure is valid.
     The files of `docs_dir` are checked with the data unless the caller has already (`docs_checked`).
     """
     limits = limits or Limits()

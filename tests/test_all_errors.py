@@ -117,3 +117,13 @@ def test_mentions_of_an_organisation_that_failed_say_nothing(project: Path) -> N
     assert _problems(project) == [
         "data/organisation.yml:8:13: organisation.offerings[0].name: expected non-blank text, got a list",
     ]
+
+
+def test_a_misspelt_list_key_does_not_make_its_entries_unknown(project: Path) -> None:
+    # `provders:` holds every provider: each reference and mention of one would only follow from it.
+    _edit(project, "hosting.yml", "  providers:\n", "  provders:\n")
+    _edit(project, "guide.yml", "claims: [soc2]", "claims: [soc3]")
+    assert _problems(project) == [
+        "data/guide.yml:28:16: guide.sections[4].claims[0]: unknown claim 'soc3'; did you mean 'soc2'?",
+        "data/hosting.yml:5:3: hosting.provders: unknown key 'provders'; did you mean 'providers'?",
+    ]

@@ -47,44 +47,59 @@ _Partial: Any = create_model(
 
 def salvage_problems(raw: dict[str, Any], sources: SourceMap, project_dir: Path, limits: Limits) -> list[Problem]:
     """Duplicate ids, unknown references and bad mentions of `raw`, whose structure failed validation."""
-    written = _written_ids(raw, sources)
+    partial, structural = _partial_model(raw, limits)
+    written = _written_ids(raw, sources, _unsure_kinds(raw, structural))
     problems = written.duplicates + _reference_problems(raw, written, sources)
-    partial = _partial_model(raw, limits)
     if partial is None or partial.document.labels is None:  # mentions are written in the labels' words
         return problems
     document = partial.document
     index, _ = index_entries(document, sources)  # duplicates were found above, among every id written
     place_entries(document, index)  # unknown ids were reported above
-    failed = {"organisation"} if any(path[0] == "organisation" for path in partial.left_out) else set()
-    unvalidated = Unvalidated(
-        {kind: frozenset(ids) for kind, ids in written.ids.items()}, frozenset(written.unreadable | failed)
-    )
+    unvalidated = Unvalidated({kind: frozenset(ids) for kind, ids in written.ids.items()}, frozenset(written.unsure))
     values = [(partial.raw_path(path), value) for path, value in walk_model(document)]
     found, _ = prose_problems(values, sources, project_dir, (document, index, limits), unvalidated)
     return problems + found
 
 
+def _unsure_kinds(raw: dict[str, Any], structural: list[tuple[DataPath, str]]) -> set[str]:
+    """Kinds whose entries may be written where the structure failed, and `organisation` if it failed.
+
+    `hosting: {provders: ...}` holds the providers under a misspelt key: calling every provider unknown
+    would only follow from that one error. So a kind is not judged when an error lies on the way to its
+    list (`hosting` missing or not a mapping), or is an unknown key beside the way where its list is absent.
+    """
+    unsure = {"organisation"} if any(path[:1] == ("organisation",) for path, _ in structural) else set()
+    for kind in KINDS.values():
+        way = [kind.path[:end] for end in range(len(kind.path) + 1)]
+        for path, error in structural:
+            misplaced = error == "extra_forbidden" and path[:-1] in way[:-1] and not _is_written(raw, way[len(path)])
+            if path in way or misplaced:
+                unsure.add(kind.name)
+    return unsure
+
+
 @dataclass
 class _WrittenIds:
-    """Every id the entries write, by kind (valid entries or not), and the kinds with an unreadable id."""
+    """Every id the entries write, by kind (valid entries or not), and the kinds not judged: those with
+    an unreadable id, or whose entries may be written where the structure failed."""
 
     ids: dict[str, dict[str, None]] = field(default_factory=dict)  # ordered: suggestions as in the files
-    unreadable: set[str] = field(default_factory=set)
+    unsure: set[str] = field(default_factory=set)
     duplicates: list[Problem] = field(default_factory=list)
 
 
-def _written_ids(raw: dict[str, Any], sources: SourceMap) -> _WrittenIds:
-    written = _WrittenIds()
+def _written_ids(raw: dict[str, Any], sources: SourceMap, unsure: set[str]) -> _WrittenIds:
+    written = _WrittenIds(unsure=set(unsure))
     for kind in KINDS.values():
         ids = written.ids[kind.name] = {}
         entries = _entries_at(raw, kind.path)
         if entries is None:
-            written.unreadable.add(kind.name)
+            written.unsure.add(kind.name)
             continue
         for i, entry in enumerate(entries):
             ident = entry.get("id") if isinstance(entry, dict) else None
             if not (isinstance(ident, str) and _ID.fullmatch(ident)):
-                written.unreadable.add(kind.name)
+                written.unsure.add(kind.name)
             elif ident in ids:
                 written.duplicates.append(duplicate_id(kind.name, ident, (*kind.path, i, "id"), sources))
             else:
@@ -107,7 +122,7 @@ def _entries_at(raw: Any, path: tuple[str, ...]) -> list[Any] | None:
 def _reference_problems(raw: dict[str, Any], written: _WrittenIds, sources: SourceMap) -> list[Problem]:
     problems = []
     for path, kind, ident in dict.fromkeys(_references(ComplianceDocument, raw, ())):
-        if kind not in written.unreadable and ident not in written.ids[kind]:
+        if kind not in written.unsure and ident not in written.ids[kind]:
             problems.append(unknown_reference(kind, ident, list(written.ids[kind]), path, sources))
     return problems
 
@@ -157,20 +172,30 @@ class _PartialModel:
         return _raw_path(path, self.kept)
 
 
-def _partial_model(raw: dict[str, Any], limits: Limits) -> _PartialModel | None:
+def _partial_model(raw: dict[str, Any], limits: Limits) -> tuple[_PartialModel | None, list[tuple[DataPath, str]]]:
+    """The model of what validates (None if that cannot be told), and every structural error's path and type."""
+    # The partial model takes a required section left out; the full one does not.
+    structural: list[tuple[DataPath, str]] = [
+        ((name,), "missing")
+        for name, info in ComplianceDocument.model_fields.items()
+        if info.is_required()
+        if raw.get(name) is None
+    ]
     left_out: set[DataPath] = set()
     for _ in range(_ROUNDS):
         kept: dict[DataPath, list[int]] = {}
         trimmed = _without(raw, (), left_out, kept)
         try:
             document = _Partial.model_validate(trimmed, context=validation_context(limits))
-            return _PartialModel(document, frozenset(left_out), kept)
+            return _PartialModel(document, frozenset(left_out), kept), structural
         except ValidationError as exc:
-            failing = {_part_to_leave_out(_raw_path(_written_path(e["loc"]), kept), raw) for e in exc.errors()}
+            errors = [(_raw_path(_written_path(e["loc"]), kept), e["type"]) for e in exc.errors()]
+            structural += [] if left_out else errors  # the first round sees the data as written
+            failing = {_part_to_leave_out(path, raw) for path, _ in errors}
             if None in failing or failing <= left_out:
-                return None
+                return None, structural
             left_out |= {path for path in failing if path is not None}
-    return None
+    return None, structural
 
 
 def _written_path(loc: tuple[str | int, ...]) -> DataPath:

@@ -4,8 +4,9 @@ A structural error leaves no complete model, yet an id renamed in one file and a
 another should not wait for it to be fixed (and for a second build) to be reported. So:
 
 - references are judged on the data as read: each id written in a reference field against every id
-  the entries write, valid or not. An entry that failed validation is therefore never called unknown,
-  and a kind with an entry whose id cannot be read at all is not judged;
+  the entries write, valid or not. An entry that failed validation is therefore never called unknown;
+  a kind with an entry whose id cannot be read, or whose list may sit where the structure failed
+  (`provders:`), is not judged;
 - mentions are judged on a model of what did validate: each failing entry (a whole entry of a kind,
   else the smallest part that may be left out) is left out and the rest validated again. A mention of
   something left out says nothing: that entry's own error is the one to fix.

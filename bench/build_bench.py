@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from measure import REPO, Serve, build, load, median
+from sections import machine as describe_machine
 from sections import replace_section
 from synthetic import Shape, write_data, write_project
 from variants import make_projects
@@ -133,19 +134,8 @@ def report(p1_results: dict[int, dict[str, list[tuple[float, float]]]], p2_resul
 
 
 def machine() -> str:
-    try:
-        model = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        model = platform.processor()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    versions = [f"Python {platform.python_version()}", f"MkDocs {_version('mkdocs')}"]
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({model}), load {load:.1f}, " + ", ".join(
-        versions
-    )
+    return describe_machine([f"load {load:.1f}", f"Python {platform.python_version()}", f"MkDocs {_version('mkdocs')}"])
 
 
 def _version(package: str) -> str:

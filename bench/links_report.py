@@ -7,7 +7,6 @@ checker and, beside each, for the platform floor (bench/aiohttp_floor.py).
 
 from __future__ import annotations
 
-import os
 import platform
 import statistics
 import subprocess
@@ -15,6 +14,8 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+from sections import machine as describe_machine
 
 POLITE = (10, 0.05)  # requests in flight per host, seconds between request starts to one host: lychee's defaults
 OURS, OURS_POLITE = "ours (defaults)", "ours (equal politeness)"
@@ -180,16 +181,7 @@ def workload_table(result: Result, startup: Startup, checks: list[tuple[str, boo
 
 def machine(lychee: Path) -> str:
     """The machine and the versions measured, for the section's first line."""
-    model = ""
-    try:
-        model = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        model = platform.processor()
     versions = [f"Python {platform.python_version()}", f"LinkChecker {metadata.version('LinkChecker')}"]
     if lychee.exists():
         versions.append(subprocess.run([str(lychee), "--version"], capture_output=True, text=True).stdout.strip())
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({model}), " + ", ".join(versions)
+    return describe_machine(versions)

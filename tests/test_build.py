@@ -163,7 +163,7 @@ def test_editing_a_claim_changes_every_page_that_shows_it(built_project: Path) -
             "# {{ labels.pages.matrix | md }}",
             "# {{ labels.pages.matirx }}",
             "docs/matrix.md:2:1: undefined in template: "
-            "'compliance.model.entries.PageLabels object' has no attribute 'matirx'",
+            "'compliance.model.labels.PageLabels object' has no attribute 'matirx'",
         ),
         (
             "overrides/partials/claim.html",

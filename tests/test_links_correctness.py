@@ -74,13 +74,13 @@ def test_paths_and_queries_are_percent_encoded_as_browsers_send_them(
 ) -> None:
     outcome = one(at(public, written))
     assert outcome.verdict.kind is LinkClass.OK, outcome.verdict
-    assert any(request.target == sent for request in public.requests)
+    assert any(request.target == sent for request in public.received)
 
 
 def test_an_idn_host_is_requested_by_its_ascii_name(public: FaultStandin) -> None:
     outcome = one(at(public, "/ok", "b\u00fccher.example"))
     assert outcome.verdict.kind is LinkClass.OK, outcome.verdict
-    assert any(r.headers.get("host", "").startswith("xn--bcher-kva.example:") for r in public.requests)
+    assert any(r.headers.get("host", "").startswith("xn--bcher-kva.example:") for r in public.received)
 
 
 @pytest.mark.parametrize("path", ["/utf8-location", "/relative", "/protocol-relative", "/to-self-host"])
@@ -91,7 +91,7 @@ def test_redirects_written_every_way_are_followed(public: FaultStandin, path: st
 
 def test_a_utf8_location_is_requested_percent_encoded(public: FaultStandin) -> None:
     one(at(public, "/utf8-location"))
-    assert public.hits("/caf%C3%A9%20ok") >= 1
+    assert public.requests_for("/caf%C3%A9%20ok") >= 1
 
 
 # --- Redirect chains --------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def test_redirect_chains(public: FaultStandin, path: str, kind: LinkClass, statu
 
 def test_cookies_stay_within_one_links_chain(public: FaultStandin) -> None:
     check([at(public, "/cookie"), at(public, "/echo?after-cookie")])
-    echoed = [r for r in public.requests if r.target == "/echo?after-cookie"]
+    echoed = [r for r in public.received if r.target == "/echo?after-cookie"]
     assert echoed and all("cookie" not in r.headers for r in echoed)
 
 
@@ -131,11 +131,11 @@ def test_cookies_stay_within_one_links_chain(public: FaultStandin) -> None:
 def test_a_redirect_to_a_loopback_address_is_never_requested(
     public: FaultStandin, internal: FaultStandin, path: str
 ) -> None:
-    before = internal.hits("/secret")
+    before = internal.requests_for("/secret")
     outcome = one(at(public, path))
     assert (outcome.verdict.kind, outcome.failure) == (LinkClass.BROKEN, FailureKind.BLOCKED_ADDRESS)
     assert outcome.verdict.status == "redirect to a non-public address blocked"
-    assert internal.hits("/secret") == before  # counted at the internal server: not one request
+    assert internal.requests_for("/secret") == before  # counted at the internal server: not one request
 
 
 @pytest.mark.parametrize("path", ["/to-metadata", "/to-private", "/to-home-router"])
@@ -151,10 +151,10 @@ def test_a_redirect_to_another_scheme_is_blocked(public: FaultStandin, path: str
 
 
 def test_allow_private_follows_a_redirect_inward(public: FaultStandin, internal: FaultStandin) -> None:
-    before = internal.hits("/secret")
+    before = internal.requests_for("/secret")
     outcome = one(at(public, "/to-internal"), allow_private=True)
     assert outcome.verdict.kind is LinkClass.OK
-    assert internal.hits("/secret") == before + 1
+    assert internal.requests_for("/secret") == before + 1
 
 
 def test_a_remap_target_host_is_trusted(public: FaultStandin, internal: FaultStandin) -> None:
@@ -257,7 +257,7 @@ def test_fragments_can_be_left_unchecked(public: FaultStandin) -> None:
 
 def test_custom_headers_are_sent(public: FaultStandin) -> None:
     one(at(public, "/echo?headers"), headers=(("X-Token", "abc"),), user_agent="docs-check/1")
-    (request,) = [r for r in public.requests if r.target == "/echo?headers"]
+    (request,) = [r for r in public.received if r.target == "/echo?headers"]
     assert (request.headers["x-token"], request.headers["user-agent"]) == ("abc", "docs-check/1")
 
 

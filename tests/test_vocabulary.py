@@ -12,7 +12,7 @@ import pytest
 
 from compliance.errors import ComplianceError
 from compliance.model.data import load_compliance_data
-from compliance.model.entries import AccessLabels, AccessLevel, ClaimKind, KindLabels, Status, StatusLabels
+from compliance.model.labels import AccessLabels, AccessLevel, ClaimKind, KindLabels, Status, StatusLabels
 from compliance.model.schema import allowed_values, published_schema
 from conftest import copy_project, edit_yaml
 

@@ -6,52 +6,54 @@ The public site is 127.0.0.1, reached by names the checker resolves through its 
 
 from __future__ import annotations
 
-import asyncio
 import gzip
+import time
 
-from standins.fault_standin import FaultStandin, Request, Route, answer, response
+from standins.fault_standin import FaultHandler, FaultStandin, Route, answer, raw
 
 PAGE = b'<html><body><h1 id="present">x</h1><a name="named"></a><p id="caf\xc3\xa9">c</p></body></html>'
 RESOLVE = (("public.example", "127.0.0.1"), ("b\u00fccher.example", "127.0.0.1"), ("internal.example", "127.0.0.2"))
+# A 429 whose head arrives three bytes at a time, with its header name in odd case.
+SPLIT_HEAD = b"HTTP/1.1 429 Too Many Requests\r\nRETRY-After: 7\r\nContent-Length: 0\r\n\r\n"
 
 
 def redirect(status: int, location: str, headers: dict[str, str] | None = None) -> Route:
     return answer(status, "Redirect", {"Location": location, **(headers or {})})
 
 
-def pieces(*parts: bytes, close: bool = True) -> Route:
-    async def route(_request: Request, writer: asyncio.StreamWriter) -> None:
-        for part in parts:
-            writer.write(part)
-            await writer.drain()
-            await asyncio.sleep(0.005)
-        if close:
-            writer.close()
+def endless_headers(handler: FaultHandler) -> None:
+    handler.send_response_only(200)
+    for number in range(10_000_000):  # ~1 GB if the client never stops reading
+        handler.send_header(f"X-Filler-{number}", "a" * 90)
+        handler.flush_headers()
+
+
+def interim(then: Route) -> Route:
+    """A '100 Continue' nobody asked for, then the real answer."""
+
+    def route(handler: FaultHandler) -> None:
+        handler.send_response_only(100)
+        handler.end_headers()
+        then(handler)
 
     return route
 
 
-async def endless_headers(_request: Request, writer: asyncio.StreamWriter) -> None:
-    writer.write(b"HTTP/1.1 200 OK\r\n")
-    for number in range(10_000_000):  # ~1 GB if the client never stops reading
-        writer.write(b"X-Filler-%d: %s\r\n" % (number, b"a" * 90))
-        await writer.drain()
+_LOGGED_IN = answer(200, "OK", {"Content-Type": "text/html"}, PAGE)
+_LOG_IN = answer(302, "Found", {"Location": "/cookie", "Set-Cookie": "seen=1; Path=/"})
 
 
-async def cookie_gate(request: Request, writer: asyncio.StreamWriter) -> None:
+def cookie_gate(handler: FaultHandler) -> None:
     """A login step: no cookie, set one and redirect to itself; with it, the page."""
-    if "seen=1" in request.headers.get("cookie", ""):
-        writer.write(response(200, "OK", {"Content-Type": "text/html"}, PAGE))
-    else:
-        writer.write(response(302, "Found", {"Location": "/cookie", "Set-Cookie": "seen=1; Path=/"}))
-    await writer.drain()
+    (_LOGGED_IN if "seen=1" in handler.headers.get("Cookie", "") else _LOG_IN)(handler)
 
 
 def slow_redirect(target: str, seconds: float) -> Route:
-    async def route(_request: Request, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(seconds)
-        writer.write(response(302, "Found", {"Location": target}))
-        await writer.drain()
+    then = answer(302, "Found", {"Location": target})
+
+    def route(handler: FaultHandler) -> None:
+        time.sleep(seconds)
+        then(handler)
 
     return route
 
@@ -95,11 +97,12 @@ def public_routes(public: FaultStandin, internal: FaultStandin) -> dict[str, Rou
         "/to-file": redirect(302, "file:///etc/passwd"),
         "/to-ftp": redirect(302, "ftp://public.example/x"),
         "/endless": endless_headers,
-        "/long-line": pieces(b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 20_000 + b"\r\n\r\n"),
-        "/garbage": pieces(b"SSH-2.0-OpenSSH_9.2\r\n\r\n"),
-        "/silent-close": pieces(),
-        "/mid-head": pieces(b"HTTP/1.1 200 OK\r\nContent-"),
-        "/interim": pieces(b"HTTP/1.1 100 Continue\r\n\r\n", response(404, "Not Found"), close=False),
+        "/long-line": answer(200, "OK", {"X-Long": "a" * 20_000}),
+        "/garbage": raw(b"SSH-2.0-OpenSSH_9.2\r\n\r\n"),
+        "/silent-close": raw(),
+        "/mid-head": raw(b"HTTP/1.1 200 OK\r\nContent-"),
+        "/split": raw(*(SPLIT_HEAD[n : n + 3] for n in range(0, len(SPLIT_HEAD), 3)), close=False),
+        "/interim": interim(answer(404, "Not Found")),
         "/retry-superscript": answer(429, "Too Many Requests", {"Retry-After": "\u00b2"}),
         "/retry-huge": answer(429, "Too Many Requests", {"Retry-After": "999999999999"}),
         "/retry-date": answer(503, "Service Unavailable", {"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"}),
@@ -107,8 +110,6 @@ def public_routes(public: FaultStandin, internal: FaultStandin) -> dict[str, Rou
         "/retry-long": answer(429, "Too Many Requests", {"Retry-After": "30"}),
         "/echo": answer(200, "OK"),
     }
-    head = response(429, "Too Many Requests", {"RETRY-After": "7"})
-    routes["/split"] = pieces(*(head[n : n + 3] for n in range(0, len(head), 3)), close=False)
     for number in range(12):
         routes[f"/chain/{number}"] = redirect(302, f"/chain/{number + 1}")
         routes[f"/slow/{number}"] = slow_redirect(f"/slow/{number + 1}", 0.3)

@@ -1,133 +1,121 @@
-"""A loopback server that answers each path with exactly the bytes a test scripts, faults included.
+"""A loopback HTTP/1.1 server whose paths each answer as a test scripts, faults included.
 
 Real websites send what no well-behaved stand-in would: UTF-8 in a Location, a head that never
-ends, a redirect without Location, a Retry-After of '²'. Each route here is an async function
-given the parsed request and the writer; it writes whatever it likes. Every request is logged
-(path as sent, headers) before its route runs, so a test can prove a path was never asked for.
+ends, a redirect without Location, a Retry-After of '²'. Each route is a function given the
+request's handler (stdlib `http.server`, shared with the other stand-ins through `base.py`), and
+answers through its API; only `raw` writes bytes of its own, for the faults `http.server` cannot
+produce. Every request is logged with its headers before its route runs, so a test can prove a
+path was never asked for. Connections are kept alive (HTTP/1.1) and counted.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Self
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from standins.base import check_loopback
+from standins.base import SocketServerStandin, StandinHandler, StandinHTTPServer
 
 
-@dataclass
+@dataclass(frozen=True)
 class Request:
-    """One request as it arrived: the target exactly as sent, header names lower-cased."""
+    """One request as it arrived: the target as sent (`http.server` folds a leading '//'), header names lower-cased."""
 
     method: str
     target: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def path(self) -> str:
-        return self.target.split("?", 1)[0]
+    headers: dict[str, str]
 
 
-Route = Callable[[Request, asyncio.StreamWriter], Awaitable[None]]
-
-
-def response(status: int, reason: str = "", headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
-    """A complete HTTP/1.1 response with Content-Length (header values sent as UTF-8, as some servers do)."""
-    lines = [f"HTTP/1.1 {status} {reason or 'Status'}"]
-    lines += [f"{name}: {value}" for name, value in {**(headers or {}), "Content-Length": str(len(body))}.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+Route = Callable[["FaultHandler"], None]
 
 
 def answer(status: int, reason: str = "", headers: dict[str, str] | None = None, body: bytes = b"") -> Route:
-    """A route that always sends the same response."""
-    data = response(status, reason, headers, body)
+    """A route that always sends the same complete response, with Content-Length, and keeps the connection."""
 
-    async def route(_request: Request, writer: asyncio.StreamWriter) -> None:
-        writer.write(data)
-        await writer.drain()
+    def route(handler: FaultHandler) -> None:
+        handler.send_response(status, reason or None)
+        for name, value in {**(headers or {}), "Content-Length": str(len(body))}.items():
+            # Some servers send header values as UTF-8 (a Location with 'é'); `http.server` encodes
+            # as Latin-1, so handing it the UTF-8 bytes as Latin-1 characters sends them unchanged.
+            handler.send_header(name, value.encode("utf-8").decode("latin-1"))
+        handler.end_headers()
+        if handler.command != "HEAD":
+            handler.wfile.write(body)
 
     return route
 
 
-class FaultStandin:
+def raw(*parts: bytes, close: bool = True) -> Route:
+    """A route that writes `parts` as they are, a few milliseconds apart, then closes unless told not to.
+
+    Kept for what `http.server` cannot send: a status line that is not HTTP, a head cut off midway,
+    or a head split across several packets.
+    """
+
+    def route(handler: FaultHandler) -> None:
+        for part in parts:
+            handler.wfile.write(part)
+            time.sleep(0.005)
+        handler.close_connection = close
+
+    return route
+
+
+class FaultHandler(StandinHandler):
+    """Runs the route of the request's path (404 for any other), over keep-alive connections."""
+
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.standin._connected()
+
+    def _answer(self, send_body: bool) -> None:
+        # The base class has logged (method, target); the headers are logged here. Routes read
+        # `self.command` for HEAD, so `send_body` is not passed on.
+        standin = self.server.standin
+        standin._receive(Request(self.command, self.path, {name.lower(): v for name, v in self.headers.items()}))
+        standin.routes.get(self.path.split("?", 1)[0], _NOT_FOUND)(self)
+
+
+_NOT_FOUND = answer(404, "Not Found")
+
+
+class _Server(StandinHTTPServer):
+    standin: FaultStandin
+
+
+class FaultStandin(SocketServerStandin):
     """Scripted HTTP on a loopback address, from a daemon thread; `routes` maps a path to its route."""
 
+    scheme = "http"
+    _kind = "fault"
+
     def __init__(self, host: str = "127.0.0.1", routes: dict[str, Route] | None = None) -> None:
-        self.host = check_loopback(host)
+        super().__init__(host)
         self.routes: dict[str, Route] = dict(routes or {})
-        self.requests: list[Request] = []
+        self._received: list[Request] = []  # with headers, beside the base log's (method, target)
         self.connections = 0  # accepted so far: keep-alive shows as fewer connections than requests
-        self.port = 0
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
 
-    def url(self, path: str = "/", host: str | None = None) -> str:
-        return f"http://{host or self.host}:{self.port}{path}"
+    def _make_server(self) -> _Server:
+        server = _Server((self.host, 0), FaultHandler)
+        server.standin = self
+        return server
 
-    def hits(self, path: str) -> int:
-        return sum(1 for request in list(self.requests) if request.path == path)
+    @property
+    def received(self) -> list[Request]:
+        """Snapshot of the requests in arrival order, each with its headers."""
+        with self._lock:
+            return list(self._received)
 
-    def start(self) -> Self:
-        ready = threading.Event()
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, args=(ready,), name="fault-standin", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the fault stand-in did not start")
-        return self
+    def _connected(self) -> None:
+        with self._lock:
+            self.connections += 1
 
-    def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(5)
-            self._loop = self._thread = None
+    def _receive(self, request: Request) -> None:
+        with self._lock:
+            self._received.append(request)
 
-    def __enter__(self) -> Self:
-        return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
-        self.stop()
-
-    def _serve(self, ready: threading.Event) -> None:
-        assert self._loop is not None
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._handle, self.host, 0))
-        self.port = server.sockets[0].getsockname()[1]
-        ready.set()
-        try:
-            self._loop.run_forever()
-        finally:
-            server.close()
-            # Connections still open end here, inside the loop, so none is left to a closed loop.
-            pending = asyncio.all_tasks(self._loop)
-            for task in pending:
-                task.cancel()
-            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            self._loop.close()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        try:
-            while True:  # keep-alive: one connection may carry several requests
-                try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
-                    return
-                lines = head.decode("latin-1").split("\r\n")
-                method, target, _version = [*lines[0].split(" ", 2), "", ""][:3]
-                headers = {
-                    n.strip().lower(): v.strip() for n, _, v in (line.partition(":") for line in lines[1:] if line)
-                }
-                request = Request(method, target, headers)
-                self.requests.append(request)
-                route = self.routes.get(request.path, answer(404, "Not Found"))
-                await route(request, writer)
-                if writer.is_closing():
-                    return
-        except (ConnectionError, asyncio.CancelledError):
-            return
-        finally:
-            writer.close()
+__all__: list[str] = ["FaultHandler", "FaultStandin", "Request", "Route", "answer", "raw"]

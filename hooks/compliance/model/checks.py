@@ -13,7 +13,8 @@ from ..errors import Problem, format_path
 from ..load.sourcemap import DataPath, SourceMap
 from ..suggest import suggest
 from .dates import PartialDate
-from .entries import Claim, ClaimKind, ComplianceDocument
+from .entries import Claim, ComplianceDocument
+from .labels import ClaimKind
 from .values import ID_PATTERN
 
 

@@ -6,36 +6,24 @@ templates never guard with `is defined`, and None always means "the editor did n
 then says nothing, or "not stated", never a default. References between entries are written as ids
 and replaced by the entries they name after validation (`refs.resolve_references`).
 
-The vocabularies (claim kinds, statuses, access levels) are each one `Literal` below; their label
-models are made from the same `Literal`, so a value without a label fails validation at labels.yml.
+The vocabularies (claim kinds, statuses, access levels) and the models of the site's fixed words are
+declared in labels.py; the trust-center entries in trust.py, which completes ComplianceDocument.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
+from pydantic import Discriminator, Field, Tag
 
-from .dates import DateValue, date_pattern
-from .values import ID_PATTERN, URL, Colour, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
+from .dates import DateValue
+from .labels import AccessLevel, ClaimKind, Labels, Status
+from .values import ID_PATTERN, URL, Colour, Entry, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
 
 if TYPE_CHECKING:
-    from .trust import Contacts, ControlArea, Controls, Documents, Faq, Subprocessors, TrustLabels, Update
+    from .trust import Contacts, ControlArea, Controls, Documents, Faq, Subprocessors, Update
 
-# What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
-# compliance with a law, a commitment to comply, alignment with a framework, a self-assessment.
-# Adding a kind is one word here plus its label in labels.yml; an organisation may also define its
-# own kinds with labels alone (`labels.kinds`), checked like these.
-ClaimKind = Literal["certification", "attestation", "regulation", "commitment", "alignment", "self_assessment"]
-Status = Literal["current", "in_progress", "lapsed"]
-AccessLevel = Literal["public", "on_request", "nda"]
 Dimension = Annotated[int, Field(ge=1, le=4096)]
-
-
-class Entry(BaseModel):
-    """Base of every entry: unknown keys are errors and values are never coerced (`no` stays text)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, arbitrary_types_allowed=True)
 
 
 class Image(Entry):
@@ -209,103 +197,6 @@ class Guide(Entry):
     intro: Markdown | None = None
     last_reviewed: DateValue | None = None
     sections: list[Section] = []
-
-
-class _ExtraKinds(Entry):
-    """Built-in kinds' labels, and an organisation's own kinds: any other id, with its label."""
-
-    model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Text] = Field(init=False)
-
-
-def _labels_of(name: str, vocabulary: Any, doc: str, base: type[Entry] = Entry) -> Any:
-    """A label model with one required field per value of `vocabulary` (a Literal)."""
-    fields: Any = {value: (Text, ...) for value in get_args(vocabulary)}
-    return create_model(name, __base__=base, __doc__=doc, **fields)
-
-
-KindLabels: Any = _labels_of(
-    "KindLabels", ClaimKind, "A label for every kind, and the organisation's own.", _ExtraKinds
-)
-StatusLabels: Any = _labels_of("StatusLabels", Status, "A label for every status.")
-AccessLabels: Any = _labels_of("AccessLabels", AccessLevel, "A label for every access level.")
-
-
-class FactLabels(Entry):
-    kind: Text
-    status: Text
-    expected: Text
-    standards: Text
-    report_type: Text
-    offerings: Text
-    providers: Text
-    conditions: Text
-    scope: Text
-    all_offerings: Text
-    all_providers: Text
-    not_stated: Text
-    evidence: Text
-    original: Text
-    needs_ftp: Text
-    access: Text
-    request: Text
-    agreements: Text
-    issued: Text
-    valid_until: Text
-    last_reviewed: Text
-    auditor: Text
-    details: Text
-
-
-class PageLabels(Entry):
-    guide: Text
-    overview: Text
-    contact: Text
-    claims: Text
-    matrix: Text
-    claim: Text
-    export: Text
-    export_schema: Text
-    pdf: Text
-    in_scope: Text
-    out_of_scope: Text
-
-
-class NotFoundLabels(Entry):
-    """The page shown for an address the site does not have."""
-
-    title: Text
-    lost: Text
-    home: Text
-    others: Text
-    search: Text
-
-
-class WordLabels(Entry):
-    """Joining words for lists in running text: 'a, b, and c'."""
-
-    list_and: Text
-    list_or: Text
-
-
-class DateLabels(Entry):
-    """How dates are written: the twelve month names, and the order of a month's and a day's parts."""
-
-    months: Annotated[list[Text], Field(min_length=12, max_length=12)]
-    month: Annotated[Text, date_pattern("month")]
-    day: Annotated[Text, date_pattern("day")]
-
-
-class Labels(Entry):
-    kinds: KindLabels
-    statuses: StatusLabels
-    access: AccessLabels
-    facts: FactLabels
-    pages: PageLabels
-    not_found: NotFoundLabels
-    words: WordLabels
-    dates: DateLabels
-    trust: TrustLabels
 
 
 class ComplianceDocument(Entry):

@@ -12,8 +12,8 @@ from ..errors import Problem, format_path
 from ..load.yamlload import SourceMap
 from . import entries
 from .dates import DateValue
-from .entries import Access, Channel, ClaimRef, Entry
-from .values import URL, Id, LanguageTag, Markdown, Text
+from .entries import Access, Channel, ClaimRef
+from .values import URL, Entry, Id, LanguageTag, Markdown, Text
 
 
 class Subprocessor(Entry):
@@ -105,33 +105,6 @@ class Update(Entry):
     claims: list[ClaimRef] = []
 
 
-class TrustLabels(Entry):
-    """The fixed words of the trust-center pages and of the claims' updates."""
-
-    contacts: Text
-    subprocessors: Text
-    documents: Text
-    controls: Text
-    faq: Text
-    updates: Text
-    feed: Text
-    name: Text
-    purpose: Text
-    locations: Text
-    since: Text
-    last_updated: Text
-    security: Text
-    privacy: Text
-    sales: Text
-    disclosure_policy: Text
-    document: Text
-    document_kind: Text
-    evidence_for: Text
-    concerns: Text
-    latest_update: Text
-    last_changed: Text
-
-
 # Where security.txt's Expires is written: the build fails once it passes, `make review` lists it ahead.
 SECURITY_TXT_EXPIRES = ("contacts", "security_txt", "expires")
 
@@ -178,8 +151,6 @@ def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, tod
 
 
 # entries.py names these classes in ComplianceDocument before they exist; now they do.
-_DEFERRED = {
-    cls.__name__: cls for cls in (Subprocessors, Contacts, Documents, Faq, ControlArea, Controls, Update, TrustLabels)
-}
-for _model in (entries.Section, entries.Guide, entries.Labels, entries.ComplianceDocument):
+_DEFERRED = {cls.__name__: cls for cls in (Subprocessors, Contacts, Documents, Faq, ControlArea, Controls, Update)}
+for _model in (entries.Section, entries.Guide, entries.ComplianceDocument):
     _model.model_rebuild(_types_namespace=_DEFERRED, force=True)

@@ -1,7 +1,8 @@
 """The value types of the model (text, ids, URLs, dates, references), each with its editor-facing message.
 
 Each type validates itself and says what it expected in the words the error report uses, and each
-carries the JSON Schema fragment that editors' IDEs check while they type.
+carries the JSON Schema fragment that editors' IDEs check while they type. `Entry` is the base of
+every model built from them (entries.py, labels.py, trust.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ..limits import Limits, limit_hint
@@ -54,6 +55,12 @@ _INVISIBLE_IN_PROSE = re.compile("[\u202a-\u202e]")
 RESERVED_PAGE_IDS = ("index", "404", "assets", "search", "sitemap")
 # A claim's id names a folder and a file of the site: at most Limits.id_chars (`max_id_length`).
 MAX_PAGE_ID_CHARS = Limits.id_chars
+
+
+class Entry(BaseModel):
+    """Base of every entry: unknown keys are errors and values are never coerced (`no` stays text)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, arbitrary_types_allowed=True)
 
 
 @dataclass(frozen=True)

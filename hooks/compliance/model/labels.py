@@ -1,0 +1,147 @@
+"""The site's fixed words (labels.yml) and the vocabularies they name: claim kinds, statuses, access levels.
+
+Each vocabulary is one `Literal` below; its label model is made from the same `Literal`, so a value
+without a label fails validation at labels.yml. Every other group of fixed words (facts, pages, dates,
+the trust center's) is one model here, so the labels file's shape is declared in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import ConfigDict, Field, create_model
+
+from .dates import date_pattern
+from .values import Entry, Text
+
+# What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
+# compliance with a law, a commitment to comply, alignment with a framework, a self-assessment.
+# Adding a kind is one word here plus its label in labels.yml; an organisation may also define its
+# own kinds with labels alone (`labels.kinds`), checked like these.
+ClaimKind = Literal["certification", "attestation", "regulation", "commitment", "alignment", "self_assessment"]
+Status = Literal["current", "in_progress", "lapsed"]
+AccessLevel = Literal["public", "on_request", "nda"]
+
+
+class _ExtraKinds(Entry):
+    """Built-in kinds' labels, and an organisation's own kinds: any other id, with its label."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Text] = Field(init=False)
+
+
+def _labels_of(name: str, vocabulary: Any, doc: str, base: type[Entry] = Entry) -> Any:
+    """A label model with one required field per value of `vocabulary` (a Literal)."""
+    fields: Any = {value: (Text, ...) for value in get_args(vocabulary)}
+    return create_model(name, __base__=base, __doc__=doc, **fields)
+
+
+KindLabels: Any = _labels_of(
+    "KindLabels", ClaimKind, "A label for every kind, and the organisation's own.", _ExtraKinds
+)
+StatusLabels: Any = _labels_of("StatusLabels", Status, "A label for every status.")
+AccessLabels: Any = _labels_of("AccessLabels", AccessLevel, "A label for every access level.")
+
+
+class FactLabels(Entry):
+    kind: Text
+    status: Text
+    expected: Text
+    standards: Text
+    report_type: Text
+    offerings: Text
+    providers: Text
+    conditions: Text
+    scope: Text
+    all_offerings: Text
+    all_providers: Text
+    not_stated: Text
+    evidence: Text
+    original: Text
+    needs_ftp: Text
+    access: Text
+    request: Text
+    agreements: Text
+    issued: Text
+    valid_until: Text
+    last_reviewed: Text
+    auditor: Text
+    details: Text
+
+
+class PageLabels(Entry):
+    guide: Text
+    overview: Text
+    contact: Text
+    claims: Text
+    matrix: Text
+    claim: Text
+    export: Text
+    export_schema: Text
+    pdf: Text
+    in_scope: Text
+    out_of_scope: Text
+
+
+class NotFoundLabels(Entry):
+    """The page shown for an address the site does not have."""
+
+    title: Text
+    lost: Text
+    home: Text
+    others: Text
+    search: Text
+
+
+class WordLabels(Entry):
+    """Joining words for lists in running text: 'a, b, and c'."""
+
+    list_and: Text
+    list_or: Text
+
+
+class DateLabels(Entry):
+    """How dates are written: the twelve month names, and the order of a month's and a day's parts."""
+
+    months: Annotated[list[Text], Field(min_length=12, max_length=12)]
+    month: Annotated[Text, date_pattern("month")]
+    day: Annotated[Text, date_pattern("day")]
+
+
+class TrustLabels(Entry):
+    """The fixed words of the trust-center pages and of the claims' updates."""
+
+    contacts: Text
+    subprocessors: Text
+    documents: Text
+    controls: Text
+    faq: Text
+    updates: Text
+    feed: Text
+    name: Text
+    purpose: Text
+    locations: Text
+    since: Text
+    last_updated: Text
+    security: Text
+    privacy: Text
+    sales: Text
+    disclosure_policy: Text
+    document: Text
+    document_kind: Text
+    evidence_for: Text
+    concerns: Text
+    latest_update: Text
+    last_changed: Text
+
+
+class Labels(Entry):
+    kinds: KindLabels
+    statuses: StatusLabels
+    access: AccessLabels
+    facts: FactLabels
+    pages: PageLabels
+    not_found: NotFoundLabels
+    words: WordLabels
+    dates: DateLabels
+    trust: TrustLabels

@@ -77,8 +77,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Claims that expire within DAYS or were last reviewed over REVIEWED days ago; exit 1 if any. The
-# windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
+# Claims (and a security.txt Expires) due within DAYS, or claims last reviewed over REVIEWED days ago;
+# exit 1 if any. The windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
 review: $(VENV)/.installed
 	PYTHONPATH=hooks $(PYTHON) -m compliance.review $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED))
 

@@ -25,8 +25,9 @@ from compliance.links.linkmap import EXTERNAL, LinkMapBuilder, LinkSource, html_
 from compliance.load import yamlload
 from compliance.load.yamlload import load_yaml
 from compliance.model import prosecheck as prose_module
-from compliance.model.data import ComplianceData, _Locator, load_compliance_data
+from compliance.model.data import ComplianceData, load_compliance_data
 from compliance.model.prosecheck import ProseChecker
+from compliance.model.proseplaces import _Locator
 from compliance.render.pages import PageRenderer
 from compliance.render.plan import SitePlan
 from conftest import FIXTURE_TODAY, copy_project

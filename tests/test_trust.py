@@ -153,6 +153,36 @@ def test_an_expired_security_txt_fails_the_build_at_its_line(tmp_path: Path) -> 
     assert not (project / "example-site").exists()
 
 
+def test_make_review_lists_security_txt_expiring_within_its_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from compliance.review import main as review
+
+    project = copy_project(tmp_path / "project", "dated")
+    contacts = project / "data" / "contacts.yml"
+    contacts.write_text(
+        "contacts:\n  security:\n    label: Security team\n    url: mailto:security@example.org\n"
+        '  security_txt:\n    expires: "2027-01"\n',
+        encoding="utf-8",
+    )
+    args = ["--project", str(project), "--today", FIXTURE_TODAY, "--reviewed-within", "9999"]
+    # 2027-01 begins 34 days after the fixtures' today: within 40 days, not within 30.
+    assert review([*args, "--expires-within", "40"]) == 1
+    captured = capsys.readouterr()
+    assert "data/contacts.yml:6:14: contacts.security_txt.expires: security.txt: expires on 2027-01" in (
+        captured.out.splitlines()
+    )
+    assert "out of 5 claims and security.txt" in captured.err
+    review([*args, "--expires-within", "30"])
+    assert "security.txt" not in capsys.readouterr().out
+    # Once passed it fails the build; the review, which never stops at dates, still names it.
+    edit_yaml(contacts, lambda d: d["contacts"]["security_txt"].update(expires="2026-10"))
+    review([*args, "--expires-within", "0"])
+    assert "data/contacts.yml:6:14: contacts.security_txt.expires: security.txt: expired on 2026-10" in (
+        capsys.readouterr().out.splitlines()
+    )
+
+
 def test_without_site_url_there_is_no_feed_and_the_build_says_why(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     for config in ("mkdocs.yml", "mkdocs.example.yml"):

@@ -16,8 +16,12 @@ class Limits:
     """How much the data and docs/ may hold; options.py maps each option an editor may raise to its field."""
 
     file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    # Levels of YAML nesting: the data needs about eight, and composing recurses once per level.
     depth: int = 40
+    # Characters of one value: the longest prose of a real guide is a few thousand.
     text_chars: int = 20_000
+    # Characters of a claim's id, which names a folder and a file of the site.
+    id_chars: int = 100
     integer_digits: int = 15
     # All data files together: three full-size files load in about three seconds.
     data_bytes: int = 3 * DEFAULT_MAX_FILE_BYTES
@@ -45,3 +49,10 @@ class Limits:
 def limit_hint(option: str) -> str:
     """How an editor raises the limit a message names: an option of `extra: compliance:` in mkdocs.yml."""
     return f"raise the limit with {option} under extra: compliance: in mkdocs.yml"
+
+
+# Python recurses a few frames per level of YAML nesting; past this the interpreter's own limit would
+# stop the build with a traceback instead of one line.
+MAX_YAML_DEPTH = 200
+# File systems refuse names over 255 bytes; a claim's page is `<id>.html` (or `<id>/index.html`).
+MAX_ID_CHARS = 200

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from .environment import process_environment
 from .errors import ComplianceError, Location, Problem
-from .limits import DEFAULT_MAX_FILE_BYTES, Limits
+from .limits import DEFAULT_MAX_FILE_BYTES, MAX_ID_CHARS, MAX_YAML_DEPTH, Limits
 from .suggest import suggest
 
 CONFIG_FILE = "mkdocs.yml"
@@ -37,14 +37,22 @@ OVERRIDES = {
     "max_nesting": "COMPLIANCE_MAX_NESTING",
     "max_prose_growth": "COMPLIANCE_MAX_PROSE_GROWTH",
     "max_suggestions": "COMPLIANCE_MAX_SUGGESTIONS",
+    "max_value_length": "COMPLIANCE_MAX_VALUE_LENGTH",
+    "max_yaml_depth": "COMPLIANCE_MAX_YAML_DEPTH",
+    "max_id_length": "COMPLIANCE_MAX_ID_LENGTH",
     "today": "COMPLIANCE_TODAY",
     "debug": "COMPLIANCE_DEBUG",
+}
+# Why an option has a ceiling, in the message that refuses a value above it.
+_CEILINGS = {
+    "max_yaml_depth": " (deeper nesting would exhaust Python's stack)",
+    "max_id_length": " (a claim's id names a file of the site, and file names stop at 255 bytes)",
 }
 _SIZE = re.compile(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?")
 
 
 class ReviewWindows(BaseModel):
-    """What `make review` reports: claims expiring within, or last reviewed over, this many days."""
+    """What `make review` reports: what expires within, or claims last reviewed over, this many days."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -71,6 +79,9 @@ class BuildOptions(BaseModel):
     max_nesting: int = Field(Limits.prose_nesting, ge=1)
     max_prose_growth: int = Field(Limits.prose_growth, ge=1)
     max_suggestions: int = Field(Limits.suggestions, ge=0)
+    max_value_length: int = Field(Limits.text_chars, ge=1)
+    max_yaml_depth: int = Field(Limits.depth, ge=1, le=MAX_YAML_DEPTH)
+    max_id_length: int = Field(Limits.id_chars, ge=1, le=MAX_ID_CHARS)
     today: date | None = None
     debug: bool = False
     review: ReviewWindows = ReviewWindows()
@@ -87,7 +98,15 @@ class BuildOptions(BaseModel):
         return int(match[1]) * {"": 1, "k": 1024, "m": 1024 * 1024}[match[2].lower()]
 
     @field_validator(
-        "max_data_files", "max_docs_files", "max_nesting", "max_prose_growth", "max_suggestions", mode="before"
+        "max_data_files",
+        "max_docs_files",
+        "max_nesting",
+        "max_prose_growth",
+        "max_suggestions",
+        "max_value_length",
+        "max_yaml_depth",
+        "max_id_length",
+        mode="before",
     )
     @classmethod
     def _count(cls, value: object) -> object:
@@ -110,6 +129,9 @@ class BuildOptions(BaseModel):
             prose_nesting=self.max_nesting,
             prose_growth=self.max_prose_growth,
             suggestions=self.max_suggestions,
+            text_chars=self.max_value_length,
+            depth=self.max_yaml_depth,
+            id_chars=self.max_id_length,
         )
 
     def data_path(self, project_dir: Path) -> Path:
@@ -173,6 +195,9 @@ def _message(error: Any) -> str:
         return f"expected a whole number of days, got {error['input']!r}"
     if error["type"] == "greater_than_equal":
         return f"expected a whole number of at least {error['ctx']['ge']}, got {error['input']!r}"
+    if error["type"] == "less_than_equal":
+        why = _CEILINGS.get(error["loc"][0], "")
+        return f"expected a whole number of at most {error['ctx']['le']}{why}, got {error['input']!r}"
     if error["type"].startswith("date"):
         return f"expected a date written YYYY-MM-DD, got {error['input']!r}"
     return str(error["msg"])

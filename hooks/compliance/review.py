@@ -1,4 +1,7 @@
-"""`make review`: list the claims that expire soon, are expected soon, or have not been reviewed recently.
+"""`make review`: list the claims and the security.txt that need the editor soon.
+
+Claims that expire soon, are expected soon, or have not been reviewed recently, and a security.txt
+whose Expires date falls within the same window as the claims' expiry.
 
 Exit status: 0 when nothing is due, 1 when something is, 2 when the data cannot be read.
 """
@@ -10,14 +13,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import ComplianceError
+from .errors import ComplianceError, format_path
 from .model.checks import claims_due
 from .model.data import load_compliance_data
+from .model.trust import SECURITY_TXT_EXPIRES, security_txt_due
 from .options import load_options
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the review; print one `file:line:col: claims[i]: id: reason` line per finding."""
+    """Run the review; print one `file:line:col: path: name: reason` line per finding, in file order."""
     parser = argparse.ArgumentParser(prog="make review", description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
     # The defaults come from `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
@@ -40,14 +44,22 @@ def main(argv: list[str] | None = None) -> int:
     expires = options.review.expires_within if args.expires_within is None else args.expires_within
     reviewed = options.review.reviewed_within if args.reviewed_within is None else args.reviewed_within
     today = args.today or options.today or date.today()
-    due = claims_due(claims, today, expires_within=expires, reviewed_within=reviewed)
-    for item in due:
+    found = []
+    for item in claims_due(claims, today, expires_within=expires, reviewed_within=reviewed):
         where = data.sources.value(("claims", item.index, item.field))
-        print(f"{where}: claims[{item.index}].{item.field}: {claims[item.index].id}: {item.reason}")
+        found.append((where, f"claims[{item.index}].{item.field}: {claims[item.index].id}: {item.reason}"))
+    security_txt = security_txt_due(data.document, today, expires_within=expires)
+    if security_txt is not None:
+        where = data.sources.value(SECURITY_TXT_EXPIRES)
+        found.append((where, f"{format_path(SECURITY_TXT_EXPIRES)}: security.txt: {security_txt}"))
+    for where, finding in sorted(found, key=lambda pair: pair[0]):
+        print(f"{where}: {finding}")
     undated = sum(1 for c in claims if c.valid_until is None and c.last_reviewed is None and c.expected is None)
-    summary = f"{len(due)} due for review out of {len(claims)} claims"
+    has_security_txt = data.document.contacts is not None and data.document.contacts.security_txt is not None
+    counted = f"{len(claims)} claims" + (" and security.txt" if has_security_txt else "")
+    summary = f"{len(found)} due for review out of {counted}"
     print(summary + (f" ({undated} give no dates)" if undated else ""), file=sys.stderr)
-    return 1 if due else 0
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

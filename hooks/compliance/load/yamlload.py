@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from ..limits import SIZE_SETTING, Limits
+from ..limits import SIZE_SETTING, Limits, limit_hint
 from .sourcemap import DataPath, SourceMap, walk
 from .yamltext import read_text_file, refused_characters
 from .yamlvalues import BOOL, CORE_TAG, FLOAT, INT, NULL, ValueBuilder, mark_location
@@ -58,7 +58,8 @@ class _Bounded:
         self.depth += 1
         if self.depth > self.limits.depth:
             message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"
-            raise _Refused(event.start_mark, message + " (look for unclosed brackets or runaway indentation)")
+            hint = f" (look for unclosed brackets or runaway indentation), or {limit_hint('max_yaml_depth')}"
+            raise _Refused(event.start_mark, message + hint)
         try:
             return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
         finally:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,11 +16,12 @@ from ..suggest import SUGGESTIONS
 from .checks import consistency_problems, date_problems, kind_problems
 from .colours import look_problems
 from .entries import ComplianceDocument, Image
-from .prosecheck import ProseChecker
+from .proseplaces import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
+from .salvage import salvage_problems
 from .schema import parse_document
 from .trust import trust_problems
-from .values import MarkdownText, UrlText
+from .values import UrlText
 
 
 @dataclass(frozen=True)
@@ -59,18 +57,23 @@ def load_compliance_data(
 
     With `today`, dates are judged against it too: a claim whose valid-until date has passed (unless
     its status is lapsed), an in-progress claim whose expected date has passed, a date in the future.
-    Once the structure is valid, references, mentions and every other check are reported together.
+    References and mentions are reported with structural errors, as far as they can be judged
+    (salvage.py); the checks that need the whole model follow once the structure is valid.
     The files of `docs_dir` are checked with the data unless the caller has already (`docs_checked`).
     """
     limits = limits or Limits()
     SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems) + ([] if docs_checked else docs_problems(project_dir, docs_dir, limits))
-    document, schema_problems = parse_document(files.document, files.sources, incomplete=files.incomplete)
+    document, schema_problems = parse_document(
+        files.document, files.sources, incomplete=files.incomplete, limits=limits
+    )
     for problem in schema_problems:
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))
     problems += kind_problems(files.document, files.sources)
     if document is None:
+        # References and mentions that can still be judged are reported with the structural errors.
+        problems += [] if files.incomplete else salvage_problems(files.document, files.sources, project_dir, limits)
         raise _failure(problems, display_path(project_dir, data_dir))
     index, duplicates = index_entries(document, files.sources)
     problems += duplicates
@@ -82,21 +85,10 @@ def load_compliance_data(
     problems += _image_problems(values, files.sources, project_dir, docs_dir)
     if files.incomplete:  # ids the unreadable file defines would make every mention of them look wrong
         raise _failure(problems, display_path(project_dir, data_dir))
-    locator = _Locator(project_dir)
     links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in values if isinstance(v, UrlText)]
-    # Links to claims that mentions write carry a token no editor can type, so a relative link written
-    # by hand (`[r](hipaa)`) is never taken for one of them and is refused as not absolute.
-    token = f"mention-{secrets.token_hex(8)}/"
-    prose = ProseChecker(document, index, lambda ident: token + ident, limits)
-    for path, text in values:
-        if not isinstance(text, MarkdownText):
-            continue
-        issues, prose_links = prose.check(text)
-        where = files.sources.value(path)
-        problems += [Problem(locator.find(where, i.needle, i.skip), i.message, format_path(path)) for i in issues]
-        links += [
-            DataLink(link.url, locator.find(where, link.needle, link.skip), format_path(path)) for link in prose_links
-        ]
+    found, prose_links = prose_problems(values, files.sources, project_dir, (document, index, limits))
+    problems += found
+    links += [DataLink(url, where, field) for url, where, field in prose_links]
     problems += look_problems(document, files.sources)
     if today is not None:
         problems += date_problems(document, files.sources, today)
@@ -142,35 +134,3 @@ def _image_problems(
             where = (*path, "src")
             problems.append(Problem(sources.value(where), message, format_path(where)))
     return problems
-
-
-class _Locator:
-    """Finds a piece of text (a mention, a URL) in a YAML file at or after a value's start."""
-
-    def __init__(self, project_dir: Path) -> None:
-        self.project_dir = project_dir
-        self.texts: dict[str, str] = {}  # per load: files change between builds under `mkdocs serve`
-        # Where each line starts, once per file: a search per prose value then costs no more for the
-        # ten-thousandth claim of a file than for the first.
-        self.line_starts: dict[str, list[int]] = {}
-
-    def find(self, start: Location, needle: str, skip: int = 0) -> Location:
-        """Where `needle` is first written at or after `start`, `skip` characters into it."""
-        if start.file not in self.texts:
-            text = self.texts[start.file] = _read(self.project_dir / start.file)
-            self.line_starts[start.file] = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
-        text, starts = self.texts[start.file], self.line_starts[start.file]
-        line_start = starts[start.line - 1] if start.line - 1 < len(starts) else len(text) + 1
-        found = text.find(needle, line_start + start.column - 1) if needle else -1
-        if found < 0:
-            return start
-        found += skip
-        line = bisect.bisect_right(starts, found)
-        return Location(start.file, line, found - starts[line - 1] + 1)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return ""

@@ -9,7 +9,8 @@ it (render/prose.py) both fill mentions in here, so the two can never disagree o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import markdown
@@ -55,13 +56,40 @@ class MentionError(ValueError):
     """A mention that names nothing; the message says what was expected."""
 
 
+class Unjudged(Exception):
+    """A mention of an entry that failed validation: that entry's own error is the one to fix."""
+
+
+@dataclass(frozen=True)
+class Unvalidated:
+    """What a build that failed validation could not check, so mentions of it say nothing.
+
+    `ids`: every id written in the data, by kind, valid or not; an id there but not in the index
+    belongs to an entry that failed validation. `kinds`: kinds with an entry whose id cannot be read
+    (so no id of theirs can be called unknown), and `organisation` when part of it failed.
+    """
+
+    ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    kinds: frozenset[str] = frozenset()
+
+    def covers(self, kind: str, ident: str | None) -> bool:
+        return kind in self.kinds or (ident is not None and ident in self.ids.get(kind, ()))
+
+
 class Mentions:
     """Fills mentions in with Markdown: an entry's name (linked where it has a page or URL), or a field."""
 
-    def __init__(self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        document: ComplianceDocument,
+        index: Index,
+        claim_url: Callable[[str], str],
+        unvalidated: Unvalidated | None = None,
+    ) -> None:
         self.document = document
         self.index = index
         self.claim_url = claim_url
+        self.unvalidated = unvalidated or Unvalidated()
         # Labels are text: a joining word with Markdown in it reads back as written, never as a link.
         self.words = {
             "and": str(md_text(document.labels.words.list_and)),
@@ -69,13 +97,19 @@ class Mentions:
         }
 
     def write(self, match: re.Match[str], base: str) -> tuple[str, list[str]]:
-        """The Markdown a MENTION match stands for, and the URLs it links; MentionError if it names nothing."""
+        """The Markdown a MENTION match stands for, and the URLs it links; MentionError if it names nothing.
+
+        Unjudged when it names an entry that failed validation, or goes through a reference that names
+        nothing: that problem is reported on its own line, and a second one here would only follow from it.
+        """
         parsed = _MENTION_BODY.fullmatch(match["body"])
         if parsed is None:
             raise MentionError(f"expected a mention like [[kind:id]] or [[kind:id.field]], got {match[0]!r}")
         node, label = self._entry(parsed["kind"], parsed["id"])
         path: list[str] = []
         for name in filter(None, parsed["fields"].split(".")):
+            if isinstance(node, Unresolved):
+                raise Unjudged(label)
             fields = list(type(node).model_fields) if isinstance(node, BaseModel) else []
             if name not in fields:
                 raise MentionError(f"{label} has no field '{'.'.join([*path, name])}'{suggest(name, fields)}")
@@ -96,6 +130,8 @@ class Mentions:
         if kind == "organisation":
             if ident:
                 raise MentionError("the organisation has no id; write [[organisation]] or [[organisation.field]]")
+            if self.unvalidated.covers(kind, None):
+                raise Unjudged(kind)
             return self.document.organisation, "organisation"
         if kind not in KINDS:
             raise MentionError(f"unknown kind of entry '{kind}'{suggest(kind, ['organisation', *KINDS])}")
@@ -103,6 +139,8 @@ class Mentions:
         if not ident:
             raise MentionError(f"expected [[{kind}:id]], naming a {noun}")
         entry = self.index[kind].get(ident)
+        if entry is None and self.unvalidated.covers(kind, ident):
+            raise Unjudged(f"{kind}:{ident}")
         if entry is None:
             raise MentionError(f"unknown {noun} '{ident}'{suggest(ident, list(self.index[kind]))}")
         return entry, f"{noun} '{ident}'"

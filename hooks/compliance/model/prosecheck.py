@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from ..limits import Limits, limit_hint
 from .entries import ComplianceDocument
-from .mentions import MENTION, MentionError, Mentions, prose_markdown
+from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, prose_markdown
 from .prosebounds import nesting_problem
 from .refs import Index
 from .values import EMAIL_LIKE, URL_PATTERN, URL_SCHEMES_WORDS
@@ -51,11 +51,16 @@ class ProseChecker:
     """Checks each prose value of the data as it will be rendered, without rendering the page."""
 
     def __init__(
-        self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str], limits: Limits | None = None
+        self,
+        document: ComplianceDocument,
+        index: Index,
+        claim_url: Callable[[str], str],
+        limits: Limits | None = None,
+        unvalidated: Unvalidated | None = None,
     ) -> None:
         self.index = index
         self.limits = limits or Limits()
-        self.mentions = Mentions(document, index, claim_url)
+        self.mentions = Mentions(document, index, claim_url, unvalidated)
         self._markdown = prose_markdown()
 
     def check(self, text: str) -> tuple[list[ProseIssue], list[ProseLink]]:
@@ -76,6 +81,8 @@ class ProseChecker:
                 rendered, urls = self.mentions.write(match, "")
             except MentionError as exc:
                 issues.append(ProseIssue(str(exc), match[0]))
+                return ""
+            except Unjudged:  # it names what failed validation: that error is reported on its own
                 return ""
             grown[0] += len(rendered)
             if grown[0] > budget:

@@ -77,9 +77,7 @@ def index_entries(document: ComplianceDocument, sources: SourceMap) -> tuple[Ind
         index[kind.name] = {}
         for i, entry in enumerate(entries(document, kind.name)):
             if entry.id in index[kind.name]:
-                where: DataPath = (*kind.path, i, "id")
-                message = f"duplicate {kind.noun} id '{entry.id}'"
-                problems.append(Problem(sources.value(where), message, format_path(where)))
+                problems.append(duplicate_id(kind.name, entry.id, (*kind.path, i, "id"), sources))
             else:
                 index[kind.name][entry.id] = entry
     return index, problems
@@ -91,15 +89,21 @@ def resolve_references(document: ComplianceDocument, index: Index, sources: Sour
     An id that names nothing stays `Unresolved` (and reads as its id), so mentions can still be
     checked in the same round and the editor sees every problem at once.
     """
-    problems = []
+    return [
+        unknown_reference(value.kind, value.id, list(index[value.kind]), path, sources)
+        for path, value in place_entries(document, index)
+    ]
+
+
+def place_entries(document: ComplianceDocument, index: Index) -> list[tuple[DataPath, Unresolved]]:
+    """Put the entry each reference names in its place; return the references that name nothing."""
+    left = []
     for path, value in list(walk_model(document)):
         if not isinstance(value, Unresolved):
             continue
         target = index[value.kind].get(value.id)
         if target is None:
-            noun = KINDS[value.kind].noun
-            hint = suggest(value.id, list(index[value.kind]))
-            problems.append(Problem(sources.value(path), f"unknown {noun} '{value.id}'{hint}", format_path(path)))
+            left.append((path, value))
             continue
         parent: Any = document
         for part in path[:-1]:
@@ -108,4 +112,15 @@ def resolve_references(document: ComplianceDocument, index: Index, sources: Sour
             parent[path[-1]] = target
         else:
             object.__setattr__(parent, path[-1], target)
-    return problems
+    return left
+
+
+def unknown_reference(kind: str, ident: str, known: list[str], path: DataPath, sources: SourceMap) -> Problem:
+    """The problem of a reference at `path` to an id of `kind` that no entry has."""
+    message = f"unknown {KINDS[kind].noun} '{ident}'{suggest(ident, known)}"
+    return Problem(sources.value(path), message, format_path(path))
+
+
+def duplicate_id(kind: str, ident: str, path: DataPath, sources: SourceMap) -> Problem:
+    """The problem of an entry's id (at `path`) that an earlier entry of `kind` already has."""
+    return Problem(sources.value(path), f"duplicate {KINDS[kind].noun} id '{ident}'", format_path(path))

@@ -17,6 +17,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import ErrorDetails, core_schema
 
 from ..errors import Problem, format_path
+from ..limits import Limits
 from ..load.yamlload import DataPath, SourceMap
 from ..suggest import suggest
 from .entries import ComplianceDocument
@@ -36,18 +37,24 @@ _TYPE_WORDS = {
 
 
 def parse_document(
-    document: dict[str, Any], sources: SourceMap, *, incomplete: bool = False
+    document: dict[str, Any], sources: SourceMap, *, incomplete: bool = False, limits: Limits | None = None
 ) -> tuple[ComplianceDocument | None, list[Problem]]:
     """The typed model of `document` and no problems, or None and every problem found.
 
     `incomplete` means some data file could not be read: top-level keys it may have held are not
-    reported as missing, since the editor will see that file's own error.
+    reported as missing, since the editor will see that file's own error. The value types that have
+    a limit read it from `limits` (the defaults when None).
     """
     try:
-        return ComplianceDocument.model_validate(document), []
+        return ComplianceDocument.model_validate(document, context=validation_context(limits)), []
     except ValidationError as exc:
         problems = [p for error in exc.errors() for p in _explain(error, sources, incomplete)]
         return None, problems
+
+
+def validation_context(limits: Limits | None) -> dict[str, Any]:
+    """The context a validation of the data runs in: the build's limits (`values.limits_of`)."""
+    return {"limits": limits or Limits()}
 
 
 def published_schema() -> dict[str, Any]:
@@ -139,10 +146,14 @@ def allowed_values(annotation: Any) -> list[str]:
 
 def _fields_at(path: DataPath) -> set[str]:
     """The keys allowed at `path`."""
+    model = model_at(path)
+    return set(model.model_fields) if model else set()
+
+
+def model_at(path: DataPath) -> type[BaseModel] | None:
+    """The model whose mapping is written at `path`, if a mapping of one is expected there."""
     annotation = _unwrap(_annotation_at(path))
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return set(annotation.model_fields)
-    return set()
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
 def _annotation_at(path: DataPath) -> Any:

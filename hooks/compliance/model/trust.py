@@ -105,6 +105,24 @@ class Update(Entry):
     claims: list[ClaimRef] = []
 
 
+# Where security.txt's Expires is written: the build fails once it passes, `make review` lists it ahead.
+SECURITY_TXT_EXPIRES = ("contacts", "security_txt", "expires")
+
+
+def security_txt_due(document: entries.ComplianceDocument, today: date, *, expires_within: int) -> str | None:
+    """Why security.txt needs the editor within `expires_within` days (its Expires), or None.
+
+    Early rather than late, as for claims: the date counts from the first day it can mean.
+    """
+    contacts = document.contacts
+    if contacts is None or contacts.security_txt is None:
+        return None
+    expires = contacts.security_txt.expires
+    if (expires.first - today).days > expires_within:
+        return None
+    return f"{'expired' if expires.last <= today else 'expires'} on {expires}"
+
+
 def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, today: date | None) -> list[Problem]:
     """security.txt's own rules: https or mailto addresses, and an Expires date still ahead of `today`."""
     contacts = document.contacts
@@ -125,7 +143,7 @@ def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, tod
     expires = contacts.security_txt.expires.last
     if today is not None and expires <= today:
         add(
-            ("contacts", "security_txt", "expires"),
+            SECURITY_TXT_EXPIRES,
             f"security.txt expires on {expires.isoformat()}, which is not after today ({today.isoformat()}); "
             "set a later date once the contacts are checked",
         )

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ..limits import Limits, limit_hint
 from ..load.yamltext import REFUSED_IN_TEXT
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -52,8 +53,8 @@ _INVISIBLE_IN_TEXT = re.compile(f"[{_INVISIBLE}]")
 _INVISIBLE_IN_PROSE = re.compile("[\u202a-\u202e]")
 # Names the site gives its own pages and folders: a claim's page (claims/<id>/) must not take one.
 RESERVED_PAGE_IDS = ("index", "404", "assets", "search", "sitemap")
-# A claim's id names a folder and a file of the site; file systems refuse names over 255 bytes.
-MAX_PAGE_ID_CHARS = 100
+# A claim's id names a folder and a file of the site: at most Limits.id_chars (`max_id_length`).
+MAX_PAGE_ID_CHARS = Limits.id_chars
 
 
 class Entry(BaseModel):
@@ -219,18 +220,28 @@ LanguageTag = _typed_text("a language tag like 'en' or 'de-CH'", r"^[A-Za-z]{2,8
 ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})
 
 
-def _page_id(value: Any) -> str:
+def _page_id(value: Any, info: ValidationInfo) -> str:
     ident: str = _check_id(value)
     if ident in RESERVED_PAGE_IDS:
         raise problem(
             f"the id '{ident}' is a name the site uses for its own pages ({', '.join(RESERVED_PAGE_IDS)}); "
             "choose another id"
         )
-    if len(ident) > MAX_PAGE_ID_CHARS:
+    # The build's limits come in the validation context (schema.parse_document); the default otherwise.
+    limit = limits_of(info).id_chars
+    if len(ident) > limit:
         raise problem(
-            f"expected an id of at most {MAX_PAGE_ID_CHARS} characters (it names the claim's page), got {len(ident)}"
+            f"expected an id of at most {limit} characters (it names the claim's page), got {len(ident)}; "
+            f"shorten it, or {limit_hint('max_id_length')}"
         )
     return ident
+
+
+def limits_of(info: ValidationInfo) -> Limits:
+    """The limits a validation runs with: those of its context, else the defaults."""
+    context = info.context if isinstance(info.context, dict) else {}
+    limits = context.get("limits")
+    return limits if isinstance(limits, Limits) else Limits()
 
 
 _check_id = _text_checker("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str)

@@ -84,7 +84,7 @@ review: $(VENV)/.installed
 
 # Regenerate the editors' JSON Schema from the model (a test fails when it is stale).
 schema: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -c "from compliance.model.schema import schema_text; import sys; sys.stdout.write(schema_text())" > data/schema/compliance.schema.json
+	PYTHONPATH=hooks $(PYTHON) -m compliance.editor_schema
 
 # Check every link of a built site (see README: `make links SITE=DIR ARGS='...'`).
 links: $(VENV)/.installed

@@ -6,9 +6,11 @@ input at its place with one line naming the option, and the defaults accept the 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from compliance.errors import ComplianceError
@@ -132,3 +134,48 @@ def test_a_bad_override_names_its_variable(option: str) -> None:
     assert (
         str(caught.value) == f"environment variable {variable}:1:1: expected a whole number such as 100, got 'plenty'"
     )
+
+
+def _page_id_lengths(schema: object) -> list[int]:
+    """The maxLength of every page-id node of a JSON Schema."""
+    if isinstance(schema, dict):
+        own = [schema["maxLength"]] if "maxLength" in schema and "not" in schema else []
+        return own + [n for value in schema.values() for n in _page_id_lengths(value)]
+    if isinstance(schema, list):
+        return [n for value in schema for n in _page_id_lengths(value)]
+    return []
+
+
+def test_a_raised_id_length_is_what_the_editors_schema_says(tmp_path: Path) -> None:
+    from compliance.editor_schema import main
+
+    project = copy_project(tmp_path)
+    _set_option(project, "max_id_length: 150")
+    (project / "data" / "schema" / "compliance.schema.json").unlink()
+    assert main(["--project", str(project)]) == 0
+    written = json.loads((project / "data" / "schema" / "compliance.schema.json").read_text(encoding="utf-8"))
+    assert _page_id_lengths(written) and set(_page_id_lengths(written)) == {150}
+    shipped = json.loads((REPO / "data" / "schema" / "compliance.schema.json").read_text(encoding="utf-8"))
+    assert set(_page_id_lengths(shipped)) == {Limits.id_chars}
+
+
+def test_a_raised_id_length_is_what_the_sites_export_schema_says(shipped_site: Path) -> None:
+    from compliance.render.plan import export_schema
+
+    export = json.loads((shipped_site / "compliance.json").read_text(encoding="utf-8"))
+    export["claims"][0]["id"] = "c" * 150  # what a build with max_id_length: 150 may export
+    jsonschema.Draft202012Validator(export_schema(Limits(id_chars=150))).validate(export)
+    with pytest.raises(jsonschema.ValidationError, match="is too long"):
+        jsonschema.Draft202012Validator(export_schema()).validate(export)
+    site_schema = json.loads((shipped_site / "compliance.schema.json").read_text(encoding="utf-8"))
+    assert set(_page_id_lengths(site_schema)) == {Limits.id_chars}
+
+
+def test_make_schema_with_unreadable_options_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from compliance.editor_schema import main
+
+    project = copy_project(tmp_path)
+    _set_option(project, "max_id_length: many")
+    assert main(["--project", str(project)]) == 2
+    error = capsys.readouterr().err
+    assert "compliance options are invalid" in error and "max_id_length" in error and "Traceback" not in error

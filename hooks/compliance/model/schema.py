@@ -21,7 +21,7 @@ from ..limits import Limits
 from ..load.yamlload import DataPath, SourceMap
 from ..suggest import suggest
 from .entries import ComplianceDocument
-from .values import describe
+from .values import RESERVED_PAGE_IDS, describe
 
 SCHEMA_ID = "https://example.invalid/compliance-site/compliance.schema.json"
 
@@ -57,13 +57,13 @@ def validation_context(limits: Limits | None) -> dict[str, Any]:
     return {"limits": limits or Limits()}
 
 
-def published_schema() -> dict[str, Any]:
-    """The JSON Schema of one data file, as editors' IDEs use it.
+def published_schema(limits: Limits | None = None) -> dict[str, Any]:
+    """The JSON Schema of one data file, as editors' IDEs use it, with the build's `limits`.
 
     Each file holds some of the top-level keys, so the root requires none; the build checks that the
     merged files hold all the required ones.
     """
-    schema = ComplianceDocument.model_json_schema(schema_generator=_EditorSchema)
+    schema = with_limits(ComplianceDocument.model_json_schema(schema_generator=_EditorSchema), limits)
     schema.pop("required", None)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -74,9 +74,27 @@ def published_schema() -> dict[str, Any]:
     }
 
 
-def schema_text() -> str:
+def schema_text(limits: Limits | None = None) -> str:
     """The published schema as it is committed to data/schema/ (sorted, so diffs stay small)."""
-    return json.dumps(published_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(published_schema(limits), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def with_limits(schema: Any, limits: Limits | None) -> Any:
+    """`schema` with each page id's `maxLength` set to `max_id_length`, in place.
+
+    The model declares the default; an organisation that raises the option must not get a schema
+    (its editors' IDE, or its site's export) that refuses the ids its build accepts.
+    """
+    chars = (limits or Limits()).id_chars
+    if isinstance(schema, dict):
+        if "maxLength" in schema and schema.get("not") == {"enum": list(RESERVED_PAGE_IDS)}:
+            schema["maxLength"] = chars
+        for value in schema.values():
+            with_limits(value, limits)
+    elif isinstance(schema, list):
+        for value in schema:
+            with_limits(value, limits)
+    return schema
 
 
 class _EditorSchema(GenerateJsonSchema):

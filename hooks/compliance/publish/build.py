@@ -154,7 +154,7 @@ class SiteBuild:
         if self.settings is not None and self.settings.palette_css is not None:
             files.append(GeneratedFile(PALETTE_FILE, self.settings.palette_css))
         files.append(GeneratedFile(self.plan.export_file(), export_text(self.data, self.plan)))
-        files.append(GeneratedFile(self.plan.export_schema_file(), export_schema_text()))
+        files.append(GeneratedFile(self.plan.export_schema_file(), export_schema_text(self.options.limits)))
         files += [GeneratedFile(path, text, dot_folder=True) for path, text in self.extra_files.items()]
         return files
 

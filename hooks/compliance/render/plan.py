@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ..limits import Limits
 from ..model.data import ComplianceData
 from ..model.entries import ComplianceDocument
+from ..model.schema import with_limits
 
 EXPORT_FILE = "compliance.json"
 EXPORT_SCHEMA_FILE = "compliance.schema.json"
@@ -60,9 +62,9 @@ def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
     return {"version": EXPORT_VERSION, **model}
 
 
-def export_schema() -> dict[str, Any]:
-    """JSON Schema of `export_document`'s output, generated from the same model."""
-    schema = ComplianceDocument.model_json_schema(mode="serialization")
+def export_schema(limits: Limits | None = None) -> dict[str, Any]:
+    """JSON Schema of `export_document`'s output, generated from the same model, with the build's `limits`."""
+    schema = with_limits(ComplianceDocument.model_json_schema(mode="serialization"), limits)
     for name in ("guide", "labels"):
         schema["properties"].pop(name, None)
     schema["required"] = [r for r in schema.get("required", []) if r not in ("guide", "labels")]
@@ -82,5 +84,5 @@ def export_text(data: ComplianceData, plan: SitePlan) -> str:
     return json.dumps(export_document(data, plan), indent=2, ensure_ascii=False) + "\n"
 
 
-def export_schema_text() -> str:
-    return json.dumps(export_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def export_schema_text(limits: Limits | None = None) -> str:
+    return json.dumps(export_schema(limits), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

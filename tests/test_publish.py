@@ -87,6 +87,10 @@ def project(built_project: Path, tmp_path: Path) -> Path:
     return project
 
 
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_build(project: Path, stall_at: str) -> tuple[subprocess.Popen[str], Path]:
     marker = project.parent / "stalled"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STALL_AT": stall_at, "STALL_DO": "stall"}
@@ -98,6 +102,9 @@ def _start_build(project: Path, stall_at: str) -> tuple[subprocess.Popen[str], P
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell's background job (`make test &`, nohup) starts with SIGINT ignored, and a Python started
+        # so never raises KeyboardInterrupt: the build under test gets the default a terminal gives it.
+        preexec_fn=_default_interrupt,
     )
     deadline = time.monotonic() + 60
     while not marker.exists():

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -235,6 +237,42 @@ def test_a_site_folder_that_cannot_be_built_beside_is_one_line(tmp_path: Path) -
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / 'file' / 'site'}: cannot build beside it (File exists: ")
     assert message.endswith("the folder holding it must be writable") and "\n" not in message
+
+
+NOBODY = 65534
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="drops to user nobody, which only root can do")
+def test_a_read_only_folder_is_one_line_for_a_user_who_cannot_write_it() -> None:
+    # Root writes anywhere, so the folder is tried by a forked child that has become `nobody`.
+    # The folder lives in /tmp: pytest's own folders are closed to other users.
+    holder = Path(tempfile.mkdtemp(prefix="read-only-"))
+    try:
+        holder.chmod(0o555)
+        reading, writing = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child's outcome comes back through the pipe
+            outcome = "no error"
+            try:
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+                StagedSite(holder / "site").begin()
+            except PublishError as exc:
+                outcome = str(exc)
+            except BaseException as exc:
+                outcome = f"{type(exc).__name__}: {exc}"
+            os.write(writing, outcome.encode())
+            os._exit(0)
+        os.close(writing)
+        os.waitpid(child, 0)
+        with os.fdopen(reading, encoding="utf-8") as pipe:
+            message = pipe.read()
+        assert message.startswith(f"{holder / 'site'}: cannot build beside it (Permission denied: "), message
+        assert message.endswith("the folder holding it must be writable") and "\n" not in message
+        assert sorted(holder.iterdir()) == []
+    finally:
+        holder.chmod(0o755)
+        shutil.rmtree(holder)
 
 
 def test_begin_restores_the_site_a_kill_in_the_middle_of_a_swap_left_aside(tmp_path: Path) -> None:

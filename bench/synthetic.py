@@ -62,7 +62,7 @@ def write_data(folder: Path, shape: Shape) -> None:
 def write_project(dest: Path, shape: Shape) -> Path:
     """A buildable copy of the project (mkdocs.yml, docs, overrides, hooks) with synthetic data."""
     dest.mkdir(parents=True, exist_ok=True)
-    for part in ("docs", "overrides", "hooks"):
+    for part in ("docs", "overrides", "hooks", "catalogue"):
         shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     write_data(dest / "data", shape)

@@ -126,7 +126,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     build.load(theme_dir, directory_urls=config.use_directory_urls, site_url=config.site_url)
     settings = build.settings
     if settings is None or build.data is None:  # the preview shows the data's problems instead
-        config.extra["compliance"] = {"footer": "", "downloads": [], "pages": [], "feed": None, "not_found": {}}
+        empty: dict[str, Any] = {"footer": "", "downloads": [], "pages": [], "feed": None, "not_found": {}}
+        config.extra["compliance"] = {**empty, "print_words": {}}
         return config
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
@@ -147,6 +148,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         "feed": build.feed_url,
         "feed_title": html.escape(build.data.document.labels.trust.feed),
         "not_found": settings.not_found,
+        "print_words": settings.print_words,
     }
     if build.command == "build":
         build.staged = StagedSite(Path(config.site_dir))

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "mkdocs.example.yml", "data", "docs", "overrides", "hooks", "examples")
+PROJECT_PARTS = ("mkdocs.yml", "mkdocs.example.yml", "data", "docs", "overrides", "hooks", "examples", "catalogue")
 
 
 DATASETS = Path(__file__).resolve().parent / "fixtures" / "datasets"

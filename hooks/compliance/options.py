@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
 from .environment import process_environment
 from .errors import ComplianceError, Location, Problem
 from .limits import DEFAULT_MAX_FILE_BYTES, MAX_ID_CHARS, MAX_YAML_DEPTH, Limits
+from .policy import DEFAULT_LEVELS, RuleLevel
 from .suggest import suggest
 
 CONFIG_FILE = "mkdocs.yml"
@@ -60,6 +61,19 @@ class ReviewWindows(BaseModel):
     reviewed_within: int = Field(365, ge=0)
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# `rules:` names each rule of the standards catalogue (policy.py) with its level: block, warn or off.
+RuleLevels: type[BaseModel] = create_model(
+    "RuleLevels",
+    __base__=_Strict,
+    __doc__="How much each rule over the standards catalogue weighs: block, warn or off.",
+    **{rule: (RuleLevel, level) for rule, level in DEFAULT_LEVELS.items()},  # type: ignore[call-overload]
+)
+
+
 class BuildOptions(BaseModel):
     """Everything a build, `make review` and `make pdf` may be told; each default changes nothing."""
 
@@ -85,6 +99,12 @@ class BuildOptions(BaseModel):
     today: date | None = None
     debug: bool = False
     review: ReviewWindows = ReviewWindows()
+    rules: RuleLevels = RuleLevels()
+
+    @property
+    def rule_levels(self) -> dict[str, str]:
+        """Each rule's level, by name."""
+        return dict(self.rules.model_dump())
 
     @field_validator("max_file_size", "max_data_size", "max_image_size", "max_docs_size", mode="before")
     @classmethod
@@ -183,7 +203,8 @@ def _problem(error: Any, overridden: dict[str, str], config_file: Path | None) -
     key = ".".join([SECTION, *path])
     where = _locate(config_file, path)
     if error["type"] == "extra_forbidden":
-        known = list(ReviewWindows.model_fields if len(path) > 1 else BuildOptions.model_fields)
+        sections: dict[str, type[BaseModel]] = {"review": ReviewWindows, "rules": RuleLevels}
+        known = list(sections[path[0]].model_fields if len(path) > 1 else BuildOptions.model_fields)
         return Problem(where, f"unknown option{suggest(path[-1], known)}", key)
     return Problem(where, _message(error), key)
 
@@ -198,6 +219,9 @@ def _message(error: Any) -> str:
     if error["type"] == "less_than_equal":
         why = _CEILINGS.get(error["loc"][0], "")
         return f"expected a whole number of at most {error['ctx']['le']}{why}, got {error['input']!r}"
+    if error["type"] == "literal_error" and error["loc"][0] == "rules":
+        hint = suggest(str(error["input"]), ["block", "warn", "off"]) if isinstance(error["input"], str) else ""
+        return f"expected block, warn or off, got {error['input']!r}{hint}"
     if error["type"].startswith("date"):
         return f"expected a date written YYYY-MM-DD, got {error['input']!r}"
     return str(error["msg"])

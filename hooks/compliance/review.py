@@ -1,7 +1,9 @@
 """`make review`: list the claims and the security.txt that need the editor soon.
 
-Claims that expire soon, are expected soon, or have not been reviewed recently, and a security.txt
-whose Expires date falls within the same window as the claims' expiry.
+Claims that expire soon, are expected soon, or have not been reviewed recently, a security.txt
+whose Expires date falls within the same window as the claims' expiry, and every finding of the
+standards catalogue's rules that applies within that window (or already does), with the day it starts
+to apply and its level; a status stated with no date is listed too.
 
 Exit status: 0 when nothing is due, 1 when something is, 2 when the data cannot be read.
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 from .errors import ComplianceError, format_path
 from .model.checks import claims_due
 from .model.data import load_compliance_data
+from .model.standing import standing_findings
 from .model.trust import SECURITY_TXT_EXPIRES, security_txt_due
 from .options import load_options
 
@@ -48,12 +51,21 @@ def main(argv: list[str] | None = None) -> int:
     for item in claims_due(claims, today, expires_within=expires, reviewed_within=reviewed):
         where = data.sources.value(("claims", item.index, item.field))
         found.append((where, f"claims[{item.index}].{item.field}: {claims[item.index].id}: {item.reason}"))
+    levels = options.rule_levels
+    for finding in standing_findings(claims, data.catalogue):
+        level = levels[finding.rule]
+        starts = finding.applies_from
+        if level == "off" or (starts is not None and (starts - today).days > expires):
+            continue
+        when = "" if starts is None else f" {'since' if starts <= today else 'from'} {starts.isoformat()}"
+        where = data.sources.value(finding.path)
+        found.append((where, f"{format_path(finding.path)}: rule {finding.rule} ({level}){when}: {finding.message}"))
     security_txt = security_txt_due(data.document, today, expires_within=expires)
     if security_txt is not None:
         where = data.sources.value(SECURITY_TXT_EXPIRES)
         found.append((where, f"{format_path(SECURITY_TXT_EXPIRES)}: security.txt: {security_txt}"))
-    for where, finding in sorted(found, key=lambda pair: pair[0]):
-        print(f"{where}: {finding}")
+    for where, line in sorted(found, key=lambda pair: pair[0]):
+        print(f"{where}: {line}")
     undated = sum(1 for c in claims if c.valid_until is None and c.last_reviewed is None and c.expected is None)
     has_security_txt = data.document.contacts is not None and data.document.contacts.security_txt is not None
     counted = f"{len(claims)} claims" + (" and security.txt" if has_security_txt else "")

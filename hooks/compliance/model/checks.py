@@ -66,6 +66,32 @@ def consistency_problems(document: ComplianceDocument, sources: SourceMap) -> li
         if claim.expected is not None and claim.status != "in_progress":
             status = claim.status or "not stated"
             add(("claims", i, "expected"), f"`expected` belongs only to an in-progress claim, not to status {status}")
+        period = claim.report_period
+        if period is not None and period.start.first > period.end.last:
+            add(("claims", i, "report_period", "start"), f"the report period starts ({period.start}) after it ends")
+        if claim.bridge_letter is not None and period is None:
+            add(("claims", i, "bridge_letter"), "a bridge letter extends a report: give the report's `report_period`")
+        elif claim.bridge_letter is not None and period and claim.bridge_letter.through.last < period.end.first:
+            add(
+                ("claims", i, "bridge_letter", "through"),
+                f"a bridge letter runs from the report period's end ({period.end}) to a later date",
+            )
+        problems += _exclusion_problems(i, claim, sources)
+    return problems
+
+
+def _exclusion_problems(i: int, claim: Claim, sources: SourceMap) -> list[Problem]:
+    """A scope that both covers and excludes the same offering (or provider) says two things at once."""
+    excludes = claim.scope.excludes
+    problems = []
+    for field in ("offerings", "providers"):
+        listed = getattr(claim.scope, field)
+        for j, entry in enumerate(getattr(excludes, field) if excludes else []):
+            if listed == "all" or (listed is not None and any(other.id == entry.id for other in listed)):
+                where: DataPath = ("claims", i, "scope", "excludes", field, j)
+                said = "all" if listed == "all" else f"'{entry.id}'"
+                message = f"'{entry.id}' is excluded, but scope.{field} says {said}; say it in one place"
+                problems.append(Problem(sources.value(where), message, format_path(where)))
     return problems
 
 
@@ -75,6 +101,11 @@ def date_problems(document: ComplianceDocument, sources: SourceMap, today: date)
     for i, claim in enumerate(document.claims):
         for field, message in _date_issues(claim, today):
             where: DataPath = ("claims", i, field)
+            problems.append(Problem(sources.value(where), message, format_path(where)))
+        period = claim.report_period
+        if period is not None and period.end.first > today:
+            where = ("claims", i, "report_period", "end")
+            message = f"the report period ends in the future ({period.end}); a report covers a period that has ended"
             problems.append(Problem(sources.value(where), message, format_path(where)))
     if document.guide.last_reviewed is not None and document.guide.last_reviewed.first > today:
         where = ("guide", "last_reviewed")

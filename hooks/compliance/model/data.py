@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,9 @@ from ..limits import Limits
 from ..load.datafiles import read_data_files
 from ..load.docsfiles import docs_problems
 from ..load.yamlload import DataPath, SourceMap
+from ..policy import DEFAULT_LEVELS
 from ..suggest import SUGGESTIONS
+from .catalogueload import Catalogue, load_catalogue
 from .checks import consistency_problems, date_problems, kind_problems
 from .colours import look_problems
 from .entries import ComplianceDocument, Image
@@ -20,6 +23,7 @@ from .proseplaces import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
 from .salvage import salvage_problems
 from .schema import parse_document
+from .standing import Finding, standing_findings
 from .trust import trust_problems
 from .values import UrlText
 
@@ -41,6 +45,9 @@ class ComplianceData:
     sources: SourceMap
     index: Index
     links: tuple[DataLink, ...]
+    catalogue: Catalogue = field(default_factory=Catalogue)
+    # Findings of the catalogue's rules that apply and are set to `warn`: the build reports them.
+    notices: tuple[Finding, ...] = ()
 
 
 def load_compliance_data(
@@ -52,6 +59,7 @@ def load_compliance_data(
     limits: Limits | None = None,
     debug: bool = False,
     docs_checked: bool = False,
+    rules: Mapping[str, str] | None = None,
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
@@ -60,6 +68,8 @@ def load_compliance_data(
     References and mentions are reported with structural errors, as far as they can be judged
     (salvage.py); the checks that need the whole model follow once the structure is valid.
     The files of `docs_dir` are checked with the data unless the caller has already (`docs_checked`).
+    With `today`, the standards catalogue's rules are applied too, each at its level in `rules`
+    (policy.py): a `block` finding is a problem, a `warn` one a notice of the result.
     """
     limits = limits or Limits()
     SUGGESTIONS.reset(limits.suggestions)
@@ -90,12 +100,29 @@ def load_compliance_data(
     problems += found
     links += [DataLink(url, where, field) for url, where, field in prose_links]
     problems += look_problems(document, files.sources)
+    catalogue, found = load_catalogue(project_dir, document, files.sources, limits)
+    problems += found
+    links += [DataLink(url, where, field) for url, where, field in catalogue.links]
+    notices: list[Finding] = []
     if today is not None:
         problems += date_problems(document, files.sources, today)
+        levels = {**DEFAULT_LEVELS, **(rules or {})}
+        for finding in standing_findings(document.claims, catalogue):
+            level = levels[finding.rule]
+            if level != "off" and finding.applies(today):
+                if level == "block":
+                    problems.append(finding_problem(finding, files.sources))
+                else:
+                    notices.append(finding)
     problems += trust_problems(document, files.sources, today)
     if problems or dangling:
         raise _failure(problems, display_path(project_dir, data_dir))
-    return ComplianceData(document, files.sources, index, tuple(links))
+    return ComplianceData(document, files.sources, index, tuple(links), catalogue, tuple(notices))
+
+
+def finding_problem(finding: Finding, sources: SourceMap) -> Problem:
+    """A finding of the catalogue's rules at its YAML place, naming the rule (its level is an option)."""
+    return Problem(sources.value(finding.path), f"{finding.message} [rule {finding.rule}]", format_path(finding.path))
 
 
 def _failure(problems: list[Problem], data_dir: str) -> ComplianceError:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import Discriminator, Field, Tag
 
+from .catalogue import CatalogueEntry
 from .dates import DateValue
 from .labels import AccessLevel, ClaimKind, Labels, Status
 from .values import ID_PATTERN, URL, Colour, Entry, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
@@ -74,6 +75,8 @@ class Standard(Entry):
     name: Text
     body: BodyRef | None = None
     url: URL | None = None
+    # The catalogue entry (catalogue/standards.yml, or data's `catalogue:`) it is; by default the one of its id.
+    catalogue: Id | None = None
 
 
 class Provider(Entry):
@@ -110,11 +113,22 @@ OfferingScope = Annotated[All | Annotated[list[OfferingRef], Listed, Tag("=list"
 ProviderScope = Annotated[All | Annotated[list[ProviderRef], Listed, Tag("=list")], Discriminator(_all_or_list)]
 
 
+class Exclusions(Entry):
+    """Offerings and providers the claim says it does not cover: only these read "No" in the matrix."""
+
+    offerings: list[OfferingRef] = []
+    providers: list[ProviderRef] = []
+
+
 class Scope(Entry):
-    """Where a claim holds. A list left out says nothing; `all` says the claim holds for every one."""
+    """Where a claim holds. A list left out says nothing; `all` says the claim holds for every one.
+
+    An offering a list leaves out is "not listed", never "no": only `excludes` says a claim does not hold.
+    """
 
     offerings: OfferingScope | None = None
     providers: ProviderScope | None = None
+    excludes: Exclusions | None = None
     conditions: list[Text] = []
 
 
@@ -135,6 +149,20 @@ class Channel(Entry):
 class Access(Entry):
     level: AccessLevel
     channels: list[Channel] = []
+
+
+class ReportPeriod(Entry):
+    """The period an attestation report covers (a SOC 2 Type 2 report's twelve months), as precise as known."""
+
+    start: DateValue
+    end: DateValue
+
+
+class BridgeLetter(Entry):
+    """A bridge (gap) letter: the organisation's word that nothing material changed since the report's period."""
+
+    through: DateValue
+    url: URL | None = None
 
 
 class Agreement(Entry):
@@ -163,6 +191,8 @@ class Claim(Entry):
     expected: DateValue | None = None
     standards: Annotated[list[Coverage], Field(min_length=1)]
     report_type: Text | None = None
+    report_period: ReportPeriod | None = None
+    bridge_letter: BridgeLetter | None = None
     scope: Scope = Field(default_factory=Scope)
     evidence: list[Document] = []
     access: Access | None = None
@@ -216,6 +246,8 @@ class ComplianceDocument(Entry):
     faq: Faq | None = None
     controls: Controls | None = None
     updates: list[Update] = []
+    # The organisation's additions to, and overrides of, the shipped standards catalogue.
+    catalogue: list[CatalogueEntry] = []
 
 
 from . import trust  # noqa: E402, F401  (its entries build on the ones above, and complete ComplianceDocument)

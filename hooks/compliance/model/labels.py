@@ -67,6 +67,12 @@ class FactLabels(Entry):
     last_reviewed: Text
     auditor: Text
     details: Text
+    # What a status rests on: shown beside it, or `no_date` where the data gives none.
+    no_date: Text
+    report_period: Text
+    period_end: Text
+    bridge_letter: Text
+    edition_until: Text
 
 
 class PageLabels(Entry):
@@ -81,6 +87,11 @@ class PageLabels(Entry):
     pdf: Text
     in_scope: Text
     out_of_scope: Text
+    # A matrix cell for an offering a claim's list leaves out: not a "No", which only `excludes` says.
+    not_listed: Text
+    # The PDF's date, labelled so that it never reads as the date of the data.
+    printed: Text
+    printed_note: Text
 
 
 class NotFoundLabels(Entry):
@@ -132,7 +143,8 @@ class TrustLabels(Entry):
     evidence_for: Text
     concerns: Text
     latest_update: Text
-    last_changed: Text
+    # No longer shown (an update's date is not when the claim changed); accepted so older files still build.
+    last_changed: Text | None = None
 
 
 class Labels(Entry):

@@ -112,6 +112,11 @@ class _EditorSchema(GenerateJsonSchema):
         return False
 
 
+def explain_errors(exc: ValidationError, sources: SourceMap) -> list[Problem]:
+    """Every error of a validation of part of the data (its paths as in the whole), at its file and line."""
+    return [p for error in exc.errors() for p in _explain(error, sources, False)]
+
+
 def _explain(error: ErrorDetails, sources: SourceMap, incomplete: bool) -> Iterator[Problem]:
     # Union members are tagged `=name` (entries.py); the editor's path has no such step.
     path: DataPath = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("=")))

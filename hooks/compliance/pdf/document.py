@@ -63,7 +63,8 @@ def guide_pages(site: Path) -> list[SitePage]:
 def print_document(site: Path, built: date, site_url: str | None = None) -> str:
     """The HTML of the whole guide for printing; asset paths are absolute file URIs into `site`.
 
-    A cover (organisation, title, description, the home page's summary, build date) opens it. Each
+    A cover (organisation, title, description, the home page's summary with the data's own review
+    date, and the print date labelled as the copy's) opens it. Each
     page is printed once; a claim's page whose facts the guide already shows is not printed again,
     and links to it lead to the guide's copy.
     """
@@ -127,9 +128,30 @@ def _cover(out: BeautifulSoup, shell: BeautifulSoup, home: Tag, built: date, sit
     summary = home.select_one(".compliance-summary")
     if summary is not None:
         cover.append(summary.extract())
-    stamp = f"Built {built.isoformat()}" + (f" from {site_url}" if site_url else "") + "."
-    cover.append(_text_tag(out, "p", stamp, "compliance-print-built"))
+    words = print_words(shell)
+    # The print date is labelled as the copy's: beside the statuses it would read as the data's date.
+    stamp = f"{words['printed']} {built.isoformat()} ({words['printed_note']})" + (f", {site_url}" if site_url else "")
+    cover.append(_text_tag(out, "p", stamp + ".", "compliance-print-built"))
     return cover
+
+
+# What the PDF prints when a site has not been built with these words (the home page's meta elements).
+_PRINT_WORDS = {"reviewed": "", "printed": "Printed", "printed_note": "the date of this copy, not of the data"}
+
+
+def print_words(home: BeautifulSoup) -> dict[str, str]:
+    """The words the home page gives the print (its `compliance-*` meta elements), in the labels' words."""
+    words = dict(_PRINT_WORDS)
+    for name in words:
+        meta = home.find("meta", attrs={"name": f"compliance-{name}"})
+        if meta is not None and meta.get("content"):
+            words[name] = str(meta["content"])
+    return words
+
+
+def home_words(site: Path) -> dict[str, str]:
+    """`print_words` of the built site's home page."""
+    return print_words(_soup(site / "index.html"))
 
 
 def _relink(article: Tag, page: SitePage, anchors: dict[str, str], site: Path, site_url: str | None) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from ..environment import chromium_path, source_date_epoch
-from .document import PdfError, print_document, published_url
+from .document import PdfError, home_words, print_document, published_url
 
 PDF_NAME = "guide.pdf"
 CHROMIUM = chromium_path()
@@ -95,7 +95,7 @@ def write_pdf(site: Path, output: Path, chromium: str = CHROMIUM, site_url: str 
                     margin={"top": "18mm", "bottom": "18mm", "left": f"{side}mm", "right": f"{side}mm"},
                     display_header_footer=True,
                     header_template="<span></span>",
-                    footer_template=_footer(title, built),
+                    footer_template=_footer(title, built, home_words(site)),
                     outline=True,
                     tagged=True,
                 )
@@ -123,9 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _footer(title: str, built: date) -> str:
+def _footer(title: str, built: date, words: dict[str, str]) -> str:
+    """Every sheet's footer: the data's own review date (or that none is stated) and the print date,
+    labelled as the copy's so that it never reads as the date of the data."""
     style = "font-size:8px;width:100%;padding:0 16mm;display:flex;justify-content:space-between;color:#555"
+    printed = f"{words['printed']} {built.isoformat()} ({words['printed_note']})"
+    parts = [title, *([words["reviewed"]] if words["reviewed"] else []), printed]
     return (
-        f'<div style="{style}"><span>{escape(title)} · built {built.isoformat()}</span>'
+        f'<div style="{style}"><span>{" · ".join(escape(part) for part in parts)}</span>'
         '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
     )

@@ -21,6 +21,7 @@ from ..load.docsfiles import docs_problems
 from ..model.data import ComplianceData, load_compliance_data
 from ..model.entries import Claim
 from ..options import BuildOptions
+from ..policy import RULES
 from ..render.pages import PageRenderer, theme_problems
 from ..render.plan import (
     CLAIM_TEMPLATE,
@@ -107,6 +108,7 @@ class SiteBuild:
                 limits=limits,
                 debug=self.options.debug,
                 docs_checked=docs_first,  # not twice per preview rebuild: each check reads every image
+                rules=self.options.rule_levels,
             )
         except ComplianceError as exc:
             if self.command != "serve":
@@ -120,6 +122,14 @@ class SiteBuild:
                 raise
             shown = display_path(self.project_dir, data_dir)
             raise BuildFailed(unexpected_error(exc, shown, "reading the data")) from None
+        # `warn` findings never fail a build, strict ones included (MkDocs counts only warnings): one
+        # line per rule here, and `make review` lists each at its YAML line.
+        by_rule: dict[str, list[str]] = {}
+        for finding in data.notices:
+            by_rule.setdefault(finding.rule, []).append(data.document.claims[finding.index].id)
+        for rule, ids in by_rule.items():
+            shown = ", ".join(dict.fromkeys(ids))
+            log.info("compliance rule %s (warn): %s, for %s; make review lists each", rule, RULES[rule], shown)
         self.plan = SitePlan(directory_urls=directory_urls)
         search_dirs = [self.docs_dir, *([theme_dir] if theme_dir else [])]
         self.renderer = PageRenderer(data, self.project_dir, search_dirs, self.plan)
@@ -242,7 +252,7 @@ class SiteBuild:
             log.info("No Atom feed of the updates: set site_url (in mkdocs.yml or guide.site_url) to publish one")
             return None
         prose = ProseRenderer(data.document, data.index, self.plan.claim_url)
-        self.extra_files[FEED_FILE] = feed_text(trust, site_url, prose)
+        self.extra_files[FEED_FILE] = feed_text(trust, site_url, prose, data.catalogue)
         return site_url.rstrip("/") + "/" + FEED_FILE
 
     def _check_links(self, site_dir: Path, link_map: dict[str, Any], published: Path) -> None:

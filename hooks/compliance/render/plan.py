@@ -9,8 +9,10 @@ from typing import Any
 
 from ..limits import Limits
 from ..model.data import ComplianceData
+from ..model.dates import DATE_PATTERN
 from ..model.entries import ComplianceDocument
 from ..model.schema import with_limits
+from ..model.standing import BASIS_FACTS, status_basis
 
 EXPORT_FILE = "compliance.json"
 EXPORT_SCHEMA_FILE = "compliance.schema.json"
@@ -55,24 +57,45 @@ def page_base(url: str) -> str:
 
 
 def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
-    """The machine-readable export: every fact of the model, ids for references, and each claim's page."""
-    model = data.document.model_dump(mode="json", exclude={"guide", "labels"})
-    for claim in model["claims"]:
+    """The machine-readable export: every fact of the model, ids for references, and each claim's page
+    and what its status rests on (`status_rests_on`: null where the data gives no date for it)."""
+    model = data.document.model_dump(mode="json", exclude={"guide", "labels", "catalogue"})
+    for claim, entry in zip(model["claims"], data.document.claims, strict=True):
         claim["page"] = plan.claim_url(claim["id"])
+        basis = status_basis(entry, data.catalogue)
+        claim["status_rests_on"] = (
+            None if basis is None else {"fact": basis.fact, "date": basis.date.isoformat(), "source": basis.source}
+        )
     return {"version": EXPORT_VERSION, **model}
 
 
 def export_schema(limits: Limits | None = None) -> dict[str, Any]:
     """JSON Schema of `export_document`'s output, generated from the same model, with the build's `limits`."""
     schema = with_limits(ComplianceDocument.model_json_schema(mode="serialization"), limits)
-    for name in ("guide", "labels"):
+    for name in ("guide", "labels", "catalogue"):
         schema["properties"].pop(name, None)
     schema["required"] = [r for r in schema.get("required", []) if r not in ("guide", "labels")]
     schema["properties"]["version"] = {"const": EXPORT_VERSION}
     schema["required"].append("version")
     claim = schema["$defs"]["Claim"]
     claim["properties"]["page"] = {"type": "string", "description": "the claim's page, relative to the site root"}
-    claim["required"] = [*claim.get("required", []), "page"]
+    claim["properties"]["status_rests_on"] = {
+        "description": "the date the status rests on and the fact that gives it; null where the data gives none",
+        "anyOf": [
+            {"type": "null"},
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "fact": {"enum": list(BASIS_FACTS)},
+                    "date": {"type": "string", "pattern": DATE_PATTERN},
+                    "source": {"anyOf": [{"type": "null"}, {"type": "string"}]},
+                },
+                "required": ["fact", "date", "source"],
+            },
+        ],
+    }
+    claim["required"] = [*claim.get("required", []), "page", "status_rests_on"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **schema,

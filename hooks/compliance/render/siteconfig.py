@@ -42,6 +42,9 @@ class SiteSettings:
     not_found: dict[str, str] = field(default_factory=dict)
     # The organisation's colours as a stylesheet (PALETTE_FILE), or None for the theme's own.
     palette_css: str | None = None
+    # Words the PDF prints on its cover and every sheet's footer: the data's own review date (or that
+    # none is stated) and the labels that mark the print date as the copy's, never the data's.
+    print_words: dict[str, str] = field(default_factory=dict)
 
     def palette(self, palette: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The theme's palettes, set to 'custom' where the organisation's colours replace the theme's."""
@@ -81,4 +84,13 @@ def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = N
         ],
         not_found={name: escape(text) for name, text in labels.not_found.model_dump().items()},
         palette_css=palette_css(document),
+        print_words={
+            "reviewed": escape(
+                f"{labels.facts.last_reviewed} {guide.last_reviewed.words(labels.dates)}"
+                if guide.last_reviewed
+                else f"{labels.facts.last_reviewed}: {labels.facts.not_stated}"
+            ),
+            "printed": escape(labels.pages.printed),
+            "printed_note": escape(labels.pages.printed_note),
+        },
     )

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..model.catalogueload import Catalogue
 from ..model.entries import Claim, ComplianceDocument, Document
+from ..model.standing import status_basis
 from ..model.trust import Update
 from .plan import SitePlan
 from .prose import ProseRenderer
@@ -84,8 +86,20 @@ class TrustSite:
         return [Evidence(doc, claim) for claim in self.document.claims for doc in claim.evidence]
 
 
-def feed_text(site: TrustSite, site_url: str, prose: ProseRenderer) -> str:
-    """The updates as an Atom feed (RFC 4287), every link absolute under `site_url`."""
+def status_words(claim: Claim, document: ComplianceDocument, catalogue: Catalogue) -> str:
+    """A claim's status and the date it rests on, as plain text in the labels' words ("Current · no date stated")."""
+    labels = document.labels
+    if claim.status is None:
+        return str(labels.facts.not_stated)
+    basis = status_basis(claim, catalogue)
+    facts = labels.facts.model_dump()
+    rests_on = f"{facts[basis.fact]} {basis.date.words(labels.dates)}" if basis else labels.facts.no_date
+    return f"{labels.statuses.model_dump()[claim.status]} · {rests_on}"
+
+
+def feed_text(site: TrustSite, site_url: str, prose: ProseRenderer, catalogue: Catalogue | None = None) -> str:
+    """The updates as an Atom feed (RFC 4287), every link absolute under `site_url`; a related claim's
+    link is titled with its status and the date that status rests on."""
     document = site.document
     root = site_url if site_url.endswith("/") else site_url + "/"
     page = root + site.page_url("updates")
@@ -107,7 +121,8 @@ def feed_text(site: TrustSite, site_url: str, prose: ProseRenderer) -> str:
         _text(entry, "updated", _timestamp(update.date.first))
         _link(entry, "alternate", root + site.update_url(update), "text/html")
         for claim in update.claims:
-            _link(entry, "related", root + site.plan.claim_url(claim.id), "text/html", title=claim.title)
+            title = f"{claim.title}: {status_words(claim, document, catalogue or Catalogue())}"
+            _link(entry, "related", root + site.plan.claim_url(claim.id), "text/html", title=title)
         if update.prose:
             content = _text(entry, "content", str(prose.render(update.prose, root)))
             content.set("type", "html")

@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                 folder = root / f"p2-{size}"
                 write_data(folder / "data", Shape.with_claims(size))
                 shutil.copytree(REPO / "docs" / "images", folder / "docs" / "images")
+                shutil.copytree(REPO / "catalogue", folder / "catalogue")
                 size_bytes = sum(f.stat().st_size for f in (folder / "data").iterdir())
                 count = runs if size < 100_000 else max(1, runs // 2)
                 p2_results[size] = ([load(folder) for _ in range(count)], size_bytes)

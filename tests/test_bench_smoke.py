@@ -28,6 +28,7 @@ from compliance.model.data import load_compliance_data  # noqa: E402
 def test_synthetic_data_is_valid_and_has_the_shape_asked_for(shape: Shape, tmp_path: Path) -> None:
     write_data(tmp_path / "data", shape)
     shutil.copytree(REPO / "docs" / "images", tmp_path / "docs" / "images")
+    shutil.copytree(REPO / "catalogue", tmp_path / "catalogue")
     data = load_compliance_data(tmp_path, tmp_path / "data", tmp_path / "docs", today=date(2026, 11, 28))
     document = data.document
     assert len(document.claims) == shape.claims

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -96,7 +97,11 @@ def test_pages_reference_no_host_but_the_declared_links(built_site: Path) -> Non
         own = {value for value in seen if value.startswith(canonical["href"])}
         assert own == {str(link["href"]) for link in soup_links(built_site, "link[rel=canonical]")}
         seen -= own
-    assert seen == declared
+    # Beside the source's links, the standards catalogue's source of a date a status rests on.
+    claims = json.loads((built_site / "compliance.json").read_text(encoding="utf-8"))["claims"]
+    catalogue = {c["status_rests_on"]["source"] for c in claims if (c["status_rests_on"] or {}).get("source")}
+    assert catalogue, "the guide's lapsed ISO 27001:2013 claim links the edition's end"
+    assert seen == declared | catalogue
 
 
 def soup_links(site: Path, selector: str) -> list:
@@ -143,6 +148,12 @@ def test_editing_a_claim_changes_every_page_that_shows_it(built_project: Path) -
     assert "amazon web services" in _text((project / "site/matrix/index.html").read_text("utf-8"))
 
 
+def _line_of(file: str, text: str) -> int:
+    """The line of the first `text` in the project's `file`."""
+    lines = (REPO / file).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [
@@ -169,7 +180,9 @@ def test_editing_a_claim_changes_every_page_that_shows_it(built_project: Path) -
             "overrides/partials/claim.html",
             "{% endmacro %}",
             "{% endmacor %}",
-            "overrides/partials/claim.html:72:1: template syntax error: Encountered unknown tag 'endmacor'",
+            # At the line of the misspelt tag: the partial's first `{% endmacro %}`.
+            f"overrides/partials/claim.html:{_line_of('overrides/partials/claim.html', '{% endmacro %}')}:1: "
+            "template syntax error: Encountered unknown tag 'endmacor'",
         ),
     ],
     ids=["unknown-key", "yaml-syntax", "undefined-variable", "jinja-syntax"],

@@ -148,10 +148,10 @@ def test_adding_a_regulation_of_another_kind_with_a_link(shipped_project: Path) 
     site = _build(shipped_project)
     guide = _text(site, "index.html")
     assert "We are working towards the Data Protection Act." in guide
-    # In whatever words the organisation's labels give: "In progress Expected June 2027" in English.
+    # In whatever words the organisation's labels give: "In progress · Expected June 2027" in English.
     labels = yaml.safe_load((shipped_project / "data/labels.yml").read_text(encoding="utf-8"))["labels"]
     month = labels["dates"]["month"].format(month=labels["dates"]["months"][5], year=2027)
-    assert f"{labels['statuses']['in_progress']} {labels['facts']['expected']} {month}" in guide
+    assert f"{labels['statuses']['in_progress']} · {labels['facts']['expected']} {month}" in guide
     assert "Data Processing Addendum" in guide
     sources = read_link_map(site.with_name("site.linkmap.json"))["https://law.example/dpa"]
     lines = (shipped_project / "data/claims.yml").read_text(encoding="utf-8").splitlines()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -72,9 +73,22 @@ def remap_args(http: HttpStandin, ftp: FtpStandin) -> list[str]:
     ]
 
 
+# The guide's three links, and the catalogue's source of its lapsed ISO 27001:2013 claim's edition end.
+EXTERNAL = 4
+
+
+def catalogue_sources(site: Path) -> set[str]:
+    """The standards catalogue's sources the site links beside a status (from its compliance.json)."""
+    claims = json.loads((site / "compliance.json").read_text(encoding="utf-8"))["claims"]
+    return {c["status_rests_on"]["source"] for c in claims if c["status_rests_on"] and c["status_rests_on"]["source"]}
+
+
 def test_build_records_where_each_external_link_comes_from(built_site: Path) -> None:
     link_map = read_link_map(built_site.with_name("site.linkmap.json"))
-    assert set(link_map) == {CERT_URL, "http://www.aicpa.org/soc", "https://cloudant.com/history/contact-us/"}
+    declared = {CERT_URL, "http://www.aicpa.org/soc", "https://cloudant.com/history/contact-us/"}
+    assert set(link_map) == declared | catalogue_sources(built_site)
+    for url in catalogue_sources(built_site):  # a lapsed claim's edition end links the catalogue's source
+        assert [(s.kind, s.file) for s in link_map[url]] == [("data", "catalogue/standards.yml")]
     (source,) = link_map[CERT_URL]
     assert f"{source.file}:{source.line}" == yaml_line_of(CERT_URL)
     assert source.field.endswith(".url") and cert_source(built_site) == f"{yaml_line_of(CERT_URL)} {source.field}"
@@ -86,11 +100,11 @@ def test_real_site_passes_against_the_stand_ins(built_site: Path, standins, tmp_
     code = main(["--site", str(built_site), "--no-cache", "--json", str(report), *remap_args(http, ftp)])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert re.match(r"Checked \d+ links in [\d.]+ s \(3 external, 0 mail, \d+ internal; 0 from cache\)", out)
+    assert re.match(rf"Checked \d+ links in [\d.]+ s \({EXTERNAL} external, 0 mail, \d+ internal; 0 from cache\)", out)
     assert certificate_looked_up(ftp)
     assert http.requests_for("/soc") == 1 and http.requests_for("/history/contact-us/") == 1
     summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
-    assert (summary["external"], summary["broken"], summary["skipped"], summary["exit_code"]) == (3, 0, 0, 0)
+    assert (summary["external"], summary["broken"], summary["skipped"], summary["exit_code"]) == (EXTERNAL, 0, 0, 0)
     assert summary["ok"] == summary["links"], "every link of the real site is fine"
 
 
@@ -124,15 +138,16 @@ def test_second_run_answers_successes_from_the_cache(built_site: Path, standins,
     http, ftp = standins
     cache = tmp_path / "cache" / "links.json"
     assert main(["--site", str(built_site), "--cache", str(cache), *remap_args(http, ftp)]) == 0
-    assert len(http.requests) == 2 and certificate_looked_up(ftp)
+    assert len(http.requests) == EXTERNAL - 1 and certificate_looked_up(ftp)
     http.clear_log()
     ftp.clear_log()
     capsys.readouterr()
     assert main(["--site", str(built_site), "--cache", str(cache), *remap_args(http, ftp)]) == 0
-    assert "(3 external, 0 mail, " in (out := capsys.readouterr().out) and "; 3 from cache)" in out
+    out = capsys.readouterr().out
+    assert f"({EXTERNAL} external, 0 mail, " in out and f"; {EXTERNAL} from cache)" in out
     assert http.requests == [] and ftp.requests == []
     assert main(["--site", str(built_site), "--cache", str(cache), "--cache-ttl", "0.001", *remap_args(http, ftp)]) == 0
-    assert len(http.requests) == 2, "an expired entry is checked again"
+    assert len(http.requests) == EXTERNAL - 1, "an expired entry is checked again"
 
 
 def test_failures_are_never_cached(built_site: Path, standins, ftp_root: Path, tmp_path: Path) -> None:
@@ -141,7 +156,9 @@ def test_failures_are_never_cached(built_site: Path, standins, ftp_root: Path, t
     (ftp_root / CERT_FILE).unlink()
     assert main(["--site", str(built_site), "--cache", str(cache), *remap_args(http, ftp)]) == 1
     assert CERT_URL.replace("public.dhe.ibm.com", "x") not in cache.read_text()
-    assert set(json.loads(cache.read_text())["links"]) == {http.url("/soc"), http.url("/history/contact-us/")}
+    cached = {http.url("/soc"), http.url("/history/contact-us/")}
+    cached |= {http.url(urlsplit(url).path) for url in catalogue_sources(built_site)}
+    assert set(json.loads(cache.read_text())["links"]) == cached
 
 
 def test_broken_internal_link_and_anchor_fail_the_check(tmp_path: Path, capsys) -> None:
@@ -205,7 +222,7 @@ def test_command_line_works_as_root_in_a_private_folder(built_site: Path, standi
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 external" in result.stdout and " 0 broken" in result.stdout
+    assert f"{EXTERNAL} external" in result.stdout and " 0 broken" in result.stdout
     assert certificate_looked_up(ftp)
 
 
@@ -215,7 +232,7 @@ def test_mkdocs_build_runs_the_same_check_when_asked(project: Path, standins, ft
     env = {"CHECK_LINKS": "1", "CHECK_LINKS_ARGS": args}
     result = run_mkdocs(project, env=env)
     assert result.returncode == 0, result.stderr
-    assert "(3 external, 0 mail, " in result.stderr
+    assert f"({EXTERNAL} external, 0 mail, " in result.stderr
     before = (project / "site" / "index.html").read_bytes()
     (ftp_root / CERT_FILE).unlink()
     (project / "data" / "guide.yml").write_text(

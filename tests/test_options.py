@@ -140,9 +140,8 @@ def test_make_review_takes_its_windows_from_mkdocs_yml(tmp_path: Path, capsys: p
     project = copy_project(tmp_path / "project", "dated")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("expires_within: 60 ", "expires_within: 0 ").replace("365 ", "9999 "), encoding="utf-8"
-    )
+    text = text.replace("expires_within: 60 ", "expires_within: 0 ").replace("365 ", "9999 ")
+    config.write_text(text.replace("undated_status: warn", "undated_status: off"), encoding="utf-8")
     assert review(["--project", str(project), "--today", FIXTURE_TODAY]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "data/claims.yml:84:18: claims[4].valid_until: hipaa: expired on 2025-01-31"

@@ -32,7 +32,7 @@ def test_facts_show_status_scope_access_agreements_and_dates(dated_site: Path) -
     iso = _facts(dated_site, "claims/iso/index.html", "iso")
     assert iso == {
         "Type": "Certification",
-        "Status": "Current",
+        "Status": "Current · Valid until 15 January 2027",
         "Standards": "ISO/IEC 27001 (2022) , ISO/IEC 27017 (2015) , ISO/IEC 27018 (2019)",
         "Offerings": "Analytics Cloud, Analytics On-Premises",
         "Conditions": "on dedicated hardware requested at provisioning",
@@ -47,8 +47,8 @@ def test_facts_show_status_scope_access_agreements_and_dates(dated_site: Path) -
     soc2 = _facts(dated_site, "claims/soc2/index.html", "soc2")
     assert soc2["Report type"] == "Type 2"
     assert soc2["Access"] == "Under NDA Request the report: your sales representative Email the trust team"
-    assert _facts(dated_site, "claims/pci/index.html", "pci")["Status"] == "In progress Expected 1 March 2027"
-    assert _facts(dated_site, "claims/hipaa/index.html", "hipaa")["Status"] == "Lapsed"
+    assert _facts(dated_site, "claims/pci/index.html", "pci")["Status"] == "In progress · Expected 1 March 2027"
+    assert _facts(dated_site, "claims/hipaa/index.html", "hipaa")["Status"] == "Lapsed · Valid until 31 January 2025"
     assert _facts(dated_site, "claims/gdpr/index.html", "gdpr")["Agreements"] == "Data Processing Addendum (DPA)"
 
 
@@ -72,7 +72,8 @@ def test_the_matrix_marks_scope_per_offering(dated_site: Path) -> None:
         tr["id"]: [td.get_text(" ", strip=True) for td in tr.find_all("td")]
         for tr in _soup(dated_site, "matrix/index.html").select("tbody tr")
     }
-    assert rows["matrix-pci"] == ["Attestation report", "In progress", "Yes", "No", ""]
+    # Analytics On-Premises is not in the claim's list: "not listed", never "No", which only `excludes` says.
+    assert rows["matrix-pci"] == ["Attestation report", "In progress · Expected 1 March 2027", "Yes", "Not listed", ""]
     assert rows["matrix-iso"][2:4] == ["Yes", "Yes"]
     assert len(rows) == 5
 
@@ -109,7 +110,8 @@ def test_an_expired_claim_fails_the_build_at_its_line_unless_lapsed(tmp_path: Pa
     )
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][2].update(status="lapsed"))
     assert run_mkdocs(project).returncode == 0
-    assert _facts(project / "site", "claims/soc2/index.html", "soc2")["Status"] == "Lapsed"
+    lapsed = _facts(project / "site", "claims/soc2/index.html", "soc2")["Status"]
+    assert lapsed == "Lapsed · Valid until 27 November 2026"
 
 
 def test_review_lists_claims_expiring_soon_or_unreviewed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,11 +122,17 @@ def test_review_lists_claims_expiring_soon_or_unreviewed(tmp_path: Path, capsys:
         "data/claims.yml:30:18: claims[0].valid_until: iso: expires on 2027-01-15",
         "data/claims.yml:45:20: claims[1].last_reviewed: pci: last reviewed on 2025-06-01, over 365 days ago",
         "data/claims.yml:60:18: claims[2].valid_until: soc2: expires on 2026-12-20",
+        "data/claims.yml:66:13: claims[3].status: rule undated_status (warn): claim 'gdpr' states status current with "
+        "no date it rests on (valid_until, report_period, issued or last_reviewed); the site says no date is stated "
+        "beside it",
         "data/claims.yml:84:18: claims[4].valid_until: hipaa: expired on 2025-01-31",
     ]
     args = ["--project", str(project), "--today", FIXTURE_TODAY, "--expires-within", "0", "--reviewed-within", "9999"]
     assert review(args) == 1  # the lapsed claim's date has passed
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][4].pop("valid_until"))
+    assert review(args) == 1  # GDPR and now HIPAA state a status with no date
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("undated_status: warn", "undated_status: off"), "utf-8")
     assert review(args) == 0
 
 
@@ -135,15 +143,14 @@ def test_the_claims_page_shows_every_claim_at_a_glance(dated_site: Path) -> None
     assert rows == [
         [
             "ISO/IEC 27001, 27017 and 27018",
-            "Current",
+            "Current · Valid until 15 January 2027",
             "Analytics Cloud, Analytics On-Premises; on dedicated hardware; requested at provisioning",
-            "Valid until 15 January 2027",
             "ISO certificate ; Statement of Applicability ; Audit letter",
         ],
-        ["PCI DSS Attestation of Compliance", "In progress", "Analytics Cloud", "Expected 1 March 2027", ""],
-        ["SOC 2 Type 2 report", "Current", "Not stated", "Valid until 20 December 2026", "Under NDA"],
-        ["GDPR", "Current", "Not stated", "", ""],
-        ["HIPAA (lapsed)", "Lapsed", "Not stated", "Valid until 31 January 2025", ""],
+        ["PCI DSS Attestation of Compliance", "In progress · Expected 1 March 2027", "Analytics Cloud", ""],
+        ["SOC 2 Type 2 report", "Current · Valid until 20 December 2026", "Not stated", "Under NDA"],
+        ["GDPR", "Current · no date stated", "Not stated", ""],
+        ["HIPAA (lapsed)", "Lapsed · Valid until 31 January 2025", "Not stated", ""],
     ]
 
 
@@ -191,7 +198,8 @@ def test_site_url_from_the_data_gives_canonical_links_and_a_sitemap(tmp_path: Pa
 def test_the_home_page_counts_claims_by_status_and_shows_a_card_per_claim(dated_site: Path) -> None:
     home = _soup(dated_site, "index.html")
     summary = " ".join(home.select_one("article .compliance-summary").get_text(" ").split())
-    assert summary == "3 Current 1 In progress 1 Lapsed Last reviewed 1 October 2026"
+    # The claim with no date is counted apart; the date is the guide's own review, never the build's.
+    assert summary == "3 Current (no date stated: 1) 1 In progress 1 Lapsed Last reviewed 1 October 2026"
     cards = home.select("article .compliance-cards > li")
     assert [card.select_one(".compliance-card__title").get_text() for card in cards] == [
         "ISO/IEC 27001, 27017 and 27018",

@@ -95,7 +95,22 @@ def test_images_and_stylesheets_are_files_of_the_site_and_the_date_is_printed(bu
     assert files
     for uri in files:
         assert uri.startswith("file://") and Path(urlsplit(uri).path).is_file(), uri
-    assert "Built 2026-01-02" in soup.select_one(".compliance-print-built").get_text()
+    # The print date is labelled as the copy's, in the labels' words, so that beside the statuses it
+    # never reads as the date of the data; the data's own review date (or that none is stated) is above.
+    stamp = soup.select_one(".compliance-print-built").get_text()
+    assert stamp == "Printed 2026-01-02 (the date of this copy, not of the data)."
+    summary = " ".join(soup.select_one("#cover .compliance-summary").get_text(" ").split())
+    assert summary.endswith("Last reviewed Not stated")
+
+
+def test_every_sheet_footer_names_the_datas_review_date_and_labels_the_print_date(built_site: Path) -> None:
+    from compliance.pdf.document import home_words
+    from compliance.pdf.guide import _footer
+
+    footer = _footer("Guide", date(2026, 1, 2), home_words(built_site))
+    assert "Guide · Last reviewed: Not stated · Printed 2026-01-02 (the date of this copy, not of the data)" in footer
+    dated = _footer("Guide", date(2026, 1, 2), {**home_words(built_site), "reviewed": "Last reviewed 1 October 2026"})
+    assert "Guide · Last reviewed 1 October 2026 · Printed 2026-01-02" in dated
 
 
 def test_a_missing_site_is_one_line_and_exit_1(tmp_path: Path, capsys) -> None:

@@ -72,19 +72,18 @@ def test_documents_list_the_library_and_every_claims_evidence(example_site: Path
     )
 
 
-def test_claim_page_shows_its_latest_update_and_when_it_last_changed(example_site: Path) -> None:
+def test_claim_page_shows_its_latest_update_with_the_updates_own_date(example_site: Path) -> None:
     soup = BeautifulSoup((example_site / "claims/soc2/index.html").read_text(encoding="utf-8"), "html.parser")
     news = soup.select_one("dl.compliance-news")
     assert news is not None
-    assert (
-        " ".join(news.get_text(" ").split()) == "Last changed 1 October 2026 Latest update SOC 2 Type 2 report renewed"
-    )
+    # The update's date is the update's: no "last changed" is inferred for the claim from it.
+    assert " ".join(news.get_text(" ").split()) == "Latest update SOC 2 Type 2 report renewed · 1 October 2026"
     link = news.find("a")
     assert link["href"] == "../../updates/#update-2026-10-01-soc-2-type-2-report-renewed"
     updates = BeautifulSoup((example_site / "updates/index.html").read_text(encoding="utf-8"), "html.parser")
     assert updates.find(id="update-2026-10-01-soc-2-type-2-report-renewed") is not None
-    # A claim no update concerns says nothing about changes.
-    assert "Last changed" not in _text(example_site, "claims/gdpr/index.html")
+    # A claim no update concerns says nothing about updates.
+    assert "Latest update" not in _text(example_site, "claims/gdpr/index.html")
 
 
 def test_export_holds_the_trust_content_and_matches_its_schema(example_site: Path) -> None:

@@ -61,7 +61,7 @@ def test_unset_status_and_scope_are_never_shown_as_a_default(other_site: Path) -
 
 def test_yes_only_where_the_claim_names_the_offering_or_says_all(other_site: Path) -> None:
     matrix = {row[0]: row[3:5] for row in _rows(other_site, "matrix/index.html", "table.compliance-matrix")}
-    assert matrix["PCI DSS Report on Compliance"] == ["Yes", "No"]  # offerings: [ledger]
+    assert matrix["PCI DSS Report on Compliance"] == ["Yes", "Not listed"]  # offerings: [ledger], nothing excluded
     assert matrix["ISO/IEC 27701"] == ["Yes", "Yes"]  # offerings: all
     overview = {row[0]: row for row in _rows(other_site, "claims/index.html", "table.compliance-overview")}
     assert overview["ISO/IEC 27701"][2] == "All offerings"
@@ -80,7 +80,8 @@ def test_dates_are_shown_as_precise_as_written(other_site: Path) -> None:
     assert [(t["datetime"], t.get_text()) for t in page.select("article time")] == [("2099-04", "April 2099")]
     pci = BeautifulSoup((other_site / "claims/pci/index.html").read_text(encoding="utf-8"), "html.parser")
     assert "issued in 2025." in pci.select_one("article").get_text(" ")
-    assert [(t["datetime"], t.get_text()) for t in pci.select("article time")] == [("2025", "2025")]
+    # Beside the status (what it rests on), then among the claim's dates.
+    assert [(t["datetime"], t.get_text()) for t in pci.select("article time")] == [("2025", "2025")] * 2
 
 
 @pytest.mark.parametrize("site_fixture", ["other_site", "dated_site", "built_site", "shipped_site"])
@@ -120,17 +121,44 @@ def test_every_matrix_cell_follows_from_the_export(
     offerings = [o for o in export["organisation"]["offerings"] if o["name"] in header]
     providers = [p for p in export.get("hosting", {}).get("providers", []) if p["name"] in header]
     not_stated, yes, no = labels["facts"]["not_stated"], labels["pages"]["in_scope"], labels["pages"]["out_of_scope"]
+    not_listed = labels["pages"]["not_listed"]
 
-    def cells(scope: list[str] | str | None, entries: list[dict[str, Any]]) -> list[str]:
+    def cells(scope: list[str] | str | None, excluded: list[str], entries: list[dict[str, Any]]) -> list[str]:
+        # "No" only where the claim excludes it; a list that leaves one out says nothing about it.
         if scope is None:
-            return [not_stated] * len(entries)
-        return [yes if scope == "all" or entry["id"] in scope else no for entry in entries]
+            return [no if entry["id"] in excluded else not_stated for entry in entries]
+        return [
+            no if entry["id"] in excluded else yes if scope == "all" or entry["id"] in scope else not_listed
+            for entry in entries
+        ]
 
     rows = _rows(site, "matrix/index.html", "table.compliance-matrix")
     with_status = any(claim["status"] for claim in export["claims"])
     for claim, row in zip(export["claims"], rows, strict=True):
         expected = [claim["title"], labels["kinds"][claim["kind"]]]
         if with_status:
-            expected.append(labels["statuses"][claim["status"]] if claim["status"] else not_stated)
-        expected += cells(claim["scope"]["offerings"], offerings) + cells(claim["scope"]["providers"], providers)
+            expected.append(_status_words(claim, labels) if claim["status"] else not_stated)
+        excludes = claim["scope"]["excludes"] or {"offerings": [], "providers": []}
+        expected += cells(claim["scope"]["offerings"], excludes["offerings"], offerings)
+        expected += cells(claim["scope"]["providers"], excludes["providers"], providers)
         assert row[: len(expected)] == expected, claim["id"]
+
+
+def _status_words(claim: dict[str, Any], labels: dict[str, Any]) -> str:
+    """A status as every page shows it: its word, then the date it rests on (from the export) or that none is stated."""
+    basis = claim["status_rests_on"]
+    if basis is None:
+        rests_on = labels["facts"]["no_date"]
+    else:
+        rests_on = f"{labels['facts'][basis['fact']]} {_date_words(basis['date'], labels['dates'])}"
+    return f"{labels['statuses'][claim['status']]} · {rests_on}"
+
+
+def _date_words(written: str, words: dict[str, Any]) -> str:
+    parts = [int(part) for part in written.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = words["months"][parts[1] - 1]
+    if len(parts) == 2:
+        return str(words["month"].format(month=month, year=parts[0]))
+    return str(words["day"].format(day=parts[2], month=month, year=parts[0]))

@@ -173,6 +173,10 @@ def read_options(
         where = _locate(config_file, [])
         raise ComplianceError([Problem(where, f"expected a mapping of options, got {section!r}", SECTION)])
     values = dict(section)
+    rules = values.get("rules")
+    if isinstance(rules, dict):
+        # YAML 1.1, which MkDocs reads, turns a bare `off` into false: it means the level `off`.
+        values["rules"] = {rule: "off" if level is False else level for rule, level in rules.items()}
     overridden: dict[str, str] = {}
     for option, variable in OVERRIDES.items():
         raw = environ.get(variable, "").strip()
@@ -219,6 +223,9 @@ def _message(error: Any) -> str:
     if error["type"] == "less_than_equal":
         why = _CEILINGS.get(error["loc"][0], "")
         return f"expected a whole number of at most {error['ctx']['le']}{why}, got {error['input']!r}"
+    if error["type"] in ("model_type", "model_attributes_type", "dict_type") and len(error["loc"]) == 1:
+        what = "rules, each block, warn or off" if error["loc"][0] == "rules" else "options"
+        return f"expected a mapping of {what}, got {error['input']!r}"
     if error["type"] == "literal_error" and error["loc"][0] == "rules":
         hint = suggest(str(error["input"]), ["block", "warn", "off"]) if isinstance(error["input"], str) else ""
         return f"expected block, warn or off, got {error['input']!r}{hint}"

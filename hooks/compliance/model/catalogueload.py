@@ -93,9 +93,20 @@ def load_catalogue(
 def _override(base: CatalogueEntry, own: CatalogueEntry) -> CatalogueEntry:
     """`base` with every field `own` sets replaced; editions replaced one by one, by name."""
     changes = {name: getattr(own, name) for name in own.model_fields_set if name not in ("id", "editions")}
-    editions = {edition_key(e.edition): e for e in base.editions}
-    editions.update({edition_key(e.edition): e for e in own.editions})
-    return base.model_copy(update={**changes, "editions": list(editions.values())})
+    editions = list(base.editions)
+    for edition in own.editions:
+        # The same edition however it is written: its name or any alias of either.
+        names = _names(edition)
+        same = next((i for i, known in enumerate(editions) if names & _names(known)), None)
+        if same is None:
+            editions.append(edition)
+        else:
+            editions[same] = edition
+    return base.model_copy(update={**changes, "editions": editions})
+
+
+def _names(edition: EditionFacts) -> set[str]:
+    return {edition_key(name) for name in (edition.edition, *edition.aliases)}
 
 
 def _duplicates(entries: list[CatalogueEntry], sources: SourceMap) -> list[Problem]:

@@ -23,7 +23,7 @@ from .proseplaces import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
 from .salvage import salvage_problems
 from .schema import parse_document
-from .standing import Finding, standing_findings
+from .standing import Finding, standing_findings, status_basis
 from .trust import trust_problems
 from .values import UrlText
 
@@ -102,7 +102,9 @@ def load_compliance_data(
     problems += look_problems(document, files.sources)
     catalogue, found = load_catalogue(project_dir, document, files.sources, limits)
     problems += found
-    links += [DataLink(url, where, field) for url, where, field in catalogue.links]
+    # The catalogue's sources that pages link (a lapsed claim's edition end): checked with the site's links.
+    shown = {basis.source for claim in document.claims if (basis := status_basis(claim, catalogue)) is not None}
+    links += [DataLink(url, where, field) for url, where, field in catalogue.links if url in shown]
     notices: list[Finding] = []
     if today is not None:
         problems += date_problems(document, files.sources, today)

@@ -199,7 +199,7 @@ def _certificate_age(i: int, claim: Claim, catalogue: Catalogue) -> list[Finding
         return []
     name, window = shortest
     cycle_end = add_months(claim.issued.last, window.months)
-    cycle = f"a {name} certificate runs at most {window.months} months from its issue{_sourced(window)}"
+    cycle = f"a certificate of {name} runs at most {window.months} months from its issue{_sourced(window)}"
     if claim.valid_until is None:
         message = (
             f"claim '{claim.id}' was issued {claim.issued} and {cycle}, so until {cycle_end.isoformat()}; "

@@ -117,6 +117,15 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fictional example organisation (examples/harborledger, mkdocs.example.yml) built once, strictly."""
+    project = copy_project(tmp_path_factory.mktemp("example") / "project")
+    result = run_mkdocs(project, config="mkdocs.example.yml")
+    assert result.returncode == 0, result.stderr
+    return project / "example-site"
+
+
+@pytest.fixture(scope="session")
 def dated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A second organisation with dates, scopes, agreements and no hosting, built once."""
     return _build_once(tmp_path_factory, "dated")

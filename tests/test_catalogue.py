@@ -267,14 +267,6 @@ def test_an_unknown_rule_in_the_config_stops_the_build_in_one_line(tmp_path: Pat
 # compliance.json: what each status rests on ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("example") / "project")
-    result = run_mkdocs(project, config="mkdocs.example.yml")
-    assert result.returncode == 0, result.stderr
-    return project / "example-site"
-
-
 def _rests_on(site: Path, data_dir: str) -> dict[str, Any]:
     """Each claim's `status_rests_on` in the published export, after validating it against its schema."""
     export = json.loads((site / "compliance.json").read_text(encoding="utf-8"))

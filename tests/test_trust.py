@@ -23,14 +23,6 @@ TRUST_PAGES = ("controls", "subprocessors", "documents", "faq", "updates", "cont
 SITE_URL = "https://trust.example.org/security/"
 
 
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("example") / "project")
-    result = run_mkdocs(project, config="mkdocs.example.yml")
-    assert result.returncode == 0, result.stderr
-    return project / "example-site"
-
-
 def _text(site: Path, page: str) -> str:
     soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
     article = soup.select_one("article")

@@ -18,40 +18,39 @@ from .values import Entry, HttpURL, Id, Text
 Months = Annotated[int, Field(ge=1, le=120)]
 
 
-class EditionFacts(Entry):
+class Sourced(Entry):
+    """A fact with the public page it comes from (`source`), and optionally what that page says (`note`)."""
+
+    note: Text | None = None
+    source: HttpURL
+
+
+class EditionFacts(Sourced):
     """One edition of a standard: how it is written, and the last day a claim may be current against it."""
 
     edition: Text
     aliases: list[Text] = []
     published: DateValue | None = None
     current_until: DateValue | None = None
-    note: Text | None = None
-    source: HttpURL
 
 
-class Superseded(Entry):
+class Superseded(Sourced):
     """A standard replaced as a whole (SSAE 16 by SSAE 18): the last day a claim may be current against it."""
 
     by: Text
     current_until: DateValue
-    note: Text | None = None
-    source: HttpURL
 
 
-class CertificationFacts(Entry):
+class CertificationFacts(Sourced):
     """Whether an organisation can be certified against the standard at all."""
 
     exists: bool
-    note: Text | None = None
-    source: HttpURL
 
 
-class Window(Entry):
+class Window(Sourced):
     """A length of time a kind of evidence is normally relied on, in months."""
 
     months: Months
-    note: Text | None = None
-    source: HttpURL
 
 
 class CatalogueEntry(Entry):

@@ -20,7 +20,7 @@ from .dates import PartialDate
 from .entries import Claim
 
 # The facts a status can rest on, each a labels.facts key: the export's schema lists them.
-BASIS_FACTS = ("valid_until", "period_end", "issued", "expected", "last_reviewed", "edition_until")
+BASIS_FACTS = ("valid_until", "bridge_letter", "period_end", "issued", "expected", "last_reviewed", "edition_until")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,11 @@ class Finding:
 
 
 def status_basis(claim: Claim, catalogue: Catalogue) -> StatusBasis | None:
-    """The date the claim's status rests on, or None when its status is stated without one (or not stated)."""
+    """The date the claim's status rests on, or None when its status is stated without one (or not stated).
+
+    A current report rests on its bridge letter where it has one (which runs it on past its period),
+    else on its period's end; other claims on valid until, issued or last reviewed, in that order.
+    """
     if claim.status is None:
         return None
     if claim.status == "in_progress":
@@ -58,6 +62,8 @@ def status_basis(claim: Claim, catalogue: Catalogue) -> StatusBasis | None:
         ended = _edition_end(claim, catalogue)
         if ended is not None:
             return ended
+    if claim.bridge_letter is not None and claim.status == "current":
+        return StatusBasis("bridge_letter", claim.bridge_letter.through)  # what keeps an older report current
     if claim.report_period is not None:
         return StatusBasis("period_end", claim.report_period.end)
     for fact in ("valid_until", "issued", "last_reviewed"):

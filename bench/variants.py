@@ -27,7 +27,13 @@ from synthetic import Shape, write_project  # noqa: E402
 from compliance.model.data import ComplianceData, load_compliance_data  # noqa: E402
 from compliance.options import read_options  # noqa: E402
 from compliance.render.pages import PageRenderer  # noqa: E402
-from compliance.render.plan import SitePlan, export_schema_text, export_text, page_base  # noqa: E402
+from compliance.render.plan import (  # noqa: E402
+    CLAIMS_INDEX_TEMPLATE,
+    SitePlan,
+    export_schema_text,
+    export_text,
+    page_base,
+)
 from compliance.render.siteconfig import MATRIX_PAGE, site_settings  # noqa: E402
 from compliance.render.trustsite import TrustSite  # noqa: E402
 
@@ -61,7 +67,11 @@ def _static_config(source: Path, data: ComplianceData, plan: SitePlan, renderer:
     if footer.exists():  # the footer the hooks render from data for the theme (see compliance_hooks.on_config)
         config.setdefault("extra", {})["compliance"] = {
             "footer": str(renderer.render_partial("partials/compliance-footer.html", "footer")),
-            "downloads": getattr(settings, "downloads", []),
+            "downloads": settings.downloads,
+            "pages": settings.footer_pages,
+            "feed": None,
+            "not_found": settings.not_found,
+            "print_words": settings.print_words,
         }
     return config
 
@@ -76,6 +86,9 @@ def _static_project(source: Path, dest: Path, data: ComplianceData) -> Path:
     claim_template = (source / "docs" / "_templates" / "claim.md").read_text(encoding="utf-8")
     for claim in data.document.claims:
         pages[plan.claim_page(claim.id)] = (claim_template, claim)
+    if data.document.claims:  # the claims index, the navigation's one entry for every claim
+        index_template = (source / "docs" / CLAIMS_INDEX_TEMPLATE).read_text(encoding="utf-8")
+        pages[plan.claims_index_page()] = (index_template, None)
     for trust_page in TrustSite(data.document, plan).pages():
         template = (source / "docs" / "_templates" / f"{trust_page}.md").read_text(encoding="utf-8")
         pages[f"{trust_page}.md"] = (template, None)

@@ -182,9 +182,10 @@ def test_a_missing_catalogue_is_one_clear_error(tmp_path: Path) -> None:
 # Real strict builds: the issue's "Done when" -------------------------------------------------------------
 
 
-def _edited(tmp_path: Path, file: str, old: str, new: str) -> tuple[Path, int]:
-    """A copy of the project with `old` replaced by `new` (once) in `file`, and the line its last line is on."""
-    project = copy_project(tmp_path / "project")
+def _edited(tmp_path: Path, file: str, old: str, new: str, dataset: str | None = None) -> tuple[Path, int]:
+    """A copy of the project (with a fixture `dataset` as data/ if named) with `old` replaced by `new` (once)
+    in `file`, and the line its last line is on."""
+    project = copy_project(tmp_path / "project", dataset)
     path = project / file
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
@@ -225,9 +226,9 @@ def test_done_when_an_iso27001_claim_names_edition_2013(tmp_path: Path) -> None:
 
 
 def test_done_when_hipaa_is_called_a_certification(tmp_path: Path) -> None:
-    project, line = _edited(
-        tmp_path, "data/claims.yml", "- id: hipaa\n    kind: regulation", "- id: hipaa\n    kind: certification"
-    )
+    # The guide's fixture copy of the shipped data: the shipped data/ is the editor's to change.
+    hipaa = ("- id: hipaa\n    kind: regulation", "- id: hipaa\n    kind: certification")
+    project, line = _edited(tmp_path, "data/claims.yml", *hipaa, dataset="guide")
     found = _failure(run_mkdocs(project))
     facts = CATALOGUE["hipaa"]["certification"]
     assert found.startswith(f"data/claims.yml:{line}:11: claims[1].kind: claim 'hipaa' is a certification of HIPAA")
@@ -288,11 +289,11 @@ def _rests_on(site: Path, data_dir: str) -> dict[str, Any]:
     return {claim_data["id"]: claim_data["status_rests_on"] for claim_data in export["claims"]}
 
 
-def test_the_shipped_export_says_what_each_status_rests_on(shipped_site: Path) -> None:
-    rests_on = _rests_on(shipped_site, "data")
+def test_the_guides_export_says_what_each_status_rests_on(built_site: Path) -> None:
+    rests_on = _rests_on(built_site, "data")
     iaf = CATALOGUE["iso27001"]["editions"][0]["source"]
     assert rests_on["iso27001"] == {"fact": "edition_until", "date": "2025-10-31", "source": iaf}
-    page = (shipped_site / "claims/iso27001/index.html").read_text(encoding="utf-8")
+    page = (built_site / "claims/iso27001/index.html").read_text(encoding="utf-8")
     assert f'href="{iaf}"' in page and '<time datetime="2025-10-31">' in page  # its page links the source
     assert (rests_on["hipaa"], rests_on["soc2"]) == (None, None)
 

@@ -191,13 +191,15 @@ def test_broken_internal_link_and_anchor_fail_the_check(tmp_path: Path, capsys) 
         (["--remap", "([ http://x"], "error: --remap '([ http://x': bad regular expression"),
         (["--remap", "onlyonepart"], "error: --remap 'onlyonepart': expected 'REGEX URL'"),
         (["--timeout", "0"], "error: --timeout must be greater than 0"),
-        (["--bogus"], "error: invalid arguments (see --help)"),
+        (["--bogus"], "error: unrecognized arguments: --bogus (see --help)"),
+        (["--timeout", "soon"], "error: argument --timeout: invalid float value: 'soon' (see --help)"),
         (["--user-agent", "x\r\nCookie: a=b"], "error: --user-agent must be printable ASCII on one line"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(built_site: Path, args: list[str], message: str, capsys) -> None:
     assert main(["--site", str(built_site), "--no-cache", *args]) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
 
 
 def test_missing_site_directory_is_a_usage_error(tmp_path: Path, capsys) -> None:

@@ -36,9 +36,11 @@ class FtpStandin(Standin):
     scheme = "ftp"
     _kind = "ftp"
 
-    def __init__(self, root_dir: Path | str, host: str = "127.0.0.1") -> None:
+    def __init__(self, root_dir: Path | str, host: str = "127.0.0.1", reply_550: str = "") -> None:
         super().__init__(host)
         self.root_dir = Path(root_dir)
+        # A reply of the test's own sent instead of each of pyftpdlib's 550s (a hostile multi-line one).
+        self.reply_550 = reply_550
         if not self.root_dir.is_dir():
             raise ValueError(f"FTP root must be an existing directory: {self.root_dir}")
         self._stopping = threading.Event()
@@ -58,6 +60,11 @@ class FtpStandin(Standin):
                 if cmd in _LOGGED_COMMANDS:
                     standin._record(cmd, arg)
                 return super().pre_process_command(line, cmd, arg)
+
+            def respond(self, resp: str, logfun: Any = logging.debug) -> None:
+                if standin.reply_550 and resp.startswith("550"):
+                    resp = standin.reply_550
+                super().respond(resp, logfun)
 
         _Handler.authorizer = authorizer
         _Handler.banner = "stand-in FTP ready"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -13,13 +12,14 @@ from .classify import Judge, LinkClass, Verdict
 from .failures import FailureKind
 from .linkchecker import LinkCheckerSession
 from .linkmap import LinkMap, LinkSource
+from .patterns import UrlPattern
 from .settings import CheckSettings, RetryPolicy
 from .targets import Category
 
 if TYPE_CHECKING:
     from .schedule import CheckRun, SchemeCheckers
 
-Remap = tuple[re.Pattern[str], str]
+Remap = tuple[UrlPattern, str]
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,8 @@ class CheckOptions:
     retry_cap: float = 60.0
     https_twins: bool = True
     mail_dns: bool = False
-    exclude: tuple[re.Pattern[str], ...] = ()  # --exclude and the ignore file
-    include: tuple[re.Pattern[str], ...] = ()  # --include: checked even when excluded
+    exclude: tuple[UrlPattern, ...] = ()  # --exclude and the ignore file
+    include: tuple[UrlPattern, ...] = ()  # --include: checked even when excluded
 
     @property
     def policy(self) -> RetryPolicy:

@@ -11,8 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .files import MIB, FileRefused, read_text
+from .patterns import PatternError, UrlPattern, compile_pattern
+
 DEFAULT_CONFIG = Path("links.toml")
 DEFAULT_IGNORE = Path(".lycheeignore")
+MAX_OPTION_FILE = MIB  # a links.toml or an ignore file; /dev/zero or a FIFO is refused, never read
 _RANGE = re.compile(r"(?P<low>[0-9]{3})?\.\.(?P<inclusive>=)?(?P<high>[0-9]{3})?")
 
 
@@ -25,10 +29,12 @@ def config_arguments(path: Path, known: dict[str, bool]) -> list[str]:
     import tomllib  # here: most runs have no config file, and the parser costs 3 ms to import
 
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
+        table = tomllib.loads(read_text(path, MAX_OPTION_FILE))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
+    except FileRefused as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     table = table.get("links", table)  # a [links] table, or the options at the top level
     arguments: list[str] = []
@@ -52,17 +58,21 @@ def _as_arguments(path: Path, name: str, value: Any, repeats: bool) -> list[str]
     raise ConfigError(f"{path}: {name}: expected a string, number, boolean or list")
 
 
-def ignore_patterns(path: Path) -> list[re.Pattern[str]]:
-    """Regular expressions from an ignore file in .lycheeignore syntax: one per line, '#' comments."""
+def ignore_patterns(path: Path) -> list[UrlPattern]:
+    """Regular expressions (RE2) from an ignore file in .lycheeignore syntax: one per line, '#' comments."""
     patterns = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        content = read_text(path, MAX_OPTION_FILE)
+    except (FileRefused, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    for number, line in enumerate(content.splitlines(), 1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
         try:
-            patterns.append(re.compile(text))
-        except re.error as exc:
-            raise ConfigError(f"{path}:{number}: bad regular expression {text!r}: {exc}") from None
+            patterns.append(compile_pattern(f"{path}:{number}:", text))
+        except PatternError as exc:
+            raise ConfigError(str(exc)) from None
     return patterns
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from .check import LinkOutcome
+from .escaping import markdown_code, workflow_message, workflow_property
 from .failures import LinkClass
 from .linkmap import LinkSource
 from .report import OFFLINE, LinkReport, json_payload, render_text, summary_line
@@ -30,15 +31,17 @@ def render(report: LinkReport, form: str) -> str:
 def render_markdown(report: LinkReport) -> str:
     """A summary and one table row per broken or warning link, with where each is written."""
     lines = ["## Link check", "", summary_line(report)]
+    lines += [f"> warning: {markdown_code(notice, in_table=False)}" for notice in report.notices]
     if report.offline:
         lines += ["", f"> {OFFLINE}"]
     rows = [(label, o) for kind, label in _SHOWN for o in report.outcomes if o.verdict.kind is kind]
     if rows:
         lines += ["", "| class | link | status | from |", "| --- | --- | --- | --- |"]
         for label, outcome in rows:
+            # Every value from outside is a code span: a server's `![x](http://evil)` shows as written.
             status = outcome.verdict.status + (f"; {outcome.verdict.advice}" if outcome.verdict.advice else "")
-            sources = "<br>".join(_cell(str(s)) for s in outcome.sources) or "—"
-            lines.append(f"| {label} | {_cell(outcome.url)} | {_cell(status)} | {sources} |")
+            sources = "<br>".join(markdown_code(str(s)) for s in outcome.sources) or "—"
+            lines.append(f"| {label} | {markdown_code(outcome.url)} | {markdown_code(status)} | {sources} |")
     return "\n".join(lines) + "\n"
 
 
@@ -49,8 +52,9 @@ def render_github(report: LinkReport) -> str:
         command = "error" if kind is LinkClass.BROKEN else "warning"
         for outcome in (o for o in report.outcomes if o.verdict.kind is kind):
             lines += [_annotation(command, outcome, source) for source in outcome.sources or [LinkSource("theme")]]
+    lines += [f"::warning::{workflow_message(notice)}" for notice in report.notices]
     if report.offline:
-        lines.append(f"::warning::{_data(OFFLINE)}")
+        lines.append(f"::warning::{workflow_message(OFFLINE)}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -58,28 +62,15 @@ def render_github(report: LinkReport) -> str:
 def _annotation(command: str, outcome: LinkOutcome, source: LinkSource) -> str:
     properties = []
     if source.file:
-        properties.append(f"file={_property(source.file)}")
+        properties.append(f"file={workflow_property(source.file)}")
         if source.line:
             properties.append(f"line={source.line}")
         if source.column:
             properties.append(f"col={source.column}")
-    properties.append(f"title={_property('link ' + outcome.verdict.kind.value)}")
+    properties.append(f"title={workflow_property('link ' + outcome.verdict.kind.value)}")
     message = f"{outcome.url}: {outcome.verdict.status}"
     if outcome.verdict.advice:
         message += f" ({outcome.verdict.advice})"
     if source.kind == "data" and source.field:
         message += f" [{source.field}]"
-    return f"::{command} {','.join(properties)}::{_data(message)}"
-
-
-def _data(text: str) -> str:
-    """A workflow command's message, escaped as GitHub reads it back."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return f"::{command} {','.join(properties)}::{workflow_message(message)}"

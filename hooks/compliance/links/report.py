@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .check import LinkOutcome
+from .escaping import log_line
 from .failures import FailureKind, LinkClass
 from .targets import Category
 
@@ -23,6 +24,7 @@ class LinkReport:
     outcomes: list[LinkOutcome]
     seconds: float
     strict: bool = False
+    notices: list[str] = field(default_factory=list)  # what the run could not use, such as a cache (one line each)
 
     def count(self, kind: LinkClass) -> int:
         return sum(1 for o in self.outcomes if o.verdict.kind is kind)
@@ -48,7 +50,7 @@ class LinkReport:
 
 def render_text(report: LinkReport) -> str:
     """The summary line, then each broken, warning and skipped link with every place it is written."""
-    lines = [summary_line(report)]
+    lines = [summary_line(report), *(f"warning: {notice}" for notice in report.notices)]
     if report.offline:
         lines.append(OFFLINE)
     for kind, label in _LABELS:
@@ -61,7 +63,9 @@ def render_text(report: LinkReport) -> str:
             if outcome.final_url not in (outcome.url, outcome.checked_url):
                 lines.append(f"        final URL: {outcome.final_url}")
             lines += [f"        from: {source}" for source in outcome.sources]
-    return "\n".join(lines) + "\n"
+    # The CI log is the sink. Each line holds at most one value from outside (a server's reply, the
+    # cache, the link map), so escaping the line keeps that value on it and keeps it from being a command.
+    return "\n".join(log_line(line) for line in lines) + "\n"
 
 
 def summary_line(report: LinkReport) -> str:
@@ -103,6 +107,7 @@ def json_payload(report: LinkReport) -> dict[str, Any]:
             "exit_code": report.exit_code,
             "offline": report.offline,
         },
+        "notices": report.notices,
         "links": [
             {
                 "url": o.url,

@@ -47,7 +47,11 @@ def scan_site(
     seen: set[LinkSource] = set()
     for file in sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file()):
         page = file.relative_to(site_dir).as_posix()
-        parsed = scan.pages[page] = parse_page(file.read_text(encoding="utf-8", errors="replace"))
+        try:
+            parsed = scan.pages[page] = parse_page(file.read_text(encoding="utf-8", errors="replace"))
+        except Exception as exc:
+            exc.add_note(str(file))  # the checker's one error line names the page it could not read
+            raise
         shown = ((shown_dir or site_dir) / page).as_posix()
         new: list[Target] = []
         for link in parsed.links:

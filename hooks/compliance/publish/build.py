@@ -258,6 +258,7 @@ class SiteBuild:
     def _check_links(self, site_dir: Path, link_map: dict[str, Any], published: Path) -> None:
         # Imported here: only builds that check links pay for importing the checker.
         from ..links.cli import UsageError, arguments_from_environment, run_link_check
+        from ..links.escaping import one_line
         from ..links.report import render_text
 
         try:
@@ -266,7 +267,7 @@ class SiteBuild:
             shown = Path(display_path(self.project_dir, published))
             report = run_link_check(site_dir, arguments, link_map, shown_dir=shown)
         except UsageError as exc:
-            raise BuildFailed(f"link check: {exc}") from None
+            raise BuildFailed(f"link check: {one_line(str(exc))}") from None
         text = render_text(report).rstrip()
         if report.failed:
             raise BuildFailed(f"link check failed:\n{text}")

@@ -201,3 +201,11 @@ def test_the_site_address_refuses_credentials_and_an_empty_query() -> None:
     assert "user name or password" in (site_url_problem("https://me:pw@trust.acme.org/") or "")
     assert "without a query" in (site_url_problem("https://trust.acme.org/?") or "")
     assert site_url_problem("https://trust.acme.org/security/") is None
+
+
+def test_make_pdf_refuses_a_site_url_it_could_not_print(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from compliance.pdf.guide import main as make_pdf
+
+    assert make_pdf(["--site", str(tmp_path), "--site-url", 'https://trust.acme.org/"><b>']) == 1
+    assert capsys.readouterr().err == f"error: --site-url: {QUOTE.format(at=24)}\n"
+    assert list(tmp_path.iterdir()) == []

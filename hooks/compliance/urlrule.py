@@ -62,10 +62,10 @@ def site_url_problem(url: str, expected: str = SITE_URL_EXPECTED) -> str | None:
     if parts is None or parts.scheme.lower() not in ("https", "http") or not parts.hostname:
         return f"expected {expected}, got text {_shown(url)}"
     if "@" in parts.netloc:
-        return f"expected {expected} without a user name or password, got {_shown(url)}"
+        return f"expected {expected} without a user name or password, got text {_shown(url)}"
     if parts.query or parts.fragment or url.endswith(("?", "#")):
         return (
-            f"expected {expected} without a query ('?...') or fragment ('#...'), got {_shown(url)}; every page's "
+            f"expected {expected} without a query ('?...') or fragment ('#...'), got text {_shown(url)}; every page's "
             "address and security.txt's Canonical are made from it"
         )
     return url_problem(url, expected)
@@ -105,7 +105,7 @@ def _mixed_script(url: str, expected: str) -> str | None:
         others = " and ".join(script for script in scripts if script != main)
         at = url.find(host) + host.find(odd[0]) + 1
         return (
-            f"expected {expected} whose host is written in one script, got {label!r} in {_shown(url)}, mixing "
+            f"expected {expected} with its host written in one script, got {label!r} in {_shown(url)}, mixing "
             f"{main} with {others}: {named} at character {at}; a letter that only looks "
             f"{main} leads readers to another host. Retype it, or if the name is meant so, write its punycode "
             f"form: {url.replace(host, _punycode(host), 1)!r}"

@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from compliance.errors import ComplianceError, display_path
-from compliance.options import read_options
+from compliance.options import check_site_url, read_options
 from compliance.publish.build import BuildFailed, SiteBuild, unexpected_error
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render.siteconfig import PALETTE_FILE
@@ -117,6 +117,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config_file = Path(config.config_file_path)
     # `extra: compliance:` holds our options; below it is replaced by what the templates read.
     options = read_options(config.extra.get("compliance"), config_file=config_file)
+    # Every page's canonical link, the feed and security.txt print it: refused at its line, like guide.site_url.
+    check_site_url(config.site_url, config_file)
     _session.build = build = SiteBuild(_session.command, config_file.parent, Path(config.docs_dir), options)
     data_dir = options.data_path(build.project_dir)
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported).

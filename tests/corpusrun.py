@@ -18,6 +18,7 @@ that must be accepted, the loaded document as one line of sorted JSON.
     # outcome: built         the build must succeed (the scan of site/ still applies)
     # site-has: TEXT         ...and some page of the site holds TEXT (e.g. a label shown as written)
     # site-lacks: TEXT       ...and no page of the site holds TEXT
+    # no-file: PATH          ...and the site has no file at PATH (security.txt left out, say)
     # env: NAME=VALUE
     # within: SECONDS  (default 5)
 """
@@ -83,6 +84,7 @@ class Case:
     built: bool = False
     site_has: list[str] = field(default_factory=list)
     site_lacks: list[str] = field(default_factory=list)
+    no_files: list[str] = field(default_factory=list)
     expected: str = ""
 
     @classmethod
@@ -90,7 +92,7 @@ class Case:
         case = cls(path, target=path.name.split("--")[0] + ".yml")
         body = []
         for line in path.with_suffix(".expected").read_text(encoding="utf-8").splitlines():
-            directive = re.fullmatch(r"# (\w+): (.*)", line)
+            directive = re.fullmatch(r"# ([\w-]+): (.*)", line)
             if directive is None:
                 body.append(line)
             elif directive[1] == "run":
@@ -112,6 +114,8 @@ class Case:
                 case.built = True
             elif directive[1] in ("site-has", "site-lacks"):
                 getattr(case, directive[1].replace("-", "_")).append(directive[2])
+            elif directive[1] == "no-file":
+                case.no_files.append(directive[2])
             else:
                 raise ValueError(f"{path.name}: unknown directive {line!r}")
         case.expected = "\n".join(body).strip()

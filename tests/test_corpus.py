@@ -96,6 +96,8 @@ def test_case(path: Path, tmp_path: Path, request: pytest.FixtureRequest, server
             assert any(text in page for page in pages), f"no page holds {text!r}"
         for text in case.site_lacks:
             assert not any(text in page for page in pages), f"a page holds {text!r}"
+        for name in case.no_files:
+            assert not (project / "site" / name).exists(), f"the site has {name}"
         return
     expected = case.expected.replace("{outside}", str(outside))
     if expected.startswith("{"):  # an input that must be accepted

@@ -117,17 +117,32 @@ def test_feed_is_valid_atom_with_absolute_links(example_site: Path) -> None:
     assert updates.select_one("article .compliance-feed a")["href"] == root + "feed.xml"
 
 
-def test_security_txt_follows_rfc_9116(example_site: Path) -> None:
-    fields = dict(line.split(": ", 1) for line in (example_site / ".well-known/security.txt").read_text().splitlines())
+def test_security_txt_follows_rfc_9116(tmp_path: Path) -> None:
+    # The example's site_url is a placeholder (.example), under which no security.txt is published:
+    # the same data at an address of its own gets one.
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.example.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(".harborledger.example/", ".harborledger.com/"))
+    result = run_mkdocs(project, config="mkdocs.example.yml")
+    assert result.returncode == 0, result.stderr
+    assert "No security.txt" not in result.stderr
+    text = (project / "example-site/.well-known/security.txt").read_text()
+    fields = dict(line.split(": ", 1) for line in text.splitlines())
     assert fields == {
         "Contact": "mailto:security@harborledger.example",
         "Expires": "2027-10-31T00:00:00Z",
         "Policy": "https://www.harborledger.example/security/disclosure-policy",
         "Preferred-Languages": "en, sv",
-        "Canonical": "https://trust.harborledger.example/.well-known/security.txt",
+        "Canonical": "https://trust.harborledger.com/.well-known/security.txt",
     }
     expires = datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00")).date()
     assert expires > date.fromisoformat(FIXTURE_TODAY)
+
+
+def test_a_placeholder_site_url_publishes_no_security_txt_and_says_so(example_site: Path) -> None:
+    assert not (example_site / ".well-known").exists()
+    # The feed needs only absolute links, which a placeholder address still gives.
+    assert (example_site / "feed.xml").is_file()
 
 
 def test_an_expired_security_txt_fails_the_build_at_its_line(tmp_path: Path) -> None:
@@ -174,7 +189,7 @@ def test_make_review_lists_security_txt_expiring_within_its_window(
     )
 
 
-def test_without_site_url_there_is_no_feed_and_the_build_says_why(tmp_path: Path) -> None:
+def test_without_site_url_there_is_no_feed_or_security_txt_and_the_build_says_why(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     for config in ("mkdocs.yml", "mkdocs.example.yml"):
         text = (project / config).read_text(encoding="utf-8")
@@ -182,12 +197,12 @@ def test_without_site_url_there_is_no_feed_and_the_build_says_why(tmp_path: Path
     result = run_mkdocs(project, config="mkdocs.example.yml")
     assert result.returncode == 0, result.stderr
     assert "No Atom feed of the updates: set site_url" in result.stderr
+    assert "No security.txt: it is served over https from the site's address; set site_url" in result.stderr
     site = project / "example-site"
     assert not (site / "feed.xml").exists()
     assert "application/atom+xml" not in (site / "index.html").read_text(encoding="utf-8")
     assert "compliance-feed" not in (site / "updates/index.html").read_text(encoding="utf-8")
-    security = (site / ".well-known/security.txt").read_text()
-    assert "Canonical" not in security and "Contact: mailto:security@harborledger.example" in security
+    assert not (site / ".well-known").exists()
 
 
 def test_absent_content_leaves_no_page_nav_entry_or_file(project: Path) -> None:

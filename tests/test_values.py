@@ -23,8 +23,9 @@ def _problems(project: Path) -> list[str]:
     [
         (
             "https://example.com/a\n",
-            "claims[2].evidence[0].url: expected a URL whose scheme is https, http, ftp or mailto, "
-            "got text 'https://example.com/a\\n'",
+            "claims[2].evidence[0].url: expected a URL whose scheme is https, http, ftp or mailto without quotes, "
+            "'<', '>', white space or control characters, got U+000A (LINE FEED) at character 22; HTML and "
+            "security.txt would have to escape it: percent-encode it as %0A",
         ),
         (
             "https://user:secret@example.com/a",
@@ -33,8 +34,9 @@ def _problems(project: Path) -> list[str]:
         ),
         (
             'https://example.com/a"><script>',
-            "claims[2].evidence[0].url: expected a URL whose scheme is https, http, ftp or mailto, "
-            "got text 'https://example.com/a\"><script>'",
+            "claims[2].evidence[0].url: expected a URL whose scheme is https, http, ftp or mailto without quotes, "
+            "'<', '>', white space or control characters, got U+0022 (QUOTATION MARK) at character 22; HTML and "
+            "security.txt would have to escape it: percent-encode it as %22",
         ),
     ],
     ids=["trailing-newline", "credentials", "markup"],

@@ -21,6 +21,7 @@ from .errors import ComplianceError, Location, Problem
 from .limits import DEFAULT_MAX_FILE_BYTES, MAX_ID_CHARS, MAX_YAML_DEPTH, Limits
 from .policy import DEFAULT_LEVELS, RuleLevel
 from .suggest import suggest
+from .urlrule import site_url_problem
 
 CONFIG_FILE = "mkdocs.yml"
 SECTION = "extra.compliance"
@@ -234,22 +235,44 @@ def _message(error: Any) -> str:
     return str(error["msg"])
 
 
+def check_site_url(site_url: str | None, config_file: Path) -> None:
+    """Refuse mkdocs.yml's `site_url` (or the environment variable its `!ENV` reads) that the site could
+    not print safely, at its line: the same rule as the data's `guide.site_url` (urlrule.py)."""
+    message = site_url_problem(site_url) if site_url else None
+    if message is None:
+        return
+    where, node = _find(config_file, ["site_url"])
+    inherited = _find(config_file, ["INHERIT"])[1] if node is None else None
+    if isinstance(inherited, yaml.ScalarNode):  # written in the file this one inherits from
+        where, node = _find(config_file.parent / str(inherited.value), ["site_url"], inherited.value)
+    if node is not None and node.tag == "!ENV":
+        message += " (read from the environment by !ENV)"
+    raise ComplianceError([Problem(where, message, "site_url")])
+
+
 def _locate(config_file: Path | None, path: list[str]) -> Location:
     """Where `extra.compliance.<path>` is written in mkdocs.yml (its key), else the file's start."""
-    shown = config_file.name if config_file else CONFIG_FILE
+    return _find(config_file, ["extra", "compliance", *path], key=True)[0]
+
+
+def _find(
+    config_file: Path | None, keys: list[str], shown: str | None = None, *, key: bool = False
+) -> tuple[Location, yaml.Node | None]:
+    """Where the value at `keys` is written in a config file (or its key, with `key`), and its node."""
+    shown = shown or (config_file.name if config_file else CONFIG_FILE)
     try:
         node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) if config_file else None
     except (OSError, yaml.YAMLError):
         node = None
     mark = None
-    for key in ["extra", "compliance", *path]:
+    for name in keys:
         pairs = node.value if isinstance(node, yaml.MappingNode) else []
-        found = next((k for k, _ in pairs if k.value == key), None)
+        found = next(((k, v) for k, v in pairs if k.value == name), None)
         if found is None:
-            break
-        mark = found.start_mark
-        node = next(v for k, v in pairs if k is found)
-    return Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown, 1, 1)
+            return (Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown, 1, 1)), None
+        node = found[1]
+        mark = found[0].start_mark if key else node.start_mark
+    return (Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown, 1, 1)), node
 
 
 class _ConfigLoader(yaml.SafeLoader):

@@ -19,7 +19,7 @@ from pydantic import Discriminator, Field, Tag
 from .catalogue import CatalogueEntry
 from .dates import DateValue
 from .labels import AccessLevel, ClaimKind, Labels, Status
-from .values import ID_PATTERN, URL, Colour, Entry, HttpURL, Id, ImagePath, Markdown, PageId, Text, reference
+from .values import ID_PATTERN, URL, Colour, Entry, HttpURL, Id, ImagePath, Markdown, PageId, SiteURL, Text, reference
 
 if TYPE_CHECKING:
     from .trust import Contacts, ControlArea, Controls, Documents, Faq, Subprocessors, Update
@@ -222,7 +222,7 @@ class Section(Entry):
 class Guide(Entry):
     title: Text
     description: Text | None = None
-    site_url: HttpURL | None = None
+    site_url: SiteURL | None = None
     icon: Image | None = None
     intro: Markdown | None = None
     last_reviewed: DateValue | None = None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from ..limits import Limits, limit_hint
+from ..urlrule import url_problem
 from .entries import ComplianceDocument
 from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, prose_markdown
 from .prosebounds import nesting_problem
@@ -111,10 +112,12 @@ class ProseChecker:
                 from_mentions[url] -= 1
                 continue
             needle, skip = _written_at(text, url)
-            if _URL.fullmatch(url):
-                links.append(ProseLink(url, needle, skip))
-            else:
+            if not _URL.fullmatch(url):
                 issues.append(ProseIssue(self._bad_link(url), needle, skip))
+            elif refused := url_problem(url, f"a link to an {URL_SCHEMES_WORDS} URL"):
+                issues.append(ProseIssue(refused, needle, skip))
+            else:
+                links.append(ProseLink(url, needle, skip))
         if collector.images:
             issues.append(ProseIssue("images are not allowed in prose; use an `image:` field", "!["))
         return issues, links

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from ..limits import Limits, limit_hint
 from ..load.yamltext import REFUSED_IN_TEXT
+from ..urlrule import encoded_path_problem, site_url_problem, url_problem
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 # The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.
@@ -36,10 +37,11 @@ EMAIL_LIKE = re.compile(r"[^\s@/:<>\"]+@[^\s@/:<>\"]+\.[^\s@/:<>\"]+")
 # A mention (`[[provider:x]]`) means something only in prose; elsewhere it would be published literally.
 MENTION_PATTERN = r"\[\[(?P<body>[^\[\]\n]*)\]\]"
 _MENTION = re.compile(MENTION_PATTERN)
-IMAGE_PATTERN = r"^(?!/)(?!.*\.\.)[^\s:\\]+\.(svg|png|jpe?g|gif|webp)$"
+IMAGE_PATTERN = r"^(?!/)(?!.*\.\.)[^\s:\\%]+\.(svg|png|jpe?g|gif|webp)$"
 # Characters no value may hold (declared once, in yamltext): never in published text.
 _UNPRINTABLE = REFUSED_IN_TEXT
 HTTP_URL_PATTERN = r"^https?://[^\s/?#@<>\"]+([/?#][^\s<>\"]*)?$"
+SITE_URL_PATTERN = r"^https?://[^\s/?#@<>\"']+(/[^\s?#<>\"']*)?$"
 # Invisible format characters (Unicode category Cf) make text read otherwise than it is written:
 # bidi overrides reorder it, zero-width ones hide in names and URLs. Ids and URLs hold none; plain
 # text keeps the zero-width (non-)joiners that Persian, Indic scripts and emoji need; prose also
@@ -152,8 +154,10 @@ def _text_checker(
     *,
     plain: bool = False,
     invisible: re.Pattern[str] = _INVISIBLE_IN_IDS,
+    refine: Callable[[str, str], str | None] | None = None,
 ) -> Callable[[Any], Any]:
-    """A check of one text value; `plain` text (not prose) refuses mentions, which only prose resolves."""
+    """A check of one text value; `plain` text (not prose) refuses mentions, which only prose resolves;
+    `refine(value, expected)` says what the pattern cannot, in a message of its own (or None)."""
     compiled = re.compile(pattern) if pattern else None
 
     def check(value: Any) -> Any:
@@ -172,6 +176,9 @@ def _text_checker(
                 f"({unicodedata.name(hidden[0], 'a format character')}) at character {hidden.start() + 1}; "
                 "it makes the text read otherwise than it is written"
             )
+        refused = refine(value, expected) if refine else None
+        if refused:
+            raise problem(refused)
         # fullmatch: `$` alone would accept a value that ends in a newline.
         if (compiled and not compiled.fullmatch(value.rstrip("\n"))) or (compiled and value.endswith("\n")):
             hint = ""
@@ -196,9 +203,10 @@ def _typed_text(
     *,
     plain: bool = True,
     invisible: re.Pattern[str] = _INVISIBLE_IN_IDS,
+    refine: Callable[[str, str], str | None] | None = None,
 ) -> Any:
     json_schema = {"type": "string", "pattern": pattern or r"\S", "x-expected": expected, **schema}
-    check = _text_checker(expected, pattern, make, plain=plain, invisible=invisible)
+    check = _text_checker(expected, pattern, make, plain=plain, invisible=invisible, refine=refine)
     return Annotated[str, PlainValidator(check), WithJsonSchema(json_schema)]
 
 
@@ -212,12 +220,16 @@ Markdown = _typed_text(
     invisible=_INVISIBLE_IN_PROSE,
 )
 Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
-URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {})
-HttpURL = _typed_text("a URL whose scheme is https or http", HTTP_URL_PATTERN, UrlText, {})
+URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {}, refine=url_problem)
+HttpURL = _typed_text("a URL whose scheme is https or http", HTTP_URL_PATTERN, UrlText, {}, refine=url_problem)
+# The site's own address (guide.site_url): every page's, the feed's and security.txt's URLs are made from it.
+SiteURL = _typed_text("a URL whose scheme is https or http", SITE_URL_PATTERN, UrlText, {}, refine=site_url_problem)
 Colour = _typed_text("a colour written #rrggbb", COLOUR_PATTERN, str, {"format": "color"})
 # BCP 47 language tags, as security.txt's Preferred-Languages lists them ("en", "de-CH").
 LanguageTag = _typed_text("a language tag like 'en' or 'de-CH'", r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", str, {})
-ImagePath = _typed_text("a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {})
+ImagePath = _typed_text(
+    "a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {}, refine=encoded_path_problem
+)
 
 
 def _page_id(value: Any, info: ValidationInfo) -> str:

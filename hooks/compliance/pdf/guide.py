@@ -18,6 +18,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from ..environment import chromium_path, source_date_epoch
+from ..urlrule import site_url_problem
 from .document import PdfError, home_words, print_document, published_url
 
 PDF_NAME = "guide.pdf"
@@ -113,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chromium", default=CHROMIUM, help=f"the Chromium to print with (default: {CHROMIUM})")
     args = parser.parse_args(argv)
     output = args.output or args.site / PDF_NAME
+    # The cover prints it and every link to the site is made from it: the rule of every site address.
+    refused = site_url_problem(args.site_url) if args.site_url else None
+    if refused:
+        print(f"error: --site-url: {refused}", file=sys.stderr)
+        return 1
     try:
         site_url = args.site_url or published_url(args.site)
         count = write_pdf(args.site, output, args.chromium, site_url)

@@ -11,11 +11,13 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..model.catalogueload import Catalogue
 from ..model.entries import Claim, ComplianceDocument, Document
 from ..model.standing import status_basis
 from ..model.trust import Update
+from ..urlrule import placeholder_domain
 from .plan import SitePlan
 from .prose import ProseRenderer
 
@@ -24,6 +26,7 @@ TRUST_PAGES = ("controls", "subprocessors", "documents", "faq", "updates", "cont
 FEED_FILE = "feed.xml"
 SECURITY_TXT_FILE = ".well-known/security.txt"
 ATOM = "http://www.w3.org/2005/Atom"
+_BREAKS_A_LINE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -134,17 +137,41 @@ def security_txt(document: ComplianceDocument, site_url: str | None) -> tuple[st
     """The text of security.txt (RFC 9116), or None and why there is none."""
     contacts = document.contacts
     if contacts is None or contacts.security_txt is None:
-        return None, "no security.txt: contacts.security_txt is not set"
+        return None, "No security.txt: contacts.security_txt is not set"
+    canonical, why_not = _canonical(site_url)
+    if canonical is None:
+        return None, why_not
     # The data check makes sure the security contact has an address security.txt accepts.
     assert contacts.security is not None and contacts.security.url is not None
-    lines = [f"Contact: {contacts.security.url}", f"Expires: {_timestamp(contacts.security_txt.expires.last)}"]
+    lines = [_url_line("Contact", contacts.security.url), f"Expires: {_timestamp(contacts.security_txt.expires.last)}"]
     if contacts.disclosure_policy:
-        lines.append(f"Policy: {contacts.disclosure_policy}")
+        lines.append(_url_line("Policy", contacts.disclosure_policy))
     if contacts.security_txt.languages:
         lines.append(f"Preferred-Languages: {', '.join(contacts.security_txt.languages)}")
-    if site_url:
-        lines.append(f"Canonical: {site_url.rstrip('/')}/{SECURITY_TXT_FILE}")
+    lines.append(_url_line("Canonical", canonical))
     return "\n".join(lines) + "\n", ""
+
+
+def _canonical(site_url: str | None) -> tuple[str | None, str]:
+    """security.txt's own address under `site_url`, or None and why it has none (so no security.txt)."""
+    if not site_url:
+        return None, "No security.txt: it is served over https from the site's address; set site_url to publish one"
+    parts = urlsplit(site_url)
+    if parts.scheme != "https":
+        return None, f"No security.txt: site_url {site_url!r} is not https, and RFC 9116 serves it over https only"
+    placeholder = placeholder_domain(site_url)
+    if placeholder:
+        return None, (
+            f"No security.txt: site_url {site_url!r} is a placeholder address (under {placeholder}, reserved by "
+            "RFC 2606 and RFC 6761); set the site's real address to publish one"
+        )
+    path = parts.path.rstrip("/") + "/" + SECURITY_TXT_FILE
+    return urlunsplit((parts.scheme, parts.netloc, path, "", "")), ""
+
+
+def _url_line(name: str, url: str) -> str:
+    # A line of security.txt ends at a line break and has no escapes: percent-encode what would break it.
+    return f"{name}: " + _BREAKS_A_LINE.sub(lambda match: quote(match[0], safe=""), str(url))
 
 
 def _slug(text: str) -> str:

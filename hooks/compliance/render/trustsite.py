@@ -44,11 +44,16 @@ class TrustSite:
         newest = sorted(enumerate(document.updates), key=lambda item: (-item[1].date.first.toordinal(), item[0]))
         self.updates = [update for _, update in newest]
         self._anchors: dict[int, str] = {}
+        taken: set[str] = set()
+        # The next number to try after each base: a thousand updates of one day and title stay linear.
+        next_number: dict[str, int] = {}
         for update in document.updates:  # file order: adding an update never renames an older one's anchor
             anchor = base = f"update-{update.date.isoformat()}-{_slug(update.title)}"
-            n = 2
-            while anchor in self._anchors.values():
+            n = next_number.get(base, 2)
+            while anchor in taken:
                 anchor, n = f"{base}-{n}", n + 1
+            next_number[base] = n
+            taken.add(anchor)
             self._anchors[id(update)] = anchor
 
     def pages(self) -> list[str]:

@@ -50,6 +50,8 @@ _CEILINGS = {
     "max_id_length": " (a claim's id names a file of the site, and file names stop at 255 bytes)",
 }
 _SIZE = re.compile(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?")
+_COUNT = re.compile(r"[0-9]{1,15}")
+_SIZES = ("max_file_size", "max_data_size", "max_image_size", "max_docs_size")
 
 
 class ReviewWindows(BaseModel):
@@ -83,12 +85,13 @@ class BuildOptions(BaseModel):
     pdf: bool = False
     check_links: bool = False
     check_links_args: str = ""
-    max_file_size: int = DEFAULT_MAX_FILE_BYTES
+    # Sizes of at least a byte: 0 would refuse every file, and `max_data_size: 0` would read as unset.
+    max_file_size: int = Field(DEFAULT_MAX_FILE_BYTES, ge=1)
     # The limits that keep any input to seconds (see Limits); None: three times max_file_size.
-    max_data_size: int | None = None
+    max_data_size: int | None = Field(None, ge=1)
     max_data_files: int = Field(Limits.data_files, ge=1)
-    max_image_size: int = Limits.image_bytes
-    max_docs_size: int = Limits.docs_bytes
+    max_image_size: int = Field(Limits.image_bytes, ge=1)
+    max_docs_size: int = Field(Limits.docs_bytes, ge=1)
     max_docs_files: int = Field(Limits.docs_files, ge=1)
     max_nesting: int = Field(Limits.prose_nesting, ge=1)
     max_prose_growth: int = Field(Limits.prose_growth, ge=1)
@@ -106,7 +109,7 @@ class BuildOptions(BaseModel):
         """Each rule's level, by name."""
         return dict(self.rules.model_dump())
 
-    @field_validator("max_file_size", "max_data_size", "max_image_size", "max_docs_size", mode="before")
+    @field_validator(*_SIZES, mode="before")
     @classmethod
     def _size(cls, value: object) -> object:
         # 2M and 512K read better than byte counts; a bare number is bytes.
@@ -130,8 +133,9 @@ class BuildOptions(BaseModel):
     )
     @classmethod
     def _count(cls, value: object) -> object:
-        # From the environment every value is text: a count is its digits.
-        if isinstance(value, str) and value.strip().isdigit():
+        # From the environment every value is text: a count is its ASCII digits (str.isdigit
+        # would also take '²', which int() refuses, and '٣', which it reads as 3).
+        if isinstance(value, str) and _COUNT.fullmatch(value.strip()):
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
@@ -218,6 +222,8 @@ def _message(error: Any) -> str:
         return f"expected true or false, got {error['input']!r}"
     if error["type"] in ("int_type", "int_parsing", "greater_than_equal") and error["loc"][0] == "review":
         return f"expected a whole number of days, got {error['input']!r}"
+    if error["type"] == "greater_than_equal" and error["loc"][0] in _SIZES:
+        return f"expected a size of at least 1 byte, such as 512K or 2M, got {error['input']!r}"
     if error["type"] == "greater_than_equal":
         return f"expected a whole number of at least {error['ctx']['ge']}, got {error['input']!r}"
     if error["type"] == "less_than_equal":

@@ -7,15 +7,18 @@ line an editor reads, and where the input could cost time, a bound on it in CPU 
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from compliance.errors import ComplianceError
+from compliance.errors import ComplianceError, Location, Problem
 from compliance.options import load_options
-from conftest import run_mkdocs
+from conftest import REPO, run_mkdocs
 
 
 def _set_option(project: Path, line: str, value: str, config: str = "mkdocs.yml") -> None:
@@ -73,3 +76,39 @@ def test_a_zero_data_size_fails_the_build_in_one_line_and_keeps_the_site(built_p
         f"ERROR   -  {line}expected a size of at least 1 byte, such as 512K or 2M, got 0"
     ]
     assert (built_project / "site/index.html").read_bytes() == before
+
+
+# --- Many problems: each found in linear time, the first hundred listed and the rest counted ---------
+
+
+def test_problems_past_the_first_hundred_are_counted_in_one_line() -> None:
+    problems = [Problem(Location("data/guide.yml", 30, 16 + 8 * i), f"unknown claim 'x{i:05d}'") for i in range(101)]
+    assert str(ComplianceError(problems[:100])).count("\n") == 99
+    lines = str(ComplianceError(problems)).splitlines()
+    assert len(lines) == 101
+    assert lines[-1] == (
+        "data/guide.yml:30:816: 1 more problem from here on, not listed (at most 100 are at once); "
+        "fix those above and build again"
+    )
+    assert len(ComplianceError(problems).problems) == 101
+
+
+# --- SOURCE_DATE_EPOCH in the PDF step: one line, before Chromium starts -------------------------
+
+
+@pytest.mark.parametrize("epoch", ["abc", "99999999999999999999", "\u0661\u0667" + "\u0660" * 8])
+def test_make_pdf_says_a_bad_source_date_epoch_in_one_line(built_site: Path, tmp_path: Path, epoch: str) -> None:
+    output = tmp_path / "guide.pdf"
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "hooks"), "SOURCE_DATE_EPOCH": epoch}
+    result = subprocess.run(
+        [sys.executable, "-m", "compliance.pdf", "--site", str(built_site), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: SOURCE_DATE_EPOCH: expected whole seconds since 1970 (e.g. 1700000000), got {epoch!r}\n"
+    )
+    assert not output.exists()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from ..environment import chromium_path, source_date_epoch
+from ..environment import chromium_path, source_date
 from .document import PdfError, home_words, print_document, published_url
 
 PDF_NAME = "guide.pdf"
@@ -50,18 +50,15 @@ TOO_WIDE_JS = """() => Array.from(document.querySelectorAll("article *"))
 
 def build_date() -> date:
     """The build's date: SOURCE_DATE_EPOCH when set (reproducible builds), else today in UTC."""
-    epoch = source_date_epoch()
-    if not epoch:
-        return datetime.now(UTC).date()
     try:
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    except (ValueError, OverflowError, OSError):
-        expected = "whole seconds since 1970 (e.g. 1700000000)"
-        raise PdfError(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
+        return source_date() or datetime.now(UTC).date()
+    except ValueError as exc:
+        raise PdfError(str(exc)) from None
 
 
 def write_pdf(site: Path, output: Path, chromium: str = CHROMIUM, site_url: str | None = None) -> int:
     """Print the guide to `output` with headless Chromium; return the number of pages printed."""
+    built, side = build_date(), PAGE_MARGIN_MM  # a bad SOURCE_DATE_EPOCH is said before Chromium starts
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -69,7 +66,6 @@ def write_pdf(site: Path, output: Path, chromium: str = CHROMIUM, site_url: str 
         raise PdfError("the playwright package is missing: pip install -r requirements.txt") from error
     if not Path(chromium).exists():
         raise PdfError(f"Chromium not found at {chromium}: apt-get install chromium (or set CHROMIUM)")
-    built, side = build_date(), PAGE_MARGIN_MM
     with tempfile.TemporaryDirectory(prefix="guide-print-") as folder:
         document = Path(folder) / "guide.html"
         html = print_document(site, built, site_url)

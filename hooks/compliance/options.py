@@ -12,13 +12,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from .configfile import read_config
 from .environment import process_environment
 from .errors import ComplianceError, Location, Problem
-from .limits import DEFAULT_MAX_FILE_BYTES, MAX_ID_CHARS, MAX_YAML_DEPTH, Limits
+from .limits import (
+    DEFAULT_FEED_ENTRIES,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_PDF_ENTRIES,
+    MAX_ID_CHARS,
+    MAX_YAML_DEPTH,
+    Limits,
+)
 from .policy import DEFAULT_LEVELS, RuleLevel
 from .suggest import suggest
 
@@ -41,6 +48,8 @@ OVERRIDES = {
     "max_value_length": "COMPLIANCE_MAX_VALUE_LENGTH",
     "max_yaml_depth": "COMPLIANCE_MAX_YAML_DEPTH",
     "max_id_length": "COMPLIANCE_MAX_ID_LENGTH",
+    "max_feed_entries": "COMPLIANCE_MAX_FEED_ENTRIES",
+    "max_pdf_entries": "COMPLIANCE_MAX_PDF_ENTRIES",
     "today": "COMPLIANCE_TODAY",
     "debug": "COMPLIANCE_DEBUG",
 }
@@ -99,6 +108,9 @@ class BuildOptions(BaseModel):
     max_value_length: int = Field(Limits.text_chars, ge=1)
     max_yaml_depth: int = Field(Limits.depth, ge=1, le=MAX_YAML_DEPTH)
     max_id_length: int = Field(Limits.id_chars, ge=1, le=MAX_ID_CHARS)
+    # What is made from the data, bounded by how many entries it holds (see limits.py).
+    max_feed_entries: int = Field(DEFAULT_FEED_ENTRIES, ge=1)
+    max_pdf_entries: int = Field(DEFAULT_PDF_ENTRIES, ge=1)
     today: date | None = None
     debug: bool = False
     review: ReviewWindows = ReviewWindows()
@@ -129,6 +141,8 @@ class BuildOptions(BaseModel):
         "max_value_length",
         "max_yaml_depth",
         "max_id_length",
+        "max_feed_entries",
+        "max_pdf_entries",
         mode="before",
     )
     @classmethod
@@ -192,14 +206,14 @@ def read_options(
         raise ComplianceError([_problem(error, overridden, config_file) for error in exc.errors()]) from None
 
 
-def load_options(project_dir: Path, environ: Mapping[str, str] | None = None) -> BuildOptions:
-    """The options of the project's mkdocs.yml, for the commands that run without MkDocs."""
-    path = project_dir / CONFIG_FILE
-    try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ComplianceError([Problem(Location(CONFIG_FILE, 1, 1), f"cannot read it: {exc}")]) from None
-    extra = config.get("extra") if isinstance(config, dict) else None
+def load_options(
+    project_dir: Path, environ: Mapping[str, str] | None = None, config_file: Path | None = None
+) -> BuildOptions:
+    """The options of the project's mkdocs.yml (or `config_file`), its INHERIT chain merged as MkDocs
+    merges it, for the commands that run without MkDocs: they read what the build would."""
+    path = project_dir / CONFIG_FILE if config_file is None else config_file
+    config = read_config(path).settings
+    extra = config.get("extra")
     return read_options(extra.get("compliance") if isinstance(extra, dict) else None, environ, path)
 
 
@@ -241,26 +255,10 @@ def _message(error: Any) -> str:
 
 
 def _locate(config_file: Path | None, path: list[str]) -> Location:
-    """Where `extra.compliance.<path>` is written in mkdocs.yml (its key), else the file's start."""
-    shown = config_file.name if config_file else CONFIG_FILE
+    """Where `extra.compliance.<path>` is written in mkdocs.yml or a file it inherits, else the file's start."""
+    if config_file is None:
+        return Location(CONFIG_FILE, 1, 1)
     try:
-        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) if config_file else None
-    except (OSError, yaml.YAMLError):
-        node = None
-    mark = None
-    for key in ["extra", "compliance", *path]:
-        pairs = node.value if isinstance(node, yaml.MappingNode) else []
-        found = next((k for k, _ in pairs if k.value == key), None)
-        if found is None:
-            break
-        mark = found.start_mark
-        node = next(v for k, v in pairs if k is found)
-    return Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown, 1, 1)
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Safe YAML that reads past MkDocs' own tags (`!ENV`, `!!python/name:`) as empty values."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+        return read_config(config_file).locate(["extra", "compliance", *path])
+    except ComplianceError:
+        return Location(config_file.name, 1, 1)

@@ -10,6 +10,7 @@ PDF, links to the outside stay as they are, and every page carries the build dat
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from datetime import UTC, date, datetime
@@ -18,7 +19,11 @@ from pathlib import Path
 from markupsafe import escape
 
 from ..environment import chromium_path, source_date
-from .document import PdfError, home_words, print_document, published_url
+from ..errors import ComplianceError
+from ..limits import DEFAULT_PDF_ENTRIES, pdf_too_long
+from ..options import load_options, read_options
+from ..render.plan import EXPORT_FILE, printed_entries
+from .document import PdfError, home_page, home_words, print_document, published_url
 
 PDF_NAME = "guide.pdf"
 CHROMIUM = chromium_path()
@@ -56,9 +61,31 @@ def build_date() -> date:
         raise PdfError(str(exc)) from None
 
 
-def write_pdf(site: Path, output: Path, chromium: str = CHROMIUM, site_url: str | None = None) -> int:
+def check_length(site: Path, limit: int) -> None:
+    """Refuse a guide that holds more than `limit` entries (counted in the site's compliance.json):
+    Chromium lays out the whole guide at once, in time and memory that grow with it."""
+    export = site / EXPORT_FILE
+    try:
+        entries = printed_entries(json.loads(export.read_text(encoding="utf-8")))
+    except (OSError, ValueError, AttributeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not the JSON the build writes"
+        raise PdfError(f"{export}: cannot read it ({why}); build the site first (make site)") from None
+    too_long = pdf_too_long(entries, limit)
+    if too_long:
+        raise PdfError(f"{export}: {too_long}")
+
+
+def write_pdf(
+    site: Path,
+    output: Path,
+    chromium: str = CHROMIUM,
+    site_url: str | None = None,
+    max_entries: int = DEFAULT_PDF_ENTRIES,
+) -> int:
     """Print the guide to `output` with headless Chromium; return the number of pages printed."""
     built, side = build_date(), PAGE_MARGIN_MM  # a bad SOURCE_DATE_EPOCH is said before Chromium starts
+    home_page(site)
+    check_length(site, max_entries)
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -107,11 +134,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help=f"the PDF to write (default: SITE/{PDF_NAME})")
     parser.add_argument("--site-url", help="where the site is published; default: its canonical links")
     parser.add_argument("--chromium", default=CHROMIUM, help=f"the Chromium to print with (default: {CHROMIUM})")
+    parser.add_argument(
+        "-f", "--config-file", type=Path, help="the configuration whose max_pdf_entries applies (default: mkdocs.yml)"
+    )
     args = parser.parse_args(argv)
     output = args.output or args.site / PDF_NAME
+    config = args.config_file or Path("mkdocs.yml")
+    try:
+        found = args.config_file is not None or config.is_file()
+        options = load_options(config.parent, config_file=config) if found else read_options(None)
+    except ComplianceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     try:
         site_url = args.site_url or published_url(args.site)
-        count = write_pdf(args.site, output, args.chromium, site_url)
+        count = write_pdf(args.site, output, args.chromium, site_url, options.max_pdf_entries)
     except PdfError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

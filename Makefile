@@ -2,6 +2,8 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 SITE   ?= site
+# The configuration `make review`, `make schema` and `make pdf` read (`make review CONFIG=mkdocs.example.yml`).
+CONFIG ?= mkdocs.yml
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
@@ -36,26 +38,35 @@ lock:
 	done
 	rm -rf .lock-venv
 
+# MkDocs' own loader ends in a traceback on an INHERIT that loops or names a file that is not a mapping:
+# each command that runs MkDocs checks the configuration first, saying what is wrong in one line.
+CHECK_CONFIG := PYTHONPATH=hooks $(PYTHON) -m compliance.configfile -f
+
 site: $(VENV)/.installed
+	$(CHECK_CONFIG) mkdocs.yml
 	$(VENV)/bin/mkdocs build --strict
 
 # The fictional example organisation (examples/harborledger/data) into example-site/; mkdocs.example.yml
 # inherits mkdocs.yml and sets `extra: compliance: data_dir:`, as any other organisation's build can.
 example: $(VENV)/.installed
+	$(CHECK_CONFIG) mkdocs.example.yml
 	$(VENV)/bin/mkdocs build --strict -f mkdocs.example.yml
 
 # One PDF of the whole guide, printed by Chromium from the built site, as SITE/guide.pdf.
 # The build links the PDF from every page's footer.
 pdf: $(VENV)/.installed-dev
-	COMPLIANCE_PDF=1 $(VENV)/bin/mkdocs build --strict
-	PYTHONPATH=hooks $(PYTHON) -m compliance.pdf --site $(SITE)
+	$(CHECK_CONFIG) $(CONFIG)
+	COMPLIANCE_PDF=1 $(VENV)/bin/mkdocs build --strict -f $(CONFIG)
+	PYTHONPATH=hooks $(PYTHON) -m compliance.pdf --site $(SITE) -f $(CONFIG)
 
 # Screenshots of the home page (desktop light and dark, phone) into screenshots/, linked from the README.
 screenshots: $(VENV)/.installed-dev
+	$(CHECK_CONFIG) mkdocs.yml
 	$(VENV)/bin/mkdocs build --strict
 	$(PYTHON) tools/screenshots.py --site $(SITE) --output screenshots
 
 serve: $(VENV)/.installed
+	$(CHECK_CONFIG) mkdocs.yml
 	$(VENV)/bin/mkdocs serve
 
 # The browser suite needs axe-core from npm; where npm is missing it skips (and fails when CI=true).
@@ -80,11 +91,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 # Claims (and a security.txt Expires) due within DAYS, or claims last reviewed over REVIEWED days ago;
 # exit 1 if any. The windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
 review: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.review $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED))
+	PYTHONPATH=hooks $(PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED))
 
 # Regenerate the editors' JSON Schema from the model (a test fails when it is stale).
 schema: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.editor_schema
+	PYTHONPATH=hooks $(PYTHON) -m compliance.editor_schema -f $(CONFIG)
 
 # Check every link of a built site (see README: `make links SITE=DIR ARGS='...'`).
 links: $(VENV)/.installed

@@ -145,12 +145,25 @@ def test_review_counts_from_the_first_day_a_date_can_mean(tmp_path: Path) -> Non
     assert later == []  # 2099-04 begins on 1 April: 33 days ahead
 
 
+DATE_ORDER_EXPECTED = (
+    "expected text with {day}, {month}, {year} once each and no other braces"
+    " (no format such as {day:2}; write {{ or }} for a brace itself), got"
+)
+
+
 @pytest.mark.parametrize(
     ("pattern", "message"),
     [
-        ("{day} {month}", "expected text with {day}, {month}, {year} once each, got text '{day} {month}'"),
-        ("{day} {month} {year} {hour}", "expected text with {day}, {month}, {year} once each, got text"),
-        ("{day {month} {year}", "expected text with {day}, {month}, {year} once each, got text"),
+        ("{day} {month}", f"{DATE_ORDER_EXPECTED} text '{{day}} {{month}}'"),
+        ("{day} {month} {year} {hour}", DATE_ORDER_EXPECTED),
+        ("{day {month} {year}", DATE_ORDER_EXPECTED),
+        # str.format would obey each of these on every date: a 300-million-character padding, a repr,
+        # an attribute of the value.
+        ("{day:300000000} {month} {year}", DATE_ORDER_EXPECTED),
+        ("{day!r} {month} {year}", DATE_ORDER_EXPECTED),
+        ("{day} {month.__class__} {year}", DATE_ORDER_EXPECTED),
+        ("{day} {month} {year} {0}", DATE_ORDER_EXPECTED),
+        ("{{day}} {month} {year}", DATE_ORDER_EXPECTED),
     ],
 )
 def test_a_date_order_label_must_hold_each_part_once(tmp_path: Path, pattern: str, message: str) -> None:
@@ -158,6 +171,13 @@ def test_a_date_order_label_must_hold_each_part_once(tmp_path: Path, pattern: st
     edit_yaml(project / "data/labels.yml", lambda d: d["labels"]["dates"].update(day=pattern))
     (problem,) = _problems(project, None)
     assert problem.startswith(f"labels.dates.day: {message}")
+
+
+def test_a_brace_itself_is_written_doubled(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", "dated")
+    edit_yaml(project / "data/labels.yml", lambda d: d["labels"]["dates"].update(day="{{{day}}} {month} {year}"))
+    labels = load_compliance_data(project, project / "data", project / "docs", today=TODAY).document.labels
+    assert PartialDate(2026, 4, 15).words(labels.dates) == "{15} April 2026"
 
 
 def test_dates_follow_the_labels_order(other_site: Path) -> None:

@@ -134,7 +134,9 @@ def site_files_linked_from_pages(site: Path) -> set[str]:
     return files
 
 
-@pytest.mark.parametrize("value", ["abc", "1e9", "99999999999999999999"])
+@pytest.mark.parametrize(
+    "value", ["abc", "1e9", "99999999999999999999", "", " 1700000000", "\u0661\u0667" + "\u0660" * 8]
+)
 def test_an_unreadable_source_date_epoch_is_one_line(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     with pytest.raises(pdf.PdfError) as caught:

@@ -21,11 +21,15 @@ SCHEMA_FILE = Path("schema") / "compliance.schema.json"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make schema", description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
-    project = parser.parse_args(argv).project
+    parser.add_argument(
+        "-f", "--config-file", type=Path, help="the configuration to read, as for mkdocs (default: PROJECT/mkdocs.yml)"
+    )
+    args = parser.parse_args(argv)
+    project = args.config_file.parent if args.config_file else args.project
     try:
-        options = load_options(project)
+        options = load_options(project, config_file=args.config_file)
     except ComplianceError as exc:
-        print(f"compliance options are invalid:\n{exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)  # each line names mkdocs.yml (or the file it inherits) and the option
         return 2
     target = options.data_path(project) / SCHEMA_FILE
     try:

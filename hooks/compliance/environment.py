@@ -7,7 +7,9 @@ build's options model (pydantic and PyYAML cost about 85 ms of every check's sta
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 
 
 def process_environment() -> Mapping[str, str]:
@@ -24,6 +26,21 @@ def source_date_epoch(environ: Mapping[str, str] | None = None) -> str | None:
     """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed creation date."""
     # As set, even empty: MkDocs reads it the same way, and refuses an empty one.
     return (process_environment() if environ is None else environ).get("SOURCE_DATE_EPOCH")
+
+
+def source_date(environ: Mapping[str, str] | None = None) -> date | None:
+    """SOURCE_DATE_EPOCH as a date (UTC), None when it is not set; ValueError, in the one line an
+    editor reads, when it is not whole seconds in ASCII digits (int() would take ' 1 ' and Arabic-Indic digits)."""
+    epoch = source_date_epoch(environ)
+    if epoch is None:
+        return None
+    problem = f"SOURCE_DATE_EPOCH: expected whole seconds since 1970 (e.g. 1700000000), got {epoch[:40]!r}"
+    if not re.fullmatch(r"-?[0-9]{1,12}", epoch):
+        raise ValueError(problem)
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    except (ValueError, OverflowError, OSError):  # beyond the years a date can hold
+        raise ValueError(problem) from None
 
 
 def proxy_configured(environ: Mapping[str, str] | None = None) -> bool:

@@ -31,12 +31,26 @@ class Problem:
         return f"{self.location}: {where}{self.message}"
 
 
+# Problems listed at once. Each is found in linear time, but 20,000 lines (an id renamed in a long
+# list) would bury the first ones in a log and in the preview's page; the rest are counted in one line.
+SHOWN_PROBLEMS = 100
+
+
 class ComplianceError(Exception):
-    """Raised with every problem found, so an editor can fix them all in one pass."""
+    """Raised with every problem found, so an editor can fix them all in one pass (the first
+    SHOWN_PROBLEMS are listed, the rest counted; `problems` holds them all)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems), key=lambda p: (p.location, p.path, p.message))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        lines = [str(p) for p in self.problems[:SHOWN_PROBLEMS]]
+        rest = self.problems[SHOWN_PROBLEMS:]
+        if rest:
+            more = f"{len(rest):,} more {'problem' if len(rest) == 1 else 'problems'}"
+            lines.append(
+                f"{rest[0].location}: {more} from here on, not listed (at most {SHOWN_PROBLEMS} are at once); "
+                "fix those above and build again"
+            )
+        super().__init__("\n".join(lines))
 
 
 def display_path(project_dir: Path, path: Path) -> str:

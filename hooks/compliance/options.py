@@ -16,9 +16,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from .configfile import ConfigLoader, read_config
 from .environment import process_environment
 from .errors import ComplianceError, Location, Problem
-from .limits import DEFAULT_MAX_FILE_BYTES, MAX_ID_CHARS, MAX_YAML_DEPTH, Limits
+from .limits import (
+    DEFAULT_FEED_ENTRIES,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_PDF_ENTRIES,
+    MAX_ID_CHARS,
+    MAX_YAML_DEPTH,
+    Limits,
+)
 from .policy import DEFAULT_LEVELS, RuleLevel
 from .suggest import suggest
 from .urlrule import site_url_problem
@@ -42,6 +50,8 @@ OVERRIDES = {
     "max_value_length": "COMPLIANCE_MAX_VALUE_LENGTH",
     "max_yaml_depth": "COMPLIANCE_MAX_YAML_DEPTH",
     "max_id_length": "COMPLIANCE_MAX_ID_LENGTH",
+    "max_feed_entries": "COMPLIANCE_MAX_FEED_ENTRIES",
+    "max_pdf_entries": "COMPLIANCE_MAX_PDF_ENTRIES",
     "today": "COMPLIANCE_TODAY",
     "debug": "COMPLIANCE_DEBUG",
 }
@@ -51,6 +61,8 @@ _CEILINGS = {
     "max_id_length": " (a claim's id names a file of the site, and file names stop at 255 bytes)",
 }
 _SIZE = re.compile(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?")
+_COUNT = re.compile(r"[0-9]{1,15}")
+_SIZES = ("max_file_size", "max_data_size", "max_image_size", "max_docs_size")
 
 
 class ReviewWindows(BaseModel):
@@ -84,12 +96,13 @@ class BuildOptions(BaseModel):
     pdf: bool = False
     check_links: bool = False
     check_links_args: str = ""
-    max_file_size: int = DEFAULT_MAX_FILE_BYTES
+    # Sizes of at least a byte: 0 would refuse every file, and `max_data_size: 0` would read as unset.
+    max_file_size: int = Field(DEFAULT_MAX_FILE_BYTES, ge=1)
     # The limits that keep any input to seconds (see Limits); None: three times max_file_size.
-    max_data_size: int | None = None
+    max_data_size: int | None = Field(None, ge=1)
     max_data_files: int = Field(Limits.data_files, ge=1)
-    max_image_size: int = Limits.image_bytes
-    max_docs_size: int = Limits.docs_bytes
+    max_image_size: int = Field(Limits.image_bytes, ge=1)
+    max_docs_size: int = Field(Limits.docs_bytes, ge=1)
     max_docs_files: int = Field(Limits.docs_files, ge=1)
     max_nesting: int = Field(Limits.prose_nesting, ge=1)
     max_prose_growth: int = Field(Limits.prose_growth, ge=1)
@@ -97,6 +110,9 @@ class BuildOptions(BaseModel):
     max_value_length: int = Field(Limits.text_chars, ge=1)
     max_yaml_depth: int = Field(Limits.depth, ge=1, le=MAX_YAML_DEPTH)
     max_id_length: int = Field(Limits.id_chars, ge=1, le=MAX_ID_CHARS)
+    # What is made from the data, bounded by how many entries it holds (see limits.py).
+    max_feed_entries: int = Field(DEFAULT_FEED_ENTRIES, ge=1)
+    max_pdf_entries: int = Field(DEFAULT_PDF_ENTRIES, ge=1)
     today: date | None = None
     debug: bool = False
     review: ReviewWindows = ReviewWindows()
@@ -107,7 +123,7 @@ class BuildOptions(BaseModel):
         """Each rule's level, by name."""
         return dict(self.rules.model_dump())
 
-    @field_validator("max_file_size", "max_data_size", "max_image_size", "max_docs_size", mode="before")
+    @field_validator(*_SIZES, mode="before")
     @classmethod
     def _size(cls, value: object) -> object:
         # 2M and 512K read better than byte counts; a bare number is bytes.
@@ -127,12 +143,15 @@ class BuildOptions(BaseModel):
         "max_value_length",
         "max_yaml_depth",
         "max_id_length",
+        "max_feed_entries",
+        "max_pdf_entries",
         mode="before",
     )
     @classmethod
     def _count(cls, value: object) -> object:
-        # From the environment every value is text: a count is its digits.
-        if isinstance(value, str) and value.strip().isdigit():
+        # From the environment every value is text: a count is its ASCII digits (str.isdigit
+        # would also take '²', which int() refuses, and '٣', which it reads as 3).
+        if isinstance(value, str) and _COUNT.fullmatch(value.strip()):
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
@@ -189,14 +208,14 @@ def read_options(
         raise ComplianceError([_problem(error, overridden, config_file) for error in exc.errors()]) from None
 
 
-def load_options(project_dir: Path, environ: Mapping[str, str] | None = None) -> BuildOptions:
-    """The options of the project's mkdocs.yml, for the commands that run without MkDocs."""
-    path = project_dir / CONFIG_FILE
-    try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ComplianceError([Problem(Location(CONFIG_FILE, 1, 1), f"cannot read it: {exc}")]) from None
-    extra = config.get("extra") if isinstance(config, dict) else None
+def load_options(
+    project_dir: Path, environ: Mapping[str, str] | None = None, config_file: Path | None = None
+) -> BuildOptions:
+    """The options of the project's mkdocs.yml (or `config_file`), its INHERIT chain merged as MkDocs
+    merges it, for the commands that run without MkDocs: they read what the build would."""
+    path = project_dir / CONFIG_FILE if config_file is None else config_file
+    config = read_config(path).settings
+    extra = config.get("extra")
     return read_options(extra.get("compliance") if isinstance(extra, dict) else None, environ, path)
 
 
@@ -219,6 +238,8 @@ def _message(error: Any) -> str:
         return f"expected true or false, got {error['input']!r}"
     if error["type"] in ("int_type", "int_parsing", "greater_than_equal") and error["loc"][0] == "review":
         return f"expected a whole number of days, got {error['input']!r}"
+    if error["type"] == "greater_than_equal" and error["loc"][0] in _SIZES:
+        return f"expected a size of at least 1 byte, such as 512K or 2M, got {error['input']!r}"
     if error["type"] == "greater_than_equal":
         return f"expected a whole number of at least {error['ctx']['ge']}, got {error['input']!r}"
     if error["type"] == "less_than_equal":
@@ -251,8 +272,13 @@ def check_site_url(site_url: str | None, config_file: Path) -> None:
 
 
 def _locate(config_file: Path | None, path: list[str]) -> Location:
-    """Where `extra.compliance.<path>` is written in mkdocs.yml (its key), else the file's start."""
-    return _find(config_file, ["extra", "compliance", *path], key=True)[0]
+    """Where `extra.compliance.<path>` is written in mkdocs.yml or a file it inherits, else the file's start."""
+    if config_file is None:
+        return Location(CONFIG_FILE, 1, 1)
+    try:
+        return read_config(config_file).locate(["extra", "compliance", *path])
+    except ComplianceError:
+        return Location(config_file.name, 1, 1)
 
 
 def _find(
@@ -261,7 +287,7 @@ def _find(
     """Where the value at `keys` is written in a config file (or its key, with `key`), and its node."""
     shown = shown or (config_file.name if config_file else CONFIG_FILE)
     try:
-        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) if config_file else None
+        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader) if config_file else None
     except (OSError, yaml.YAMLError):
         node = None
     mark = None
@@ -273,11 +299,3 @@ def _find(
         node = found[1]
         mark = found[0].start_mark if key else node.start_mark
     return (Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown, 1, 1)), node
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Safe YAML that reads past MkDocs' own tags (`!ENV`, `!!python/name:`) as empty values."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)

@@ -27,16 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     """Run the review; print one `file:line:col: path: name: reason` line per finding, in file order."""
     parser = argparse.ArgumentParser(prog="make review", description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
+    parser.add_argument(
+        "-f", "--config-file", type=Path, help="the configuration to read, as for mkdocs (default: PROJECT/mkdocs.yml)"
+    )
     # The defaults come from `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
     parser.add_argument("--expires-within", type=int, metavar="DAYS", help="default: from mkdocs.yml")
     parser.add_argument("--reviewed-within", type=int, metavar="DAYS", help="default: from mkdocs.yml")
     parser.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     args = parser.parse_args(argv)
-    project = args.project
+    # Relative paths of the configuration (data_dir) count from its folder, as in the build.
+    project = args.config_file.parent if args.config_file else args.project
     try:
-        options = load_options(project)
+        options = load_options(project, config_file=args.config_file)
     except ComplianceError as exc:
-        print(f"compliance options are invalid:\n{exc}", file=sys.stderr)
+        print(exc, file=sys.stderr)  # each line names mkdocs.yml (or the file it inherits) and the option
         return 2
     try:
         data = load_compliance_data(project, options.data_path(project), project / "docs", limits=options.limits)

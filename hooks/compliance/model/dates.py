@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import string
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Protocol
@@ -34,17 +33,23 @@ DATE_PARTS = {"month": ("month", "year"), "day": ("day", "month", "year")}
 
 
 def date_pattern(kind: str) -> Any:
-    """A label that orders a date's parts: every part of DATE_PARTS[kind] once, in braces, nothing else."""
+    """A label that orders a date's parts: every part of DATE_PARTS[kind] once, as a plain `{part}`.
+
+    The grammar is fixed rather than whatever str.format accepts: a format spec (`{day:300000000}`
+    pads every date to 300 million characters), a conversion (`{day!r}`) or an attribute or index
+    (`{month.__class__}`) would each be obeyed by `words()` on every date of the site.
+    """
     parts = DATE_PARTS[kind]
+    field = re.compile(r"\{\{|\}\}|\{(" + "|".join(parts) + r")\}")
 
     def check(value: str) -> str:
-        try:
-            fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
-        except ValueError:
-            fields = []
-        if sorted(fields) != sorted(parts):
+        fields = [match[1] for match in field.finditer(value) if match[1]]
+        if sorted(fields) != sorted(parts) or re.search(r"[{}]", field.sub("", value)):
             wanted = ", ".join("{" + part + "}" for part in parts)
-            raise problem(f"expected text with {wanted} once each, got {describe(value)}")
+            raise problem(
+                f"expected text with {wanted} once each and no other braces (no format such as {{{parts[0]}:2}}; "
+                f"write {{{{ or }}}} for a brace itself), got {describe(value)}"
+            )
         return value
 
     return AfterValidator(check)

@@ -37,9 +37,7 @@ class SitePage:
 def guide_pages(site: Path) -> list[SitePage]:
     """The site's pages in navigation order; a page the navigation omits (a claim's page) follows the
     first page that links to it (the claims index), and any page nothing links to comes last."""
-    home = site / "index.html"
-    if not home.is_file():
-        raise PdfError(f"{site}: no index.html; build the site first (make site)")
+    home = home_page(site)
     pages = {_page_path(site, html): html for html in sorted(site.rglob("index.html"))}
     in_nav = [""]
     for link in _soup(home).select("nav.md-nav--primary a.md-nav__link[href]"):
@@ -58,6 +56,14 @@ def guide_pages(site: Path) -> list[SitePage]:
                 ordered.append(key)
     ordered += [path for path in pages if path not in ordered]
     return [SitePage(pages[path], path) for path in ordered]
+
+
+def home_page(site: Path) -> Path:
+    """The built site's home page; PdfError when the site has not been built."""
+    home = site / "index.html"
+    if not home.is_file():
+        raise PdfError(f"{site}: no index.html; build the site first (make site)")
+    return home
 
 
 def print_document(site: Path, built: date, site_url: str | None = None) -> str:

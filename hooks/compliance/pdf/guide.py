@@ -10,6 +10,7 @@ PDF, links to the outside stay as they are, and every page carries the build dat
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from datetime import UTC, date, datetime
@@ -17,9 +18,13 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from ..environment import chromium_path, source_date_epoch
+from ..environment import chromium_path, source_date
+from ..errors import ComplianceError
+from ..limits import DEFAULT_PDF_ENTRIES, pdf_too_long
+from ..options import load_options, read_options
+from ..render.plan import EXPORT_FILE, printed_entries
 from ..urlrule import site_url_problem
-from .document import PdfError, home_words, print_document, published_url
+from .document import PdfError, home_page, home_words, print_document, published_url
 
 PDF_NAME = "guide.pdf"
 CHROMIUM = chromium_path()
@@ -51,18 +56,37 @@ TOO_WIDE_JS = """() => Array.from(document.querySelectorAll("article *"))
 
 def build_date() -> date:
     """The build's date: SOURCE_DATE_EPOCH when set (reproducible builds), else today in UTC."""
-    epoch = source_date_epoch()
-    if not epoch:
-        return datetime.now(UTC).date()
     try:
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    except (ValueError, OverflowError, OSError):
-        expected = "whole seconds since 1970 (e.g. 1700000000)"
-        raise PdfError(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
+        return source_date() or datetime.now(UTC).date()
+    except ValueError as exc:
+        raise PdfError(str(exc)) from None
 
 
-def write_pdf(site: Path, output: Path, chromium: str = CHROMIUM, site_url: str | None = None) -> int:
+def check_length(site: Path, limit: int) -> None:
+    """Refuse a guide that holds more than `limit` entries (counted in the site's compliance.json):
+    Chromium lays out the whole guide at once, in time and memory that grow with it."""
+    export = site / EXPORT_FILE
+    try:
+        entries = printed_entries(json.loads(export.read_text(encoding="utf-8")))
+    except (OSError, ValueError, AttributeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not the JSON the build writes"
+        raise PdfError(f"{export}: cannot read it ({why}); build the site first (make site)") from None
+    too_long = pdf_too_long(entries, limit)
+    if too_long:
+        raise PdfError(f"{export}: {too_long}")
+
+
+def write_pdf(
+    site: Path,
+    output: Path,
+    chromium: str = CHROMIUM,
+    site_url: str | None = None,
+    max_entries: int = DEFAULT_PDF_ENTRIES,
+) -> int:
     """Print the guide to `output` with headless Chromium; return the number of pages printed."""
+    built, side = build_date(), PAGE_MARGIN_MM  # a bad SOURCE_DATE_EPOCH is said before Chromium starts
+    home_page(site)
+    check_length(site, max_entries)
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -70,7 +94,6 @@ def write_pdf(site: Path, output: Path, chromium: str = CHROMIUM, site_url: str 
         raise PdfError("the playwright package is missing: pip install -r requirements.txt") from error
     if not Path(chromium).exists():
         raise PdfError(f"Chromium not found at {chromium}: apt-get install chromium (or set CHROMIUM)")
-    built, side = build_date(), PAGE_MARGIN_MM
     with tempfile.TemporaryDirectory(prefix="guide-print-") as folder:
         document = Path(folder) / "guide.html"
         html = print_document(site, built, site_url)
@@ -112,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help=f"the PDF to write (default: SITE/{PDF_NAME})")
     parser.add_argument("--site-url", help="where the site is published; default: its canonical links")
     parser.add_argument("--chromium", default=CHROMIUM, help=f"the Chromium to print with (default: {CHROMIUM})")
+    parser.add_argument(
+        "-f", "--config-file", type=Path, help="the configuration whose max_pdf_entries applies (default: mkdocs.yml)"
+    )
     args = parser.parse_args(argv)
     output = args.output or args.site / PDF_NAME
     # The cover prints it and every link to the site is made from it: the rule of every site address.
@@ -119,9 +145,16 @@ def main(argv: list[str] | None = None) -> int:
     if refused:
         print(f"error: --site-url: {refused}", file=sys.stderr)
         return 1
+    config = args.config_file or Path("mkdocs.yml")
+    try:
+        found = args.config_file is not None or config.is_file()
+        options = load_options(config.parent, config_file=config) if found else read_options(None)
+    except ComplianceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     try:
         site_url = args.site_url or published_url(args.site)
-        count = write_pdf(args.site, output, args.chromium, site_url)
+        count = write_pdf(args.site, output, args.chromium, site_url, options.max_pdf_entries)
     except PdfError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..environment import source_date_epoch
+from ..environment import source_date
 from ..errors import ComplianceError, Location, Problem, display_path
-from ..limits import Limits
+from ..limits import Limits, pdf_too_long
 from ..links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from ..load.docsfiles import docs_problems
 from ..model.data import ComplianceData, load_compliance_data
@@ -27,14 +27,15 @@ from ..render.plan import (
     CLAIM_TEMPLATE,
     CLAIMS_INDEX_TEMPLATE,
     SitePlan,
+    export_document,
     export_schema_text,
     export_text,
     page_base,
+    printed_entries,
     problems_page,
 )
-from ..render.prose import ProseRenderer
 from ..render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
-from ..render.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, feed_text, security_txt
+from ..render.trustsite import plan_trust_files
 from .staging import StagedSite
 
 log = logging.getLogger("mkdocs.plugins.compliance")
@@ -131,6 +132,12 @@ class SiteBuild:
             shown = ", ".join(dict.fromkeys(ids))
             log.info("compliance rule %s (warn): %s, for %s; make review lists each", rule, RULES[rule], shown)
         self.plan = SitePlan(directory_urls=directory_urls)
+        # `make pdf` builds with `pdf` on: a guide too long to print fails here, before Chromium starts.
+        too_long = self.options.pdf and pdf_too_long(
+            printed_entries(export_document(data, self.plan)), self.options.max_pdf_entries
+        )
+        if too_long:
+            raise BuildFailed(f"{display_path(self.project_dir, data_dir)}:1:1: {too_long}")
         search_dirs = [self.docs_dir, *([theme_dir] if theme_dir else [])]
         self.renderer = PageRenderer(data, self.project_dir, search_dirs, self.plan)
         self.links = LinkMapBuilder(_data_links(data))
@@ -238,22 +245,11 @@ class SiteBuild:
 
     def _plan_trust_files(self, data: ComplianceData, site_url: str | None) -> str | None:
         """Plan the trust pages, the Atom feed and security.txt; the feed's absolute URL when there is one."""
-        trust = TrustSite(data.document, self.plan)
-        self.trust_pages = {f"{name}.md": f"_templates/{name}.md" for name in trust.pages()}
-        text, why_not = security_txt(data.document, site_url)
-        if text is not None:
-            self.extra_files[SECURITY_TXT_FILE] = text
-        elif data.document.contacts is not None:
-            log.info("%s", why_not)
-        if not trust.updates:
-            return None
-        if not site_url:
-            # Feed readers need absolute ids and links; relative ones would be wrong wherever the feed is read.
-            log.info("No Atom feed of the updates: set site_url (in mkdocs.yml or guide.site_url) to publish one")
-            return None
-        prose = ProseRenderer(data.document, data.index, self.plan.claim_url)
-        self.extra_files[FEED_FILE] = feed_text(trust, site_url, prose, data.catalogue)
-        return site_url.rstrip("/") + "/" + FEED_FILE
+        planned = plan_trust_files(data, self.plan, site_url, self.options.max_feed_entries)
+        self.trust_pages, self.extra_files = planned.pages, {**self.extra_files, **planned.files}
+        for note in planned.notes:
+            log.info("%s", note)
+        return planned.feed_url
 
     def _check_links(self, site_dir: Path, link_map: dict[str, Any], published: Path) -> None:
         # Imported here: only builds that check links pay for importing the checker.
@@ -282,14 +278,10 @@ def unexpected_error(exc: BaseException, where: str, step: str) -> str:
 
 def _check_source_date_epoch() -> None:
     # MkDocs reads SOURCE_DATE_EPOCH itself, after this step, and fails with a traceback on a bad one.
-    epoch = source_date_epoch()
-    if epoch is None:
-        return
     try:
-        datetime.fromtimestamp(int(epoch), UTC)
-    except (ValueError, OverflowError, OSError):
-        expected = "whole seconds since 1970 (e.g. 1700000000)"
-        raise BuildFailed(f"SOURCE_DATE_EPOCH: expected {expected}, got {epoch[:40]!r}") from None
+        source_date()
+    except ValueError as exc:
+        raise BuildFailed(str(exc)) from None
 
 
 def _data_links(data: ComplianceData) -> LinkMap:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -67,6 +68,26 @@ def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
             None if basis is None else {"fact": basis.fact, "date": basis.date.isoformat(), "source": basis.source}
         )
     return {"version": EXPORT_VERSION, **model}
+
+
+def printed_entries(export: Mapping[str, Any]) -> int:
+    """The entries the PDF prints, counted in the export (`export_document`, or a built site's
+    compliance.json): claims, updates, FAQ questions, documents, subprocessors and controls."""
+
+    def listed(value: Any, key: str | None = None) -> list[Any]:
+        if key is not None:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        return value if isinstance(value, list) else []
+
+    areas = listed(export.get("controls"), "areas")
+    return (
+        len(listed(export.get("claims")))
+        + len(listed(export.get("updates")))
+        + len(listed(export.get("faq"), "questions"))
+        + len(listed(export.get("documents"), "library"))
+        + len(listed(export.get("subprocessors"), "processors"))
+        + sum(len(listed(area, "controls")) for area in areas)
+    )
 
 
 def export_schema(limits: Limits | None = None) -> dict[str, Any]:

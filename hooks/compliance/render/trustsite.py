@@ -13,7 +13,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from ..limits import limit_hint
 from ..model.catalogueload import Catalogue
+from ..model.data import ComplianceData
 from ..model.entries import Claim, ComplianceDocument, Document
 from ..model.standing import status_basis
 from ..model.trust import Update
@@ -47,11 +49,16 @@ class TrustSite:
         newest = sorted(enumerate(document.updates), key=lambda item: (-item[1].date.first.toordinal(), item[0]))
         self.updates = [update for _, update in newest]
         self._anchors: dict[int, str] = {}
+        taken: set[str] = set()
+        # The next number to try after each base: a thousand updates of one day and title stay linear.
+        next_number: dict[str, int] = {}
         for update in document.updates:  # file order: adding an update never renames an older one's anchor
             anchor = base = f"update-{update.date.isoformat()}-{_slug(update.title)}"
-            n = 2
-            while anchor in self._anchors.values():
+            n = next_number.get(base, 2)
+            while anchor in taken:
                 anchor, n = f"{base}-{n}", n + 1
+            next_number[base] = n
+            taken.add(anchor)
             self._anchors[id(update)] = anchor
 
     def pages(self) -> list[str]:
@@ -89,6 +96,41 @@ class TrustSite:
         return [Evidence(doc, claim) for claim in self.document.claims for doc in claim.evidence]
 
 
+@dataclass(frozen=True)
+class TrustFiles:
+    """What the trust-center content adds to a build: its pages (source path -> template), the feed and
+    security.txt (path in the site -> text), the feed's URL, and lines for the build log."""
+
+    pages: dict[str, str]
+    files: dict[str, str]
+    feed_url: str | None
+    notes: list[str]
+
+
+def plan_trust_files(data: ComplianceData, plan: SitePlan, site_url: str | None, newest: int) -> TrustFiles:
+    """The trust pages the data fills, security.txt, and the Atom feed of the `newest` updates."""
+    trust = TrustSite(data.document, plan)
+    pages = {f"{name}.md": f"_templates/{name}.md" for name in trust.pages()}
+    files, notes = {}, []
+    text, why_not = security_txt(data.document, site_url)
+    if text is not None:
+        files[SECURITY_TXT_FILE] = text
+    elif data.document.contacts is not None:
+        notes.append(why_not)
+    if not trust.updates:
+        return TrustFiles(pages, files, None, notes)
+    if not site_url:
+        # Feed readers need absolute ids and links; relative ones would be wrong wherever the feed is read.
+        notes.append("No Atom feed of the updates: set site_url (in mkdocs.yml or guide.site_url) to publish one")
+        return TrustFiles(pages, files, None, notes)
+    if len(trust.updates) > newest:  # what feeds do: a reader polls a feed for what is new
+        shown = f"The Atom feed holds the newest {newest:,} of {len(trust.updates):,} updates"
+        notes.append(f"{shown}; {limit_hint('max_feed_entries')}")
+    prose = ProseRenderer(data.document, data.index, plan.claim_url)
+    files[FEED_FILE] = feed_text(trust, site_url, prose, data.catalogue, newest)
+    return TrustFiles(pages, files, site_url.rstrip("/") + "/" + FEED_FILE, notes)
+
+
 def status_words(claim: Claim, document: ComplianceDocument, catalogue: Catalogue) -> str:
     """A claim's status and the date it rests on, as plain text in the labels' words ("Current · no date stated")."""
     labels = document.labels
@@ -100,9 +142,11 @@ def status_words(claim: Claim, document: ComplianceDocument, catalogue: Catalogu
     return f"{labels.statuses.model_dump()[claim.status]} · {rests_on}"
 
 
-def feed_text(site: TrustSite, site_url: str, prose: ProseRenderer, catalogue: Catalogue | None = None) -> str:
-    """The updates as an Atom feed (RFC 4287), every link absolute under `site_url`; a related claim's
-    link is titled with its status and the date that status rests on."""
+def feed_text(
+    site: TrustSite, site_url: str, prose: ProseRenderer, catalogue: Catalogue | None = None, newest: int | None = None
+) -> str:
+    """The updates as an Atom feed (RFC 4287), the `newest` of them (all when None), every link absolute
+    under `site_url`; a related claim's link is titled with its status and the date that status rests on."""
     document = site.document
     root = site_url if site_url.endswith("/") else site_url + "/"
     page = root + site.page_url("updates")
@@ -117,7 +161,7 @@ def feed_text(site: TrustSite, site_url: str, prose: ProseRenderer, catalogue: C
         _text(author, "uri", str(document.organisation.url))
     _link(feed, "self", root + FEED_FILE, "application/atom+xml")
     _link(feed, "alternate", page, "text/html")
-    for update in site.updates:
+    for update in site.updates[:newest]:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", root + site.update_url(update))
         _text(entry, "title", update.title)

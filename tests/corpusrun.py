@@ -10,6 +10,7 @@ that must be accepted, the loaded document as one line of sorted JSON.
     # run: build    a real `mkdocs build --strict`; the previously built site/ must stay as it was
     # as: folder | broken-link | link-loop | link-outside | link-inside | fifo
     #     | editor-droppings | only-editor-droppings | beside-a-broken-file | copies N
+    #     | named NAME   (placed as data/NAME, with \n, \x1b... in NAME read as the characters)
     # docs: PATH             the case's bytes go to docs/PATH instead of data/ (repeatable)
     # docs: PATH -> TARGET   docs/PATH is a link to TARGET instead (`{outside}` filled in)
     # docs: PATH |fifo       docs/PATH is a named pipe
@@ -170,6 +171,8 @@ def place(case: Case, data: Path, outside: Path) -> None:
     elif case.kind.startswith("copies "):  # many small files: the budget across files
         for i in range(int(case.kind.split()[1])):
             (data / f"{target.stem}-{i:03d}.yml").write_bytes(content.replace(b"KEY", f"key{i:03d}".encode()))
+    elif case.kind.startswith("named "):  # a name no file of the corpus can have (a newline, an escape)
+        (data / case.kind.removeprefix("named ").encode("ascii").decode("unicode_escape")).write_bytes(content)
     elif case.kind == "beside-a-broken-file":  # one file's syntax error must not hide another's problems
         target.write_bytes(content)
         (data / "aaa-broken.yml").write_text("broken: [\n", encoding="utf-8")

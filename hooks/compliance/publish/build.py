@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..environment import source_date_epoch
-from ..errors import ComplianceError, Location, Problem, display_path
+from ..errors import ComplianceError, Location, Problem, display_path, unexpected_error
 from ..limits import Limits
 from ..links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from ..load.docsfiles import docs_problems
@@ -271,12 +271,6 @@ class SiteBuild:
         if report.failed:
             raise BuildFailed(f"link check failed:\n{text}")
         log.info(text)
-
-
-def unexpected_error(exc: BaseException, where: str, step: str) -> str:
-    """The one line an unexpected failure is reported in, naming the file and the step."""
-    detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-    return f"{where}: {step}: unexpected error ({detail}); run with COMPLIANCE_DEBUG=1 for the traceback"
 
 
 def _check_source_date_epoch() -> None:

@@ -6,7 +6,8 @@ problem lines (`file:line:col: message`, the `{outside}` folder filled in) or, f
 that must be accepted, the loaded document as one line of sorted JSON.
 
     # run: loader   (default) the loader alone, on a data folder holding only this file
-    # run: model    the whole data model, on the guide's fixture data with this file added
+    # run: model    the whole data model, on the guide's fixture data with this file added, its dates
+    #               judged on the fixture's day (COMPLIANCE_TODAY) as a build judges them
     # run: build    a real `mkdocs build --strict`; the previously built site/ must stay as it was
     # as: folder | broken-link | link-loop | link-outside | link-inside | fifo
     #     | editor-droppings | only-editor-droppings | beside-a-broken-file | copies N
@@ -52,7 +53,8 @@ from compliance.errors import ComplianceError
 from compliance.options import read_options
 run, project = sys.argv[1], Path(sys.argv[2])
 try:
-    limits = read_options({}).limits  # a case's `# env:` lines are the CI overrides
+    options = read_options({})  # a case's `# env:` lines are the CI overrides
+    limits = options.limits
     if run == "loader":
         from compliance.load.datafiles import read_data_files
         files = read_data_files(project, project / "data", limits)
@@ -61,7 +63,7 @@ try:
         document = files.document
     else:
         from compliance.model.data import load_compliance_data
-        load_compliance_data(project, project / "data", project / "docs", limits=limits)
+        load_compliance_data(project, project / "data", project / "docs", limits=limits, today=options.today)
         document = {}
 except ComplianceError as exc:
     print(exc)

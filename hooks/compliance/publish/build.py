@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,7 @@ class SiteBuild:
                 self.project_dir,
                 data_dir,
                 self.docs_dir,
-                today=self.options.today or date.today(),
+                today=self.options.judging_day(),
                 limits=limits,
                 debug=self.options.debug,
                 docs_checked=docs_first,  # not twice per preview rebuild: each check reads every image

@@ -148,12 +148,16 @@ class SiteBuild:
         """The pages and files made from data; `written` are docs/ pages, which must not clash with them."""
         if self.data is None:
             return []
-        # A page of docs/ at a claim's address (even differing only in case, as macOS and Windows
-        # compare names) would be replaced by it, or replace it, depending on the file system.
-        lowered = {uri.lower(): uri for uri in written}
-        clashes = [f"docs/{lowered[uri.lower()]}" for uri in self.claim_pages if uri.lower() in lowered]
+        # A file of docs/ at a generated file's address (even differing only in case, as macOS and
+        # Windows compare names) would be replaced by it, or replace it, depending on the file system.
+        made = {uri: f"claim '{claim.id}''s page" for uri, claim in self.claim_pages.items()}
+        made |= {uri: f"the {uri.removesuffix('.md')} page" for uri in self.trust_pages}
+        made |= {self.plan.claims_index_page(): "the claims page"} if self.claim_pages else {}
+        palette = [PALETTE_FILE] if self.settings is not None and self.settings.palette_css is not None else []
+        other = [*palette, self.plan.export_file(), self.plan.export_schema_file(), *self.extra_files]
+        clashes = self.plan.clashes(written, made | dict.fromkeys(other, "a generated file"))
         if clashes:
-            raise BuildFailed(f"{', '.join(clashes)}: at the address of a claim's generated page; rename or move it")
+            raise BuildFailed("\n".join(clashes))
         # Every template is read before any is used, so all the missing ones are named at once.
         templates = [CLAIM_TEMPLATE, CLAIMS_INDEX_TEMPLATE] if self.claim_pages else []
         sources = self._templates([*templates, *self.trust_pages.values()])

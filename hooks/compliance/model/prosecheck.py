@@ -63,8 +63,11 @@ class ProseChecker:
         self.mentions = Mentions(document, index, claim_url, unvalidated)
         self._markdown = prose_markdown()
 
-    def check(self, text: str) -> tuple[list[ProseIssue], list[ProseLink]]:
-        """Every bad mention, image or link target in `text`, and the external links it writes."""
+    def check(self, text: str, own_claim: str | None = None) -> tuple[list[ProseIssue], list[ProseLink]]:
+        """Every bad mention, image or link target in `text`, and the external links it writes.
+
+        `own_claim`: the id of the claim whose page shows `text`, which a hint never links to itself.
+        """
         issues = self._nesting_issues(text)
         if issues:  # rendering it could take minutes
             return issues, []
@@ -114,7 +117,7 @@ class ProseChecker:
             if _URL.fullmatch(url):
                 links.append(ProseLink(url, needle, skip))
             else:
-                issues.append(ProseIssue(self._bad_link(url), needle, skip))
+                issues.append(ProseIssue(self._bad_link(url, own_claim), needle, skip))
         if collector.images:
             issues.append(ProseIssue("images are not allowed in prose; use an `image:` field", "!["))
         return issues, links
@@ -123,7 +126,7 @@ class ProseChecker:
         found = nesting_problem(text, self.limits.prose_nesting)
         return [ProseIssue(*found)] if found else []
 
-    def _bad_link(self, url: str) -> str:
+    def _bad_link(self, url: str, own_claim: str | None) -> str:
         shown = url if len(url) <= 60 else url[:57] + "..."
         message = f"expected a link to an {URL_SCHEMES_WORDS} URL, got {shown!r}"
         if not url or _HAS_SCHEME.match(url):
@@ -132,6 +135,9 @@ class ProseChecker:
             return f"{message}; an e-mail address is written as a URL with mailto: ('mailto:{url}')"
         # A relative link would resolve against whichever page shows the prose: never what was meant.
         name = url.strip("/").split("/")[-1].removesuffix(".html").removesuffix(".md")
+        if name == own_claim:
+            # The mention would link the claim's page to itself: no hint to write one.
+            return f"{message}; this prose is on the page of claim '{name}' itself, so leave the link out"
         if name in self.index["claim"]:
             return f"{message}; to link this site's page of that claim, write [[claim:{name}]]"
         if _HOST_LIKE.fullmatch(url.split("/")[0]):

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from ..limits import Limits, limit_hint
 from .entries import ComplianceDocument
-from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, prose_markdown
+from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, mention_places, prose_markdown
 from .prosebounds import nesting_problem
 from .refs import Index
 from .values import EMAIL_LIKE, URL_PATTERN, URL_SCHEMES_WORDS
@@ -24,6 +24,12 @@ _HOST_LIKE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Every way Markdown writes a link or an image starts with one of these (`[text](url)`, `[ref]`,
 # `<url>`, `![alt](src)`); mentions write theirs with the text escaped.
 _LINK_SYNTAX = re.compile(r"[\[\]<>!]")
+
+# Markdown writes no link inside another: the inner one would be published as its raw Markdown.
+_LINK_IN_LINK = (
+    "{mention} writes a link, and it is inside a link's text, where Markdown would publish it as raw text; "
+    "move it out of the link's text, or write the words themselves"
+)
 
 
 @dataclass(frozen=True)
@@ -76,16 +82,22 @@ class ProseChecker:
         # Mentions may fill in long names many times over: the filled-in prose is capped while it is made.
         budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
         grown = [0]
+        places = mention_places(text, self._markdown)
 
         def substitute(match: re.Match[str]) -> str:
             if grown[0] > budget:
                 return ""  # already too long: the rest is not even made
+            if places.get(match.start()) == "code":
+                return match[0]  # shown as written
             try:
                 rendered, urls = self.mentions.write(match, "")
             except MentionError as exc:
                 issues.append(ProseIssue(str(exc), match[0]))
                 return ""
             except Unjudged:  # it names what failed validation: that error is reported on its own
+                return ""
+            if urls and places.get(match.start()) == "link":
+                issues.append(ProseIssue(_LINK_IN_LINK.format(mention=match[0]), match[0]))
                 return ""
             grown[0] += len(rendered)
             if grown[0] > budget:

@@ -143,7 +143,7 @@ def _claim(i: int, shape: Shape) -> str:
     offering = f"offering-{i % shape.offerings}"
     body = f"body-{(i % shape.standards) % shape.bodies}"
     head = f"  - id: claim-{i}\n"
-    dates = "    issued: 2025-03-01\n    valid_until: 2099-01-15\n    last_reviewed: 2026-09-01\n"
+    dates = "    issued: 2025-03-01\n    valid_until: 2069-01-15\n    last_reviewed: 2026-09-01\n"
     kind = i % 4
     if kind == 0:
         return (

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-from compliance.errors import ComplianceError, display_path
+from compliance.errors import ComplianceError, display_path, unexpected_error
 from compliance.options import check_site_url, read_options
-from compliance.publish.build import BuildFailed, SiteBuild, unexpected_error
+from compliance.publish.build import BuildFailed, SiteBuild
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render.siteconfig import PALETTE_FILE
 

@@ -6,10 +6,12 @@ problem lines (`file:line:col: message`, the `{outside}` folder filled in) or, f
 that must be accepted, the loaded document as one line of sorted JSON.
 
     # run: loader   (default) the loader alone, on a data folder holding only this file
-    # run: model    the whole data model, on the guide's fixture data with this file added
+    # run: model    the whole data model, on the guide's fixture data with this file added, its dates
+    #               judged on the fixture's day (COMPLIANCE_TODAY) as a build judges them
     # run: build    a real `mkdocs build --strict`; the previously built site/ must stay as it was
     # as: folder | broken-link | link-loop | link-outside | link-inside | fifo
     #     | editor-droppings | only-editor-droppings | beside-a-broken-file | copies N
+    #     | named NAME   (placed as data/NAME, with \n, \x1b... in NAME read as the characters)
     # docs: PATH             the case's bytes go to docs/PATH instead of data/ (repeatable)
     # docs: PATH -> TARGET   docs/PATH is a link to TARGET instead (`{outside}` filled in)
     # docs: PATH |fifo       docs/PATH is a named pipe
@@ -52,7 +54,8 @@ from compliance.errors import ComplianceError
 from compliance.options import read_options
 run, project = sys.argv[1], Path(sys.argv[2])
 try:
-    limits = read_options({}).limits  # a case's `# env:` lines are the CI overrides
+    options = read_options({})  # a case's `# env:` lines are the CI overrides
+    limits = options.limits
     if run == "loader":
         from compliance.load.datafiles import read_data_files
         files = read_data_files(project, project / "data", limits)
@@ -61,7 +64,7 @@ try:
         document = files.document
     else:
         from compliance.model.data import load_compliance_data
-        load_compliance_data(project, project / "data", project / "docs", limits=limits)
+        load_compliance_data(project, project / "data", project / "docs", limits=limits, today=options.today)
         document = {}
 except ComplianceError as exc:
     print(exc)
@@ -174,6 +177,8 @@ def place(case: Case, data: Path, outside: Path) -> None:
     elif case.kind.startswith("copies "):  # many small files: the budget across files
         for i in range(int(case.kind.split()[1])):
             (data / f"{target.stem}-{i:03d}.yml").write_bytes(content.replace(b"KEY", f"key{i:03d}".encode()))
+    elif case.kind.startswith("named "):  # a name no file of the corpus can have (a newline, an escape)
+        (data / case.kind.removeprefix("named ").encode("ascii").decode("unicode_escape")).write_bytes(content)
     elif case.kind == "beside-a-broken-file":  # one file's syntax error must not hide another's problems
         target.write_bytes(content)
         (data / "aaa-broken.yml").write_text("broken: [\n", encoding="utf-8")

@@ -139,10 +139,10 @@ def test_review_counts_from_the_first_day_a_date_can_mean(tmp_path: Path) -> Non
     project = copy_project(tmp_path / "project", "other")
     data = load_compliance_data(project, project / "data", project / "docs")
     claims = data.document.claims
-    due = claims_due(claims, date(2099, 3, 20), expires_within=30, reviewed_within=365)
+    due = claims_due(claims, date(2069, 3, 20), expires_within=30, reviewed_within=365)
     assert [(claims[d.index].id, d.field) for d in due] == [("caiq", "last_reviewed"), ("privacy", "expected")]
-    later = claims_due(claims, date(2099, 2, 27), expires_within=30, reviewed_within=9999999)
-    assert later == []  # 2099-04 begins on 1 April: 33 days ahead
+    later = claims_due(claims, date(2069, 2, 27), expires_within=30, reviewed_within=9999999)
+    assert later == []  # 2069-04 begins on 1 April: 33 days ahead
 
 
 DATE_ORDER_EXPECTED = (

@@ -57,7 +57,9 @@ def test_a_mention_in_a_plain_text_field_is_refused_not_published(tmp_path: Path
 @pytest.mark.parametrize(
     ("target", "hint"),
     [
-        ("soc2", "; to link this site's page of that claim, write [[claim:soc2]]"),
+        ("iso", "; to link this site's page of that claim, write [[claim:iso]]"),
+        # The prose is soc2's own (claims[2]): a mention of it would link its page to itself.
+        ("soc2", "; this prose is on the page of claim 'soc2' itself, so leave the link out"),
         ("www.example.com/report", "; write the absolute URL, e.g. 'https://www.example.com/report'"),
         ("../report", "; write the absolute URL (https://...), or a mention ([[claim:id]]) for this site's pages"),
         ("trust@example.com", "; an e-mail address is written as a URL with mailto: ('mailto:trust@example.com')"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 import pytest
 
+from compliance import options as options_module
 from compliance.errors import ComplianceError
 from compliance.limits import DEFAULT_MAX_FILE_BYTES, Limits
 from compliance.options import OVERRIDES, BuildOptions, load_options, read_options
@@ -172,3 +173,17 @@ def test_a_build_reads_the_data_folder_that_data_dir_names(tmp_path: Path) -> No
     result = run_mkdocs(project)
     assert result.returncode == 0, result.stderr
     assert "Bluemix ISO 27001:2013 Certificate of Registration" in (project / "site" / "index.html").read_text("utf-8")
+
+
+def test_dates_are_judged_on_the_day_in_utc_unless_today_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 23:30 on New Year's Eve in Honolulu is already New Year's Day in UTC, where security.txt's
+    # Expires is written: judged on the local date, an Expires of 1 January would be published expired.
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Clock:
+            utc = cls(2027, 1, 1, 9, 30, tzinfo=UTC)
+            return utc.astimezone(tz) if tz is not None else cls(2026, 12, 31, 23, 30)
+
+    monkeypatch.setattr(options_module, "datetime", Clock)
+    assert BuildOptions().judging_day() == date(2027, 1, 1)
+    assert BuildOptions(today=date(2026, 11, 28)).judging_day() == date(2026, 11, 28)

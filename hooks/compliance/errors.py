@@ -15,7 +15,7 @@ class Location:
     column: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        return f"{printable(self.file)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.location}: {where}{self.message}"
+        # One problem is one line of a terminal or CI log, whatever a file's name or a value holds.
+        return f"{self.location}: {printable(where + self.message)}"
 
 
 # Problems listed at once. Each is found in linear time, but 20,000 lines (an id renamed in a long
@@ -53,6 +54,14 @@ class ComplianceError(Exception):
         super().__init__("\n".join(lines))
 
 
+def printable(text: str) -> str:
+    """`text` with every character a log would act on or hide (newline, escape, bidi override) written
+    as its escape, as repr() writes it: `data/a\\x1b[31m.yml`."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def display_path(project_dir: Path, path: Path) -> str:
     """`path` as an editor reads it in messages: relative to the project when it is inside it."""
     try:
@@ -67,3 +76,9 @@ def format_path(path: tuple[str | int, ...]) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+def unexpected_error(exc: BaseException, where: str, step: str) -> str:
+    """The one line an unexpected failure is reported in, naming the file and the step."""
+    detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+    return f"{printable(where)}: {step}: unexpected error ({detail}); run with COMPLIANCE_DEBUG=1 for the traceback"

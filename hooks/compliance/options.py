@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,11 @@ class BuildOptions(BaseModel):
     debug: bool = False
     review: ReviewWindows = ReviewWindows()
     rules: RuleLevels = RuleLevels()
+
+    def judging_day(self) -> date:
+        """The day dates are judged on: `today` when set, else today in UTC, the zone security.txt's
+        Expires is written in (a local date runs up to a day ahead of it, or behind)."""
+        return self.today or datetime.now(UTC).date()
 
     @property
     def rule_levels(self) -> dict[str, str]:

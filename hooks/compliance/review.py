@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     claims = data.document.claims
     expires = options.review.expires_within if args.expires_within is None else args.expires_within
     reviewed = options.review.reviewed_within if args.reviewed_within is None else args.reviewed_within
-    today = args.today or options.today or date.today()
+    today = args.today or options.judging_day()
     found = []
     for item in claims_due(claims, today, expires_within=expires, reviewed_within=reviewed):
         where = data.sources.value(("claims", item.index, item.field))

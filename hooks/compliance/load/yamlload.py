@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Problem
+from ..errors import Location, Problem
 from ..limits import SIZE_SETTING, Limits, limit_hint
 from .sourcemap import DataPath, SourceMap, walk
 from .yamltext import read_text_file, refused_characters
@@ -126,6 +126,10 @@ def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> tup
             what = (
                 "a data file holds one document; remove the second '---' and what follows, or move it to its own file"
             )
+        long_key = _long_key(text, exc.problem_mark)
+        if long_key is not None:
+            line, column, message = long_key
+            return None, sources, [Problem(Location(display_name, line, column), message)]
         return None, sources, [Problem(mark_location(display_name, mark), f"YAML syntax error: {what}")]
     except _Refused as exc:
         return None, sources, [Problem(mark_location(display_name, exc.mark), exc.message)]
@@ -167,6 +171,32 @@ def load_yaml_file(path: Path, display_name: str, limits: Limits | None = None) 
     if text is None:
         return None, SourceMap(), problems
     return load_yaml(text, display_name, limits)
+
+
+# PyYAML reads `key:` as a key only within 1,024 characters of the key's start; past that the colon
+# is "not allowed here", which sends the editor looking for a syntax error that is not there.
+_MAX_KEY_CHARS = 1024
+# Where a key starts on its line: after the indentation, list dashes and `? `, or a flow `{` or `,`.
+_KEY_START = re.compile(r"^[ \t]*(?:[-?][ \t]+)*(?:.*[{,\[][ \t]*)?")
+
+
+def _long_key(text: str, mark: yaml.Mark | None) -> tuple[int, int, str] | None:
+    """The line and column where a key too long for YAML starts, and the message, when that is what a
+    syntax error at `mark` means."""
+    if mark is None or mark.pointer >= len(text) or text[mark.pointer] != ":":
+        return None
+    line_start = text.rfind("\n", 0, mark.pointer) + 1
+    before = text[line_start : mark.pointer]
+    start = _KEY_START.match(before)
+    column = start.end() if start else 0
+    length = len(before[column:].rstrip())
+    if length <= _MAX_KEY_CHARS:
+        return None
+    message = (
+        f"a key of {length:,} characters; YAML reads a key of at most {_MAX_KEY_CHARS:,} characters, "
+        "so shorten it (keys name fields and ids, never long text)"
+    )
+    return mark.line + 1, column + 1, message
 
 
 def _anchor_problem(name: str, seen: list[tuple[yaml.Mark, str]]) -> Problem:

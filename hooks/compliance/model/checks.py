@@ -12,9 +12,11 @@ from typing import Any, get_args
 from ..errors import Problem, format_path
 from ..load.sourcemap import DataPath, SourceMap
 from ..suggest import suggest
-from .dates import PartialDate
+from .dates import YEARS_AHEAD, PartialDate, latest_plausible
 from .entries import Claim, ComplianceDocument
 from .labels import ClaimKind
+from .refs import walk_model
+from .trust import SECURITY_TXT_EXPIRES
 from .values import ID_PATTERN
 
 
@@ -110,6 +112,23 @@ def date_problems(document: ComplianceDocument, sources: SourceMap, today: date)
     if document.guide.last_reviewed is not None and document.guide.last_reviewed.first > today:
         where = ("guide", "last_reviewed")
         problems.append(Problem(sources.value(where), _future(document.guide.last_reviewed, today), format_path(where)))
+    return problems + _implausible_dates(document, sources, today)
+
+
+def _implausible_dates(document: ComplianceDocument, sources: SourceMap, today: date) -> list[Problem]:
+    """Dates too far ahead to be meant (`9999` for "no end"), wherever the data holds one.
+
+    security.txt's Expires has a nearer bound of its own (trust.py), reported there instead.
+    """
+    latest = latest_plausible(today)
+    problems = []
+    for path, value in walk_model(document):
+        if isinstance(value, PartialDate) and value.first > latest and path != SECURITY_TXT_EXPIRES:
+            message = (
+                f"{value} is more than {YEARS_AHEAD} years after today ({today.isoformat()}), which no "
+                "date of a trust center is; give the real date (leave an open end out)"
+            )
+            problems.append(Problem(sources.value(path), message, format_path(path)))
     return problems
 
 

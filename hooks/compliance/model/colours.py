@@ -1,4 +1,5 @@
-"""The organisation's colours checked for WCAG AA contrast where the theme uses them.
+"""The organisation's look checked for readers: its colours for WCAG AA contrast where the theme uses
+them, and its logo's alt text for the organisation's name.
 
 Where each colour is used decides what it must stand out from:
 
@@ -6,6 +7,8 @@ Where each colour is used decides what it must stand out from:
 - `accent` is the colour of a link under the pointer or in focus on the light page.
 
 The dark page needs nothing more from the editor: render/palette.py lightens each colour there.
+The logo stands for the organisation in every page's header, so its alt text, what a screen reader
+says in its place, names the organisation (WCAG 1.1.1; the logo is the site's name for who reads it).
 """
 
 from __future__ import annotations
@@ -36,11 +39,12 @@ def contrast(first: str, second: str) -> float:
 
 
 def look_problems(document: ComplianceDocument, sources: SourceMap) -> list[Problem]:
-    """A problem at each colour of the data that does not reach WCAG AA where it is used."""
+    """A problem at each colour of the data that does not reach WCAG AA where it is used, and at a logo
+    whose alt text does not name the organisation."""
+    problems = _logo_problems(document, sources)
     colours = document.organisation.colours
     if colours is None:
-        return []
-    problems = []
+        return problems
     for name, use in USES.items():
         colour = getattr(colours, name)
         if colour is None:
@@ -54,3 +58,16 @@ def look_problems(document: ComplianceDocument, sources: SourceMap) -> list[Prob
             )
             problems.append(Problem(sources.value(where), message, format_path(where)))
     return problems
+
+
+def _logo_problems(document: ComplianceDocument, sources: SourceMap) -> list[Problem]:
+    organisation = document.organisation
+    logo = organisation.logo
+    if logo is None or organisation.name.casefold() in logo.alt.casefold():
+        return []
+    where = ("organisation", "logo", "alt")
+    message = (
+        f"the logo's alt text {logo.alt!r} does not name the organisation; a screen reader says it in the "
+        f"logo's place, so write its name: `alt: {organisation.name}`"
+    )
+    return [Problem(sources.value(where), message, format_path(where))]

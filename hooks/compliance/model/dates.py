@@ -19,6 +19,12 @@ from .values import _text_checker, describe, problem
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+# A plausible date: no standard, audit or company of a trust center predates 1900, and a date more
+# than this many years after the build's day is a typo (9999 for "no end") that would be published.
+EARLIEST_YEAR = 1900
+YEARS_AHEAD = 50
+# What editors' schema checks as they type: DATE_PATTERN from EARLIEST_YEAR on.
+SCHEMA_DATE_PATTERN = r"^(19|[2-9]\d)\d{2}(-\d{2}(-\d{2})?)?$"
 
 
 class DateWords(Protocol):
@@ -113,18 +119,28 @@ class PartialDate:
         return self.isoformat()
 
 
+def latest_plausible(today: date) -> date:
+    """The last day a date may mean, judged on `today`: YEARS_AHEAD years on (a 29 February, on the 28th)."""
+    year = today.year + YEARS_AHEAD
+    return today.replace(year=year, day=min(today.day, calendar.monthrange(year, today.month)[1]))
+
+
 def _validate(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     if isinstance(value, date):
         return PartialDate(value.year, value.month, value.day)
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        return PartialDate(value)  # `issued: 2025`, unquoted, is a year too
-    text = _text_checker(f"a date written {DATE_FORMS}", DATE_PATTERN, str)(value)
-    try:
-        return PartialDate.parse(text)
-    except ValueError:
-        raise problem(f"expected a real calendar date, got {describe(value)}") from None
+        parsed = PartialDate(value)  # `issued: 2025`, unquoted, is a year too
+    else:
+        text = _text_checker(f"a date written {DATE_FORMS}", DATE_PATTERN, str)(value)
+        try:
+            parsed = PartialDate.parse(text)
+        except ValueError:
+            raise problem(f"expected a real calendar date, got {describe(value)}") from None
+    if parsed.year < EARLIEST_YEAR:
+        raise problem(f"expected a date from {EARLIEST_YEAR} on, got {describe(value)}; give the real date")
+    return parsed
 
 
 DateValue = Annotated[
@@ -134,8 +150,8 @@ DateValue = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": DATE_PATTERN},
-                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"type": "string", "pattern": SCHEMA_DATE_PATTERN},
+                {"type": "integer", "minimum": EARLIEST_YEAR, "maximum": 9999},
             ],
             "description": f"a date written {DATE_FORMS}, as precise as known",
         }

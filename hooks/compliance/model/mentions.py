@@ -8,9 +8,12 @@ it (render/prose.py) both fill mentions in here, so the two can never disagree o
 
 from __future__ import annotations
 
+import itertools
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 import markdown
@@ -43,6 +46,52 @@ def prose_markdown() -> markdown.Markdown:
     reader.preprocessors.deregister("html_block")
     reader.inlinePatterns.deregister("html")
     return reader
+
+
+# Where Markdown may put a mention out of prose's reach: a code span or block, or a link's text.
+_MAY_HIDE = re.compile(r"[`\[\]]|^(?: {4}|\t)", re.MULTILINE)
+# Stands for a mention while Markdown reads the prose around it: letters and digits it leaves alone,
+# with a part no editor can type in advance.
+_MARK = f"mention{secrets.token_hex(6)}n"
+_MARKED = re.compile(f"{_MARK}(\\d+)n")
+
+
+def mention_places(text: str, reader: markdown.Markdown) -> dict[int, str]:
+    """Where Markdown puts a mention that is not filled in as one, by the mention's start in `text`:
+    "code" (in a code span or block, written as it is) or "link" (in a link's text, where no link fits).
+
+    Found by reading the prose with each mention replaced by a mark and seeing where the marks land.
+    """
+    starts = [match.start() for match in MENTION.finditer(text)]
+    if not starts or not _MAY_HIDE.search(MENTION.sub("", text)):
+        return {}
+    count = itertools.count()
+    reader.reset()
+    finder = _MarkFinder()
+    finder.feed(str(reader.convert(MENTION.sub(lambda _: f"{_MARK}{next(count)}n", text))))
+    return {starts[number]: place for number, place in finder.places.items()}
+
+
+class _MarkFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open = {"code": 0, "a": 0}
+        self.places: dict[int, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.open:
+            self.open[tag] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open.get(tag):
+            self.open[tag] -= 1
+
+    def handle_data(self, data: str) -> None:
+        place = "code" if self.open["code"] else "link" if self.open["a"] else None
+        if place is None:
+            return
+        for mark in _MARKED.finditer(data):
+            self.places[int(mark[1])] = place
 
 
 def join_words(items: list[str], word: str) -> str:

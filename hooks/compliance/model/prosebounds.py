@@ -2,9 +2,9 @@
 
 Its link matching scans from every `[` (and every `(` of a link target) to the bracket that closes
 it, so 19,000 unclosed `[` take minutes; its list parser recurses once per level, so a thousand
-levels of indentation end in RecursionError. Prose is refused before rendering when more brackets
-are open at once, or more lists and quotes are nested, than the limit: the work is then at most the
-limit times the length.
+levels of indentation, or of list markers on one line (`- - - x`), end in RecursionError. Prose is
+refused before rendering when more brackets are open at once, or more lists and quotes are nested,
+than the limit: the work is then at most the limit times the length.
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ import re
 from ..limits import limit_hint
 
 _BRACKETS = re.compile(r"\\.|[\[\]()]")
-# What opens a level of nesting at the start of a line: a quote mark, or four columns of indentation.
-_LINE_PREFIX = re.compile(r"^[ \t>]*", re.MULTILINE)
+# What opens a level of nesting at the start of a line: a quote mark, four columns of indentation,
+# or a list marker followed by a space (`- - - x` is three lists, one inside the other).
+_LINE_PREFIX = re.compile(r"^(?:[ \t>]|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))*", re.MULTILINE)
+_LIST_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]")
+_RULE = re.compile(r"[ \t>]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 
 
 def nesting_problem(text: str, limit: int) -> tuple[str, str] | None:
@@ -39,7 +42,11 @@ def nesting_problem(text: str, limit: int) -> tuple[str, str] | None:
                 stack.pop()
     for match in _LINE_PREFIX.finditer(text):
         prefix = match[0]
-        levels = prefix.count(">") + len(re.sub(r"> ?", "", prefix).expandtabs(4)) // 4
+        if _RULE.match(text, match.start()):  # `- - -` is a horizontal rule, not lists
+            prefix = prefix[: len(prefix) - len(prefix.lstrip(" \t>"))]
+        first = _LIST_MARKER.search(prefix)
+        indent = re.sub(r"> ?", "", prefix[: first.start()] if first else prefix)
+        levels = prefix.count(">") + len(_LIST_MARKER.findall(prefix)) + len(indent.expandtabs(4)) // 4
         if levels > limit:
             message = (
                 f"lists or quotes nested {levels} levels deep here, over the limit of {limit}; nest them less, {hint}"

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from ..limits import Limits, limit_hint
 from ..urlrule import url_problem
 from .entries import ComplianceDocument
-from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, prose_markdown
+from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, mention_places, prose_markdown
 from .prosebounds import nesting_problem
 from .refs import Index
 from .values import EMAIL_LIKE, URL_PATTERN, URL_SCHEMES_WORDS
@@ -25,6 +25,12 @@ _HOST_LIKE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Every way Markdown writes a link or an image starts with one of these (`[text](url)`, `[ref]`,
 # `<url>`, `![alt](src)`); mentions write theirs with the text escaped.
 _LINK_SYNTAX = re.compile(r"[\[\]<>!]")
+
+# Markdown writes no link inside another: the inner one would be published as its raw Markdown.
+_LINK_IN_LINK = (
+    "{mention} writes a link, and it is inside a link's text, where Markdown would publish it as raw text; "
+    "move it out of the link's text, or write the words themselves"
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,11 @@ class ProseChecker:
         self.mentions = Mentions(document, index, claim_url, unvalidated)
         self._markdown = prose_markdown()
 
-    def check(self, text: str) -> tuple[list[ProseIssue], list[ProseLink]]:
-        """Every bad mention, image or link target in `text`, and the external links it writes."""
+    def check(self, text: str, own_claim: str | None = None) -> tuple[list[ProseIssue], list[ProseLink]]:
+        """Every bad mention, image or link target in `text`, and the external links it writes.
+
+        `own_claim`: the id of the claim whose page shows `text`, which a hint never links to itself.
+        """
         issues = self._nesting_issues(text)
         if issues:  # rendering it could take minutes
             return issues, []
@@ -74,16 +83,22 @@ class ProseChecker:
         # Mentions may fill in long names many times over: the filled-in prose is capped while it is made.
         budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
         grown = [0]
+        places = mention_places(text, self._markdown)
 
         def substitute(match: re.Match[str]) -> str:
             if grown[0] > budget:
                 return ""  # already too long: the rest is not even made
+            if places.get(match.start()) == "code":
+                return match[0]  # shown as written
             try:
                 rendered, urls = self.mentions.write(match, "")
             except MentionError as exc:
                 issues.append(ProseIssue(str(exc), match[0]))
                 return ""
             except Unjudged:  # it names what failed validation: that error is reported on its own
+                return ""
+            if urls and places.get(match.start()) == "link":
+                issues.append(ProseIssue(_LINK_IN_LINK.format(mention=match[0]), match[0]))
                 return ""
             grown[0] += len(rendered)
             if grown[0] > budget:
@@ -113,7 +128,7 @@ class ProseChecker:
                 continue
             needle, skip = _written_at(text, url)
             if not _URL.fullmatch(url):
-                issues.append(ProseIssue(self._bad_link(url), needle, skip))
+                issues.append(ProseIssue(self._bad_link(url, own_claim), needle, skip))
             elif refused := url_problem(url, f"a link to an {URL_SCHEMES_WORDS} URL"):
                 issues.append(ProseIssue(refused, needle, skip))
             else:
@@ -126,7 +141,7 @@ class ProseChecker:
         found = nesting_problem(text, self.limits.prose_nesting)
         return [ProseIssue(*found)] if found else []
 
-    def _bad_link(self, url: str) -> str:
+    def _bad_link(self, url: str, own_claim: str | None) -> str:
         shown = url if len(url) <= 60 else url[:57] + "..."
         message = f"expected a link to an {URL_SCHEMES_WORDS} URL, got {shown!r}"
         if not url or _HAS_SCHEME.match(url):
@@ -135,6 +150,9 @@ class ProseChecker:
             return f"{message}; an e-mail address is written as a URL with mailto: ('mailto:{url}')"
         # A relative link would resolve against whichever page shows the prose: never what was meant.
         name = url.strip("/").split("/")[-1].removesuffix(".html").removesuffix(".md")
+        if name == own_claim:
+            # The mention would link the claim's page to itself: no hint to write one.
+            return f"{message}; this prose is on the page of claim '{name}' itself, so leave the link out"
         if name in self.index["claim"]:
             return f"{message}; to link this site's page of that claim, write [[claim:{name}]]"
         if _HOST_LIKE.fullmatch(url.split("/")[0]):

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Location, Problem, format_path
 from ..limits import Limits
 from ..load.sourcemap import DataPath, SourceMap
-from .entries import ComplianceDocument
+from .entries import Claim, ComplianceDocument
 from .mentions import Unvalidated
 from .prosecheck import ProseChecker
 from .refs import Index
@@ -38,10 +38,13 @@ def prose_problems(
     locator = _Locator(project_dir)
     problems: list[Problem] = []
     links: list[PlacedLink] = []
+    claims: dict[DataPath, str] = {}  # where each claim is: its prose is shown on its own page
     for path, text in values:
+        if isinstance(text, Claim):
+            claims[path] = text.id
         if not isinstance(text, MarkdownText):
             continue
-        issues, prose_links = prose.check(text)
+        issues, prose_links = prose.check(text, claims.get(path[:2]))
         where = sources.value(path)
         problems += [Problem(locator.find(where, i.needle, i.skip), i.message, format_path(path)) for i in issues]
         links += [(link.url, locator.find(where, link.needle, link.skip), format_path(path)) for link in prose_links]

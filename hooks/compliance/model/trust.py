@@ -147,7 +147,19 @@ def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, tod
             f"security.txt expires on {expires.isoformat()}, which is not after today ({today.isoformat()}); "
             "set a later date once the contacts are checked",
         )
+    elif today is not None and expires >= (year_on := _a_year_after(today)):
+        # RFC 9116 2.5.5: "less than a year into the future", so that stale contacts age out.
+        add(
+            SECURITY_TXT_EXPIRES,
+            f"security.txt would expire on {expires.isoformat()}, a year or more after today "
+            f"({today.isoformat()}); RFC 9116 asks for less than a year, so give a date before {year_on.isoformat()}",
+        )
     return problems
+
+
+def _a_year_after(day: date) -> date:
+    """The same day a year later (28 February after a 29 February)."""
+    return day.replace(year=day.year + 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
 
 
 # entries.py names these classes in ComplianceDocument before they exist; now they do.

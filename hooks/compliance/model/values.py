@@ -8,7 +8,6 @@ every model built from them (entries.py, labels.py, trust.py).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -19,6 +18,7 @@ from pydantic_core import PydanticCustomError
 from ..limits import Limits, limit_hint
 from ..load.yamltext import REFUSED_IN_TEXT
 from ..urlrule import encoded_path_problem, site_url_problem, url_problem
+from .hiddentext import INVISIBLE_IN_IDS, INVISIBLE_IN_PROSE, INVISIBLE_IN_TEXT, hidden_text
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 # The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.
@@ -42,17 +42,6 @@ IMAGE_PATTERN = r"^(?!/)(?!.*\.\.)[^\s:\\%]+\.(svg|png|jpe?g|gif|webp)$"
 _UNPRINTABLE = REFUSED_IN_TEXT
 HTTP_URL_PATTERN = r"^https?://[^\s/?#@<>\"]+([/?#][^\s<>\"]*)?$"
 SITE_URL_PATTERN = r"^https?://[^\s/?#@<>\"']+(/[^\s?#<>\"']*)?$"
-# Invisible format characters (Unicode category Cf) make text read otherwise than it is written:
-# bidi overrides reorder it, zero-width ones hide in names and URLs. Ids and URLs hold none; plain
-# text keeps the zero-width (non-)joiners that Persian, Indic scripts and emoji need; prose also
-# keeps the marks and isolates a right-to-left language needs, but never the overrides.
-_INVISIBLE = (
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f"
-)
-_INVISIBLE_IN_IDS = re.compile(f"[{_INVISIBLE}\u200c\u200d]")
-_INVISIBLE_IN_TEXT = re.compile(f"[{_INVISIBLE}]")
-_INVISIBLE_IN_PROSE = re.compile("[\u202a-\u202e]")
 # Names the site gives its own pages and folders: a claim's page (claims/<id>/) must not take one.
 RESERVED_PAGE_IDS = ("index", "404", "assets", "search", "sitemap")
 # A claim's id names a folder and a file of the site: at most Limits.id_chars (`max_id_length`).
@@ -153,7 +142,7 @@ def _text_checker(
     make: Callable[[str], Any],
     *,
     plain: bool = False,
-    invisible: re.Pattern[str] = _INVISIBLE_IN_IDS,
+    invisible: re.Pattern[str] = INVISIBLE_IN_IDS,
     refine: Callable[[str, str], str | None] | None = None,
 ) -> Callable[[Any], Any]:
     """A check of one text value; `plain` text (not prose) refuses mentions, which only prose resolves;
@@ -168,14 +157,9 @@ def _text_checker(
         bad = _UNPRINTABLE.search(value)
         if bad:
             raise problem(f"expected {expected} without control characters, got character U+{ord(bad[0]):04X}")
-        hidden = invisible.search(value)
+        hidden = hidden_text(value, expected, invisible)
         if hidden:
-            code = ord(hidden[0])
-            raise problem(
-                f"expected {expected} without invisible formatting characters, got U+{code:04X} "
-                f"({unicodedata.name(hidden[0], 'a format character')}) at character {hidden.start() + 1}; "
-                "it makes the text read otherwise than it is written"
-            )
+            raise problem(hidden)
         refused = refine(value, expected) if refine else None
         if refused:
             raise problem(refused)
@@ -202,7 +186,7 @@ def _typed_text(
     schema: dict[str, Any],
     *,
     plain: bool = True,
-    invisible: re.Pattern[str] = _INVISIBLE_IN_IDS,
+    invisible: re.Pattern[str] = INVISIBLE_IN_IDS,
     refine: Callable[[str, str], str | None] | None = None,
 ) -> Any:
     json_schema = {"type": "string", "pattern": pattern or r"\S", "x-expected": expected, **schema}
@@ -210,14 +194,14 @@ def _typed_text(
     return Annotated[str, PlainValidator(check), WithJsonSchema(json_schema)]
 
 
-Text = _typed_text("non-blank text", None, str, {}, invisible=_INVISIBLE_IN_TEXT)
+Text = _typed_text("non-blank text", None, str, {}, invisible=INVISIBLE_IN_TEXT)
 Markdown = _typed_text(
     "non-blank Markdown text",
     None,
     MarkdownText,
     {"description": "Markdown prose"},
     plain=False,
-    invisible=_INVISIBLE_IN_PROSE,
+    invisible=INVISIBLE_IN_PROSE,
 )
 Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
 URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {}, refine=url_problem)

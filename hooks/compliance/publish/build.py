@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..environment import source_date
-from ..errors import ComplianceError, Location, Problem, display_path
+from ..errors import ComplianceError, Location, Problem, display_path, unexpected_error
 from ..limits import Limits, pdf_too_long
 from ..links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from ..load.docsfiles import docs_problems
@@ -105,7 +104,7 @@ class SiteBuild:
                 self.project_dir,
                 data_dir,
                 self.docs_dir,
-                today=self.options.today or date.today(),
+                today=self.options.judging_day(),
                 limits=limits,
                 debug=self.options.debug,
                 docs_checked=docs_first,  # not twice per preview rebuild: each check reads every image
@@ -155,12 +154,16 @@ class SiteBuild:
         """The pages and files made from data; `written` are docs/ pages, which must not clash with them."""
         if self.data is None:
             return []
-        # A page of docs/ at a claim's address (even differing only in case, as macOS and Windows
-        # compare names) would be replaced by it, or replace it, depending on the file system.
-        lowered = {uri.lower(): uri for uri in written}
-        clashes = [f"docs/{lowered[uri.lower()]}" for uri in self.claim_pages if uri.lower() in lowered]
+        # A file of docs/ at a generated file's address (even differing only in case, as macOS and
+        # Windows compare names) would be replaced by it, or replace it, depending on the file system.
+        made = {uri: f"claim '{claim.id}''s page" for uri, claim in self.claim_pages.items()}
+        made |= {uri: f"the {uri.removesuffix('.md')} page" for uri in self.trust_pages}
+        made |= {self.plan.claims_index_page(): "the claims page"} if self.claim_pages else {}
+        palette = [PALETTE_FILE] if self.settings is not None and self.settings.palette_css is not None else []
+        other = [*palette, self.plan.export_file(), self.plan.export_schema_file(), *self.extra_files]
+        clashes = self.plan.clashes(written, made | dict.fromkeys(other, "a generated file"))
         if clashes:
-            raise BuildFailed(f"{', '.join(clashes)}: at the address of a claim's generated page; rename or move it")
+            raise BuildFailed("\n".join(clashes))
         # Every template is read before any is used, so all the missing ones are named at once.
         templates = [CLAIM_TEMPLATE, CLAIMS_INDEX_TEMPLATE] if self.claim_pages else []
         sources = self._templates([*templates, *self.trust_pages.values()])
@@ -268,12 +271,6 @@ class SiteBuild:
         if report.failed:
             raise BuildFailed(f"link check failed:\n{text}")
         log.info(text)
-
-
-def unexpected_error(exc: BaseException, where: str, step: str) -> str:
-    """The one line an unexpected failure is reported in, naming the file and the step."""
-    detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-    return f"{where}: {step}: unexpected error ({detail}); run with COMPLIANCE_DEBUG=1 for the traceback"
 
 
 def _check_source_date_epoch() -> None:

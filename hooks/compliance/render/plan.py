@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
@@ -45,6 +46,30 @@ class SitePlan:
 
     def export_schema_file(self) -> str:
         return EXPORT_SCHEMA_FILE
+
+    def address(self, src_uri: str) -> str:
+        """Where MkDocs publishes a file of docs/, as a file system that ignores case compares it:
+        with directory URLs `faq.md`, `faq/index.md` and `FAQ/README.md` all publish `faq/`."""
+        path = src_uri.lower()
+        if not path.endswith(".md"):
+            return path
+        folder, name = posixpath.split(path.removesuffix(".md"))
+        index = name in ("index", "readme")
+        page = folder if index else posixpath.join(folder, name)
+        if self.directory_urls:
+            return f"{page}/"
+        return posixpath.join(page, "index.html") if index else f"{page}.html"
+
+    def clashes(self, written: list[str], generated: dict[str, str]) -> list[str]:
+        """One line for each file of docs/ (`written`) at the address of a file the build generates
+        (`generated`, each with what it is), which would replace it, or be replaced by it, unseen."""
+        made = {self.address(src_uri): (src_uri, what) for src_uri, what in generated.items()}
+        return [
+            f"docs/{uri}: at the address of {made[at][1]} ({made[at][0]}), which the build makes from the data; "
+            "rename or move it"
+            for uri in written
+            if (at := self.address(uri)) in made
+        ]
 
 
 def problems_page(problems: str) -> str:

@@ -13,7 +13,7 @@ import nh3
 from markupsafe import Markup
 
 from ..model.entries import ComplianceDocument
-from ..model.mentions import MENTION, Mentions, prose_markdown
+from ..model.mentions import MENTION, Mentions, mention_places, prose_markdown
 from ..model.refs import Index
 from ..model.values import URL_SCHEMES, MarkdownText
 
@@ -33,8 +33,11 @@ class ProseRenderer:
         """Sanitized HTML of `text`; `base` leads from the page to the site root; inline drops the <p>."""
         key = (str(text), base, inline)
         if key not in self._cache:
+            places = mention_places(str(text), self._markdown)  # one in code is shown as written
+            filled = MENTION.sub(
+                lambda m: m[0] if places.get(m.start()) == "code" else self.mentions.write(m, base)[0], str(text)
+            )
             self._markdown.reset()
-            filled = MENTION.sub(lambda m: self.mentions.write(m, base)[0], str(text))
             html = str(self._markdown.convert(filled))
             if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
                 html = html[3:-4]

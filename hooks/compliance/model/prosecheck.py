@@ -33,6 +33,9 @@ _LINK_IN_LINK = (
 )
 
 
+_TAGS = re.compile(r"<[^>]*>")
+
+
 @dataclass(frozen=True)
 class ProseLink:
     """A link written in prose: its URL and the text it was found at (to locate it in the YAML).
@@ -84,6 +87,7 @@ class ProseChecker:
         budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
         grown = [0]
         places = mention_places(text, self._markdown)
+        before: list[tuple[int, str]] = []  # where the last mention ended, and the words it wrote
 
         def substitute(match: re.Match[str]) -> str:
             if grown[0] > budget:
@@ -103,6 +107,10 @@ class ProseChecker:
             grown[0] += len(rendered)
             if grown[0] > budget:
                 return ""
+            doubled = _doubled_word(text, before, match, rendered)
+            if doubled:
+                issues.append(ProseIssue(doubled, match[0]))
+            before[:] = [(match.end(), rendered)]
             from_mentions.update(urls)
             return rendered
 
@@ -158,6 +166,22 @@ class ProseChecker:
         if _HOST_LIKE.fullmatch(url.split("/")[0]):
             return f"{message}; write the absolute URL, e.g. 'https://{url.lstrip('/')}'"
         return f"{message}; write the absolute URL (https://...), or a mention ([[claim:id]]) for this site's pages"
+
+
+def _doubled_word(text: str, before: list[tuple[int, str]], match: re.Match[str], rendered: str) -> str | None:
+    """Why two mentions side by side would print a word twice ("IBM IBM Cloud": a company, then a name
+    renamed to hold it), or None."""
+    if not before or text[before[0][0] : match.start()] not in (" ", "\u00a0"):
+        return None
+    last = _TAGS.sub("", before[0][1]).split()
+    first = _TAGS.sub("", rendered).split()
+    if not last or not first or last[-1].casefold() != first[0].casefold():
+        return None
+    return (
+        f"{match[0]} starts with '{first[0]}', the word the mention before it ends with, so the page would "
+        f"say '{last[-1]} {' '.join(first)}'; write one of the two mentions (a name that holds its company "
+        "needs no company before it)"
+    )
 
 
 def _written_at(text: str, url: str) -> tuple[str, int]:

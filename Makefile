@@ -7,7 +7,8 @@ CONFIG ?= mkdocs.yml
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots example
+.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots example \
+        check-publish changes
 
 # Each lock (see README, "Dependencies") is installed with --require-hashes, and again whenever it
 # changes: the runtime one for building, the dev one on top for tests, the bench one for `make bench`.
@@ -92,6 +93,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 # exit 1 if any. The windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
 review: $(VENV)/.installed
 	PYTHONPATH=hooks $(PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED))
+
+# Before publishing SITE: exit 1 naming the address when it was built without site_url or under a placeholder
+# (example.com, .example, localhost: RFC 2606 and 6761). The deploy workflow runs it (README, "Publish").
+check-publish: $(VENV)/.installed
+	PYTHONPATH=hooks $(PYTHON) -m compliance.publish.siteurl --site $(SITE)
+
+# What changed for readers between two builds' compliance.json: BASE=path (required), HEAD=path (default:
+# SITE's); ARGS='--format markdown' for a pull request's job summary.
+changes: $(VENV)/.installed
+	$(if $(BASE),,$(error BASE=path/to/compliance.json is required))
+	PYTHONPATH=hooks $(PYTHON) -m compliance.changes $(BASE) $(or $(HEAD),$(SITE)/compliance.json) $(ARGS)
 
 # Regenerate the editors' JSON Schema from the model (a test fails when it is stale).
 schema: $(VENV)/.installed

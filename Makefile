@@ -90,9 +90,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 # Claims (and a security.txt Expires) due within DAYS, or claims last reviewed over REVIEWED days ago;
-# exit 1 if any. The windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
+# exit 1 if any (ARGS='--blocking-only': only for findings that are not warnings; '--format markdown|github'
+# for a job summary or annotations). The windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
 review: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED))
+	PYTHONPATH=hooks $(PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED)) $(ARGS)
 
 # Before publishing SITE: exit 1 naming the address when it was built without site_url or under a placeholder
 # (example.com, .example, localhost: RFC 2606 and 6761). The deploy workflow runs it (README, "Publish").

@@ -97,9 +97,7 @@ def test_check_publish_on_a_folder_with_no_site(tmp_path: Path) -> None:
     )
 
 
-def test_make_check_publish_exits_non_zero_on_a_placeholder_and_zero_on_a_real_address(
-    built_site: Path, tmp_path: Path
-) -> None:
+def test_make_check_publish_refuses_a_placeholder_and_passes_a_real_address(built_site: Path, tmp_path: Path) -> None:
     placeholder = _make("check-publish", f"SITE={built_site}")
     assert placeholder.returncode != 0 and "is a placeholder (under example.com" in placeholder.stderr
     real = tmp_path / "real"

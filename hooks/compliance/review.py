@@ -15,7 +15,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import ComplianceError, format_path
+from .errors import ComplianceError, Location, format_path
+from .links.escaping import log_line, markdown_code, workflow_message, workflow_property
 from .model.checks import claims_due
 from .model.data import load_compliance_data
 from .model.standing import standing_findings
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--expires-within", type=int, metavar="DAYS", help="default: from mkdocs.yml")
     parser.add_argument("--reviewed-within", type=int, metavar="DAYS", help="default: from mkdocs.yml")
     parser.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    # markdown: a job summary's section; github: an annotation on each finding's YAML line.
+    parser.add_argument("--format", choices=("text", "markdown", "github"), default="text")
+    # A deployment is held back by what would block a build, not by a rule set to warn.
+    parser.add_argument("--blocking-only", action="store_true", help="exit 1 only for findings that are not warnings")
     args = parser.parse_args(argv)
     # Relative paths of the configuration (data_dir) count from its folder, as in the build.
     project = args.config_file.parent if args.config_file else args.project
@@ -56,11 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         where = data.sources.value(("claims", item.index, item.field))
         found.append((where, f"claims[{item.index}].{item.field}: {claims[item.index].id}: {item.reason}"))
     levels = options.rule_levels
+    warned = 0
     for finding in standing_findings(claims, data.catalogue):
         level = levels[finding.rule]
         starts = finding.applies_from
         if level == "off" or (starts is not None and (starts - today).days > expires):
             continue
+        warned += level == "warn"
         when = "" if starts is None else f" {'since' if starts <= today else 'from'} {starts.isoformat()}"
         where = data.sources.value(finding.path)
         found.append((where, f"{format_path(finding.path)}: rule {finding.rule} ({level}){when}: {finding.message}"))
@@ -68,14 +75,27 @@ def main(argv: list[str] | None = None) -> int:
     if security_txt is not None:
         where = data.sources.value(SECURITY_TXT_EXPIRES)
         found.append((where, f"{format_path(SECURITY_TXT_EXPIRES)}: security.txt: {security_txt}"))
-    for where, line in sorted(found, key=lambda pair: pair[0]):
-        print(f"{where}: {line}")
+    print(render_findings(sorted(found, key=lambda pair: pair[0]), args.format), end="")
     undated = sum(1 for c in claims if c.valid_until is None and c.last_reviewed is None and c.expected is None)
     has_security_txt = data.document.contacts is not None and data.document.contacts.security_txt is not None
     counted = f"{len(claims)} claims" + (" and security.txt" if has_security_txt else "")
     summary = f"{len(found)} due for review out of {counted}"
     print(summary + (f" ({undated} give no dates)" if undated else ""), file=sys.stderr)
-    return 1 if found else 0
+    return 1 if len(found) > (warned if args.blocking_only else 0) else 0
+
+
+def render_findings(found: list[tuple[Location, str]], form: str) -> str:
+    """The findings as lines (`file:line:col: ...`), a Markdown list, or GitHub warnings at their lines."""
+    if form == "markdown":
+        items = [f"- {markdown_code(f'{where}: {line}', in_table=False)}" for where, line in found]
+        return "\n".join(["### Due for review", "", *(items or ["Nothing is due."]), ""]) + "\n"
+    if form == "github":
+        return "".join(
+            f"::warning file={workflow_property(where.file)},line={where.line},col={where.column},"
+            f"title=due for review::{workflow_message(line)}\n"
+            for where, line in found
+        )
+    return "".join(log_line(f"{where}: {line}") + "\n" for where, line in found)
 
 
 if __name__ == "__main__":

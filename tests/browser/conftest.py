@@ -124,9 +124,15 @@ def desktop(browser: Browser, site_server: SiteServer) -> Iterator[BrowserContex
     context.close()
 
 
-def open_context(browser: Browser, mode: str, server: SiteServer, third_party: list[str]) -> BrowserContext:
-    """A context of `mode`; requests to any other origin are aborted and recorded in `third_party`."""
-    context = browser.new_context(**MODES[mode])
+def open_context(
+    browser: Browser, mode: str, server: SiteServer, third_party: list[str], *, csp: bool = False
+) -> BrowserContext:
+    """A context of `mode`; requests to any other origin are aborted and recorded in `third_party`.
+
+    The pages' Content-Security-Policy is set aside unless `csp`: the suite injects axe-core as an inline
+    script, which the policy rightly refuses. tests/browser/test_csp.py loads every page under it.
+    """
+    context = browser.new_context(**MODES[mode], bypass_csp=not csp)
     context.set_default_timeout(10_000)
 
     def guard(route: Any) -> None:

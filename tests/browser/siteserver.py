@@ -20,6 +20,8 @@ class SiteServer:
     def __init__(self, mount: str = "/docs/") -> None:
         self.mount = mount
         self.site: Path | None = None
+        # Sent with every response, as a static host sends what its _headers file says (empty: none).
+        self.response_headers: dict[str, str] = {}
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread: threading.Thread | None = None
 
@@ -70,6 +72,11 @@ class SiteServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 return io.BytesIO(body)
+
+            def end_headers(self) -> None:
+                for name, value in server.response_headers.items():
+                    self.send_header(name, value)
+                super().end_headers()
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

@@ -35,6 +35,7 @@ from ..render.plan import (
 )
 from ..render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
 from ..render.trustsite import plan_trust_files
+from .headers import SiteHeaders
 from .staging import StagedSite
 
 log = logging.getLogger("mkdocs.plugins.compliance")
@@ -74,6 +75,7 @@ class SiteBuild:
     # Generated files other than pages: the Atom feed and security.txt, by path in the site.
     extra_files: dict[str, str] = field(default_factory=dict)
     links: LinkMapBuilder = field(default_factory=lambda: LinkMapBuilder({}))
+    headers: SiteHeaders = field(default_factory=SiteHeaders)
     staged: StagedSite | None = None
     failed: bool = False
     feed_url: str | None = None

@@ -87,7 +87,7 @@ class ProseChecker:
         budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
         grown = [0]
         places = mention_places(text, self._markdown)
-        before: list[tuple[int, str]] = []  # where the last mention ended, and the words it wrote
+        before: list[tuple[int, str, str]] = []  # where the last mention ended, how it was written, what it wrote
 
         def substitute(match: re.Match[str]) -> str:
             if grown[0] > budget:
@@ -110,7 +110,7 @@ class ProseChecker:
             doubled = _doubled_word(text, before, match, rendered)
             if doubled:
                 issues.append(ProseIssue(doubled, match[0]))
-            before[:] = [(match.end(), rendered)]
+            before[:] = [(match.end(), match[0], rendered)]
             from_mentions.update(urls)
             return rendered
 
@@ -168,12 +168,12 @@ class ProseChecker:
         return f"{message}; write the absolute URL (https://...), or a mention ([[claim:id]]) for this site's pages"
 
 
-def _doubled_word(text: str, before: list[tuple[int, str]], match: re.Match[str], rendered: str) -> str | None:
-    """Why two mentions side by side would print a word twice ("IBM IBM Cloud": a company, then a name
-    renamed to hold it), or None."""
-    if not before or text[before[0][0] : match.start()] not in (" ", "\u00a0"):
+def _doubled_word(text: str, before: list[tuple[int, str, str]], match: re.Match[str], rendered: str) -> str | None:
+    """Why two different mentions side by side would print a word twice ("IBM IBM Cloud": a company, then
+    a name renamed to hold it), or None. The same mention written twice is the editor's own repetition."""
+    if not before or before[0][1] == match[0] or text[before[0][0] : match.start()] not in (" ", "\u00a0"):
         return None
-    last = _TAGS.sub("", before[0][1]).split()
+    last = _TAGS.sub("", before[0][2]).split()
     first = _TAGS.sub("", rendered).split()
     if not last or not first or last[-1].casefold() != first[0].casefold():
         return None

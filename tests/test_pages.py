@@ -148,7 +148,7 @@ def test_the_claims_page_shows_every_claim_at_a_glance(dated_site: Path) -> None
             "Current · Valid until 15 January 2027",
             "Offerings: Analytics Cloud, Analytics On-Premises;"
             " Conditions: on dedicated hardware, requested at provisioning",
-            "ISO certificate ; Statement of Applicability ; Audit letter · Public",
+            "Public: ISO certificate ; Statement of Applicability ; Audit letter",
         ],
         ["PCI DSS Attestation of Compliance", "In progress · Expected 1 March 2027", "Offerings: Analytics Cloud", ""],
         ["SOC 2 Type 2 report", "Current · Valid until 20 December 2026", "Not stated", "Under NDA"],

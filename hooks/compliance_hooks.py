@@ -193,11 +193,18 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return html
 
 
-@_edge("marking the claims page open", _page)
+@_edge("choosing the open entry and columns of the page", _page)
 def on_page_context(
     context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation, **kwargs: Any
 ) -> dict[str, Any]:
-    """A claim's page is not in the navigation: the claims page it is listed on shows as the open one."""
+    """A claim's page is not in the navigation: the claims page it is listed on shows as the open one.
+
+    A page with no heading below its title (the matrix, the claims page, a claim's page, documents) has
+    nothing for the right-hand table of contents to list: the theme would still keep that column empty,
+    squeezing wide tables beside it, so the column is hidden and the page's tables get its width.
+    """
+    if not any(item.children for item in page.toc):
+        page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
     build = _current()
     if page.file.src_uri in build.claim_pages:
         index = build.plan.claims_index_page()

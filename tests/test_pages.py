@@ -36,7 +36,7 @@ def test_facts_show_status_scope_access_agreements_and_dates(dated_site: Path) -
         "Standards": "ISO/IEC 27001 (2022) , ISO/IEC 27017 (2015) , ISO/IEC 27018 (2019)",
         "Offerings": "Analytics Cloud, Analytics On-Premises",
         "Conditions": "on dedicated hardware requested at provisioning",
-        "Evidence": "ISO certificate (certificate) Statement of Applicability · Original (needs an FTP client) "
+        "Evidence": "ISO certificate (Certificate) Statement of Applicability · Original (needs an FTP client) "
         "Audit letter (needs an FTP client)",
         "Access": "Public",
         "Issued": "1 March 2025",
@@ -54,7 +54,9 @@ def test_facts_show_status_scope_access_agreements_and_dates(dated_site: Path) -
 
 def test_an_organisation_without_hosting_gets_no_hosting_words(dated_site: Path) -> None:
     guide = _soup(dated_site, "index.html")
-    assert [h.get_text(strip=True).rstrip("¶") for h in guide.select("article h2")] == ["Certifications", "Regulations"]
+    # A section without a title names its one claim in a heading of the same level.
+    headings = [h.get_text(strip=True).rstrip("¶") for h in guide.select("article h2")]
+    assert headings == ["Certifications", "SOC 2 Type 2 report", "Regulations"]
     assert guide.select(".compliance-measures") == []
     header = [th.get_text(strip=True) for th in _soup(dated_site, "matrix/index.html").select("thead th")]
     assert "Hosted on" not in header and "Analytics Cloud" in header
@@ -144,10 +146,11 @@ def test_the_claims_page_shows_every_claim_at_a_glance(dated_site: Path) -> None
         [
             "ISO/IEC 27001, 27017 and 27018",
             "Current · Valid until 15 January 2027",
-            "Analytics Cloud, Analytics On-Premises; on dedicated hardware; requested at provisioning",
-            "ISO certificate ; Statement of Applicability ; Audit letter",
+            "Offerings: Analytics Cloud, Analytics On-Premises;"
+            " Conditions: on dedicated hardware, requested at provisioning",
+            "Public: ISO certificate ; Statement of Applicability ; Audit letter",
         ],
-        ["PCI DSS Attestation of Compliance", "In progress · Expected 1 March 2027", "Analytics Cloud", ""],
+        ["PCI DSS Attestation of Compliance", "In progress · Expected 1 March 2027", "Offerings: Analytics Cloud", ""],
         ["SOC 2 Type 2 report", "Current · Valid until 20 December 2026", "Not stated", "Under NDA"],
         ["GDPR", "Current · no date stated", "Not stated", ""],
         ["HIPAA (lapsed)", "Lapsed · Valid until 31 January 2025", "Not stated", ""],
@@ -212,7 +215,8 @@ def test_the_home_page_counts_claims_by_status_and_shows_a_card_per_claim(dated_
     assert statuses == [f"compliance-status--{s}" for s in ("current", "in_progress", "current", "current", "lapsed")]
     texts = [" ".join(card.get_text(" ").split()) for card in cards]
     assert "Expected 1 March 2027" in texts[1] and "Valid until" not in texts[1]
-    assert texts[2].endswith("Under NDA: your sales representative · Email the trust team")
+    # Who may read the report and whom to ask, never a bare link that reads like a download.
+    assert texts[2].endswith("Under NDA · Request the report: your sales representative · Email the trust team")
     assert "Valid until" not in texts[3] and "Expected" not in texts[3]  # no date stated, none shown
     assert len(home.select("article h1")) == 1
     # The title is the page's own heading: the header (styled to hide its copy) is marked on the home page only.

@@ -56,12 +56,12 @@ def test_subprocessor_table_shows_only_columns_some_row_fills(example_site: Path
 
 def test_documents_list_the_library_and_every_claims_evidence(example_site: Path) -> None:
     text = _text(example_site, "documents/index.html")
-    assert "Penetration test summary, 2026 report On request: Email the trust team" in text
-    assert "Business continuity plan policy Under NDA: your account manager" in text
+    # Kinds in the labels' words (`document_kinds`), or as written where labels.yml has none.
+    assert "Penetration test summary, 2026 Report On request: the trust team" in text
+    assert "Business continuity plan Policy Under NDA: your account manager" in text
+    assert "SOC 2 Type 2 report, 2026 Report Under NDA: the trust team ; the request form SOC 2 Type 2" in text
     # Evidence written on claims appears too, with the claim's access and a link to the claim.
-    assert (
-        "SOC 2 Type 2 report, 2026 report Under NDA: Email the trust team ; your account manager SOC 2 Type 2" in text
-    )
+    assert "ISO/IEC 27001 certificate Certificate Public ISO/IEC 27001 and 27017" in text
 
 
 def test_claim_page_shows_its_latest_update_with_the_updates_own_date(example_site: Path) -> None:

@@ -64,7 +64,7 @@ def test_yes_only_where_the_claim_names_the_offering_or_says_all(other_site: Pat
     assert matrix["PCI DSS Report on Compliance"] == ["Yes", "Not listed"]  # offerings: [ledger], nothing excluded
     assert matrix["ISO/IEC 27701"] == ["Yes", "Yes"]  # offerings: all
     overview = {row[0]: row for row in _rows(other_site, "claims/index.html", "table.compliance-overview")}
-    assert overview["ISO/IEC 27701"][2] == "All offerings"
+    assert overview["ISO/IEC 27701"][2] == "Offerings: All offerings"
 
 
 def test_kinds_are_the_editors_words_including_an_organisations_own(other_site: Path) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
 from compliance.pdf import guide as pdf
-from conftest import REPO, copy_project, run_mkdocs
+from conftest import REPO, copy_project, edit_yaml, run_mkdocs
 
 from .siteserver import SiteServer
 
@@ -23,6 +23,7 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))
 
 EXAMPLE_CONFIG = "mkdocs.example.yml"
+EXAMPLE_DATA = "examples/harborledger/data"
 
 DESKTOP = {"width": 1280, "height": 800}
 MODES: dict[str, dict[str, Any]] = {
@@ -72,15 +73,22 @@ def axe_script() -> Path:
 
 
 def _built_and_served(
-    folder: Path, dataset: str | None = None, config: str = "mkdocs.yml", site_dir: str = "site"
+    folder: Path,
+    dataset: str | None = None,
+    config: str = "mkdocs.yml",
+    site_dir: str = "site",
+    edit: Callable[[Path], None] | None = None,
 ) -> Iterator[SiteServer]:
     """Build a copy of the project with `site_url` at the server's sub-path, then serve it there.
 
     The port is bound first so that canonical links and the sitemap point at the real local URLs.
+    `edit` changes the copied project before it is built.
     """
     server = SiteServer(mount="/docs/")
     try:
         project = copy_project(folder / "project", dataset)
+        if edit is not None:
+            edit(project)
         set_site_url(project / config, server.url)  # over mkdocs.yml's (or the example's own)
         result = run_mkdocs(project, config=config)
         assert result.returncode == 0, result.stderr
@@ -107,6 +115,28 @@ def example_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteSer
     """The fictional example organisation (mkdocs.example.yml), built and served like the guide."""
     yield from _built_and_served(
         tmp_path_factory.mktemp("browser-example"), config=EXAMPLE_CONFIG, site_dir="example-site"
+    )
+
+
+@pytest.fixture(scope="session")
+def wide_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The example with twelve more offerings and eight more hosting providers: a compliance matrix of
+    twenty-seven columns, as a large vendor's would be."""
+
+    def widen(project: Path) -> None:
+        data = project / EXAMPLE_DATA
+
+        def more(document: dict[str, Any], path: tuple[str, ...], noun: str, count: int) -> None:
+            *parents, key = path
+            for part in parents:
+                document = document[part]
+            document[key] += [{"id": f"{noun}{n}", "name": f"Harbor Ledger {noun.title()} {n}"} for n in range(count)]
+
+        edit_yaml(data / "organisation.yml", lambda d: more(d, ("organisation", "offerings"), "edition", 12))
+        edit_yaml(data / "hosting.yml", lambda d: more(d, ("hosting", "providers"), "region", 8))
+
+    yield from _built_and_served(
+        tmp_path_factory.mktemp("browser-wide"), config=EXAMPLE_CONFIG, site_dir="example-site", edit=widen
     )
 
 

@@ -75,7 +75,8 @@ LOW_CONTRAST_IMAGES_JS = """() => {
 # and very long runs (a URL written out) may break. Visually hidden text (clip-path) is not laid out.
 LAYOUT_JS = """() => {
   const problems = [];
-  const width = window.innerWidth;
+  // The layout viewport's width: under phone emulation innerWidth grows with a page that is too wide.
+  const width = document.documentElement.clientWidth;
   const name = (element) => element.tagName.toLowerCase()
     + (element.className ? "." + String(element.className).trim().split(/\\s+/).join(".") : "");
   const said = (element) => `${name(element)} "${element.textContent.trim().slice(0, 40)}"`;
@@ -122,6 +123,10 @@ LAYOUT_JS = """() => {
   }
   return problems;
 }"""
+
+# How far the page reaches beyond the screen sideways, against the layout viewport (clientWidth), which
+# stays the screen's width under phone emulation where innerWidth grows with an overflowing page.
+PAGE_OVERFLOW_JS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 AXE_JS = """async (impacts) => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -207,7 +212,7 @@ def inspect_page(page: Page, watch: PageWatch, url: str, site_page: SitePage, mo
     expected_scheme = "slate" if mode == "dark" else "default"
     if scheme != expected_scheme:
         problems.append(f"colour scheme {scheme!r}, expected {expected_scheme!r}")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page.evaluate(PAGE_OVERFLOW_JS)
     if overflow > 1:
         problems.append(f"the page scrolls sideways by {overflow}px at {page.viewport_size}")
     problems += page.evaluate(LAYOUT_JS)

@@ -39,13 +39,17 @@ DATE_PARTS = {"month": ("month", "year"), "day": ("day", "month", "year")}
 
 
 def date_pattern(kind: str) -> Any:
-    """A label that orders a date's parts: every part of DATE_PARTS[kind] once, as a plain `{part}`.
+    """A label that orders a date's parts: every part of DATE_PARTS[kind] once, as a plain `{part}`."""
+    return placeholder_pattern(DATE_PARTS[kind])
+
+
+def placeholder_pattern(parts: tuple[str, ...]) -> Any:
+    """A label that holds each of `parts` once, as a plain `{part}`, and no other braces.
 
     The grammar is fixed rather than whatever str.format accepts: a format spec (`{day:300000000}`
     pads every date to 300 million characters), a conversion (`{day!r}`) or an attribute or index
-    (`{month.__class__}`) would each be obeyed by `words()` on every date of the site.
+    (`{month.__class__}`) would each be obeyed on every date or link of the site.
     """
-    parts = DATE_PARTS[kind]
     field = re.compile(r"\{\{|\}\}|\{(" + "|".join(parts) + r")\}")
 
     def check(value: str) -> str:

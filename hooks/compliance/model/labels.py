@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, Field, create_model
 
-from .dates import date_pattern
+from .dates import date_pattern, placeholder_pattern
 from .values import Entry, Text
 
 # What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
@@ -66,7 +66,11 @@ class FactLabels(Entry):
     valid_until: Text
     last_reviewed: Text
     auditor: Text
-    details: Text
+    # The link from a claim in the guide to its own page: "{claim}" is the claim's title, so that no
+    # two links of a page read the same and lead to different places.
+    details_of: Annotated[Text, placeholder_pattern(("claim",))]
+    # No longer shown (every link named the same, "Details of this claim"); accepted so older files still build.
+    details: Text | None = None
     # What a status rests on: shown beside it, or `no_date` where the data gives none.
     no_date: Text
     report_period: Text
@@ -148,6 +152,9 @@ class TrustLabels(Entry):
 
 
 class Labels(Entry):
+    """Every group of fixed words. `document_kinds` words a document's `kind` (`policy: Policy`); a kind
+    without a word here is shown as the editor wrote it."""
+
     kinds: KindLabels
     statuses: StatusLabels
     access: AccessLabels
@@ -157,3 +164,4 @@ class Labels(Entry):
     words: WordLabels
     dates: DateLabels
     trust: TrustLabels
+    document_kinds: dict[str, Text]

@@ -7,10 +7,12 @@ sanitized (`prose`), and the sandbox keeps templates away from Python internals.
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from types import CodeType
 from typing import Any
+from urllib.parse import unquote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -25,6 +27,15 @@ from ..model.standing import StatusBasis, status_basis
 from .plan import SitePlan
 from .prose import ProseRenderer
 from .trustsite import TrustSite
+
+
+def address(url: Any) -> Markup:
+    """Where a link goes, written out for a reader: a mail address without `mailto:` (and its query), a
+    web address whole; each may wrap after a '/', '.' or '@' on a narrow screen, never inside a word."""
+    text = str(url)
+    if text.startswith("mailto:"):
+        text = unquote(text.removeprefix("mailto:").split("?", 1)[0])
+    return Markup("<wbr>").join(re.split(r"(?<=[/.@])(?=.)", text))
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -109,6 +120,7 @@ class PageRenderer:
             md=md_text,
             prose=render_prose,
             when=when,
+            address=address,
         )
         self.env.globals.update(
             organisation=document.organisation,

@@ -13,6 +13,7 @@ from .check import CheckOptions, ExternalChecks, LinkOutcome, check_mail
 from .classify import LinkClass, Verdict
 from .linkchecker import ParsedPage, parse_page
 from .linkmap import LinkMap, LinkSource
+from .settings import Progress
 from .targets import Category, Target, fragment_found, resolve
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -100,7 +101,7 @@ def check_site(
     link_map: LinkMap,
     options: CheckOptions,
     cache: LinkCache,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     external: ExternalChecks | None = None,
 ) -> list[LinkOutcome]:
     """One outcome per link target of the site or the link map, sources from both, none left out.

@@ -170,7 +170,9 @@ def check_mail(links: LinkMap, options: CheckOptions) -> list[LinkOutcome]:
         problem = mailto_problem(url)
         valid, warnings = problem is None, list[str]()
         if valid and session is not None:
-            valid, problem, warnings = session.check_mail(url, True)
+            from .mail import ascii_mailto
+
+            valid, problem, warnings = session.check_mail(ascii_mailto(url), True)
         if not valid:
             verdict = Verdict(LinkClass.BROKEN, problem or "invalid mail address")
         elif warnings:
@@ -199,7 +201,7 @@ def has_https_twin(url: str) -> bool:
     """Only an http:// URL on the default port can be expected to have an https:// twin."""
     try:
         parts = urlsplit(url)
-        return parts.scheme.lower() == "http" and parts.port in (None, 80)
+        return url[:7].lower() == "http://" and parts.port in (None, 80)
     except ValueError:
         return False
 

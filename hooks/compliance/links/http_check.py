@@ -24,7 +24,7 @@ from .http_failures import failure_of
 from .linkchecker import parse_page
 from .proxy import Proxies
 from .settings import CheckSettings, Hop, RawResult
-from .targets import fragment_found
+from .targets import browser_text, fragment_found
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 10
@@ -141,7 +141,7 @@ class HttpChecker:
             if scheme not in ("", "http", "https"):
                 return RawResult(url, shown, hops, FailureKind.BLOCKED_SCHEME, f"to {scheme}:")
             try:
-                target = target.join(browser_url_relative(hop.location))
+                target = redirect_target(target, hop.location)
             except (ValueError, UnicodeError) as exc:
                 return RawResult(url, shown, hops, FailureKind.INVALID_URL, f"Location {hop.location!r}: {exc}")
             # A loop is the same URL with the same cookies: a login step that sets one and comes back is no loop.
@@ -225,15 +225,22 @@ class _ChainCookies:
         return str(sorted((c.key, c.value) for c in self._jar)) if self._jar is not None else ""
 
 
-def browser_url_relative(location: str) -> URL:
-    """A Location value (absolute or relative) encoded as a browser would."""
-    if "://" in location.split("?", 1)[0] or location.startswith("//"):
-        absolute = location if not location.startswith("//") else "http:" + location
-        joined = browser_url(absolute)
-        return joined.with_scheme("") if location.startswith("//") else joined
-    from urllib.parse import quote
+def redirect_target(current: URL, location: str) -> URL:
+    """Where a Location (absolute or relative) leads from `current`, as a browser resolves it.
 
-    return URL(quote(location, safe="/%:@!$&'()*+,;=-._~?#", encoding="utf-8"), encoded=True)
+    The fragment of `current` carries over when the Location has none (RFC 9110, 10.2.2).
+    """
+    text = browser_text(location)
+    if "://" in text.split("?", 1)[0] or text.startswith("//"):
+        joined = browser_url(current.scheme + ":" + text if text.startswith("//") else text)
+    else:
+        from urllib.parse import quote
+
+        relative = URL(quote(text, safe="/%:@!$&'()*+,;=-._~?#", encoding="utf-8"), encoded=True)
+        joined = browser_url(str(current.join(relative)))  # again: '%2e%2e' segments the join left
+    if not joined.raw_fragment and current.raw_fragment and "#" not in location:
+        joined = joined.with_fragment(current.fragment)
+    return joined
 
 
 def _scheme_of(location: str) -> str:

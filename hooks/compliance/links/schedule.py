@@ -21,6 +21,7 @@ from .hosts import HostGate, Ticket
 from .http_check import HttpChecker
 from .linkchecker import LinkCheckerSession
 from .settings import MAX_AUTO_WORKERS, CheckSettings, Progress, RawResult, RetryPolicy, Verdict
+from .targets import browser_text
 
 # Turns of the event loop that take a new check from its start to its request written (loopback).
 _TURNS_TO_SEND = 4
@@ -39,7 +40,7 @@ class Attempts:
 def host_of(url: str) -> str:
     """The per-host key: the host name without port (two ports of one machine are one host)."""
     try:
-        return (urlsplit(url).hostname or "").lower()
+        return (urlsplit(browser_text(url)).hostname or "").lower()
     except ValueError:
         return ""
 
@@ -232,7 +233,7 @@ class SchemeCheckers:
         self._linkchecker: LinkCheckerSession | None = None
 
     async def check(self, url: str, timeout: float | None = None) -> RawResult:
-        if url.lower().startswith(("http://", "https://")):
+        if browser_text(url).lower().startswith(("http://", "https://")):
             return await self.http.check(url, timeout)
         # LinkChecker's ftp check blocks, so it runs in the loop's worker threads.
         failure, said = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)

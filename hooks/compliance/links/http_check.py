@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -19,6 +20,7 @@ from yarl import URL
 
 from ..environment import is_set
 from .addresses import PinnedResolver, browser_url, is_public, normal_host
+from .charset import page_text
 from .failures import FailureKind
 from .http_failures import failure_of
 from .linkchecker import parse_page
@@ -170,7 +172,7 @@ class HttpChecker:
             return FailureKind.BLOCKED_ADDRESS, f"{host} is {private[0]} (use --allow-private to follow)"
         return None
 
-    async def _request(self, target: URL, jar: _ChainCookies) -> tuple[Hop, bytes | None]:
+    async def _request(self, target: URL, jar: _ChainCookies) -> tuple[Hop, _Page | None]:
         extra: dict[str, Any] = {}
         proxy = self.proxies.for_url(target.scheme, target.raw_host or "", target.port or 0)
         if proxy is not None:
@@ -187,23 +189,31 @@ class HttpChecker:
             hop = Hop(response.status, response.reason or "", headers.get("Location"), headers.get("Retry-After"))
             page = None
             if target.raw_fragment and 200 <= response.status < 300 and response.content_type in HTML_TYPES:
-                page = await _read_capped(response, self.settings.max_page_bytes)
+                page = _Page(await _read_capped(response, self.settings.max_page_bytes), response.charset)
             elif response.content_length is not None and response.content_length <= DRAIN_BYTES:
                 await response.read()  # drained: the connection goes back to the pool
             return hop, page
 
-    def _finish(self, url: str, target: URL, hops: list[Hop], page: bytes | None) -> RawResult:
+    def _finish(self, url: str, target: URL, hops: list[Hop], page: _Page | None) -> RawResult:
         shown = str(target)
         if page is None or not self.settings.fragments:
             return RawResult(url, shown, hops)
         fragment = target.raw_fragment
-        anchors = parse_page(page.decode("utf-8", errors="replace")).anchors
+        anchors = parse_page(page_text(page.body, page.charset)).anchors
         if fragment_found(fragment, anchors):
             return RawResult(url, shown, hops)
-        if len(page) >= self.settings.max_page_bytes:
+        if len(page.body) >= self.settings.max_page_bytes:
             detail = f"#{fragment} not in the first {self.settings.max_page_bytes} bytes of the page"
             return RawResult(url, shown, hops, FailureKind.FRAGMENT_UNCHECKED, detail)
         return RawResult(url, shown, hops, FailureKind.FRAGMENT_MISSING, f"no element with id {fragment!r}")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The first bytes of a page read for a fragment, and the charset its Content-Type declared."""
+
+    body: bytes
+    charset: str | None
 
 
 class _ChainCookies:

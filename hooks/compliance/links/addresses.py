@@ -79,6 +79,20 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def is_loopback(host: str) -> bool:
+    """Whether a host as written is this machine: a loopback address, or `localhost` and its subdomains (RFC 6761)."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
 class PinnedResolver(AbstractResolver):
     """DNS through the system, answers kept for the run; `overrides` answer for given names (tests, `--resolve`).
 

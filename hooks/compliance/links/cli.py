@@ -125,7 +125,10 @@ def run_link_check(
     started = time.monotonic()
     options = options_from(arguments)
     if link_map is None:
-        map_file = Path(arguments.link_map) if arguments.link_map else link_map_path(site_dir)
+        try:
+            map_file = Path(arguments.link_map) if arguments.link_map else link_map_path(site_dir)
+        except ValueError as exc:
+            raise UsageError(f"--site {exc} (give --link-map)") from None
         try:
             link_map = read_link_map(map_file)
         except (ValueError, KeyError, TypeError) as exc:

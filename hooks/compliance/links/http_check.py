@@ -19,7 +19,7 @@ import aiohttp
 from yarl import URL
 
 from ..environment import is_set
-from .addresses import PinnedResolver, browser_url, is_public, normal_host
+from .addresses import PinnedResolver, browser_url, is_loopback, is_public, normal_host
 from .charset import page_text
 from .failures import FailureKind
 from .http_failures import failure_of
@@ -168,6 +168,10 @@ class HttpChecker:
                 return None  # the request itself will fail and say DNS failure
             addresses = [answer["host"] for answer in answers]
         private = [address for address in addresses if not is_public(address)]
+        # A link written for this very machine (127.0.0.1, localhost) may be sent elsewhere on it: a
+        # redirect from 127.0.0.1 to localhost reaches nothing the link did not. Any other machine, no.
+        if private and is_loopback(first[0] or "") and all(is_loopback(address) for address in addresses):
+            return None
         if private:
             return FailureKind.BLOCKED_ADDRESS, f"{host} is {private[0]} (use --allow-private to follow)"
         return None

@@ -21,15 +21,15 @@ def ascii_mailto(url: str) -> str:
     LinkChecker's MX lookup drops every character that is not ASCII, so an IDN domain would be
     looked up under a name that does not exist.
     """
-    import idna  # what yarl (and so the http checks) use for host names: UTS 46
+    from yarl import URL  # IDNA (UTS 46) as the http checks send host names
 
     def encoded(match: re.Match[str]) -> str:
         domain = match[1]
         if domain.isascii():
             return match[0]
         try:
-            return "@" + idna.encode(domain, uts46=True).decode("ascii")
-        except idna.IDNAError:
+            return "@" + (URL.build(scheme="http", host=domain).raw_host or domain)
+        except (ValueError, UnicodeError):
             return match[0]  # left as written: the lookup fails and says which domain
 
     return _DOMAIN.sub(encoded, unquote(url))

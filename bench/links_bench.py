@@ -66,12 +66,14 @@ class Checker:
     env: dict[str, str] | None = None
 
 
-def ours(cache: Path | None = None, polite: bool = False, ca: Path | None = None, ca_bundle: bool = False) -> Checker:
+def ours(
+    cache: Path | None = None, polite: bool = False, ca: Path | None = None, ca_bundle: bool = False, per_host: int = 0
+) -> Checker:
     """Our checker, given the stand-ins' CA as lychee is (SSL_CERT_FILE) or by --ca-bundle (on top of public roots)."""
 
     def command(site: Path, pages: list[Path], out: Path) -> list[str]:
         caching = ["--cache", str(cache)] if cache else ["--no-cache"]
-        politeness = ["--per-host", str(POLITE[0]), "--host-rate", f"{1 / POLITE[1]:g}"] if polite else []
+        politeness = ["--per-host", str(per_host or POLITE[0]), "--host-rate", f"{1 / POLITE[1]:g}"] if polite else []
         trust = ["--ca-bundle", str(ca)] if ca and ca_bundle else []
         arguments = ["--site", str(site), "--json", str(out), *caching, *politeness, *trust]
         return [sys.executable, "-m", "compliance.links", *arguments]
@@ -88,22 +90,29 @@ def ours(cache: Path | None = None, polite: bool = False, ca: Path | None = None
     return Checker(name, command, broken, env)
 
 
-def lychee(ca: Path | None = None) -> Checker:
+def lychee(ca: Path | None = None, per_host: int = 0) -> Checker:
     def command(site: Path, pages: list[Path], out: Path) -> list[str]:
-        return [str(BIN / "lychee"), "--no-progress", "--format", "json", "--output", str(out), *map(str, pages)]
+        concurrency = ["--host-concurrency", str(per_host)] if per_host else []
+        options = ["--no-progress", "--format", "json", "--output", str(out), *concurrency]
+        return [str(BIN / "lychee"), *options, *map(str, pages)]
 
     def broken(out: Path, _: subprocess.CompletedProcess[str]) -> int:
         return int(json.loads(out.read_text())["errors"])
 
     # lychee's defaults are the equal politeness (10 per host, 50 ms apart); it trusts SSL_CERT_FILE.
-    return Checker("lychee (defaults = equal politeness)", command, broken, {"SSL_CERT_FILE": str(ca)} if ca else None)
+    name = (
+        f"lychee (--host-concurrency {per_host}: equal politeness)"
+        if per_host
+        else "lychee (defaults = equal politeness)"
+    )
+    return Checker(name, command, broken, {"SSL_CERT_FILE": str(ca)} if ca else None)
 
 
-def floor_client(ca: Path | None = None) -> Checker:
+def floor_client(ca: Path | None = None, per_host: int = 0) -> Checker:
     """bench/aiohttp_floor.py at equal politeness: the least any CPython + aiohttp checker can spend."""
 
     def command(site: Path, pages: list[Path], out: Path) -> list[str]:
-        politeness = ["--per-host", str(POLITE[0]), "--interval", str(POLITE[1])]
+        politeness = ["--per-host", str(per_host or POLITE[0]), "--interval", str(POLITE[1])]
         script = str(Path(__file__).with_name("aiohttp_floor.py"))
         return [sys.executable, script, *politeness, "--output", str(out), *map(str, pages)]
 
@@ -177,12 +186,18 @@ FULL = (
     Workload("2,000 URLs on one host", 1, 2000, 0.1),
     Workload("500 https URLs over 50 hosts", 50, 500, 0.1, 7, https=True),
     Workload("500 https URLs on one host", 1, 500, 0.1, https=True),
+    # Issue 25: where latency dominates (floor 7.5 s: 100 URLs per host, 4 at a time, 300 ms each).
+    Workload("2,000 URLs over 20 hosts at 300 ms, 4 per host", 20, 2000, 0.3, per_host=4, latency=True),
+    Workload(
+        "2,000 https URLs over 20 hosts at 300 ms, 4 per host", 20, 2000, 0.3, https=True, per_host=4, latency=True
+    ),
 )
 QUICK = (
     Workload("30 URLs over 3 hosts", 3, 30, 0.01, 7),
     Workload("40 URLs on one host", 1, 40, 0.01),
     Workload("30 https URLs over 3 hosts", 3, 30, 0.01, 7, https=True),
     Workload("20 https URLs on one host", 1, 20, 0.01, https=True),
+    Workload("40 URLs over 4 hosts at 30 ms, 4 per host", 4, 40, 0.03, per_host=4, latency=True),
 )
 
 
@@ -199,11 +214,12 @@ def bench(runs: int, quick: bool, peers: bool) -> str:
             folder = _folder(root / f"w{number}")
             with Servers(workload, folder) as (servers, ca):
                 pages = write_pages(folder, workload, servers)
-                checkers = [ours(ca=ca), ours(polite=True, ca=ca), floor_client(ca)]
-                if ca:  # what trusting the CA on top of the public roots costs (it reads the system's store too)
+                each = workload.per_host
+                checkers = [ours(ca=ca), ours(polite=True, ca=ca, per_host=each), floor_client(ca, each)]
+                if ca and not workload.latency:  # what trusting the CA on top of the public roots costs
                     checkers.append(ours(polite=True, ca=ca, ca_bundle=True))
                 if peers:
-                    checkers.append(lychee(ca))
+                    checkers.append(lychee(ca, each if each != POLITE[0] else 0))
                     if number == 0:  # LinkChecker takes half a minute per run: the first workload only
                         checkers.append(linkchecker())
                 measures = alternate(checkers, runs, folder, pages, servers)

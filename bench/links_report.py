@@ -32,6 +32,8 @@ class Workload:
     delay: float
     broken_every: int = 0
     https: bool = False
+    per_host: int = POLITE[0]  # equal politeness: requests in flight per host for every tool
+    latency: bool = False  # a latency-dominated workload, judged against its floor (issue 25)
 
     def floor(self, per_host: int, interval: float) -> float:
         """The least wall time any checker needs: each host's URLs, per_host at a time, starts `interval` apart."""
@@ -128,7 +130,11 @@ def render(results: list[Result], startup: Startup, runs: int, context: str) -> 
             f"| {share * 100:.1f} % |"
         )
         checks.append((f"warm re-run at most 5 % of the cold one ({share * 100:.1f} %)", share <= 0.05))
-    lines += ["", "Targets of issue 16:", ""]
+    lines += [
+        "",
+        "Targets of issues 16 and 25 (CPU beside lychee is kept in the tables for the record, without a target):",
+        "",
+    ]
     lines += [f"- {text}: {'met' if ok else 'NOT met'}" for text, ok in checks]
     return "\n".join(lines)
 
@@ -137,12 +143,13 @@ def workload_table(result: Result, startup: Startup, checks: list[tuple[str, boo
     """The workload's heading, floor line and table; appends its targets to `checks`."""
     workload, measures = result.workload, result.measures
     broken = f"one in {workload.broken_every} broken" if workload.broken_every else "all working"
-    free, polite = workload.floor(POLITE[0], 0.0), workload.floor(*POLITE)
+    free, polite = workload.floor(POLITE[0], 0.0), workload.floor(workload.per_host, POLITE[1])
     them = next((name for name in measures if name.startswith("lychee")), None)
     lines = [
         f"### {workload.title}, {broken}",
         "",
-        f"Floor: {free:.2f} s at 10 per host without interval (our defaults), {polite:.2f} s at equal politeness.",
+        f"Floor: {free:.2f} s at 10 per host without interval (our defaults), {polite:.2f} s at equal politeness"
+        f" ({workload.per_host} per host, {POLITE[1] * 1000:.0f} ms apart).",
         "",
         f"| checker | wall (s) | CPU (s) | peak requests per host | broken found (of {workload.expected_broken()}) "
         "| wall / floor | wall / lychee | CPU / lychee |",
@@ -162,20 +169,22 @@ def workload_table(result: Result, startup: Startup, checks: list[tuple[str, boo
         )
     title, us = workload.title, median(measures[OURS_POLITE], "wall")
     bare = median(measures[FLOOR], "wall") if FLOOR in measures else None
-    for label, fixed in (("", startup.of(workload)), (", start-up of a site with no link", startup.empty)):
-        limit = 1.2 * (polite + fixed)
-        beside = f"; platform floor {bare:.2f} s {'meets' if bare <= limit else 'misses'} it" if bare else ""
-        text = f"{title}: equal politeness within 1.2 x (floor + start-up{label}) ({us:.2f} s, limit {limit:.2f} s"
-        checks.append((f"{text}{beside})", us <= limit))
+    if workload.latency:  # issue 25: what a user waits for where latency dominates
+        beside = f"; platform floor {bare:.2f} s" if bare else ""
+        checks.append(
+            (f"{title}: within 1.1 x its floor ({us:.2f} s, limit {1.1 * polite:.2f} s{beside})", us <= 1.1 * polite)
+        )
+    elif FLOOR in measures and bare:  # issue 25: within 1.2 x the bare aiohttp script's wall and CPU
+        ours_cpu, bare_cpu = median(measures[OURS_POLITE], "cpu"), median(measures[FLOOR], "cpu")
+        text = f"{title}: within 1.2 x the platform floor's wall ({us:.2f} s against {bare:.2f} s)"
+        checks.append((text, us <= 1.2 * bare))
+        text = f"{title}: within 1.2 x the platform floor's CPU ({ours_cpu:.2f} s against {bare_cpu:.2f} s)"
+        checks.append((text, ours_cpu <= 1.2 * bare_cpu))
     if them:
         theirs = median(measures[them], "wall")
         beside = f"; platform floor {bare:.2f} s" if bare else ""
         text = f"{title}: equal politeness no slower than lychee ({us:.2f} s against {theirs:.2f} s{beside})"
         checks.append((text, us <= theirs))
-        cpu_them = median(measures[them], "cpu")
-        ratio = median(measures[OURS_POLITE], "cpu") / cpu_them
-        beside = f"; platform floor {median(measures[FLOOR], 'cpu') / cpu_them:.2f} x" if FLOOR in measures else ""
-        checks.append((f"{title}: CPU at most 2 x lychee's ({ratio:.2f} x{beside})", ratio <= 2.0))
     return lines
 
 

@@ -66,7 +66,7 @@ def test_unparsable_urls_are_broken_links_not_an_abort(http: HttpStandin, tmp_pa
     assert links["http://h:99999/"]["status"] == "unparsable URL: Port out of range 0-65535"
     assert (
         "BROKEN  https://example]org/\n        status: unparsable URL: Invalid IPv6 URL\n"
-        f"        from: {site.as_posix()}/index.html:4:1\n" in out.out
+        f"        from: {site.as_posix()}/index.html:4:10\n" in out.out  # where the URL itself starts
     )
 
 
@@ -196,9 +196,9 @@ def test_a_failure_lists_every_page_and_yaml_line(http: HttpStandin, tmp_path: P
         f"BROKEN  {bad}\n        status: 404 Not Found\n"
         "        from: data/claims.yml:12:10 claims[0].url\n"
         "        from: data/claims.yml:40:22 claims[3].prose\n"
-        f"        from: {site.as_posix()}/a/index.html:4:1\n"
-        f"        from: {site.as_posix()}/b/index.html:4:1\n"
-        f"        from: {site.as_posix()}/index.html:4:1\n"
+        f"        from: {site.as_posix()}/a/index.html:4:10\n"
+        f"        from: {site.as_posix()}/b/index.html:4:10\n"
+        f"        from: {site.as_posix()}/index.html:4:10\n"
     )
     assert expected in out
     # URLs differing only in case are two links: /ok answers, /OK does not.

@@ -81,13 +81,14 @@ def test_find_links_reports_url_line_column_and_base() -> None:
     )
     page = parse_page(html)
     base = "https://base.example/"
+    # Each URL at its own place in its tag (issue 25: two srcset candidates had collapsed into one).
     assert page.links == [
-        FoundLink("https://refresh.example/", 1, 48, base),
-        FoundLink("/favicon.png", 2, 1, base),
-        FoundLink("https://css.example/bg.png", 3, 1, base),
-        FoundLink("https://img.example/a.png", 4, 1, base),
-        FoundLink("https://img.example/b.png", 4, 1, base),
-        FoundLink("https://custom.example/", 5, 1, base),
+        FoundLink("https://refresh.example/", 1, 91, base),
+        FoundLink("/favicon.png", 2, 24, base),
+        FoundLink("https://css.example/bg.png", 3, 30, base),
+        FoundLink("https://img.example/a.png", 4, 14, base),
+        FoundLink("https://img.example/b.png", 4, 44, base),
+        FoundLink("https://custom.example/", 5, 15, base),
     ]
     assert page.anchors == {"here", "old"}
 

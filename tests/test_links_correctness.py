@@ -190,8 +190,8 @@ def test_interim_answers_are_skipped(public: FaultStandin) -> None:
 )
 def test_any_retry_after_is_read_safely(public: FaultStandin, path: str, retry_after: float | None) -> None:
     outcome = check([at(public, path)], retries=1)[at(public, path)]
-    assert outcome.verdict.kind is LinkClass.BROKEN  # still failing: given up, never an internal error
-    assert outcome.failure is None
+    # Still refused (429, or 503 with Retry-After): given up as rate limited, never an internal error.
+    assert (outcome.verdict.kind, outcome.failure) == (LinkClass.WARNING, FailureKind.RATE_LIMITED)
     assert outcome.attempts == 2
 
 
@@ -203,7 +203,8 @@ def test_a_huge_retry_after_is_capped_and_reported(public: FaultStandin) -> None
 
 def test_a_retry_after_beyond_the_links_deadline_ends_the_link(public: FaultStandin) -> None:
     outcome = check([at(public, "/retry-long")], retries=3, retry_cap=60, deadline=5.0)[at(public, "/retry-long")]
-    assert (outcome.verdict.kind, outcome.attempts, outcome.waits) == (LinkClass.BROKEN, 1, [])
+    assert (outcome.verdict.kind, outcome.attempts, outcome.waits) == (LinkClass.WARNING, 1, [])
+    assert outcome.failure is FailureKind.RATE_LIMITED
     assert "deadline" in outcome.verdict.advice and "wait 30 s" in outcome.verdict.advice
 
 

@@ -176,12 +176,12 @@ def test_broken_internal_link_and_anchor_fail_the_check(tmp_path: Path, capsys) 
     assert (
         "BROKEN  internal link /nowhere.html\n"
         "        status: no such file in the site\n"
-        f"        from: {site.as_posix()}/index.html:1:59 (written as nowhere.html)\n"
+        f"        from: {site.as_posix()}/index.html:1:68 (written as nowhere.html)\n"
     ) in out
     assert (
         "BROKEN  internal link /guide/index.html#missing\n"
         "        status: no element with id 'missing' in guide/index.html\n"
-        f"        from: {site.as_posix()}/index.html:1:115 (written as guide/index.html#missing)\n"
+        f"        from: {site.as_posix()}/index.html:1:124 (written as guide/index.html#missing)\n"
     ) in out
 
 

@@ -4,7 +4,9 @@ The thread-per-connection stand-in costs about a millisecond of CPU per request,
 of hundreds of requests the server, not the checker, sets the pace. Here one event loop thread
 serves every host: each host is its own loopback address (127.0.0.2, 127.0.0.3, ...), every
 answer waits `delay` seconds like a distant server, and each host counts how many requests it is
-answering at once. Routes: /status/NNN[/anything] answers NNN; every other path answers 200.
+answering at once. With `limit`, a host rate-limits as code hosting and CDNs do: a request that
+arrives while `limit` others are being answered is refused at once with 429 and `Retry-After`.
+Routes: /status/NNN[/anything] answers NNN; every other path answers 200.
 Connections may be kept alive (HTTP/1.1) or closed, as the client asks; with a TLS context every
 host speaks https. The HTTP is deliberately
 minimal (a request line, headers, no bodies): a parser library per request would cost as much CPU
@@ -31,9 +33,18 @@ _BODY = b"<html><body><p>stand-in</p></body></html>\n"
 class ManyHostsStandin:
     """HTTP on each of `hosts` (loopback literals), from a daemon thread; usable as a context manager."""
 
-    def __init__(self, hosts: Iterable[str], delay: float = 0.0, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        hosts: Iterable[str],
+        delay: float = 0.0,
+        tls: ssl.SSLContext | None = None,
+        limit: int | None = None,
+        retry_after: str = "1",
+    ) -> None:
         self.hosts = [check_loopback(host) for host in hosts]
         self.delay = delay
+        self.limit, self.retry_after = limit, retry_after
+        self.refused = 0  # requests answered 429 for being over `limit`
         self.tls = tls  # a server context: every host speaks https with it
         self.ports: dict[str, int] = {}
         self.in_flight = dict.fromkeys(self.hosts, 0)
@@ -108,6 +119,14 @@ class ManyHostsStandin:
         return _Exchange(self, host)
 
     async def _answer(self, host: str, transport: asyncio.Transport, target: bytes, close: bool) -> None:
+        if self.limit is not None and self.in_flight[host] >= self.limit:
+            self.refused += 1
+            head = f"HTTP/1.1 429 Too Many Requests\r\nRetry-After: {self.retry_after}\r\nContent-Length: 0\r\n"
+            if not transport.is_closing():
+                transport.write(f"{head}{'Connection: close' if close else 'Keep-Alive: timeout=5'}\r\n\r\n".encode())
+            if close:
+                transport.close()
+            return
         self.in_flight[host] += 1  # the loop runs one callback at a time: no lock needed
         self.peak[host] = max(self.peak[host], self.in_flight[host])
         try:

@@ -20,17 +20,23 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 from yarl import URL
 
+from .targets import browser_text
+
 # What a browser leaves as it is in a path and a query (RFC 3986 characters plus '%' already written).
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
+_USERINFO_SAFE = "%!$&'()*+,;=-._~"  # WHATWG's userinfo set: ':' and '@' of a password are encoded
+_DOTS = {".": 1, "%2e": 1, "..": 2, ".%2e": 2, "%2e.": 2, "%2e%2e": 2}
 
 
 def browser_url(text: str) -> URL:
-    """The URL a browser would request for `text`: IDNA host, UTF-8 percent-encoded path and query.
+    """The URL a browser would request for `text` (WHATWG URL): IDNA host, UTF-8 percent-encoded path
+    and query, dot segments (`..`, `%2e%2e`) removed, backslashes as slashes, the login kept (aiohttp
+    sends it as Basic authentication; reports never show it).
 
     ValueError for what no browser could request (no host, a bad port, an unencodable host).
     """
-    parts = urlsplit(text.strip())
+    parts = urlsplit(browser_text(text))
     if not parts.hostname:
         raise ValueError(f"no host name in {text!r}")
     host = URL.build(scheme="http", host=parts.hostname).raw_host  # yarl applies IDNA (UTS 46)
@@ -39,10 +45,30 @@ def browser_url(text: str) -> URL:
     netloc = f"[{host}]" if ":" in host else host
     if parts.port is not None:
         netloc += f":{parts.port}"
-    path = quote(parts.path or "/", safe=_PATH_SAFE, encoding="utf-8")
+    if parts.username or parts.password:
+        login = quote(parts.username or "", safe=_USERINFO_SAFE, encoding="utf-8")
+        if parts.password:
+            login += ":" + quote(parts.password, safe=_USERINFO_SAFE, encoding="utf-8")
+        netloc = f"{login}@{netloc}"
+    path = without_dot_segments(quote(parts.path or "/", safe=_PATH_SAFE, encoding="utf-8"))
     query = ("?" + quote(parts.query, safe=_QUERY_SAFE, encoding="utf-8")) if parts.query else ""
     fragment = ("#" + quote(parts.fragment, safe=_QUERY_SAFE + "#", encoding="utf-8")) if parts.fragment else ""
     return URL(f"{parts.scheme.lower()}://{netloc}{path}{query}{fragment}", encoded=True)
+
+
+def without_dot_segments(path: str) -> str:
+    """An encoded absolute path with `.` and `..` segments resolved, written any way WHATWG reads them."""
+    kept: list[str] = []
+    segments = path.split("/")[1:]
+    for number, segment in enumerate(segments, 1):
+        dots = _DOTS.get(segment.lower(), 0)
+        if dots == 2 and kept:
+            kept.pop()
+        if not dots:
+            kept.append(segment)
+        elif number == len(segments):
+            kept.append("")  # '/a/..' is '/', '/a/.' is '/a/': a folder
+    return "/" + "/".join(kept)
 
 
 def is_public(address: str) -> bool:
@@ -51,6 +77,20 @@ def is_public(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host as written is this machine: a loopback address, or `localhost` and its subdomains (RFC 6761)."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
 
 
 class PinnedResolver(AbstractResolver):

@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--resolve", action="append", default=[], metavar="HOST:ADDRESS", help="answer for HOST without DNS")
     add("--user-agent", default="", metavar="TEXT", help="User-Agent to send (default: our own)")
     add("--mail-dns", action="store_true", help="check that mail domains have a mail server (DNS)")
+    add(
+        "--rate-limited",
+        choices=("warning", "broken"),
+        default="warning",
+        help="what a link still rate limited (429) at the end is (default: %(default)s)",
+    )
     add("--strict", action="store_true", help="warnings fail the check too")
     add("--progress", choices=("auto", "always", "never"), default="auto")
     return parser

@@ -55,6 +55,11 @@ class LinkCache:
             return False
         return self.now - self.ttl <= checked_at <= self.now + CLOCK_SKEW
 
+    def forget(self, url: str) -> None:
+        """Drop any entry for `url` (its link could not be judged this run)."""
+        self._changed = True
+        self._entries.pop(url, None)
+
     def put(self, url: str, verdict: Verdict, final_url: str) -> None:
         """Remember a success; failures and transient results are never cached."""
         self._changed = True

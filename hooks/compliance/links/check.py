@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .cache import LinkCache
 from .classify import Judge, LinkClass, Verdict
-from .failures import FailureKind
+from .failures import VERDICTS, FailureKind
 from .linkchecker import LinkCheckerSession
 from .linkmap import LinkMap, LinkSource
 from .patterns import UrlPattern
-from .settings import CheckSettings, RetryPolicy
+from .settings import CheckSettings, Progress, RetryPolicy
 from .targets import Category
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def check_external(
     links: LinkMap,
     options: CheckOptions,
     cache: LinkCache,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[LinkOutcome]:
     """Check every http, https and ftp URL of `links` (cache first), each retried on its own clock."""
     return ExternalChecks(options, cache, progress).outcomes(links)
@@ -90,9 +90,7 @@ class ExternalChecks:
     for every check and gives one outcome per URL of its link map. Cached URLs are never requested.
     """
 
-    def __init__(
-        self, options: CheckOptions, cache: LinkCache, progress: Callable[[int, int], None] | None = None
-    ) -> None:
+    def __init__(self, options: CheckOptions, cache: LinkCache, progress: Progress | None = None) -> None:
         self.options, self.cache, self.progress = options, cache, progress
         self._run: CheckRun | None = None
         self._checkers: SchemeCheckers | None = None
@@ -122,19 +120,25 @@ class ExternalChecks:
                 outcome.verdict, outcome.final_url, outcome.cached = hit[0], hit[1], True
             else:
                 pending.append(outcome.checked_url)
+        settings = options.settings
         if pending:
             run = self._open()
             run.start(pending)
             results = run.results()
             for outcome in (o for o in outcomes if not o.cached):
                 done = results[outcome.checked_url]
-                outcome.verdict, outcome.final_url = _give_up(done.verdict, done.count), done.raw.final_url
+                outcome.verdict, outcome.final_url = _give_up(done.verdict, done.count, settings), done.raw.final_url
                 outcome.attempts, outcome.waits, outcome.failure = done.count, done.waits, done.raw.failure
+                if done.verdict.rate_limited and done.verdict.kind is LinkClass.TRANSIENT:
+                    outcome.failure = FailureKind.RATE_LIMITED
             if options.https_twins and self._checkers:
                 _warn_about_https_twins([o for o in outcomes if not o.cached], options, self._checkers)
         self.close()
         for outcome in (o for o in outcomes if not o.cached):
-            self.cache.put(outcome.checked_url, outcome.verdict, outcome.final_url)
+            if outcome.failure is FailureKind.RATE_LIMITED:  # never known to work: asked again next run
+                self.cache.forget(outcome.checked_url)
+            else:
+                self.cache.put(outcome.checked_url, outcome.verdict, outcome.final_url)
         return sorted(outcomes, key=lambda o: o.url)
 
     def close(self) -> None:
@@ -166,7 +170,9 @@ def check_mail(links: LinkMap, options: CheckOptions) -> list[LinkOutcome]:
         problem = mailto_problem(url)
         valid, warnings = problem is None, list[str]()
         if valid and session is not None:
-            valid, problem, warnings = session.check_mail(url, True)
+            from .mail import ascii_mailto
+
+            valid, problem, warnings = session.check_mail(ascii_mailto(url), True)
         if not valid:
             verdict = Verdict(LinkClass.BROKEN, problem or "invalid mail address")
         elif warnings:
@@ -177,18 +183,25 @@ def check_mail(links: LinkMap, options: CheckOptions) -> list[LinkOutcome]:
     return outcomes
 
 
-def _give_up(verdict: Verdict, attempts: int) -> Verdict:
+def _give_up(verdict: Verdict, attempts: int, settings: CheckSettings) -> Verdict:
     if verdict.kind is not LinkClass.TRANSIENT:
         return verdict
-    tries = f"still failing after {attempts} attempt{'s' if attempts != 1 else ''}"
-    return replace(verdict, kind=LinkClass.BROKEN, advice=f"{tries}; {verdict.advice}".rstrip("; "))
+    tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+    if verdict.rate_limited:
+        # Not a dead link: the host kept refusing (429) after backing off as long as the budget allowed.
+        kind, words = VERDICTS[FailureKind.RATE_LIMITED]
+        advice = f"{verdict.status} after {tries}, the host backed off each time; {verdict.advice}"
+        if not attempts:
+            advice = f"not requested: the host had answered {verdict.status} round after round; {verdict.advice}"
+        return replace(verdict, kind=settings.rate_limited or kind, status=words, advice=advice.rstrip("; "))
+    return replace(verdict, kind=LinkClass.BROKEN, advice=f"still failing after {tries}; {verdict.advice}".rstrip("; "))
 
 
 def has_https_twin(url: str) -> bool:
     """Only an http:// URL on the default port can be expected to have an https:// twin."""
     try:
         parts = urlsplit(url)
-        return parts.scheme.lower() == "http" and parts.port in (None, 80)
+        return url[:7].lower() == "http://" and parts.port in (None, 80)
     except ValueError:
         return False
 

@@ -42,9 +42,10 @@ def classify(raw: RawResult, accept: frozenset[int] = frozenset()) -> Verdict:
     if final.status == 429 or final.status >= 500:
         retry_after = parse_retry_after(final.retry_after)
         advice = f"the server asked to wait {retry_after:g} s" if retry_after is not None else ""
-        return Verdict(
-            LinkClass.TRANSIENT, "429 Too Many Requests" if final.status == 429 else status, advice, retry_after
-        )
+        # A 503 is a rate limit only when it says when to come back; without that it is the server failing.
+        limited = final.status == 429 or (final.status == 503 and retry_after is not None)
+        shown = "429 Too Many Requests" if final.status == 429 else status
+        return Verdict(LinkClass.TRANSIENT, shown, advice, retry_after, limited)
     if not 200 <= final.status < 300:
         advice = f"redirected to {raw.final_url}" if len(raw.hops) > 1 else ""
         return Verdict(LinkClass.BROKEN, status, advice)

@@ -18,6 +18,7 @@ from .cache import LinkCache
 from .check import CheckOptions, ExternalChecks
 from .config import DEFAULT_IGNORE, ConfigError, accepted_statuses, header_pairs, ignore_patterns, resolve_pairs
 from .escaping import log_line
+from .failures import LinkClass
 from .formats import render
 from .linkmap import LinkMap, link_map_path, read_link_map
 from .patterns import PatternError, UrlPattern, compile_pattern
@@ -75,6 +76,7 @@ def options_from(arguments: argparse.Namespace) -> CheckOptions:
         fragments=not arguments.no_fragments,
         max_page_bytes=arguments.max_page_bytes,
         accept=accept,
+        rate_limited=LinkClass(arguments.rate_limited),
     )
     return CheckOptions(
         settings=settings,
@@ -123,7 +125,10 @@ def run_link_check(
     started = time.monotonic()
     options = options_from(arguments)
     if link_map is None:
-        map_file = Path(arguments.link_map) if arguments.link_map else link_map_path(site_dir)
+        try:
+            map_file = Path(arguments.link_map) if arguments.link_map else link_map_path(site_dir)
+        except ValueError as exc:
+            raise UsageError(f"--site {exc} (give --link-map)") from None
         try:
             link_map = read_link_map(map_file)
         except (ValueError, KeyError, TypeError) as exc:
@@ -184,11 +189,15 @@ def _progress(stream: TextIO | None, mode: str):  # type: ignore[no-untyped-def]
     if stream is None or mode == "never" or (mode == "auto" and not stream.isatty()):
         return None
 
-    def show(done: int, total: int) -> None:
+    shown = [0]  # the longest line so far: a shorter one must blank what it leaves of it
+
+    def show(done: int, total: int, note: str = "") -> None:
         if done < 0:
             stream.write("\n")
         else:
-            stream.write(f"\rchecking external links: {done}/{total}")
+            line = log_line(f"checking external links: {done}/{total}" + (f"; {note}" if note else ""))
+            stream.write("\r" + line.ljust(shown[0]))
+            shown[0] = max(shown[0], len(line))
         stream.flush()
 
     return show

@@ -17,11 +17,23 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # (`::error::`, and the older `##[error]`).
 _COMMAND_STARTS = ("::", "##[")
 _BACKTICKS = re.compile("`+")
+# The login of a URL (`https://user:password@host/`, `http:\\token@host`): what a report must never show.
+# Up to the last '@' before the path, query or fragment; a mailto: address has no '//' and stays.
+_LOGIN = re.compile(r"(?i)\b((?:https?|ftp):[/\\]*|[a-z][a-z0-9+.\-]*://)[^/\\?#\s]*@")
+HIDDEN_LOGIN = "***@"
+
+
+def without_logins(text: str) -> str:
+    """`text` with the login of every URL in it replaced by `***`: a link's password reaches no report."""
+    return _LOGIN.sub(lambda match: match[1] + HIDDEN_LOGIN, text) if "@" in text else text
 
 
 def one_line(text: str) -> str:
-    """`text` on one line with nothing invisible: each unsafe character is written as its escape (`\\x1b`)."""
-    return UNSAFE.sub(_escape, text)
+    """`text` on one line with nothing invisible (each unsafe character written as its escape, `\\x1b`), and no login.
+
+    Every text sink (log lines, Markdown, workflow commands) writes through here.
+    """
+    return UNSAFE.sub(_escape, without_logins(text))
 
 
 def log_line(line: str) -> str:

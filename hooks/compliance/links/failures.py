@@ -39,6 +39,7 @@ class FailureKind(StrEnum):
     MALFORMED = "malformed"
     FRAGMENT_MISSING = "fragment-missing"
     FRAGMENT_UNCHECKED = "fragment-unchecked"
+    RATE_LIMITED = "rate-limited"  # the host still refused (429) once its retry budget was spent
     FTP_PERMANENT = "ftp-permanent"
     FTP_TEMPORARY = "ftp-temporary"
     INTERNAL = "internal"
@@ -64,6 +65,8 @@ VERDICTS: dict[FailureKind, tuple[LinkClass, str]] = {
     FailureKind.MALFORMED: (LinkClass.BROKEN, "invalid response"),  # too many headers, a bad status line...
     FailureKind.FRAGMENT_MISSING: (LinkClass.BROKEN, "fragment missing"),
     FailureKind.FRAGMENT_UNCHECKED: (LinkClass.WARNING, "fragment not checked"),
+    # The link may well work: the host would not say (--rate-limited broken makes it fail the check).
+    FailureKind.RATE_LIMITED: (LinkClass.WARNING, "rate limited"),
     FailureKind.FTP_PERMANENT: (LinkClass.BROKEN, "FTP {detail}"),
     FailureKind.FTP_TEMPORARY: (LinkClass.TRANSIENT, "FTP {detail}"),
     FailureKind.INTERNAL: (LinkClass.BROKEN, "internal error"),

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from yarl import URL
 
 from ..environment import is_set
-from .addresses import PinnedResolver, browser_url, is_public, normal_host
+from .addresses import PinnedResolver, browser_url, is_loopback, is_public, normal_host
+from .charset import page_text
 from .failures import FailureKind
 from .http_failures import failure_of
 from .linkchecker import parse_page
 from .proxy import Proxies
 from .settings import CheckSettings, Hop, RawResult
-from .targets import fragment_found
+from .targets import browser_text, fragment_found
 
 REDIRECTS = {301, 302, 303, 307, 308}
 MAX_REDIRECTS = 10
@@ -141,7 +143,7 @@ class HttpChecker:
             if scheme not in ("", "http", "https"):
                 return RawResult(url, shown, hops, FailureKind.BLOCKED_SCHEME, f"to {scheme}:")
             try:
-                target = target.join(browser_url_relative(hop.location))
+                target = redirect_target(target, hop.location)
             except (ValueError, UnicodeError) as exc:
                 return RawResult(url, shown, hops, FailureKind.INVALID_URL, f"Location {hop.location!r}: {exc}")
             # A loop is the same URL with the same cookies: a login step that sets one and comes back is no loop.
@@ -166,11 +168,15 @@ class HttpChecker:
                 return None  # the request itself will fail and say DNS failure
             addresses = [answer["host"] for answer in answers]
         private = [address for address in addresses if not is_public(address)]
+        # A link written for this very machine (127.0.0.1, localhost) may be sent elsewhere on it: a
+        # redirect from 127.0.0.1 to localhost reaches nothing the link did not. Any other machine, no.
+        if private and is_loopback(first[0] or "") and all(is_loopback(address) for address in addresses):
+            return None
         if private:
             return FailureKind.BLOCKED_ADDRESS, f"{host} is {private[0]} (use --allow-private to follow)"
         return None
 
-    async def _request(self, target: URL, jar: _ChainCookies) -> tuple[Hop, bytes | None]:
+    async def _request(self, target: URL, jar: _ChainCookies) -> tuple[Hop, _Page | None]:
         extra: dict[str, Any] = {}
         proxy = self.proxies.for_url(target.scheme, target.raw_host or "", target.port or 0)
         if proxy is not None:
@@ -187,23 +193,31 @@ class HttpChecker:
             hop = Hop(response.status, response.reason or "", headers.get("Location"), headers.get("Retry-After"))
             page = None
             if target.raw_fragment and 200 <= response.status < 300 and response.content_type in HTML_TYPES:
-                page = await _read_capped(response, self.settings.max_page_bytes)
+                page = _Page(await _read_capped(response, self.settings.max_page_bytes), response.charset)
             elif response.content_length is not None and response.content_length <= DRAIN_BYTES:
                 await response.read()  # drained: the connection goes back to the pool
             return hop, page
 
-    def _finish(self, url: str, target: URL, hops: list[Hop], page: bytes | None) -> RawResult:
+    def _finish(self, url: str, target: URL, hops: list[Hop], page: _Page | None) -> RawResult:
         shown = str(target)
         if page is None or not self.settings.fragments:
             return RawResult(url, shown, hops)
         fragment = target.raw_fragment
-        anchors = parse_page(page.decode("utf-8", errors="replace")).anchors
+        anchors = parse_page(page_text(page.body, page.charset)).anchors
         if fragment_found(fragment, anchors):
             return RawResult(url, shown, hops)
-        if len(page) >= self.settings.max_page_bytes:
+        if len(page.body) >= self.settings.max_page_bytes:
             detail = f"#{fragment} not in the first {self.settings.max_page_bytes} bytes of the page"
             return RawResult(url, shown, hops, FailureKind.FRAGMENT_UNCHECKED, detail)
         return RawResult(url, shown, hops, FailureKind.FRAGMENT_MISSING, f"no element with id {fragment!r}")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The first bytes of a page read for a fragment, and the charset its Content-Type declared."""
+
+    body: bytes
+    charset: str | None
 
 
 class _ChainCookies:
@@ -225,15 +239,22 @@ class _ChainCookies:
         return str(sorted((c.key, c.value) for c in self._jar)) if self._jar is not None else ""
 
 
-def browser_url_relative(location: str) -> URL:
-    """A Location value (absolute or relative) encoded as a browser would."""
-    if "://" in location.split("?", 1)[0] or location.startswith("//"):
-        absolute = location if not location.startswith("//") else "http:" + location
-        joined = browser_url(absolute)
-        return joined.with_scheme("") if location.startswith("//") else joined
-    from urllib.parse import quote
+def redirect_target(current: URL, location: str) -> URL:
+    """Where a Location (absolute or relative) leads from `current`, as a browser resolves it.
 
-    return URL(quote(location, safe="/%:@!$&'()*+,;=-._~?#", encoding="utf-8"), encoded=True)
+    The fragment of `current` carries over when the Location has none (RFC 9110, 10.2.2).
+    """
+    text = browser_text(location)
+    if "://" in text.split("?", 1)[0] or text.startswith("//"):
+        joined = browser_url(current.scheme + ":" + text if text.startswith("//") else text)
+    else:
+        from urllib.parse import quote
+
+        relative = URL(quote(text, safe="/%:@!$&'()*+,;=-._~?#", encoding="utf-8"), encoded=True)
+        joined = browser_url(str(current.join(relative)))  # again: '%2e%2e' segments the join left
+    if not joined.raw_fragment and current.raw_fragment and "#" not in location:
+        joined = joined.with_fragment(current.fragment)
+    return joined
 
 
 def _scheme_of(location: str) -> str:

@@ -68,12 +68,14 @@ class _PageParser(HTMLParser):
         self.page = ParsedPage()
         self._finder = linkparse.LinkFinder(self._found, LINK_ATTRIBUTES)
         self._anchor_names = {tag: set(names) for tag, names in linkparse.AnchorTags.items()}
+        self._tag, self._used = "", set[int]()  # the start tag being read, and where its URLs were found
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}  # as Beautiful Soup gives them: "" for no value
         if "-" in tag and tag not in self._finder.tags:
             self._finder.tags[tag] = set(CUSTOM_ELEMENT_ATTRIBUTES) | self._finder.universal_attrs
         line, offset = self.getpos()
+        self._tag, self._used = self.get_starttag_text() or "", set()
         self._finder.html_element(tag, values, "", line, offset + 1)
         for name in self._anchor_names.get(tag, set()) | self._anchor_names[None]:
             if values.get(name):
@@ -81,7 +83,29 @@ class _PageParser(HTMLParser):
 
     def _found(self, url: str | None, line: int, column: int, name: str, base: str) -> None:
         # `<a href>` without a value links to the page itself, as an empty href does.
-        self.page.links.append(FoundLink(url or "", line or 0, column or 0, base or ""))
+        line, column = self._place(url or "", line or 0, column or 0)
+        self.page.links.append(FoundLink(url or "", line, column, base or ""))
+
+    def _place(self, url: str, line: int, column: int) -> tuple[int, int]:
+        """Where `url` itself is written in its tag (each srcset candidate, each URL of a tag, its own place).
+
+        The tag's own place when the URL is not written as it reads (a character reference in it).
+        """
+        at = self._tag.find(url) if url else -1
+        while at >= 0 and (at in self._used or not _whole(self._tag, at, at + len(url))):
+            at = self._tag.find(url, at + 1)
+        if at < 0:
+            return line, column
+        self._used.add(at)
+        breaks = self._tag.count("\n", 0, at)
+        if not breaks:
+            return line, column + at
+        return line + breaks, at - self._tag.rfind("\n", 0, at)
+
+
+def _whole(tag: str, start: int, end: int) -> bool:
+    """Whether tag[start:end] is a whole value or srcset candidate, not part of a longer one."""
+    return tag[start - 1] in "\"'=, \t\n(" and (end == len(tag) or tag[end] in "\"' ,\t\n)>")
 
 
 class LinkCheckerSession:

@@ -159,5 +159,11 @@ def read_link_map(path: Path) -> LinkMap:
 
 
 def link_map_path(site_dir: Path) -> Path:
-    """The map lives beside the site: site/ -> site.linkmap.json."""
-    return site_dir.with_name(f"{site_dir.name}.linkmap.json")
+    """The map lives beside the site: site/ -> site.linkmap.json, whatever the path's form ('.', '..', 'site/').
+
+    ValueError for a folder with nothing beside it (the file system's root).
+    """
+    site = site_dir if site_dir.name not in ("", ".", "..") else site_dir.resolve()
+    if not site.name:
+        raise ValueError(f"{site_dir}: no folder beside it for the link map")
+    return site.with_name(f"{site.name}.linkmap.json")

@@ -6,11 +6,33 @@ decoded, no part of a mailto: URL may hold a line break, and each address must b
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, unquote
 
 from email_validator import EmailNotValidError, validate_email
 
 _HEADERS_WITH_ADDRESSES = ("to", "cc", "bcc")
+_DOMAIN = re.compile(r"@([^,?&>\s]+)")
+
+
+def ascii_mailto(url: str) -> str:
+    """The mailto: URL with each mail domain in IDNA (`bücher.example` -> `xn--bcher-kva.example`), as DNS asks for it.
+
+    LinkChecker's MX lookup drops every character that is not ASCII, so an IDN domain would be
+    looked up under a name that does not exist.
+    """
+    from yarl import URL  # IDNA (UTS 46) as the http checks send host names
+
+    def encoded(match: re.Match[str]) -> str:
+        domain = match[1]
+        if domain.isascii():
+            return match[0]
+        try:
+            return "@" + (URL.build(scheme="http", host=domain).raw_host or domain)
+        except (ValueError, UnicodeError):
+            return match[0]  # left as written: the lookup fails and says which domain
+
+    return _DOMAIN.sub(encoded, unquote(url))
 
 
 def mailto_problem(url: str) -> str | None:

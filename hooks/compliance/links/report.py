@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import LinkOutcome
-from .escaping import log_line
+from .escaping import log_line, without_logins
 from .failures import FailureKind, LinkClass
 from .targets import Category
 
@@ -94,7 +94,22 @@ def write_json(report: LinkReport, path: Path) -> None:
 
 
 def json_payload(report: LinkReport) -> dict[str, Any]:
-    """Machine-readable report: one entry per link target, with its sources and attempts."""
+    """Machine-readable report: one entry per link target, with its sources and attempts; no URL's login."""
+    payload: dict[str, Any] = _without_logins(_payload(report))
+    return payload
+
+
+def _without_logins(value: Any) -> Any:
+    if isinstance(value, str):
+        return without_logins(value)
+    if isinstance(value, dict):
+        return {key: _without_logins(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_logins(item) for item in value]
+    return value
+
+
+def _payload(report: LinkReport) -> dict[str, Any]:
     classes = (LinkClass.OK, LinkClass.WARNING, LinkClass.BROKEN, LinkClass.SKIPPED)
     payload: dict[str, Any] = {
         "summary": {

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from .failures import FailureKind, LinkClass
+from .hosts import HostGate, Ticket
 from .http_check import HttpChecker
 from .linkchecker import LinkCheckerSession
-from .settings import MAX_AUTO_WORKERS, CheckSettings, RawResult, RetryPolicy, Verdict
+from .settings import MAX_AUTO_WORKERS, CheckSettings, Progress, RawResult, RetryPolicy, Verdict
+from .targets import browser_text
 
 # Turns of the event loop that take a new check from its start to its request written (loopback).
 _TURNS_TO_SEND = 4
@@ -38,7 +40,7 @@ class Attempts:
 def host_of(url: str) -> str:
     """The per-host key: the host name without port (two ports of one machine are one host)."""
     try:
-        return (urlsplit(url).hostname or "").lower()
+        return (urlsplit(browser_text(url)).hostname or "").lower()
     except ValueError:
         return ""
 
@@ -49,7 +51,7 @@ def run_checks(
     judge: Callable[[RawResult], Verdict],
     settings: CheckSettings,
     policy: RetryPolicy,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     closing: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Attempts]:
     """Check each URL until it is not transient or out of retries; results keyed by URL."""
@@ -90,7 +92,7 @@ class CheckRun:
         judge: Callable[[RawResult], Verdict],
         settings: CheckSettings,
         policy: RetryPolicy,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Progress | None = None,
         closing: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.check, self.judge, self.policy, self.progress = check, judge, policy, progress
@@ -101,7 +103,9 @@ class CheckRun:
         # Per-host slots already bound the run to hosts x per-host; the run's own slots add
         # --threads when given, else a ceiling on open connections.
         self.run_slots = asyncio.Semaphore(settings.threads if settings.threads > 0 else MAX_AUTO_WORKERS)
-        self.host_slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(self.per_host))
+        self.gates: dict[str, HostGate] = _Gates(self.per_host, policy.retries)
+        self.refusals: dict[str, tuple[RawResult, Verdict]] = {}  # per host, its last rate limit
+        self._limited: dict[str, HostGate] = {}
         self.next_start: dict[str, float] = defaultdict(float)
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.done: dict[str, Attempts] = {}
@@ -146,29 +150,70 @@ class CheckRun:
                 await self.closing()
 
     async def _one(self, url: str) -> None:
-        """Check until not transient, out of retries or out of the link's deadline (hops, attempts and waits)."""
-        host, waits = host_of(url), []
-        deadline = time.monotonic() + self.deadline
-        for count in range(1, self.policy.retries + 2):
-            async with self.host_slots[host], self.run_slots:
-                await self._keep_rate(host)
-                left = deadline - time.monotonic()
-                try:
-                    raw = await self.check(url, max(0.001, min(self.timeout, left)))
-                except Exception as exc:  # one URL's surprise must never stop the run
-                    raw = RawResult(url, url, failure=FailureKind.INTERNAL, detail=f"{type(exc).__name__}: {exc}")
-            verdict = self.judge(raw)
-            if verdict.kind is not LinkClass.TRANSIENT or count > self.policy.retries:
+        """Check until not transient, out of retries or out of the link's deadline (hops, attempts and waits).
+
+        The deadline starts with the first attempt: time queued behind the host's other links is
+        the host's pace, not this link's. A rate limit spends the host's budget, not the link's retries.
+        """
+        gate, waits = self.gates[host_of(url)], []
+        deadline, count, tries = 0.0, 0, 0
+        while True:
+            count += 1
+            ticket = await gate.acquire(again=count > 1)
+            if gate.spent:  # the host refused round after round: it is not asked again
+                gate.release()
+                last, verdict = self.refusals[gate.name]
+                raw, count = replace(last, url=url, final_url=url), count - 1
                 break
-            wait = self.policy.delay(count, verdict.retry_after)
+            try:
+                async with self.run_slots:
+                    await self._keep_rate(gate.name)
+                    deadline = deadline or time.monotonic() + self.deadline
+                    left = deadline - time.monotonic()
+                    try:
+                        raw = await self.check(url, max(0.001, min(self.timeout, left)))
+                    except Exception as exc:  # one URL's surprise must never stop the run
+                        raw = RawResult(url, url, failure=FailureKind.INTERNAL, detail=f"{type(exc).__name__}: {exc}")
+            finally:
+                gate.release()
+            verdict = self.judge(raw)
+            tries += verdict.kind is LinkClass.TRANSIENT and not verdict.rate_limited
+            wait = self._answered(gate, ticket, raw, verdict, tries)
+            if wait is None:
+                break
             if time.monotonic() + wait >= deadline:
                 verdict = replace(verdict, advice=_joined(verdict.advice, f"the link's {self.deadline:g} s deadline"))
                 break
             waits.append(wait)
-            await asyncio.sleep(wait)
+            if not verdict.rate_limited:  # a rate limit's wait is the host's pause, kept by its gate
+                await asyncio.sleep(wait)
         self.done[url] = Attempts(raw, verdict, count, waits)
+        self._show()
+
+    def _answered(self, gate: HostGate, ticket: Ticket, raw: RawResult, verdict: Verdict, tries: int) -> float | None:
+        """Tell the host's gate how the request fared; the wait before trying again, or None to stop."""
+        if raw.status in (429, 503):
+            self._limited[gate.name] = gate  # only these can be backing off: progress looks at them alone
+        if verdict.rate_limited:
+            self.refusals[gate.name] = (raw, verdict)
+            strikes = gate.strikes + (ticket.round == gate.round)  # this refusal's round, counted
+            wait = self.policy.delay(max(1, strikes), verdict.retry_after)
+            if gate.refused(ticket, wait):
+                self._show()
+            return None if gate.spent else wait  # the gate holds the host at least this long
+        if raw.status == 503:  # a server failing under load: fewer at once, no pause
+            gate.limit = max(1, min(gate.limit, ticket.in_flight - 1))
+        elif raw.status is not None:
+            gate.succeeded()
+        if verdict.kind is not LinkClass.TRANSIENT or tries > self.policy.retries:
+            return None
+        return self.policy.delay(tries, verdict.retry_after)
+
+    def _show(self) -> None:
         if self.progress:
-            self.progress(len(self.done), len(self.tasks))
+            slow = [gate for gate in self._limited.values() if gate.backing_off]
+            note = ", ".join(f"{g.name} ({g.limit} at once)" for g in slow[:3]) + (" ..." if len(slow) > 3 else "")
+            self.progress(len(self.done), len(self.tasks), f"backing off: {note}" if slow else "")
 
     async def _keep_rate(self, host: str) -> None:
         if not self.interval:
@@ -188,7 +233,7 @@ class SchemeCheckers:
         self._linkchecker: LinkCheckerSession | None = None
 
     async def check(self, url: str, timeout: float | None = None) -> RawResult:
-        if url.lower().startswith(("http://", "https://")):
+        if browser_text(url).lower().startswith(("http://", "https://")):
             return await self.http.check(url, timeout)
         # LinkChecker's ftp check blocks, so it runs in the loop's worker threads.
         failure, said = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)
@@ -203,6 +248,18 @@ class SchemeCheckers:
         if self._linkchecker is None:
             self._linkchecker = LinkCheckerSession(self.settings.timeout)
         return self._linkchecker
+
+
+class _Gates(dict[str, HostGate]):
+    """One gate per host, made when the host's first link comes."""
+
+    def __init__(self, ceiling: int, budget: int) -> None:
+        super().__init__()
+        self.ceiling, self.budget = ceiling, budget
+
+    def __missing__(self, host: str) -> HostGate:
+        gate = self[host] = HostGate(host, self.ceiling, self.budget)
+        return gate
 
 
 def _joined(*parts: str) -> str:

@@ -7,6 +7,7 @@ such as a re-run answered from the cache, never imports it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ USER_AGENT = "compliance-docs-linkcheck/3 (status check; LinkChecker-compatible)
 _FIELD_VALUE = re.compile(r"[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?")
 _FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 MAX_PAGE_BYTES = 2 * 1024 * 1024
+# Progress of a run: called with (links done, links started, which hosts are backing off or "").
+Progress = Callable[[int, int, str], None]
 
 if TYPE_CHECKING:
     from .failures import LinkClass
@@ -44,6 +47,7 @@ class CheckSettings:
     fragments: bool = True
     max_page_bytes: int = MAX_PAGE_BYTES
     accept: frozenset[int] = frozenset()  # statuses accepted as ok besides 2xx
+    rate_limited: LinkClass | None = None  # the class of a link still rate limited at the end (None: the table's)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class Verdict:
     status: str
     advice: str = ""
     retry_after: float | None = None
+    rate_limited: bool = False  # a 429, or a 503 with Retry-After: the host is asking for less, not failing
 
 
 def sendable_field(value: str) -> bool:

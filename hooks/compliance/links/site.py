@@ -13,6 +13,7 @@ from .check import CheckOptions, ExternalChecks, LinkOutcome, check_mail
 from .classify import LinkClass, Verdict
 from .linkchecker import ParsedPage, parse_page
 from .linkmap import LinkMap, LinkSource
+from .settings import Progress
 from .targets import Category, Target, fragment_found, resolve
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -44,7 +45,7 @@ def scan_site(
     scan = SiteScan(site_dir)
     home = published_home(site_dir)
     root = _root_of(home)
-    seen: set[LinkSource] = set()
+    seen: set[tuple[str, LinkSource]] = set()
     for file in sorted(p for p in site_dir.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file()):
         page = file.relative_to(site_dir).as_posix()
         try:
@@ -65,8 +66,10 @@ def scan_site(
                 new.append(target)
             written = link.url.strip()
             source = LinkSource("site", shown, link.line, "" if written == target.key else written, link.column)
-            if source not in seen:  # a set: a footer link on every page of a big site must not cost n^2
-                seen.add(source)
+            # A set: a footer link on every page of a big site must not cost n^2. By target too: two
+            # URLs written at one place (a tag that could not tell them apart) are two links.
+            if (target.key, source) not in seen:
+                seen.add((target.key, source))
                 scan.sources.setdefault(target.key, []).append(source)
         if found:
             found(new)  # after every page, even one without new targets: see CheckRun
@@ -100,7 +103,7 @@ def check_site(
     link_map: LinkMap,
     options: CheckOptions,
     cache: LinkCache,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     external: ExternalChecks | None = None,
 ) -> list[LinkOutcome]:
     """One outcome per link target of the site or the link map, sources from both, none left out.

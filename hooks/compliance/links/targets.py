@@ -9,6 +9,7 @@ skipped (a scheme with nothing to check, with the reason) or broken before any c
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import unquote, urljoin, urlsplit
@@ -25,6 +26,31 @@ SKIPPED_SCHEMES = {
     "about": "browser-internal page",
     "dns": "DNS prefetch hint, not a link",
 }
+
+
+# WHATWG URL: what a browser drops from a URL as written (C0 controls and spaces at the ends, tabs and
+# line breaks anywhere), and the special schemes whose backslashes are slashes.
+_ENDS = "".join(map(chr, range(0x21)))
+_TABS_AND_BREAKS = re.compile("[\t\n\r]")
+_SPECIAL = re.compile(r"(?i)(https?|ftp):[/\\]*")
+
+
+def browser_text(written: str, special: bool = True) -> str:
+    """`written` as the WHATWG URL parser reads it in an http(s) page, before any encoding.
+
+    Ends and tab/line breaks go; in http(s) and ftp (and in a relative URL, `special`, as on a web
+    page) a backslash before the query is a slash, and `http:\\host`, `http:/host`, `http:host` all
+    mean `http://host`.
+    """
+    text = _TABS_AND_BREAKS.sub("", written.strip(_ENDS))
+    scheme = _SPECIAL.match(text)
+    if scheme is None and (not special or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", text)):
+        return text  # another scheme: its backslashes are its own
+    end = min((i for i in (text.find("?"), text.find("#")) if i >= 0), default=len(text))
+    text = text[:end].replace("\\", "/") + text[end:]
+    if scheme is not None:
+        text = f"{scheme[1]}://{text[scheme.end() :]}"
+    return text
 
 
 class Category(StrEnum):
@@ -58,7 +84,7 @@ def resolve(written: str, page: str, base: str = "", root: str = "/") -> Target:
     try:
         if base:
             text = urljoin(base, text) if urlsplit(base).scheme else urljoin(posixpath.join("/", page), base + text)
-        parts = urlsplit(text)
+        parts = urlsplit(browser_text(text))
         parts.port  # noqa: B018 - parsing the port is what rejects 'http://h:99999/'
     except ValueError as exc:
         return Target(Category.BROKEN, text, f"unparsable URL: {exc}")

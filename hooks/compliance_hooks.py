@@ -23,6 +23,7 @@ from compliance.options import check_site_url, read_options
 from compliance.publish.build import BuildFailed, SiteBuild
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
 from compliance.render.siteconfig import PALETTE_FILE
+from compliance.render.trustsite import FEED_FILE
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -147,7 +148,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         "footer": build.footer,
         "downloads": settings.downloads,
         "pages": settings.footer_pages,
-        "feed": build.feed_url,
+        "feed": FEED_FILE if build.feed_url else None,  # linked relative to each page (overrides/main.html)
         "feed_title": html.escape(build.data.document.labels.trust.feed),
         "not_found": settings.not_found,
         "print_words": settings.print_words,

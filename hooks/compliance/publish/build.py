@@ -34,7 +34,7 @@ from ..render.plan import (
     problems_page,
 )
 from ..render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
-from ..render.trustsite import plan_trust_files
+from ..render.trustsite import FEED_FILE, plan_trust_files
 from .staging import StagedSite
 
 log = logging.getLogger("mkdocs.plugins.compliance")
@@ -144,7 +144,7 @@ class SiteBuild:
         # `make pdf` builds with the pdf option, so every page links the PDF it then prints.
         self.settings = settings = site_settings(data, self.plan, PDF_FILE if self.options.pdf else None)
         self.feed_url = self._plan_trust_files(data, settings.site_url or site_url)
-        self.renderer.env.globals["feed_url"] = self.feed_url
+        self.renderer.env.globals["feed_file"] = FEED_FILE if self.feed_url else None
         try:
             self.footer = self.renderer.render_partial("partials/compliance-footer.html", "footer")
         except ComplianceError as exc:

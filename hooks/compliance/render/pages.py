@@ -125,7 +125,7 @@ class PageRenderer:
             controls=document.controls,
             updates=document.updates,
             trust=TrustSite(document, plan),
-            feed_url=None,  # the Atom feed's absolute URL, set by the build when it publishes one
+            feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
             status_basis=basis_of,
         )

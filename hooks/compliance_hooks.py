@@ -22,6 +22,7 @@ from compliance.errors import ComplianceError, display_path, unexpected_error
 from compliance.options import check_site_url, read_options
 from compliance.publish.build import BuildFailed, SiteBuild
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
+from compliance.render.searchtext import words_apart
 from compliance.render.siteconfig import PALETTE_FILE
 from compliance.render.trustsite import FEED_FILE
 
@@ -182,7 +183,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 @_edge("collecting the page's links", _page)
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     _current().add_page_links(page.file.src_uri, html)
-    return html
+    return words_apart(html)  # the search indexes this HTML: each table cell a word of its own
 
 
 @_edge("marking the claims page open", _page)

@@ -177,7 +177,13 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
 
 @_edge("filling in the page's template", _page)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
-    return _current().render_page(markdown, page.file.src_uri, page.url)
+    build = _current()
+    # What machines read: the theme's meta description, and the sitemap's lastmod (none without a date).
+    facts = build.page_facts(page.file.src_uri)
+    if facts.description and not page.meta.get("description"):
+        page.meta["description"] = facts.description
+    page.update_date = facts.lastmod
+    return build.render_page(markdown, page.file.src_uri, page.url)
 
 
 @_edge("collecting the page's links", _page)

@@ -21,6 +21,7 @@ from ..model.data import ComplianceData, load_compliance_data
 from ..model.entries import Claim
 from ..options import BuildOptions
 from ..policy import RULES
+from ..render.pagefacts import PageFacts, page_facts
 from ..render.pages import PageRenderer, theme_problems
 from ..render.plan import (
     CLAIM_TEMPLATE,
@@ -183,6 +184,12 @@ class SiteBuild:
         problems = theme_problems(env, self.theme_dir, self.project_dir) if self.theme_dir else []
         if problems:
             raise BuildFailed(f"theme templates that cannot be used:\n{ComplianceError(problems)}")
+
+    def page_facts(self, src_uri: str) -> PageFacts:
+        """A page's meta description and sitemap date from the data (none for a page the data does not date)."""
+        if self.data is None or self.renderer is None:
+            return PageFacts(None, "")
+        return page_facts(self.data, self.renderer.prose, src_uri, self.claim_pages.get(src_uri))
 
     def page_source(self, src_uri: str) -> Path:
         """The file a page is made from: its own, or for a generated page the template it comes from."""

@@ -22,6 +22,7 @@ from compliance.errors import ComplianceError, display_path, unexpected_error
 from compliance.options import check_site_url, read_options
 from compliance.publish.build import BuildFailed, SiteBuild
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
+from compliance.render.pagefacts import date_sitemap
 from compliance.render.searchtext import words_apart
 from compliance.render.siteconfig import PALETTE_FILE
 from compliance.render.trustsite import FEED_FILE
@@ -179,10 +180,9 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     build = _current()
     # What machines read: the theme's meta description, and the sitemap's lastmod (none without a date).
-    facts = build.page_facts(page.file.src_uri)
+    facts = build.page_facts(page.file.src_uri, page.url)
     if facts.description and not page.meta.get("description"):
         page.meta["description"] = facts.description
-    page.update_date = facts.lastmod
     return build.render_page(markdown, page.file.src_uri, page.url)
 
 
@@ -217,7 +217,9 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any
 
 @_edge("mapping and checking the site's links", _site)
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
-    _current().finish_links(Path(config.site_dir), config.site_url)
+    build = _current()
+    date_sitemap(Path(config.site_dir), config.site_url, build.lastmods)  # MkDocs dates every page by the build
+    build.finish_links(Path(config.site_dir), config.site_url)
 
 
 @_edge("marking the build failed", _site)

@@ -83,6 +83,7 @@ class SiteBuild:
     open_index: Any = None
     # Under `mkdocs serve`, invalid data is shown on every page instead of stopping the server.
     problems: str = ""
+    lastmods: dict[str, str] = field(default_factory=dict)  # page URL -> the date sitemap.xml gives it
 
     def load(self, theme_dir: Path | None, *, directory_urls: bool, site_url: str | None) -> None:
         """Check what will be published, load the data and plan the pages; BuildFailed if it cannot."""
@@ -185,11 +186,14 @@ class SiteBuild:
         if problems:
             raise BuildFailed(f"theme templates that cannot be used:\n{ComplianceError(problems)}")
 
-    def page_facts(self, src_uri: str) -> PageFacts:
-        """A page's meta description and sitemap date from the data (none for a page the data does not date)."""
+    def page_facts(self, src_uri: str, url: str) -> PageFacts:
+        """A page's meta description and sitemap date from the data (none for a page the data does not date);
+        the date is kept, by the page's URL, for the sitemap written at the end of the build."""
         if self.data is None or self.renderer is None:
             return PageFacts(None, "")
-        return page_facts(self.data, self.renderer.prose, src_uri, self.claim_pages.get(src_uri))
+        facts = page_facts(self.data, self.renderer.prose, src_uri, self.claim_pages.get(src_uri))
+        self.lastmods[url] = facts.lastmod
+        return facts
 
     def page_source(self, src_uri: str) -> Path:
         """The file a page is made from: its own, or for a generated page the template it comes from."""

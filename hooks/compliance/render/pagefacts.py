@@ -7,9 +7,12 @@ reviewed or updated), and a page whose data gives no date has no `lastmod` rathe
 
 from __future__ import annotations
 
+import gzip
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import escape, unescape
+from pathlib import Path
 
 from ..model.data import ComplianceData
 from ..model.entries import Claim
@@ -17,6 +20,7 @@ from .prose import ProseRenderer
 from .trustsite import status_words
 
 _TAG = re.compile(r"<[^>]+>")
+_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # The trust pages whose section of the data has an intro (and, some, a last_updated date).
 _TRUST_SECTIONS = ("controls", "subprocessors", "documents", "faq", "contacts")
 # Search engines show about this many characters of a description.
@@ -51,6 +55,29 @@ def page_facts(data: ComplianceData, prose: ProseRenderer, src_uri: str, claim: 
     return PageFacts(
         _attribute(_plain(str(prose.render(intro)))) if intro else None, updated.isoformat() if updated else ""
     )
+
+
+def date_sitemap(site_dir: Path, site_url: str | None, lastmods: dict[str, str]) -> None:
+    """Give each page of the built sitemap.xml (and its .gz) the `lastmod` of `lastmods` (by page URL), or
+    none: MkDocs dates every page by the build, which tells a crawler that every page changed each time."""
+    sitemap = site_dir / "sitemap.xml"
+    if not site_url or not sitemap.is_file():
+        return
+    root_url = site_url.rstrip("/") + "/"
+    ET.register_namespace("", _SITEMAP)
+    tree = ET.parse(sitemap)
+    for url in tree.getroot().iter(f"{{{_SITEMAP}}}url"):
+        loc = url.find(f"{{{_SITEMAP}}}loc")
+        for lastmod in url.findall(f"{{{_SITEMAP}}}lastmod"):
+            url.remove(lastmod)
+        page = (loc.text or "").removeprefix(root_url) if loc is not None else ""
+        if lastmods.get(page):
+            ET.SubElement(url, f"{{{_SITEMAP}}}lastmod").text = lastmods[page]
+    ET.indent(tree)
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree.getroot(), encoding="unicode") + "\n"
+    sitemap.write_text(text, encoding="utf-8")
+    # mtime 0: the same sitemap gives the same archive, whenever it is built.
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 
 def _plain(html: str) -> str:

@@ -302,3 +302,22 @@ def test_updates_are_newest_first_with_stable_distinct_anchors(tmp_path: Path) -
     assert site.anchor(loaded.document.updates[0]) == "update-2026-10-01-soc-2-type-2-report-renewed"
     assert site.anchor(loaded.document.updates[-1]) == "update-2026-10-01-soc-2-type-2-report-renewed-2"
     assert [u.title for u in site.updates_of("soc2")] == ["SOC 2 Type 2 report renewed"]
+
+
+def test_prose_links_to_the_sites_own_address_stay_within_the_copy(example_site: Path) -> None:
+    """The example's prose links its own pages by their published address; pages link them relative to
+    themselves, so a preview or mirror never leaves for production. The feed keeps them absolute."""
+    own = "https://trust.harborledger.example/"
+    pages = {
+        "index.html": "./controls/",
+        "subprocessors/index.html": "../updates/",
+        "claims/gdpr/index.html": "../../subprocessors/",
+    }
+    for page, relative in pages.items():
+        article = BeautifulSoup((example_site / page).read_text(encoding="utf-8"), "html.parser").select_one("article")
+        assert article is not None
+        hrefs = [str(a["href"]) for a in article.select(".compliance-prose a[href]")]
+        assert relative in hrefs, (page, hrefs)
+        assert not [href for href in hrefs if href.startswith(own)], page
+    feed = (example_site / "feed.xml").read_text(encoding="utf-8")
+    assert f'href="{own}claims/soc2/"' in feed

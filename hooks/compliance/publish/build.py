@@ -132,7 +132,7 @@ class SiteBuild:
         for rule, ids in by_rule.items():
             shown = ", ".join(dict.fromkeys(ids))
             log.info("compliance rule %s (warn): %s, for %s; make review lists each", rule, RULES[rule], shown)
-        self.plan = SitePlan(directory_urls=directory_urls)
+        self.plan = SitePlan(directory_urls, str(data.document.guide.site_url or site_url or "") or None)
         # `make pdf` builds with `pdf` on: a guide too long to print fails here, before Chromium starts.
         too_long = self.options.pdf and pdf_too_long(
             printed_entries(export_document(data, self.plan)), self.options.max_pdf_entries

@@ -86,7 +86,7 @@ class PageRenderer:
             bytecode_cache=_KEPT,
         )
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
-        self.prose = prose = ProseRenderer(data.document, data.index, plan.claim_url)
+        self.prose = prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
         document = data.document
 
         @jinja2.pass_context

@@ -25,9 +25,11 @@ EXPORT_VERSION = 1
 
 @dataclass(frozen=True)
 class SitePlan:
-    """Where generated pages live; `directory_urls` mirrors MkDocs' `use_directory_urls`."""
+    """Where generated pages live; `directory_urls` mirrors MkDocs' `use_directory_urls`, `site_url` is
+    where the site is published (prose links under it are links within the site)."""
 
     directory_urls: bool = True
+    site_url: str | None = None
 
     def claim_page(self, claim_id: str) -> str:
         """The source path of a claim's generated page, relative to docs/."""

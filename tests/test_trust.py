@@ -321,3 +321,32 @@ def test_prose_links_to_the_sites_own_address_stay_within_the_copy(example_site:
         assert not [href for href in hrefs if href.startswith(own)], page
     feed = (example_site / "feed.xml").read_text(encoding="utf-8")
     assert f'href="{own}claims/soc2/"' in feed
+
+
+def test_export_prose_is_the_html_the_site_shows_with_its_markdown_beside_it(example_site: Path) -> None:
+    export = json.loads((example_site / "compliance.json").read_text(encoding="utf-8"))
+    raw: list[str] = []
+    sources: list[str] = []
+
+    def walk(value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name.endswith("_markdown"):
+                    assert name.removesuffix("_markdown") in value, name
+                    sources.append(name)
+                else:
+                    walk(item, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, str) and "[[" in value:
+            raw.append(f"{key}: {value}")
+
+    walk(export)
+    assert not raw, "mention markup in the export:\n" + "\n".join(raw)
+    assert {"prose_markdown", "answer_markdown", "text_markdown", "intro_markdown"} <= set(sources)
+    update = export["updates"][0]
+    assert update["prose_markdown"].startswith("The 2026 [[claim:soc2]] report")
+    assert update["prose"].startswith('<p>The 2026 <a href="https://trust.harborledger.example/claims/soc2/">')
+    schema = json.loads((example_site / "compliance.schema.json").read_text(encoding="utf-8"))
+    assert "prose_markdown" in schema["$defs"]["Update"]["properties"]

@@ -350,3 +350,16 @@ def test_export_prose_is_the_html_the_site_shows_with_its_markdown_beside_it(exa
     assert update["prose"].startswith('<p>The 2026 <a href="https://trust.harborledger.example/claims/soc2/">')
     schema = json.loads((example_site / "compliance.schema.json").read_text(encoding="utf-8"))
     assert "prose_markdown" in schema["$defs"]["Update"]["properties"]
+
+
+def test_a_link_written_in_a_generated_pages_template_is_mapped_to_the_template(tmp_path: Path) -> None:
+    """The link map names the file an editor changes: a generated page has none of its own."""
+    project = copy_project(tmp_path / "project")
+    template = project / "docs/_templates/updates.md"
+    template.write_text(template.read_text(encoding="utf-8") + "\nSee [the status page](https://status.acme.org/).\n")
+    result = run_mkdocs(project, config="mkdocs.example.yml")
+    assert result.returncode == 0, result.stderr
+    links = json.loads((project / "example-site.linkmap.json").read_text(encoding="utf-8"))["links"]
+    assert [s["file"] for s in links["https://status.acme.org/"]] == ["docs/_templates/updates.md"]
+    # The feed is linked relative to each page: no longer an external link of docs/updates.md, which is no file.
+    assert not [url for url in links if url.endswith("/feed.xml")]

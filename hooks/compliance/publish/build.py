@@ -219,9 +219,10 @@ class SiteBuild:
         return self.command != "serve" or self.options.check_links
 
     def add_page_links(self, src_uri: str, html: str) -> None:
-        """Collect the links of a rendered page for the link map."""
+        """Collect the links of a rendered page for the link map, each named by the file it is written in
+        (a generated page's template, not the page's own name, which is no file)."""
         if self.maps_links():
-            self.links.add_page(display_path(self.project_dir, self.docs_dir / src_uri), html)
+            self.links.add_page(display_path(self.project_dir, self.page_source(src_uri)), html)
 
     def finish_links(self, site_dir: Path, site_url: str | None) -> None:
         """Write the link map beside the site, and check the links when the options ask for it."""

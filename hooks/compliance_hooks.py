@@ -25,7 +25,10 @@ from compliance.publish.build import BuildFailed, SiteBuild
 from compliance.publish.headers import HEADERS_FILE
 from compliance.publish.siteurl import NO_SITE_URL, leave_out_sitemap, resolved_site_url
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
+from compliance.render.pagefacts import date_sitemap
+from compliance.render.searchtext import words_apart
 from compliance.render.siteconfig import PALETTE_FILE
+from compliance.render.trustsite import FEED_FILE
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -156,7 +159,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         "footer": build.footer,
         "downloads": settings.downloads,
         "pages": settings.footer_pages,
-        "feed": build.feed_url,
+        "feed": FEED_FILE if build.feed_url else None,  # linked relative to each page (overrides/main.html)
         "feed_title": html.escape(build.data.document.labels.trust.feed),
         "not_found": settings.not_found,
         "print_words": settings.print_words,
@@ -184,13 +187,18 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
 
 @_edge("filling in the page's template", _page)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
-    return _current().render_page(markdown, page.file.src_uri, page.url)
+    build = _current()
+    # What machines read: the theme's meta description, and the sitemap's lastmod (none without a date).
+    facts = build.page_facts(page.file.src_uri, page.url)
+    if facts.description and not page.meta.get("description"):
+        page.meta["description"] = facts.description
+    return build.render_page(markdown, page.file.src_uri, page.url)
 
 
 @_edge("collecting the page's links", _page)
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
     _current().add_page_links(page.file.src_uri, html)
-    return html
+    return words_apart(html)  # the search indexes this HTML: each table cell a word of its own
 
 
 @_edge("choosing the open entry and columns of the page", _page)
@@ -235,6 +243,8 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     site_dir = Path(config.site_dir)
     if not config.site_url:
         leave_out_sitemap(site_dir)
+    else:
+        date_sitemap(site_dir, config.site_url, build.lastmods)  # MkDocs dates every page by the build
     if build.command != "serve":
         _write_headers(build, site_dir)
     build.finish_links(site_dir, config.site_url)

@@ -140,7 +140,10 @@ def test_a_real_https_address_publishes_security_txt_with_a_plain_canonical_and_
     security = (project / "site/.well-known/security.txt").read_text(encoding="utf-8")
     assert "Canonical: https://trust.acme.org/security/.well-known/security.txt\n" in security
     head = (project / "site/index.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="application/atom+xml" href="https://trust.acme.org/security/feed.xml"' in head
+    assert '<link rel="alternate" type="application/atom+xml" href="feed.xml"' in head
+    assert "<id>https://trust.acme.org/security/updates/</id>" in (project / "site/feed.xml").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize(

@@ -106,15 +106,80 @@ def test_feed_is_valid_atom_with_absolute_links(example_site: Path) -> None:
     assert feed.feed.author == "Harbor Ledger"
     assert {link.rel: link.href for link in feed.feed.links}["self"] == root + "feed.xml"
     ids = [entry.id for entry in feed.entries]
-    assert len(set(ids)) == len(ids) and all(i.startswith(root) for i in ids)
+    assert len(set(ids)) == len(ids) and all(i.startswith("tag:trust.harborledger.example,20") for i in ids)
     for entry in feed.entries:
         datetime.fromisoformat(entry.updated.replace("Z", "+00:00"))  # RFC 3339
         assert all(link.href.startswith(root) for link in entry.links)
     # Links in an update's prose are absolute too: a feed reader has no page to resolve them against.
     soc2 = next(e for e in feed.entries if e.title == "SOC 2 Type 2 report renewed")
     assert 'href="https://trust.harborledger.example/claims/soc2/"' in soc2.content[0].value
+    # Every entry has content, an update without prose too: the line its page shows (date, claims).
+    iso = next(e for e in feed.entries if e.title == "ISO/IEC 27001:2022 certificate issued")
+    assert iso.content[0].value == (
+        '<p>1 April 2025 · Concerns <a href="https://trust.harborledger.example/claims/iso27001/">'
+        "ISO/IEC 27001 and 27017</a></p>"
+    )
+    assert all(entry.content[0].value for entry in feed.entries)
+    # On the site, the feed is linked relative to the page, so a copy's link stays on the copy.
     updates = BeautifulSoup((example_site / "updates/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert updates.select_one("article .compliance-feed a")["href"] == root + "feed.xml"
+    assert updates.select_one("article .compliance-feed a")["href"] == "../feed.xml"
+
+
+def _feed_ids(project: Path) -> dict[str, str]:
+    data = project / EXAMPLE_DATA
+    loaded = load_compliance_data(project, data, project / "docs")
+    site = TrustSite(loaded.document, SitePlan())
+    return {u.title: site.entry_id(u, "https://trust.example.org/security/") for u in site.updates}
+
+
+def test_feed_ids_survive_a_title_fix_and_a_new_update_of_the_same_day(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    before = _feed_ids(project)
+    assert before["SOC 2 Type 2 report renewed"] == "tag:trust.example.org,2026-10-01:/security/updates/1"
+    updates = project / EXAMPLE_DATA / "updates.yml"
+
+    def fix_and_add(d: dict) -> None:
+        d["updates"][0]["title"] = "SOC 2 Type 2 report renewed for 2026"
+        d["updates"].append({"date": "2026-10-01", "title": "Another update that day"})
+
+    edit_yaml(updates, fix_and_add)
+    after = _feed_ids(project)
+    assert after["SOC 2 Type 2 report renewed for 2026"] == before["SOC 2 Type 2 report renewed"]
+    assert after["Another update that day"] == "tag:trust.example.org,2026-10-01:/security/updates/2"
+    assert {k: v for k, v in after.items() if k in before} == {k: v for k, v in before.items() if k in after}
+    # An update with an id keeps its entry's id wherever it moves among its date's updates.
+    edit_yaml(updates, lambda d: d["updates"].insert(0, {**d["updates"].pop(-1), "id": "bridge-letter"}))
+    assert _feed_ids(project)["Another update that day"] == (
+        "tag:trust.example.org,2026-10-01:/security/updates/bridge-letter"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        (["renewal", "renewal"], "updates.yml:5:7: updates[1].id: update id 'renewal' is used twice on 2026-10-01"),
+        (
+            ["2", None],
+            "updates.yml:2:7: updates[0].id: update id '2' is a number, which could be another update's place; "
+            "use a word",
+        ),
+    ],
+)
+def test_an_update_id_that_could_name_two_entries_is_refused(
+    tmp_path: Path, ids: list[str | None], message: str
+) -> None:
+    project = copy_project(tmp_path / "project")
+
+    def same_day(d: dict) -> None:
+        d["updates"] = [
+            {**({"id": ident} if ident else {}), "date": "2026-10-01", "title": f"Update {n}"}
+            for n, ident in enumerate(ids)
+        ]
+
+    edit_yaml(project / EXAMPLE_DATA / "updates.yml", same_day)
+    result = run_mkdocs(project, config="mkdocs.example.yml")
+    assert result.returncode != 0
+    assert f"\nexamples/harborledger/data/{message}\n" in result.stderr
 
 
 def test_security_txt_follows_rfc_9116(tmp_path: Path) -> None:
@@ -237,3 +302,64 @@ def test_updates_are_newest_first_with_stable_distinct_anchors(tmp_path: Path) -
     assert site.anchor(loaded.document.updates[0]) == "update-2026-10-01-soc-2-type-2-report-renewed"
     assert site.anchor(loaded.document.updates[-1]) == "update-2026-10-01-soc-2-type-2-report-renewed-2"
     assert [u.title for u in site.updates_of("soc2")] == ["SOC 2 Type 2 report renewed"]
+
+
+def test_prose_links_to_the_sites_own_address_stay_within_the_copy(example_site: Path) -> None:
+    """The example's prose links its own pages by their published address; pages link them relative to
+    themselves, so a preview or mirror never leaves for production. The feed keeps them absolute."""
+    own = "https://trust.harborledger.example/"
+    pages = {
+        "index.html": "./controls/",
+        "subprocessors/index.html": "../updates/",
+        "claims/gdpr/index.html": "../../subprocessors/",
+    }
+    for page, relative in pages.items():
+        article = BeautifulSoup((example_site / page).read_text(encoding="utf-8"), "html.parser").select_one("article")
+        assert article is not None
+        hrefs = [str(a["href"]) for a in article.select(".compliance-prose a[href]")]
+        assert relative in hrefs, (page, hrefs)
+        assert not [href for href in hrefs if href.startswith(own)], page
+    feed = (example_site / "feed.xml").read_text(encoding="utf-8")
+    assert f'href="{own}claims/soc2/"' in feed
+
+
+def test_export_prose_is_the_html_the_site_shows_with_its_markdown_beside_it(example_site: Path) -> None:
+    export = json.loads((example_site / "compliance.json").read_text(encoding="utf-8"))
+    raw: list[str] = []
+    sources: list[str] = []
+
+    def walk(value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name.endswith("_markdown"):
+                    assert name.removesuffix("_markdown") in value, name
+                    sources.append(name)
+                else:
+                    walk(item, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, str) and "[[" in value:
+            raw.append(f"{key}: {value}")
+
+    walk(export)
+    assert not raw, "mention markup in the export:\n" + "\n".join(raw)
+    assert {"prose_markdown", "answer_markdown", "text_markdown", "intro_markdown"} <= set(sources)
+    update = export["updates"][0]
+    assert update["prose_markdown"].startswith("The 2026 [[claim:soc2]] report")
+    assert update["prose"].startswith('<p>The 2026 <a href="https://trust.harborledger.example/claims/soc2/">')
+    schema = json.loads((example_site / "compliance.schema.json").read_text(encoding="utf-8"))
+    assert "prose_markdown" in schema["$defs"]["Update"]["properties"]
+
+
+def test_a_link_written_in_a_generated_pages_template_is_mapped_to_the_template(tmp_path: Path) -> None:
+    """The link map names the file an editor changes: a generated page has none of its own."""
+    project = copy_project(tmp_path / "project")
+    template = project / "docs/_templates/updates.md"
+    template.write_text(template.read_text(encoding="utf-8") + "\nSee [the status page](https://status.acme.org/).\n")
+    result = run_mkdocs(project, config="mkdocs.example.yml")
+    assert result.returncode == 0, result.stderr
+    links = json.loads((project / "example-site.linkmap.json").read_text(encoding="utf-8"))["links"]
+    assert [s["file"] for s in links["https://status.acme.org/"]] == ["docs/_templates/updates.md"]
+    # The feed is linked relative to each page: no longer an external link of docs/updates.md, which is no file.
+    assert not [url for url in links if url.endswith("/feed.xml")]

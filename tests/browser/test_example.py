@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -58,7 +58,8 @@ def test_example_trust_pages_exist_and_search_finds_them(browser, example_server
 
 
 def test_example_links_its_feed_and_contacts_from_every_page(example_server: SiteServer) -> None:
-    """Each page's head names the Atom feed at its absolute URL; its footer reaches the contacts."""
+    """Each page's head names the Atom feed (relative to the page, so that it leads to this copy's
+    feed); its footer reaches the contacts."""
     assert example_server.site is not None
     feed = example_server.url + "feed.xml"
     pages = sorted(example_server.site.rglob("index.html"))
@@ -66,6 +67,7 @@ def test_example_links_its_feed_and_contacts_from_every_page(example_server: Sit
     for html in pages:
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         link = soup.find("link", type="application/atom+xml")
-        assert link is not None and link["href"] == feed, html
+        here = example_server.url + html.parent.relative_to(example_server.site).as_posix() + "/"
+        assert link is not None and urljoin(here, link["href"]) == feed, html
         footer = soup.select_one(".md-copyright")
         assert footer is not None and footer.find("a", href="mailto:security@harborledger.example"), html

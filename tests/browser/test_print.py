@@ -85,10 +85,11 @@ def test_pdf_is_the_guide_once_in_navigation_order_within_the_printable_width(
 
         sheet.extract_text(visitor_text=visit)
     assert not outside, f"text outside the printable area ({margin:.0f}..{width - margin:.0f}pt): {outside}"
-    text = squash(" ".join(page.extract_text() for page in reader.pages))
-    cells = {squash(cell.get_text(" ")) for cell in document.select("table tbody :is(th, td)")} - {""}
-    assert cells, "the guide has no table to check"
-    assert not [cell for cell in cells if cell not in text], "table cells cut off the page"
+    # Compared without white space: a printed address wraps at its break points (<wbr>), anywhere in a cell.
+    text = re.sub(r"\s+", "", " ".join(page.extract_text() for page in reader.pages)).lower()
+    cells = {re.sub(r"\s+", "", cell.get_text()).lower() for cell in document.select("table tbody :is(th, td)")}
+    assert cells - {""}, "the guide has no table to check"
+    assert not [cell for cell in cells - {""} if cell not in text], "table cells cut off the page"
 
 
 def test_pdf_refuses_an_element_wider_than_the_printable_area(browser, site: Path, tmp_path: Path) -> None:

@@ -97,8 +97,10 @@ class Controls(Entry):
 
 
 class Update(Entry):
-    """Dated news, optionally about some claims ("SOC 2 Type 2 report renewed")."""
+    """Dated news, optionally about some claims ("SOC 2 Type 2 report renewed"); `id` keeps its feed
+    entry's id when updates of its date are reordered (without one, its place among them does)."""
 
+    id: Id | None = None
     date: DateValue
     title: Text
     prose: Markdown | None = None
@@ -124,11 +126,12 @@ def security_txt_due(document: entries.ComplianceDocument, today: date, *, expir
 
 
 def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, today: date | None) -> list[Problem]:
-    """security.txt's own rules: https or mailto addresses, and an Expires date still ahead of `today`."""
+    """Updates' ids (each names one feed entry), and security.txt's own rules: https or mailto
+    addresses, and an Expires date still ahead of `today`."""
+    problems = _update_id_problems(document, sources)
     contacts = document.contacts
     if contacts is None or contacts.security_txt is None:
-        return []
-    problems = []
+        return problems
 
     def add(path: tuple[str | int, ...], message: str, where: tuple[str | int, ...] | None = None) -> None:
         problems.append(Problem(sources.value(where or path), message, format_path(path)))
@@ -154,6 +157,25 @@ def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, tod
             f"security.txt would expire on {expires.isoformat()}, a year or more after today "
             f"({today.isoformat()}); RFC 9116 asks for less than a year, so give a date before {year_on.isoformat()}",
         )
+    return problems
+
+
+def _update_id_problems(document: entries.ComplianceDocument, sources: SourceMap) -> list[Problem]:
+    """An update's feed id ends in its `id`, or in its place among its date's updates (1, 2, ...):
+    an id used twice on one date, or one of digits only, would give two entries one id."""
+    problems, seen = [], set()
+    for i, update in enumerate(document.updates):
+        if update.id is None:
+            continue
+        path = ("updates", i, "id")
+        if update.id.isdigit():
+            message = f"update id '{update.id}' is a number, which could be another update's place; use a word"
+        elif (update.date.first, update.id) in seen:
+            message = f"update id '{update.id}' is used twice on {update.date.first.isoformat()}"
+        else:
+            seen.add((update.date.first, update.id))
+            continue
+        problems.append(Problem(sources.value(path), message, format_path(path)))
     return problems
 
 

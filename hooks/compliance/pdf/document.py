@@ -13,6 +13,9 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from ..urlrule import placeholder_domain
+from .paper import decorative_heading_images, drop_repeated_controls, open_answers, print_addresses
+
 
 class PdfError(Exception):
     """A problem that stops the PDF, said in one line."""
@@ -75,6 +78,8 @@ def print_document(site: Path, built: date, site_url: str | None = None) -> str:
     and links to it lead to the guide's copy.
     """
     site = site.resolve()
+    if site_url and placeholder_domain(site_url):
+        site_url = None  # a reserved example address is no address: print no link to it, nor on the cover
     pages = guide_pages(site)
     shell = _soup(pages[0].file)
     title = shell.title.get_text(strip=True) if shell.title else "Guide"
@@ -106,6 +111,9 @@ def print_document(site: Path, built: date, site_url: str | None = None) -> str:
         for unwanted in source.select(DROP):
             unwanted.decompose()
         _relink(source, page, anchors, site, site_url)
+        open_answers(source)
+        decorative_heading_images(source)
+        print_addresses(out, source)
         for more in source.select(".compliance-claim[id] > .compliance-more"):
             link = more.find("a", href=True)
             if link is not None and more.parent is not None and link["href"] == f"#{more.parent['id']}":
@@ -115,6 +123,7 @@ def print_document(site: Path, built: date, site_url: str | None = None) -> str:
         section = out.new_tag("section", id=page.anchor, attrs={"class": "compliance-print-page"})
         section.extend(list(source.children))
         article.append(section)
+    drop_repeated_controls(out, [section for section in article.select("section.compliance-print-page")])
     return str(out)
 
 

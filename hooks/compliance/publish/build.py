@@ -21,6 +21,7 @@ from ..model.data import ComplianceData, load_compliance_data
 from ..model.entries import Claim
 from ..options import BuildOptions
 from ..policy import RULES
+from ..render.pagefacts import PageFacts, page_facts
 from ..render.pages import PageRenderer, theme_problems
 from ..render.plan import (
     CLAIM_TEMPLATE,
@@ -34,7 +35,7 @@ from ..render.plan import (
     problems_page,
 )
 from ..render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
-from ..render.trustsite import plan_trust_files
+from ..render.trustsite import FEED_FILE, plan_trust_files
 from .headers import SiteHeaders
 from .staging import StagedSite
 
@@ -84,6 +85,7 @@ class SiteBuild:
     open_index: Any = None
     # Under `mkdocs serve`, invalid data is shown on every page instead of stopping the server.
     problems: str = ""
+    lastmods: dict[str, str] = field(default_factory=dict)  # page URL -> the date sitemap.xml gives it
 
     def load(self, theme_dir: Path | None, *, directory_urls: bool, site_url: str | None) -> None:
         """Check what will be published, load the data and plan the pages; BuildFailed if it cannot."""
@@ -132,7 +134,7 @@ class SiteBuild:
         for rule, ids in by_rule.items():
             shown = ", ".join(dict.fromkeys(ids))
             log.info("compliance rule %s (warn): %s, for %s; make review lists each", rule, RULES[rule], shown)
-        self.plan = SitePlan(directory_urls=directory_urls)
+        self.plan = SitePlan(directory_urls, str(data.document.guide.site_url or site_url or "") or None)
         # `make pdf` builds with `pdf` on: a guide too long to print fails here, before Chromium starts.
         too_long = self.options.pdf and pdf_too_long(
             printed_entries(export_document(data, self.plan)), self.options.max_pdf_entries
@@ -146,7 +148,7 @@ class SiteBuild:
         # `make pdf` builds with the pdf option, so every page links the PDF it then prints.
         self.settings = settings = site_settings(data, self.plan, PDF_FILE if self.options.pdf else None)
         self.feed_url = self._plan_trust_files(data, settings.site_url or site_url)
-        self.renderer.env.globals["feed_url"] = self.feed_url
+        self.renderer.env.globals["feed_file"] = FEED_FILE if self.feed_url else None
         try:
             self.footer = self.renderer.render_partial("partials/compliance-footer.html", "footer")
         except ComplianceError as exc:
@@ -186,6 +188,15 @@ class SiteBuild:
         if problems:
             raise BuildFailed(f"theme templates that cannot be used:\n{ComplianceError(problems)}")
 
+    def page_facts(self, src_uri: str, url: str) -> PageFacts:
+        """A page's meta description and sitemap date from the data (none for a page the data does not date);
+        the date is kept, by the page's URL, for the sitemap written at the end of the build."""
+        if self.data is None or self.renderer is None:
+            return PageFacts(None, "")
+        facts = page_facts(self.data, self.renderer.prose, src_uri, self.claim_pages.get(src_uri))
+        self.lastmods[url] = facts.lastmod
+        return facts
+
     def page_source(self, src_uri: str) -> Path:
         """The file a page is made from: its own, or for a generated page the template it comes from."""
         if src_uri in self.claim_pages:
@@ -210,9 +221,10 @@ class SiteBuild:
         return self.command != "serve" or self.options.check_links
 
     def add_page_links(self, src_uri: str, html: str) -> None:
-        """Collect the links of a rendered page for the link map."""
+        """Collect the links of a rendered page for the link map, each named by the file it is written in
+        (a generated page's template, not the page's own name, which is no file)."""
         if self.maps_links():
-            self.links.add_page(display_path(self.project_dir, self.docs_dir / src_uri), html)
+            self.links.add_page(display_path(self.project_dir, self.page_source(src_uri)), html)
 
     def finish_links(self, site_dir: Path, site_url: str | None) -> None:
         """Write the link map beside the site, and check the links when the options ask for it."""

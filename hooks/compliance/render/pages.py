@@ -97,7 +97,7 @@ class PageRenderer:
             bytecode_cache=_KEPT,
         )
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
-        prose = ProseRenderer(data.document, data.index, plan.claim_url)
+        self.prose = prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
         document = data.document
 
         @jinja2.pass_context
@@ -137,7 +137,7 @@ class PageRenderer:
             controls=document.controls,
             updates=document.updates,
             trust=TrustSite(document, plan),
-            feed_url=None,  # the Atom feed's absolute URL, set by the build when it publishes one
+            feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
             status_basis=basis_of,
         )

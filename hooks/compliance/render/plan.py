@@ -15,6 +15,8 @@ from ..model.dates import DATE_PATTERN
 from ..model.entries import ComplianceDocument
 from ..model.schema import with_limits
 from ..model.standing import BASIS_FACTS, status_basis
+from .exportprose import prose_schema, render_prose
+from .prose import ProseRenderer
 
 EXPORT_FILE = "compliance.json"
 EXPORT_SCHEMA_FILE = "compliance.schema.json"
@@ -25,9 +27,11 @@ EXPORT_VERSION = 1
 
 @dataclass(frozen=True)
 class SitePlan:
-    """Where generated pages live; `directory_urls` mirrors MkDocs' `use_directory_urls`."""
+    """Where generated pages live; `directory_urls` mirrors MkDocs' `use_directory_urls`, `site_url` is
+    where the site is published (prose links under it are links within the site)."""
 
     directory_urls: bool = True
+    site_url: str | None = None
 
     def claim_page(self, claim_id: str) -> str:
         """The source path of a claim's generated page, relative to docs/."""
@@ -86,6 +90,9 @@ def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
     """The machine-readable export: every fact of the model, ids for references, and each claim's page
     and what its status rests on (`status_rests_on`: null where the data gives no date for it)."""
     model = data.document.model_dump(mode="json", exclude={"guide", "labels", "catalogue"})
+    # Prose as the site shows it, its links absolute under the site's address (else relative to this file).
+    prose = ProseRenderer(data.document, data.index, plan.claim_url)
+    render_prose(data.document, model, prose, plan.site_url.rstrip("/") + "/" if plan.site_url else "")
     for claim, entry in zip(model["claims"], data.document.claims, strict=True):
         claim["page"] = plan.claim_url(claim["id"])
         basis = status_basis(entry, data.catalogue)
@@ -121,6 +128,7 @@ def export_schema(limits: Limits | None = None) -> dict[str, Any]:
     for name in ("guide", "labels", "catalogue"):
         schema["properties"].pop(name, None)
     schema["required"] = [r for r in schema.get("required", []) if r not in ("guide", "labels")]
+    prose_schema(schema)
     schema["properties"]["version"] = {"const": EXPORT_VERSION}
     schema["required"].append("version")
     claim = schema["$defs"]["Claim"]

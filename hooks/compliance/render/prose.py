@@ -7,7 +7,9 @@ the same code that checked it while the data loaded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from html import escape
 
 import nh3
 from markupsafe import Markup
@@ -24,8 +26,19 @@ _SCHEMES = set(URL_SCHEMES)
 class ProseRenderer:
     """Renders prose for pages; `base` leads from each page to the site root."""
 
-    def __init__(self, document: ComplianceDocument, index: Index, claim_url: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        document: ComplianceDocument,
+        index: Index,
+        claim_url: Callable[[str], str],
+        *,
+        site_url: str | None = None,
+    ) -> None:
         self.mentions = Mentions(document, index, claim_url)
+        # A prose link to the site's own address leads within whatever copy is read (a preview, a
+        # mirror, the PDF): it is written relative to the page, as the mentions' links are.
+        own = site_url.rstrip("/") + "/" if site_url else None
+        self._own = re.compile(f'href="{re.escape(escape(own))}') if own else None
         self._markdown = prose_markdown()
         self._cache: dict[tuple[str, str, bool], Markup] = {}
 
@@ -44,5 +57,7 @@ class ProseRenderer:
             clean = nh3.clean(
                 html, tags=_TAGS, attributes={"a": {"href", "title"}}, url_schemes=_SCHEMES, link_rel=None
             )
+            if self._own is not None and not base.startswith(("http://", "https://")):
+                clean = self._own.sub(f'href="{escape(base) or "./"}', clean)
             self._cache[key] = Markup(clean)
         return self._cache[key]

@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -49,6 +50,8 @@ class TrustSite:
         newest = sorted(enumerate(document.updates), key=lambda item: (-item[1].date.first.toordinal(), item[0]))
         self.updates = [update for _, update in newest]
         self._anchors: dict[int, str] = {}
+        self._places: dict[int, int] = {}
+        of_day: dict[date, int] = {}
         taken: set[str] = set()
         # The next number to try after each base: a thousand updates of one day and title stay linear.
         next_number: dict[str, int] = {}
@@ -60,6 +63,8 @@ class TrustSite:
             next_number[base] = n
             taken.add(anchor)
             self._anchors[id(update)] = anchor
+            day = update.date.first
+            self._places[id(update)] = of_day[day] = of_day.get(day, 0) + 1
 
     def pages(self) -> list[str]:
         """The names of the trust pages the data fills, in navigation order."""
@@ -83,6 +88,14 @@ class TrustSite:
 
     def anchor(self, update: Update) -> str:
         return self._anchors[id(update)]
+
+    def entry_id(self, update: Update, root: str) -> str:
+        """The update's Atom id under the site address `root`, which a title fix leaves alone (RFC 4151 tag URI):
+        `tag:HOST,DATE:PATH/updates/KEY`, KEY being the update's `id`, else its place (1, 2, ...) among
+        the updates of its date in file order."""
+        parts = urlsplit(root)
+        key = update.id or str(self._places[id(update)])
+        return f"tag:{parts.hostname},{update.date.first.isoformat()}:{parts.path.rstrip('/')}/updates/{key}"
 
     def update_url(self, update: Update) -> str:
         return f"{self.page_url('updates')}#{self.anchor(update)}"
@@ -163,16 +176,17 @@ def feed_text(
     _link(feed, "alternate", page, "text/html")
     for update in site.updates[:newest]:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "id", root + site.update_url(update))
+        _text(entry, "id", site.entry_id(update, root))
         _text(entry, "title", update.title)
         _text(entry, "updated", _timestamp(update.date.first))
         _link(entry, "alternate", root + site.update_url(update), "text/html")
         for claim in update.claims:
             title = f"{claim.title}: {status_words(claim, document, catalogue or Catalogue())}"
             _link(entry, "related", root + site.plan.claim_url(claim.id), "text/html", title=title)
-        if update.prose:
-            content = _text(entry, "content", str(prose.render(update.prose, root)))
-            content.set("type", "html")
+        # Every entry has content: the line the updates page shows (its date and the claims it
+        # concerns), then its prose; an update with no prose still says what the page says.
+        content = _text(entry, "content", _entry_html(update, root, site, prose))
+        content.set("type", "html")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
@@ -216,6 +230,18 @@ def _canonical(site_url: str | None) -> tuple[str | None, str]:
 def _url_line(name: str, url: str) -> str:
     # A line of security.txt ends at a line break and has no escapes: percent-encode what would break it.
     return f"{name}: " + _BREAKS_A_LINE.sub(lambda match: quote(match[0], safe=""), str(url))
+
+
+def _entry_html(update: Update, root: str, site: TrustSite, prose: ProseRenderer) -> str:
+    labels = site.document.labels
+    line = escape(update.date.words(labels.dates))
+    if update.claims:
+        links = ", ".join(
+            f'<a href="{escape(root + site.plan.claim_url(claim.id))}">{escape(claim.title)}</a>'
+            for claim in update.claims
+        )
+        line += f" · {escape(labels.trust.concerns)} {links}"
+    return f"<p>{line}</p>" + (str(prose.render(update.prose, root)) if update.prose else "")
 
 
 def _slug(text: str) -> str:

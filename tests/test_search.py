@@ -1,0 +1,82 @@
+"""The search index (site/search/search_index.json) holds every word a reader sees, each on its own.
+
+The theme's indexer joined adjacent table cells ("databasesSweden"), so a subprocessor's country, a
+document's title beside its kind, or a fact beside its name could not be found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from compliance.render.searchtext import words_apart
+
+
+def _index(site: Path) -> dict[str, str]:
+    """Each page's indexed text (its sections joined), by page location, as the reader's search tokenizes it."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    pages: dict[str, list[str]] = {}
+    for doc in index["docs"]:
+        text = BeautifulSoup(doc["title"] + " " + doc["text"], "html.parser").get_text(" ")
+        pages.setdefault(doc["location"].split("#")[0], []).extend(_bare(separator.split(text.lower())))
+    return {page: " ".join(tokens) for page, tokens in pages.items()}
+
+
+def _tokens(text: str) -> str:
+    return " ".join(_bare(re.split(r"[\s\-]+", text.lower().strip())))
+
+
+def _bare(tokens: list[str]) -> list[str]:
+    # The search matches a typed word as the start of a token: "Sweden" finds "sweden,".
+    return [token.strip(".,;:()") for token in tokens if token.strip(".,;:()")]
+
+
+def _cells(site: Path, page: str) -> list[str]:
+    soup = BeautifulSoup((site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return [" ".join(c.get_text(" ").split()) for c in soup.select("article table :is(th, td), article dl :is(dt, dd)")]
+
+
+def test_every_table_cell_of_the_example_is_found_as_words_on_its_page(example_site: Path) -> None:
+    index = _index(example_site)
+    missing = []
+    for page in ("subprocessors/", "documents/", "matrix/", "claims/", "contacts/", "claims/soc2/"):
+        cells = [cell for cell in _cells(example_site, page) if cell]
+        assert cells, f"{page} has no table or facts to look for"
+        missing += [f"{page}: {cell!r}" for cell in cells if f" {_tokens(cell)} " not in f" {index[page]} "]
+    assert not missing, "cells indexed run together with their neighbours:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize(
+    ("words", "page"),
+    [
+        ("Ireland", "subprocessors/"),  # a subprocessor's location
+        ("Netherlands", "subprocessors/"),
+        ("Sweden", "subprocessors/"),
+        ("Business continuity plan", "documents/"),  # a document's title
+        ("Network monitoring around the clock", "controls/"),  # a control
+        ("People", "controls/"),  # a controls area's name
+    ],
+)
+def test_a_word_from_each_table_finds_its_page(example_site: Path, words: str, page: str) -> None:
+    assert f" {_tokens(words)} " in f" {_index(example_site)[page]} "
+
+
+def test_the_shipped_guides_words_are_apart_too(shipped_site: Path) -> None:
+    index = _index(shipped_site)
+    cells = [cell for cell in _cells(shipped_site, "matrix/") if cell]
+    assert cells and all(f" {_tokens(cell)} " in f" {index['matrix/']} " for cell in cells)
+
+
+def test_words_apart_adds_a_break_only_between_a_block_and_what_follows_it() -> None:
+    html = "<tr><td>databases</td><td>Sweden</td></tr><tr><th>Status</th><td>Current</td></tr><p>a<br>b</p>"
+    assert words_apart(html) == (
+        "<tr><td>databases</td>\n<td>Sweden</td>\n</tr>\n<tr><th>Status</th>\n<td>Current</td>\n</tr>\n<p>a<br>\nb</p>"
+    )
+    # Text already apart, inline elements and code are left as they are.
+    unchanged = "<p><em>a</em><strong>b</strong></p>\n<pre><code>&lt;/td&gt;&lt;td&gt;</code></pre>"
+    assert words_apart(unchanged) == unchanged

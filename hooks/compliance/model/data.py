@@ -19,6 +19,7 @@ from .catalogueload import Catalogue, load_catalogue
 from .checks import consistency_problems, date_problems, kind_problems
 from .colours import look_problems
 from .entries import ComplianceDocument, Image
+from .printable import print_problems
 from .proseplaces import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
 from .salvage import salvage_problems
@@ -60,6 +61,7 @@ def load_compliance_data(
     debug: bool = False,
     docs_checked: bool = False,
     rules: Mapping[str, str] | None = None,
+    for_print: bool = False,
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
@@ -68,6 +70,7 @@ def load_compliance_data(
     References and mentions are reported with structural errors, as far as they can be judged
     (salvage.py); the checks that need the whole model follow once the structure is valid.
     The files of `docs_dir` are checked with the data unless the caller has already (`docs_checked`).
+    `for_print`: the build is for the PDF, whose fonts draw no emoji (printable.py).
     With `today`, the standards catalogue's rules are applied too, each at its level in `rules`
     (policy.py): a `block` finding is a problem, a `warn` one a notice of the result.
     """
@@ -93,6 +96,7 @@ def load_compliance_data(
     problems += consistency_problems(document, files.sources)
     values = list(walk_model(document))  # walked once for images, URLs and prose
     problems += _image_problems(values, files.sources, project_dir, docs_dir)
+    problems += print_problems(values, files.sources) if for_print else []  # what the PDF cannot draw
     if files.incomplete:  # ids the unreadable file defines would make every mention of them look wrong
         raise _failure(problems, display_path(project_dir, data_dir))
     links = [DataLink(str(v), files.sources.value(p), format_path(p)) for p, v in values if isinstance(v, UrlText)]

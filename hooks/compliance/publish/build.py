@@ -113,6 +113,7 @@ class SiteBuild:
                 debug=self.options.debug,
                 docs_checked=docs_first,  # not twice per preview rebuild: each check reads every image
                 rules=self.options.rule_levels,
+                for_print=self.options.pdf,
             )
         except ComplianceError as exc:
             if self.command != "serve":

@@ -7,6 +7,7 @@ test runs), so nothing in a workflow is untested shell.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -92,7 +93,9 @@ def test_make_links_reports_in_markdown(made: Path) -> None:
     # --exclude everything: the guide's links are on the internet, which tests never reach.
     done = make(made, "-s", "links", "ARGS=--format markdown --progress never --no-cache --exclude .")
     assert done.returncode == 0, done.stderr
-    assert "31 ok, 0 warnings, 0 broken" in done.stdout and not done.stdout.startswith("PYTHONPATH")
+    # Every link of the site is internal or excluded, and all are fine, however many the pages hold.
+    assert re.search(r"\b(\d+) ok, 0 warnings, 0 broken", done.stdout), done.stdout
+    assert not done.stdout.startswith("PYTHONPATH")
 
 
 @pytest.mark.skipif(not Path(os.environ.get("CHROMIUM", "/usr/bin/chromium")).exists(), reason="needs Chromium")

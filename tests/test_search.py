@@ -37,7 +37,9 @@ def _bare(tokens: list[str]) -> list[str]:
 
 
 def _cells(site: Path, page: str) -> list[str]:
-    soup = BeautifulSoup((site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+    # A break opportunity (<wbr>, in written-out addresses) is no space: the address is one word.
+    html = (site / page / "index.html").read_text(encoding="utf-8").replace("<wbr>", "")
+    soup = BeautifulSoup(html, "html.parser")
     return [" ".join(c.get_text(" ").split()) for c in soup.select("article table :is(th, td), article dl :is(dt, dd)")]
 
 

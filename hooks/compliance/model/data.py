@@ -18,13 +18,13 @@ from ..suggest import SUGGESTIONS
 from .catalogueload import Catalogue, load_catalogue
 from .checks import consistency_problems, date_problems, kind_problems
 from .colours import look_problems
-from .entries import ComplianceDocument, Image
+from .entries import Claim, ComplianceDocument, Image
 from .printable import print_problems
 from .proseplaces import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
 from .salvage import salvage_problems
 from .schema import parse_document
-from .standing import Finding, standing_findings, status_basis
+from .standing import Finding, StatusBasis, standing_findings, status_basis
 from .trust import trust_problems
 from .values import UrlText
 
@@ -49,6 +49,15 @@ class ComplianceData:
     catalogue: Catalogue = field(default_factory=Catalogue)
     # Findings of the catalogue's rules that apply and are set to `warn`: the build reports them.
     notices: tuple[Finding, ...] = ()
+    # What each claim's status rests on, by claim id, worked out once per load (standing.py).
+    bases: Mapping[str, StatusBasis | None] = field(default_factory=dict)
+
+    def basis(self, claim: Claim) -> StatusBasis | None:
+        """The date `claim`'s status rests on, or None where the data gives none; a claim not loaded
+        here (a model changed after loading) is worked out from the catalogue."""
+        if claim.id in self.bases:
+            return self.bases[claim.id]
+        return status_basis(claim, self.catalogue)
 
 
 def load_compliance_data(
@@ -107,7 +116,8 @@ def load_compliance_data(
     catalogue, found = load_catalogue(project_dir, document, files.sources, limits)
     problems += found
     # The catalogue's sources that pages link (a lapsed claim's edition end): checked with the site's links.
-    shown = {basis.source for claim in document.claims if (basis := status_basis(claim, catalogue)) is not None}
+    bases = {claim.id: status_basis(claim, catalogue) for claim in document.claims}
+    shown = {basis.source for basis in bases.values() if basis is not None}
     links += [DataLink(url, where, field) for url, where, field in catalogue.links if url in shown]
     notices: list[Finding] = []
     if today is not None:
@@ -123,7 +133,7 @@ def load_compliance_data(
     problems += trust_problems(document, files.sources, today)
     if problems or dangling:
         raise _failure(problems, display_path(project_dir, data_dir))
-    return ComplianceData(document, files.sources, index, tuple(links), catalogue, tuple(notices))
+    return ComplianceData(document, files.sources, index, tuple(links), catalogue, tuple(notices), bases)
 
 
 def finding_problem(finding: Finding, sources: SourceMap) -> Problem:

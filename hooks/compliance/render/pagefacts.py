@@ -40,7 +40,7 @@ def page_facts(data: ComplianceData, prose: ProseRenderer, src_uri: str, claim: 
     document = data.document
     if claim is not None:
         kind = getattr(document.labels.kinds, claim.kind)
-        described = f"{claim.title}: {kind}, {status_words(claim, document, data.catalogue)}"
+        described = f"{claim.title}: {kind}, {status_words(claim, document, data.basis(claim))}"
         dated = claim.last_reviewed or claim.issued
         return PageFacts(_attribute(described), dated.isoformat() if dated else "")
     name = src_uri.removesuffix(".md")

@@ -21,9 +21,7 @@ from markupsafe import Markup
 from ..errors import ComplianceError, Location, Problem, display_path
 from ..model.data import ComplianceData
 from ..model.dates import PartialDate
-from ..model.entries import Claim
 from ..model.mentions import md_text
-from ..model.standing import StatusBasis, status_basis
 from .plan import SitePlan
 from .prose import ProseRenderer
 from .trustsite import TrustSite
@@ -110,12 +108,6 @@ class PageRenderer:
             """A date as precise as written, in the labels' words: `<time datetime="2025-04">April 2025</time>`."""
             return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.words(words))
 
-        bases = {claim.id: status_basis(claim, data.catalogue) for claim in document.claims}
-
-        def basis_of(claim: Claim) -> StatusBasis | None:
-            """The date a claim's status rests on (standing.py), or None where the data gives none."""
-            return bases[claim.id]
-
         self.env.filters.update(
             md=md_text,
             prose=render_prose,
@@ -139,7 +131,7 @@ class PageRenderer:
             trust=TrustSite(document, plan),
             feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
-            status_basis=basis_of,
+            status_basis=data.basis,
         )
 
     def render_partial(self, partial: str, macro: str) -> Markup:

@@ -14,7 +14,7 @@ from ..model.data import ComplianceData
 from ..model.dates import DATE_PATTERN
 from ..model.entries import ComplianceDocument
 from ..model.schema import with_limits
-from ..model.standing import BASIS_FACTS, status_basis
+from ..model.standing import BASIS_FACTS
 from .exportprose import prose_schema, render_prose
 from .prose import ProseRenderer
 
@@ -95,7 +95,7 @@ def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
     render_prose(data.document, model, prose, plan.site_url.rstrip("/") + "/" if plan.site_url else "")
     for claim, entry in zip(model["claims"], data.document.claims, strict=True):
         claim["page"] = plan.claim_url(claim["id"])
-        basis = status_basis(entry, data.catalogue)
+        basis = data.basis(entry)
         claim["status_rests_on"] = (
             None if basis is None else {"fact": basis.fact, "date": basis.date.isoformat(), "source": basis.source}
         )

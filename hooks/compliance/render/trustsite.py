@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -15,10 +16,9 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..limits import limit_hint
-from ..model.catalogueload import Catalogue
 from ..model.data import ComplianceData
 from ..model.entries import Claim, ComplianceDocument, Document
-from ..model.standing import status_basis
+from ..model.standing import StatusBasis
 from ..model.trust import Update
 from ..urlrule import placeholder_domain
 from .plan import SitePlan
@@ -140,23 +140,27 @@ def plan_trust_files(data: ComplianceData, plan: SitePlan, site_url: str | None,
         shown = f"The Atom feed holds the newest {newest:,} of {len(trust.updates):,} updates"
         notes.append(f"{shown}; {limit_hint('max_feed_entries')}")
     prose = ProseRenderer(data.document, data.index, plan.claim_url)
-    files[FEED_FILE] = feed_text(trust, site_url, prose, data.catalogue, newest)
+    files[FEED_FILE] = feed_text(trust, site_url, prose, data.basis, newest)
     return TrustFiles(pages, files, site_url.rstrip("/") + "/" + FEED_FILE, notes)
 
 
-def status_words(claim: Claim, document: ComplianceDocument, catalogue: Catalogue) -> str:
-    """A claim's status and the date it rests on, as plain text in the labels' words ("Current · no date stated")."""
+def status_words(claim: Claim, document: ComplianceDocument, basis: StatusBasis | None) -> str:
+    """A claim's status and the date it rests on (`basis`), as plain text in the labels' words
+    ("Current · no date stated")."""
     labels = document.labels
     if claim.status is None:
         return str(labels.facts.not_stated)
-    basis = status_basis(claim, catalogue)
     facts = labels.facts.model_dump()
     rests_on = f"{facts[basis.fact]} {basis.date.words(labels.dates)}" if basis else labels.facts.no_date
     return f"{labels.statuses.model_dump()[claim.status]} · {rests_on}"
 
 
 def feed_text(
-    site: TrustSite, site_url: str, prose: ProseRenderer, catalogue: Catalogue | None = None, newest: int | None = None
+    site: TrustSite,
+    site_url: str,
+    prose: ProseRenderer,
+    basis_of: Callable[[Claim], StatusBasis | None],
+    newest: int | None = None,
 ) -> str:
     """The updates as an Atom feed (RFC 4287), the `newest` of them (all when None), every link absolute
     under `site_url`; a related claim's link is titled with its status and the date that status rests on."""
@@ -181,7 +185,7 @@ def feed_text(
         _text(entry, "updated", _timestamp(update.date.first))
         _link(entry, "alternate", root + site.update_url(update), "text/html")
         for claim in update.claims:
-            title = f"{claim.title}: {status_words(claim, document, catalogue or Catalogue())}"
+            title = f"{claim.title}: {status_words(claim, document, basis_of(claim))}"
             _link(entry, "related", root + site.plan.claim_url(claim.id), "text/html", title=title)
         # Every entry has content: the line the updates page shows (its date and the claims it
         # concerns), then its prose; an update with no prose still says what the page says.

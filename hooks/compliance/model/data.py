@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -83,7 +85,35 @@ def load_compliance_data(
     With `today`, the standards catalogue's rules are applied too, each at its level in `rules`
     (policy.py): a `block` finding is a problem, a `warn` one a notice of the result.
     """
-    limits = limits or Limits()
+    with _collector_paused():
+        return _load(project_dir, data_dir, docs_dir, today, limits or Limits(), debug, docs_checked, rules, for_print)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while loading: the load makes hundreds of thousands of objects
+    that all live on, and every collection would walk them in vain (40 % of loading 10k claims).
+    What the load leaves unreachable is collected at the next collection after it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(
+    project_dir: Path,
+    data_dir: Path,
+    docs_dir: Path,
+    today: date | None,
+    limits: Limits,
+    debug: bool,
+    docs_checked: bool,
+    rules: Mapping[str, str] | None,
+    for_print: bool,
+) -> ComplianceData:
     SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems) + ([] if docs_checked else docs_problems(project_dir, docs_dir, limits))

@@ -51,7 +51,7 @@ MAX_PAGE_ID_CHARS = Limits.id_chars
 class Entry(BaseModel):
     """Base of every entry: unknown keys are errors and values are never coerced (`no` stays text)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", strict=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from compliance.publish.staging import PublishError, StagedSite, restore_signals
 from compliance.render.pagefacts import date_sitemap
 from compliance.render.searchtext import words_apart
 from compliance.render.siteconfig import PALETTE_FILE
+from compliance.render.templatecache import use_cache
 from compliance.render.trustsite import FEED_FILE
 
 if TYPE_CHECKING:
@@ -172,7 +173,9 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
 
 @_edge("checking the theme's templates", _config_file)
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> Environment:
-    _current().check_theme(env)
+    build = _current()
+    build.check_theme(env)
+    use_cache(env, build.project_dir)  # the theme's templates compiled once, kept between builds
     return env
 
 

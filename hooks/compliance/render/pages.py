@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import traceback
 from pathlib import Path
-from types import CodeType
 from typing import Any
 from urllib.parse import unquote
 
@@ -24,6 +23,7 @@ from ..model.dates import PartialDate
 from ..model.mentions import md_text
 from .plan import SitePlan
 from .prose import ProseRenderer
+from .templatecache import TemplateCache
 from .trustsite import TrustSite
 
 
@@ -55,31 +55,6 @@ class _Sandbox(SandboxedEnvironment):
         return verdict
 
 
-class _KeptTemplates(jinja2.BytecodeCache):
-    """Compiled partials kept for the life of the process, by name and a checksum of their source.
-
-    Under `mkdocs serve` each rebuild makes a new environment, which would compile every partial
-    again; a partial whose source changed has a new checksum and is compiled anew.
-    """
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-_KEPT = _KeptTemplates()
-# Pages compiled by any renderer of this process, by source and file: every renderer has the same
-# settings, so the code is the same.
-_PAGE_CODE: dict[tuple[str, str], CodeType] = {}
-
-
 class PageRenderer:
     """Jinja environment over docs/ and overrides/ with the model in every page."""
 
@@ -92,8 +67,9 @@ class PageRenderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
-            bytecode_cache=_KEPT,
         )
+        # Partials and pages compiled once, kept on disk between builds (templatecache.py).
+        self.env.bytecode_cache = self._cache = TemplateCache(project_dir, self.env)
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
         self.prose = prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
         document = data.document
@@ -147,11 +123,12 @@ class PageRenderer:
             key = (markdown, filename)
             template = self._compiled.get(key)
             if template is None:
-                code = _PAGE_CODE.get(key)
-                if code is None:
-                    code = _PAGE_CODE[key] = self.env.compile(markdown, name=page_path.name, filename=filename)
+                bucket = self._cache.get_bucket(self.env, page_path.name, filename, markdown)
+                if bucket.code is None:
+                    bucket.code = self.env.compile(markdown, name=page_path.name, filename=filename)
+                    self._cache.set_bucket(bucket)
                 template = self._compiled[key] = self.env.template_class.from_code(
-                    self.env, code, self.env.make_globals(None)
+                    self.env, bucket.code, self.env.make_globals(None)
                 )
             return template.render(**(extra or {}))
         except jinja2.TemplateSyntaxError as exc:

@@ -52,6 +52,7 @@ def write_data(folder: Path, shape: Shape) -> None:
     (folder / "standards.yml").write_text(_standards(shape), encoding="utf-8")
     (folder / "hosting.yml").write_text(_hosting(shape), encoding="utf-8")
     (folder / "controls.yml").write_text(_controls(shape), encoding="utf-8")
+    (folder / "contacts.yml").write_text(_contacts(), encoding="utf-8")
     (folder / "guide.yml").write_text(_guide(shape), encoding="utf-8")
     with (folder / "claims.yml").open("w", encoding="utf-8") as out:
         out.write(HEADER + "claims:\n")
@@ -72,6 +73,18 @@ def write_project(dest: Path, shape: Shape) -> Path:
 def _organisation(shape: Shape) -> str:
     offerings = "".join(f"    - id: offering-{i}\n      name: Offering {i}\n" for i in range(shape.offerings))
     return f"{HEADER}organisation:\n  name: Example Cloud\n  service: Example Cloud Database\n  offerings:\n{offerings}"
+
+
+def _contacts() -> str:
+    """Whom readers can reach, as the guide's contacts.yml and the example organisation's write them."""
+    return (
+        f"{HEADER}contacts:\n"
+        "  intro: Report a vulnerability to the security team; we answer within two working days.\n"
+        "  security:\n    label: Security team\n    url: mailto:security@example.org\n"
+        "  privacy:\n    label: Data protection officer\n    url: mailto:privacy@example.org\n"
+        "  sales:\n    label: Contact our sales team\n    url: https://www.example.org/contact-sales\n"
+        "  disclosure_policy: https://www.example.org/security/disclosure-policy\n"
+    )
 
 
 def _standards(shape: Shape) -> str:

@@ -48,7 +48,7 @@ def test_the_three_projects_hold_the_same_pages(tmp_path: Path) -> None:
     for docs in (static_docs, macros_docs):
         pages = {path.relative_to(docs).as_posix() for path in docs.rglob("*.md")}
         # The hooks' site has the claims index too (the navigation's one entry for every claim).
-        assert pages == {"index.md", "matrix.md", "controls.md", "claims/index.md", *claim_pages}
+        assert pages == {"index.md", "matrix.md", "controls.md", "contacts.md", "claims/index.md", *claim_pages}
     # Pre-rendered: the static pages hold the data's text and no template syntax.
     certification = (static_docs / "claims" / "claim-2.md").read_text(encoding="utf-8")
     assert certification.startswith("# Certification 2") and "{{" not in certification and "{%" not in certification
@@ -64,13 +64,14 @@ def test_the_report_gives_medians_and_per_round_ratios() -> None:
         "static": [(1.0, 1.0), (2.0, 1.0), (3.0, 1.0)],
         "macros": [(4.0, 2.0), (4.0, 2.0), (4.0, 2.0)],
     }
-    text = build_bench.report({1: samples}, {}, {"the guide (4 claims)": [0.5, 0.7, 0.6]}, 3)
+    samples["load"] = [(2.0, 0.0), (3.0, 0.0), (9.0, 0.0)]
+    text = build_bench.report({1: samples}, {}, {"the guide (4 claims)": (1.5, [0.5, 0.7, 0.6])}, 3)
     row = next(line for line in text.splitlines() if line.startswith("| 1x guide"))
     # hooks/static per round: 2.0, 2.0, 1.0 -> median 2.00; cpu 1.0, 2.0, 1.5 -> 1.50.
     assert row == (
-        "| 1x guide | 4 | 3.00 s (1.50 s) | 2.00 s (1.00 s) | 4.00 s (2.00 s) | 2.00x (1.50x) | 0.75x (0.75x) |"
+        "| 1x guide | 4 | 3.00 s (1.50 s) | 2.00 s (1.00 s) | 4.00 s (2.00 s) | 2.00x (1.50x) | 0.75x (0.75x) | 3.0 |"
     )
-    assert "| the guide (4 claims) | 3 | 0.60 s | 0.50 s | 0.70 s |" in text
+    assert "| the guide (4 claims) | 3 | 0.60 s | 0.50 s | 0.70 s | 1.5 |" in text
 
 
 def test_the_section_is_replaced_and_other_sections_are_kept(tmp_path: Path) -> None:

@@ -174,8 +174,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
 @_edge("checking the theme's templates", _config_file)
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> Environment:
     build = _current()
-    build.check_theme(env)
     use_cache(env, build.project_dir)  # the theme's templates compiled once, kept between builds
+    build.check_theme(env)
     return env
 
 

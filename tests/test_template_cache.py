@@ -13,6 +13,7 @@ import jinja2
 import pytest
 
 from compliance.render import templatecache
+from compliance.render.pages import theme_problems
 from compliance.render.templatecache import CACHE_FOLDER, TemplateCache, namespace, use_cache
 
 
@@ -141,3 +142,23 @@ def test_a_cache_file_that_is_a_link_is_ignored(project: Path, tmp_path: Path) -
 def test_the_cache_is_per_project(project: Path, tmp_path: Path) -> None:
     cache = TemplateCache(project, jinja2.Environment())
     assert cache.folder.is_relative_to(project.resolve() / CACHE_FOLDER)
+
+
+def test_the_theme_check_parses_only_templates_the_cache_does_not_hold(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render(build(project, project / "templates"))
+    env = build(project, project / "templates")
+    parsed: list[str] = []
+    parse = env.parse
+    monkeypatch.setattr(
+        env, "parse", lambda source, name, filename: parsed.append(name) or parse(source, name, filename)
+    )
+    assert theme_problems(env, project / "templates", project) == [] and parsed == []
+    (project / "templates" / "page.html").write_text("Hello {% if %}\n", encoding="utf-8")
+    (problem,) = theme_problems(env, project / "templates", project)
+    assert parsed == ["page.html"]
+    assert (
+        str(problem)
+        == "templates/page.html:1:1: template syntax error: Expected an expression, got 'end of statement block'"
+    )

@@ -165,11 +165,17 @@ def theme_problems(env: jinja2.Environment, theme_dir: Path, project_dir: Path) 
     """A problem at each template of the theme's folder that does not parse in the theme's `env`.
 
     The theme renders them after every hook has run, where a syntax error would end in a traceback.
+    A template that `env`'s compiled-template cache (templatecache.py) holds, compiled from the same
+    source by an earlier build, parsed then and is not parsed again.
     """
+    cache = env.bytecode_cache
     problems = []
     for path in sorted(theme_dir.rglob("*.html")):
+        name = path.relative_to(theme_dir).as_posix()
         try:
-            env.parse(path.read_text(encoding="utf-8"), path.relative_to(theme_dir).as_posix(), str(path))
+            source = path.read_text(encoding="utf-8")
+            if cache is None or cache.get_bucket(env, name, str(path), source).code is None:
+                env.parse(source, name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             where = Location(display_path(project_dir, path), exc.lineno, 1)
             problems.append(Problem(where, f"template syntax error: {exc.message}"))

@@ -1,13 +1,17 @@
-"""A smoke test of the build-cost benchmark (`make bench`): its inputs are valid and its report is right.
+"""A smoke test of the benchmarks (`make bench`): every harness runs on tiny data, its inputs are valid
+and its report is right.
 
-Nothing here is timed: the benchmark's figures live in BENCHMARKS.md. This only checks that the
-synthetic data loads, that the three projects it builds hold the same pages, and that the report
-and its section of BENCHMARKS.md are written as documented.
+Nothing here is timed: the benchmark's figures live in BENCHMARKS.md. This checks that each harness
+(links, build cost, site size) runs end to end in its `--quick` form and writes its section, so a
+change that breaks a benchmark fails here; that the synthetic data loads; that the three projects
+it builds hold the same pages; and that the report and its section of BENCHMARKS.md are written as
+documented.
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -108,3 +112,42 @@ def test_site_size_counts_assets_search_and_pages_apart(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x" * size)
     assert size_bench.site_size(tmp_path) == {"total": 142, "assets": 100, "search": 30, "pages": 2}
+
+
+def _run_harness(tmp_path: Path, script: str, *arguments: str) -> str:
+    """Run `bench/<script> --quick` into a BENCHMARKS.md of its own; the section it wrote."""
+    output = tmp_path / "BENCHMARKS.md"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), "--quick", "--output", str(output), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return output.read_text(encoding="utf-8")
+
+
+def test_the_build_harness_runs_every_part_on_tiny_data(tmp_path: Path) -> None:
+    text = _run_harness(tmp_path, "build_bench.py")
+    assert text.count(build_bench.START) == 1
+    for row in ("| 1x guide | 4 |", "| 20 |", "| 60 |", "| the shipped guide: its title edited in data/guide.yml"):
+        assert row in text
+    assert "docs/index.md (static, MkDocs' floor) | 1 |" in text
+
+
+def test_the_link_harness_runs_every_workload_on_tiny_data(tmp_path: Path) -> None:
+    import links_bench
+
+    peers = [] if (Path(sys.executable).parent / "lychee").exists() else ["--no-peers"]
+    text = _run_harness(tmp_path, "links_bench.py", "--runs", "1", *peers)
+    for workload in links_bench.QUICK:
+        assert f"### {workload.title}" in text
+    assert "0 working links reported broken or rate limited (0): met" in text
+    assert "| ours (equal politeness) |" in text and "| bare aiohttp script (platform floor" in text
+
+
+def test_the_size_harness_runs_on_tiny_data(tmp_path: Path) -> None:
+    import size_bench
+
+    text = _run_harness(tmp_path, "size_bench.py")
+    assert size_bench.START in text and "| 10 |" in text and "| 30 |" in text

@@ -9,6 +9,7 @@ claim did) would grow with the square of the number of claims, so MB per claim w
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -37,13 +38,15 @@ def site_size(site: Path) -> dict[str, int]:
     }
 
 
-def measure(root: Path, claims: int) -> tuple[float, dict[str, int]]:
+def measure(root: Path, claims: int) -> tuple[float, dict[str, int], float]:
+    """The build's wall time, the built site's sizes, and the load average as the build began."""
     project = write_project(root / f"size-{claims}", Shape.with_claims(claims))
+    load = os.getloadavg()[0]
     sample = build(project / "mkdocs.yml", project / "site")
-    return sample.wall, site_size(project / "site")
+    return sample.wall, site_size(project / "site"), load
 
 
-def report(results: dict[int, tuple[float, dict[str, int]]]) -> str:
+def report(results: dict[int, tuple[float, dict[str, int], float]]) -> str:
     mb = 1e6
     lines = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}.",
@@ -55,16 +58,17 @@ def report(results: dict[int, tuple[float, dict[str, int]]]) -> str:
         "(linear growth); before the claims index replaced the navigation's list of every claim, 1,500 "
         "claims wrote a 759 MB site in 72 s (issue 15).",
         "",
-        "| claims | pages | build wall | site | theme assets | search index | per claim | marginal per claim |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| claims | pages | build wall | site | theme assets | search index | per claim | marginal per claim | load |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     previous: tuple[int, int] | None = None
-    for claims, (wall, size) in results.items():
+    for claims, (wall, size, load) in results.items():
         own = size["total"] - size["assets"]
         marginal = f"{(own - previous[1]) / (claims - previous[0]) / mb:.3f} MB" if previous else "-"
         lines.append(
             f"| {claims:,} | {size['pages']:,} | {wall:.1f} s | {size['total'] / mb:.1f} MB | "
-            f"{size['assets'] / mb:.1f} MB | {size['search'] / mb:.1f} MB | {own / claims / mb:.3f} MB | {marginal} |"
+            f"{size['assets'] / mb:.1f} MB | {size['search'] / mb:.1f} MB | {own / claims / mb:.3f} MB | {marginal} "
+            f"| {load:.1f} |"
         )
         previous = (claims, own)
     return "\n".join(lines)

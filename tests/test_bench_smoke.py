@@ -95,14 +95,14 @@ def test_the_site_size_report_has_a_row_per_size_with_mb_per_claim(tmp_path: Pat
     output = tmp_path / "BENCHMARKS.md"
     output.write_text("# Benchmarks\n\n## Build cost\n\nkept as it was\n", encoding="utf-8")
     results = {
-        100: (1.0, {"total": 7_500_000, "assets": 2_500_000, "search": 1_000_000, "pages": 103}),
-        1500: (9.0, {"total": 77_500_000, "assets": 2_500_000, "search": 15_000_000, "pages": 1503}),
+        100: (1.0, {"total": 7_500_000, "assets": 2_500_000, "search": 1_000_000, "pages": 103}, 2.5),
+        1500: (9.0, {"total": 77_500_000, "assets": 2_500_000, "search": 15_000_000, "pages": 1503}, 3.0),
     }
     size_bench.replace_section(output, size_bench.HEADING, size_bench.START, size_bench.END, size_bench.report(results))
     text = output.read_text(encoding="utf-8")
     assert "kept as it was" in text and text.count(size_bench.START) == 1
     rows = [line for line in text.splitlines() if line.startswith("| 1")]
-    assert rows[0].endswith("| 0.050 MB | - |") and rows[1].endswith("| 0.050 MB | 0.050 MB |")
+    assert rows[0].endswith("| 0.050 MB | - | 2.5 |") and rows[1].endswith("| 0.050 MB | 0.050 MB | 3.0 |")
 
 
 def test_site_size_counts_assets_search_and_pages_apart(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots example \
         check-publish changes
 
-# Each lock (see README, "Dependencies") is installed with --require-hashes, and again whenever it
+# Each lock (see handbook/development.md, "Dependencies") is installed with --require-hashes, and again whenever it
 # changes: the runtime one for building, the dev one on top for tests, the bench one for `make bench`.
 PIP := $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes
 
@@ -110,7 +110,7 @@ review: $(VENV)/.installed
 	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED)) $(ARGS)
 
 # Before publishing SITE: exit 1 naming the address when it was built without site_url or under a placeholder
-# (example.com, .example, localhost: RFC 2606 and 6761). The deploy workflow runs it (README, "Publish").
+# (example.com, .example, localhost: RFC 2606 and 6761). The deploy workflow runs it (handbook/publishing.md).
 check-publish: $(VENV)/.installed
 	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.publish.siteurl --site $(SITE)
 
@@ -124,7 +124,7 @@ changes: $(VENV)/.installed
 schema: $(VENV)/.installed
 	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.editor_schema -f $(CONFIG)
 
-# Check every link of a built site (see README: `make links SITE=DIR ARGS='...'`).
+# Check every link of a built site (see handbook/links.md: `make links SITE=DIR ARGS='...'`).
 links: $(VENV)/.installed
 	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.links --site $(SITE) $(ARGS)
 

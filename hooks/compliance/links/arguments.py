@@ -39,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command-line contract documented in the README (a links.toml may hold any of it)."""
+    """The command-line contract documented in handbook/links.md (a links.toml may hold any of it)."""
     parser = _Parser(prog="make links", description="Check every link of a built site.")
     # Defaults come from the settings themselves, so the help can never disagree with the code.
     check, retry = CheckSettings(), RetryPolicy()

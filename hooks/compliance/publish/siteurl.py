@@ -25,9 +25,11 @@ OVERRIDE = "COMPLIANCE_SITE_URL"
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 NO_SITE_URL = (
     "No site_url: pages have no canonical link and no sitemap is published; "
-    'set site_url in mkdocs.yml or guide.site_url in the data (README, "Publish")'
+    "set site_url in mkdocs.yml or guide.site_url in the data (handbook/publishing.md)"
 )
-HOW_TO_SET = 'set site_url in mkdocs.yml or guide.site_url in the data to the site\'s real address (README, "Publish")'
+HOW_TO_SET = (
+    "set site_url in mkdocs.yml or guide.site_url in the data to the site's real address (handbook/publishing.md)"
+)
 
 
 def resolved_site_url(config_site_url: str | None, override: str | None) -> str | None:

@@ -3,7 +3,6 @@
 PYTHON ?= python3
 VENV   := .venv
 VENV_PYTHON := $(VENV)/bin/python
-SITE   ?= site
 
 # .venv keeps the interpreter it was made with: asking for another one says so rather than being ignored.
 ifneq ($(filter command line environment,$(origin PYTHON)),)
@@ -16,8 +15,11 @@ $(error .venv runs Python $(VENV_VERSION), but PYTHON=$(PYTHON) is $(or $(WANTED
 endif
 endif
 endif
-# The configuration `make review`, `make schema` and `make pdf` read (`make review CONFIG=mkdocs.example.yml`).
+# The configuration every command reads, as `mkdocs -f` does (`make review CONFIG=mkdocs.example.yml`).
 CONFIG ?= mkdocs.yml
+# The built site the commands after a build read; by default the configuration's site_dir.
+SITE   ?=
+SITE_ARG = $(if $(SITE),--site $(SITE))
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
@@ -58,8 +60,8 @@ lock:
 CHECK_CONFIG := PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.configfile -f
 
 site: $(VENV)/.installed
-	$(CHECK_CONFIG) mkdocs.yml
-	$(VENV)/bin/mkdocs build --strict
+	$(CHECK_CONFIG) $(CONFIG)
+	$(VENV)/bin/mkdocs build --strict -f $(CONFIG)
 
 # The fictional example organisation (examples/harborledger/data) into example-site/; mkdocs.example.yml
 # inherits mkdocs.yml and sets `extra: compliance: data_dir:`, as any other organisation's build can.
@@ -72,17 +74,17 @@ example: $(VENV)/.installed
 pdf: $(VENV)/.installed-dev
 	$(CHECK_CONFIG) $(CONFIG)
 	COMPLIANCE_PDF=1 $(VENV)/bin/mkdocs build --strict -f $(CONFIG)
-	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.pdf --site $(SITE) -f $(CONFIG)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.pdf -f $(CONFIG) $(SITE_ARG)
 
 # Screenshots of the home page (desktop light and dark, phone) into screenshots/, linked from the README.
 screenshots: $(VENV)/.installed-dev
 	$(CHECK_CONFIG) mkdocs.yml
 	$(VENV)/bin/mkdocs build --strict
-	$(VENV_PYTHON) tools/screenshots.py --site $(SITE) --output screenshots
+	$(VENV_PYTHON) tools/screenshots.py --site $(or $(SITE),site) --output screenshots
 
 serve: $(VENV)/.installed
-	$(CHECK_CONFIG) mkdocs.yml
-	$(VENV)/bin/mkdocs serve
+	$(CHECK_CONFIG) $(CONFIG)
+	$(VENV)/bin/mkdocs serve -f $(CONFIG)
 
 # The browser suite needs axe-core from npm; where npm is missing it skips (and fails when CI=true).
 NPM := $(shell command -v npm 2>/dev/null)
@@ -112,13 +114,13 @@ review: $(VENV)/.installed
 # Before publishing SITE: exit 1 naming the address when it was built without site_url or under a placeholder
 # (example.com, .example, localhost: RFC 2606 and 6761). The deploy workflow runs it (handbook/publishing.md).
 check-publish: $(VENV)/.installed
-	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.publish.siteurl --site $(SITE)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.publish.siteurl -f $(CONFIG) $(SITE_ARG)
 
-# What changed for readers between two builds' compliance.json: BASE=path (required), HEAD=path (default:
-# SITE's); ARGS='--format markdown' for a pull request's job summary.
+# What changed for readers between two builds' compliance.json: BASE=path (required), HEAD=path (default: the one in
+# SITE, else in CONFIG's site_dir); ARGS='--format markdown' for a pull request's job summary.
 changes: $(VENV)/.installed
 	$(if $(BASE),,$(error BASE=path/to/compliance.json is required))
-	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.changes $(BASE) $(or $(HEAD),$(SITE)/compliance.json) $(ARGS)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.changes -f $(CONFIG) $(BASE) $(or $(HEAD),$(if $(SITE),$(SITE)/compliance.json)) $(ARGS)
 
 # Regenerate the editors' JSON Schema from the model (a test fails when it is stale).
 schema: $(VENV)/.installed
@@ -126,7 +128,7 @@ schema: $(VENV)/.installed
 
 # Check every link of a built site (see handbook/links.md: `make links SITE=DIR ARGS='...'`).
 links: $(VENV)/.installed
-	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.links --site $(SITE) $(ARGS)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.links -f $(CONFIG) $(SITE_ARG) $(ARGS)
 
 # Benchmarks (minutes; not part of `make test`): each harness rewrites its own section of BENCHMARKS.md.
 # Its peers (lychee, mkdocs-macros-plugin) come from requirements-bench.txt, never from the site's lock.
@@ -150,4 +152,4 @@ lint: $(VENV)/.installed-dev $(if $(NPM),browser-deps)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(SITE) .site.* site.linkmap.json example-site .example-site.* example-site.linkmap.json .pytest_cache test-artifacts
+	rm -rf $(or $(SITE),site) .site.* site.linkmap.json example-site .example-site.* example-site.linkmap.json .pytest_cache test-artifacts

@@ -72,6 +72,7 @@ def _static_config(source: Path, data: ComplianceData, plan: SitePlan, renderer:
             "feed": None,
             "not_found": settings.not_found,
             "print_words": settings.print_words,
+            "made_by_hooks": True,  # the pages were made by our renderer: the theme's guard lets them through
         }
     return config
 

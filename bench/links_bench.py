@@ -204,11 +204,12 @@ FULL = (
     # Issue 25: a host that refuses (429) what arrives beyond 6 requests in flight (floor 41.7 s at 50 ms).
     Workload("5,000 URLs on a host that answers 429 beyond 6 in flight", 1, 5000, 0.05, limit=6),
 )
-QUICK = (  # a smoke test of the harness: every kind of workload, a few links each
-    Workload("14 URLs over 2 hosts", 2, 14, 0.01, 7),
-    Workload("8 URLs on one host", 1, 8, 0.01),
-    Workload("14 https URLs over 2 hosts", 2, 14, 0.01, 7, https=True),
-    Workload("16 URLs over 2 hosts at 30 ms, 4 per host", 2, 16, 0.03, per_host=4, latency=True),
+QUICK = (  # a smoke test of the harness (tests/test_links_bench.py): every kind of workload, a few links each
+    Workload("30 URLs over 3 hosts", 3, 30, 0.01, 7),
+    Workload("40 URLs on one host", 1, 40, 0.01),
+    Workload("30 https URLs over 3 hosts", 3, 30, 0.01, 7, https=True),
+    Workload("20 https URLs on one host", 1, 20, 0.01, https=True),
+    Workload("40 URLs over 4 hosts at 30 ms, 4 per host", 4, 40, 0.03, per_host=4, latency=True),
     Workload("12 URLs on a host that answers 429 beyond 6 in flight", 1, 12, 0.01, limit=6),
 )
 

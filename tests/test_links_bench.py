@@ -35,7 +35,9 @@ def test_quick_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     # Our row of the spread workload: wall, CPU, the server-counted peak, and every broken link found.
     # (the first table is the http one over 3 hosts; the https one follows with its own rows).
     rows = re.findall(
-        r"^\| ours \(defaults\) \| ([\d.]+) \| ([\d.]+) \| (\d+) \| (\d+) \| ([\d.]+) \| - \| - \|$", text, re.M
+        r"^\| ours \(defaults\) \| ([\d.]+) \| ([\d.]+) \| (\d+) \| (\d+) \| ([\d.]+) \| - \| - \| [\d.]+ \|$",
+        text,
+        re.M,
     )
     assert len(rows) == 5, text  # the four workloads of issue 16, and issue 25's latency-dominated one
     for wall, cpu, peak, broken, share in (rows[0], rows[2]):  # the two spread workloads, http then https
@@ -62,3 +64,9 @@ def test_quick_run_rewrites_only_its_own_section(tmp_path: Path) -> None:
     )
     assert len(re.findall(r"within 1\.2 x the platform floor's CPU", text)) == 4
     assert re.search(r"at 30 ms, 4 per host: within 1\.1 x its floor \([\d.]+ s, limit 0\.53 s; platform floor", text)
+    # Issue 25's rate-limited host: ours at its defaults, the bare script told the limit; none reported broken.
+    limited_row = r"^\| ours \(defaults\) \| [\d.]+ \| [\d.]+ \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|"
+    limited = re.findall(limited_row, text, re.M)
+    assert len(limited) == 1 and int(limited[0][0]) <= 6 and int(limited[0][1]) > 0 and limited[0][2:] == ("0", "0")
+    assert "0 working links reported broken or rate limited (0): met" in text
+    assert "| bare aiohttp script (platform floor, 6 per host, no interval) |" in text

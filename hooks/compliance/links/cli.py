@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = "the options"  # what an internal error came from, when the error itself names nothing
     try:
         arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
-        site = Path(arguments.site) if arguments.site else _configured_site(arguments.config_file)
+        site = Path(arguments.site) if arguments.site is not None else _configured_site(arguments.config_file)
         where = f"--site {site}"
         report = run_link_check(site, arguments, stream=sys.stderr)
         if arguments.json:

@@ -6,6 +6,7 @@ plain computation on generated input, so a shortcut that loses a result fails he
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import subprocess
@@ -24,6 +25,7 @@ from compliance.links.linkchecker import parse_page
 from compliance.links.linkmap import EXTERNAL, LinkMapBuilder, LinkSource, html_links
 from compliance.load import yamlload
 from compliance.load.yamlload import load_yaml
+from compliance.model import data as data_module
 from compliance.model import prosecheck as prose_module
 from compliance.model.data import ComplianceData, load_compliance_data
 from compliance.model.prosecheck import ProseChecker
@@ -286,3 +288,20 @@ def test_kept_partials_are_compiled_again_when_they_change(guide_data: Complianc
         renderer = PageRenderer(guide_data, tmp_path, [tmp_path], SitePlan())
         seen.append(renderer.render(page, tmp_path / "page.md").strip())
     assert seen == ["first", "second", "second"]
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_the_collector_is_paused_while_the_data_loads_and_left_as_it_was(
+    enabled_before: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(tmp_path, "guide")
+    seen = []
+    read = data_module.read_data_files
+    monkeypatch.setattr(data_module, "read_data_files", lambda *a, **k: seen.append(gc.isenabled()) or read(*a, **k))
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        load_compliance_data(project, project / "data", project / "docs", today=date.fromisoformat(FIXTURE_TODAY))
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False] and after is enabled_before

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
+from compliance_sites import build_language_site, theme_alternates, unmark_alternates
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from compliance.environment import site_url_override
@@ -48,6 +50,8 @@ class _Session:
 
     command: str = "build"
     build: SiteBuild | None = None
+    # The language the next build is for: None for the data's default, set while another language's site builds.
+    language: str | None = None
 
 
 _session = _Session()
@@ -118,6 +122,7 @@ def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool, 
         stop_on_signals()  # SIGTERM unwinds like Ctrl-C, so on_shutdown can drop the staged build
 
 
+@event_priority(50)  # before the search plugin reads the theme's language for its stemmer
 @_edge("reading the configuration and the data", _config_file)
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config_file = Path(config.config_file_path)
@@ -130,6 +135,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     except ValueError as exc:
         raise PluginError(str(exc)) from None
     _session.build = build = SiteBuild(_session.command, config_file.parent, Path(config.docs_dir), options)
+    build.language, build.fallback_language = _session.language, str(config.theme.get("language") or "en")
     data_dir = options.data_path(build.project_dir)
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported).
     if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:
@@ -144,7 +150,12 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
     # The data's address wins: one checkout builds several organisations, each from its own data.
-    config.site_url = settings.site_url or config.site_url
+    config.site_url = build.site_url or config.site_url
+    if build.data.document.languages is not None:  # the theme's own words, <html lang> and the search's stemmer
+        config.theme["language"] = build.data.language
+    config.extra["alternate"] = theme_alternates(build.data, "") or None
+    if config.extra["alternate"] is None:
+        del config.extra["alternate"]
     if not config.site_url and build.command != "serve":
         log.info("%s", NO_SITE_URL)
     if settings.logo:
@@ -164,7 +175,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         "not_found": settings.not_found,
         "print_words": settings.print_words,
     }
-    if build.command == "build":
+    if build.command == "build" and build.language is None:  # another language's site is in the default's
         build.staged = StagedSite(Path(config.site_dir))
         config.site_dir = str(build.staged.begin())
     return config
@@ -214,6 +225,8 @@ def on_page_context(
     if not any(item.children for item in page.toc):
         page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
     build = _current()
+    if "alternate" in config.extra:  # the selector leads to this page in each language
+        config.extra["alternate"] = theme_alternates(build.data, page.url)
     if page.file.src_uri in build.claim_pages:
         index = build.plan.claims_index_page()
         build.open_index = next((p for p in nav.pages if p.file.src_uri == index), None)
@@ -245,7 +258,10 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         leave_out_sitemap(site_dir)
     else:
         date_sitemap(site_dir, config.site_url, build.lastmods)  # MkDocs dates every page by the build
-    if build.command != "serve":
+    if build.language is None and build.data is not None:
+        for language in build.data.other_languages:
+            build_language_site(config, language, _session)
+    if build.command != "serve" and build.language is None:
         _write_headers(build, site_dir)
     build.finish_links(site_dir, config.site_url)
 
@@ -268,6 +284,7 @@ def on_shutdown(**kwargs: Any) -> None:
 
 def _secured(build: SiteBuild, html: str) -> str:
     """A page with its Content-Security-Policy; not in the preview, whose reload script MkDocs adds inline later."""
+    html = unmark_alternates(html)
     return html if build.command == "serve" else build.headers.page(html)
 
 

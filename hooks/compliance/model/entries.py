@@ -19,7 +19,8 @@ from pydantic import Discriminator, Field, Tag
 from .catalogue import CatalogueEntry
 from .dates import DateValue
 from .labels import AccessLevel, ClaimKind, Labels, Status
-from .values import ID_PATTERN, URL, Colour, Entry, HttpURL, Id, ImagePath, Markdown, PageId, SiteURL, Text, reference
+from .language import Languages, Prose, Wording
+from .values import ID_PATTERN, URL, Colour, Entry, HttpURL, Id, ImagePath, PageId, SiteURL, Text, reference
 
 if TYPE_CHECKING:
     from .trust import Contacts, ControlArea, Controls, Documents, Faq, Subprocessors, Update
@@ -29,7 +30,7 @@ Dimension = Annotated[int, Field(ge=1, le=4096)]
 
 class Image(Entry):
     src: ImagePath
-    alt: Text
+    alt: Wording
     width: Dimension | None = None
     height: Dimension | None = None
     link: URL | None = None
@@ -129,11 +130,11 @@ class Scope(Entry):
     offerings: OfferingScope | None = None
     providers: ProviderScope | None = None
     excludes: Exclusions | None = None
-    conditions: list[Text] = []
+    conditions: list[Wording] = []
 
 
 class Document(Entry):
-    title: Text
+    title: Wording
     url: URL
     kind: Text | None = None
     mirror: HttpURL | None = None
@@ -142,7 +143,7 @@ class Document(Entry):
 class Channel(Entry):
     """A way to ask for evidence: a label, and optionally a web address or an email address."""
 
-    label: Text
+    label: Wording
     url: URL | None = None
 
 
@@ -166,7 +167,7 @@ class BridgeLetter(Entry):
 
 
 class Agreement(Entry):
-    name: Text
+    name: Wording
     url: URL | None = None
 
 
@@ -186,7 +187,7 @@ class Claim(Entry):
 
     id: PageId
     kind: KindName
-    title: Text
+    title: Wording
     status: Status | None = None
     expected: DateValue | None = None
     standards: Annotated[list[Coverage], Field(min_length=1)]
@@ -202,7 +203,7 @@ class Claim(Entry):
     last_reviewed: DateValue | None = None
     auditor: Text | None = None
     image: Image | None = None
-    prose: Markdown | None = None
+    prose: Prose | None = None
 
 
 ClaimRef = Annotated[Claim, *reference("claim")]
@@ -213,18 +214,18 @@ AreaRef = Annotated["ControlArea", *reference("area")]
 class Section(Entry):
     """A part of the guide: an optional heading, the editor's prose, claims and areas of controls."""
 
-    title: Text | None = None
-    prose: Markdown | None = None
+    title: Wording | None = None
+    prose: Prose | None = None
     claims: list[ClaimRef] = []
     controls: list[AreaRef] = []
 
 
 class Guide(Entry):
-    title: Text
-    description: Text | None = None
+    title: Wording
+    description: Wording | None = None
     site_url: SiteURL | None = None
     icon: Image | None = None
-    intro: Markdown | None = None
+    intro: Prose | None = None
     last_reviewed: DateValue | None = None
     sections: list[Section] = []
 
@@ -234,6 +235,7 @@ class ComplianceDocument(Entry):
 
     organisation: Organisation
     guide: Guide
+    languages: Languages | None = None
     labels: Labels
     bodies: list[Body] = []
     standards: list[Standard] = []

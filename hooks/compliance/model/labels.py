@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import ConfigDict, Field, create_model
 
 from .dates import date_pattern, placeholder_pattern
-from .values import Entry, Text
+from .values import Entry, LanguageTag, Text
 
 # What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
 # compliance with a law, a commitment to comply, alignment with a framework, a self-assessment.
@@ -116,11 +116,13 @@ class WordLabels(Entry):
 
 
 class DateLabels(Entry):
-    """How dates are written: the twelve month names, and the order of a month's and a day's parts."""
+    """How dates are written: as Babel writes them for `locale` (the page's language when left out), or
+    in a house style: the twelve month names (else the locale's) and the order of a month's and a day's parts."""
 
-    months: Annotated[list[Text], Field(min_length=12, max_length=12)]
-    month: Annotated[Text, date_pattern("month")]
-    day: Annotated[Text, date_pattern("day")]
+    locale: LanguageTag | None = None
+    months: Annotated[list[Text], Field(min_length=12, max_length=12)] | None = None
+    month: Annotated[Text, date_pattern("month")] | None = None
+    day: Annotated[Text, date_pattern("day")] | None = None
 
 
 class TrustLabels(Entry):

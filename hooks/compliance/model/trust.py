@@ -13,7 +13,8 @@ from ..load.yamlload import SourceMap
 from . import entries
 from .dates import DateValue
 from .entries import Access, Channel, ClaimRef
-from .values import URL, Entry, Id, LanguageTag, Markdown, Text
+from .language import Prose, Wording
+from .values import URL, Entry, Id, LanguageTag, Text
 
 
 class Subprocessor(Entry):
@@ -21,14 +22,14 @@ class Subprocessor(Entry):
 
     id: Id
     name: Text
-    purpose: Text
+    purpose: Wording
     locations: list[Text] = []
     url: URL | None = None
     since: DateValue | None = None
 
 
 class Subprocessors(Entry):
-    intro: Markdown | None = None
+    intro: Prose | None = None
     last_updated: DateValue | None = None
     processors: list[Subprocessor] = []
 
@@ -43,7 +44,7 @@ class SecurityTxt(Entry):
 class Contacts(Entry):
     """Whom readers reach, each as a label and an address; `security` with a URL makes security.txt."""
 
-    intro: Markdown | None = None
+    intro: Prose | None = None
     security: Channel | None = None
     privacy: Channel | None = None
     sales: Channel | None = None
@@ -54,7 +55,7 @@ class Contacts(Entry):
 class LibraryDocument(Entry):
     """A policy, report or whitepaper, and how a reader gets it."""
 
-    title: Text
+    title: Wording
     kind: Text | None = None
     url: URL | None = None
     access: Access
@@ -62,36 +63,36 @@ class LibraryDocument(Entry):
 
 
 class Documents(Entry):
-    intro: Markdown | None = None
+    intro: Prose | None = None
     last_updated: DateValue | None = None
     library: list[LibraryDocument] = []
 
 
 class Question(Entry):
-    question: Text
-    answer: Markdown
+    question: Wording
+    answer: Prose
 
 
 class Faq(Entry):
-    intro: Markdown | None = None
+    intro: Prose | None = None
     questions: list[Question] = []
 
 
 class Control(Entry):
-    text: Markdown
+    text: Prose
 
 
 class ControlArea(Entry):
     """Security controls of one area, named as the organisation groups them; with none, it is not shown."""
 
     id: Id
-    title: Text
-    intro: Markdown | None = None
+    title: Wording
+    intro: Prose | None = None
     controls: list[Control] = []
 
 
 class Controls(Entry):
-    intro: Markdown | None = None
+    intro: Prose | None = None
     last_updated: DateValue | None = None
     areas: list[ControlArea] = []
 
@@ -102,8 +103,8 @@ class Update(Entry):
 
     id: Id | None = None
     date: DateValue
-    title: Text
-    prose: Markdown | None = None
+    title: Wording
+    prose: Prose | None = None
     claims: list[ClaimRef] = []
 
 

@@ -21,6 +21,7 @@ from ..model.data import ComplianceData, load_compliance_data
 from ..model.entries import Claim
 from ..options import BuildOptions
 from ..policy import RULES
+from ..render.languages import language_url
 from ..render.pagefacts import PageFacts, page_facts
 from ..render.pages import PageRenderer, theme_problems
 from ..render.plan import (
@@ -35,7 +36,7 @@ from ..render.plan import (
     problems_page,
 )
 from ..render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
-from ..render.trustsite import FEED_FILE, plan_trust_files
+from ..render.trustsite import FEED_FILE, SECURITY_TXT_FILE, plan_trust_files
 from .headers import SiteHeaders
 from .staging import StagedSite
 
@@ -86,6 +87,12 @@ class SiteBuild:
     # Under `mkdocs serve`, invalid data is shown on every page instead of stopping the server.
     problems: str = ""
     lastmods: dict[str, str] = field(default_factory=dict)  # page URL -> the date sitemap.xml gives it
+    # The language this build publishes: None for the data's default one, whose build then builds each
+    # other language's site into a folder of its own (`sv/`); `fallback_language` is the data's when it declares none.
+    language: str | None = None
+    fallback_language: str = "en"
+    # Where this language's site is published: the site's address, under `sv/` for another language.
+    site_url: str | None = None
 
     def load(self, theme_dir: Path | None, *, directory_urls: bool, site_url: str | None) -> None:
         """Check what will be published, load the data and plan the pages; BuildFailed if it cannot."""
@@ -114,6 +121,8 @@ class SiteBuild:
                 docs_checked=docs_first,  # not twice per preview rebuild: each check reads every image
                 rules=self.options.rule_levels,
                 for_print=self.options.pdf,
+                language=self.language,
+                fallback_language=self.fallback_language,
             )
         except ComplianceError as exc:
             if self.command != "serve":
@@ -135,7 +144,8 @@ class SiteBuild:
         for rule, ids in by_rule.items():
             shown = ", ".join(dict.fromkeys(ids))
             log.info("compliance rule %s (warn): %s, for %s; make review lists each", rule, RULES[rule], shown)
-        self.plan = SitePlan(directory_urls, str(data.document.guide.site_url or site_url or "") or None)
+        self.site_url = language_url(str(data.document.guide.site_url or site_url or "") or None, data)
+        self.plan = SitePlan(directory_urls, self.site_url)
         # `make pdf` builds with `pdf` on: a guide too long to print fails here, before Chromium starts.
         too_long = self.options.pdf and pdf_too_long(
             printed_entries(export_document(data, self.plan)), self.options.max_pdf_entries
@@ -147,8 +157,8 @@ class SiteBuild:
         self.links = LinkMapBuilder(_data_links(data))
         self.claim_pages = {self.plan.claim_page(claim.id): claim for claim in data.document.claims}
         # `make pdf` builds with the pdf option, so every page links the PDF it then prints.
-        self.settings = settings = site_settings(data, self.plan, PDF_FILE if self.options.pdf else None)
-        self.feed_url = self._plan_trust_files(data, settings.site_url or site_url)
+        self.settings = site_settings(data, self.plan, PDF_FILE if self.options.pdf else None)
+        self.feed_url = self._plan_trust_files(data, self.site_url)
         self.renderer.env.globals["feed_file"] = FEED_FILE if self.feed_url else None
         try:
             self.footer = self.renderer.render_partial("partials/compliance-footer.html", "footer")
@@ -219,6 +229,8 @@ class SiteBuild:
     def maps_links(self) -> bool:
         """Whether pages' links are collected: the preview's throw-away builds need no link map, unless
         they check links too (it saves parsing every page twice on each save)."""
+        if self.language is not None:  # another language's site: its links are the default's, in its words
+            return False
         return self.command != "serve" or self.options.check_links
 
     def add_page_links(self, src_uri: str, html: str) -> None:
@@ -264,7 +276,10 @@ class SiteBuild:
     def _plan_trust_files(self, data: ComplianceData, site_url: str | None) -> str | None:
         """Plan the trust pages, the Atom feed and security.txt; the feed's absolute URL when there is one."""
         planned = plan_trust_files(data, self.plan, site_url, self.options.max_feed_entries)
-        self.trust_pages, self.extra_files = planned.pages, {**self.extra_files, **planned.files}
+        files = planned.files
+        if data.language != data.default_language:  # RFC 9116: security.txt is the host's, at the root only
+            files = {path: text for path, text in files.items() if path != SECURITY_TXT_FILE}
+        self.trust_pages, self.extra_files = planned.pages, {**self.extra_files, **files}
         for note in planned.notes:
             log.info("%s", note)
         return planned.feed_url

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ..errors import ComplianceError, Location, Problem, display_path
 from ..model.data import ComplianceData
 from ..model.dates import PartialDate
+from ..model.language import language_of
 from ..model.mentions import md_text
 from .plan import SitePlan
 from .prose import ProseRenderer
@@ -34,6 +35,20 @@ def address(url: Any) -> Markup:
     if text.startswith("mailto:"):
         text = unquote(text.removeprefix("mailto:").split("?", 1)[0])
     return Markup("<wbr>").join(re.split(r"(?<=[/.@])(?=.)", text))
+
+
+def in_its_language(value: Any, html: Markup, *, inline: bool = True) -> Markup:
+    """`html` made from `value`, inside an element naming its language where that is not the page's
+    (a missing translation shown in the default language), so screen readers switch voice."""
+    lang = language_of(value)
+    if lang is None:
+        return html
+    return Markup('<{0} lang="{1}">{2}</{0}>').format("span" if inline else "div", lang, html)
+
+
+def plain_text(value: Any) -> str:
+    """The text alone, for an attribute (`alt`), where no element can mark its language."""
+    return str(value)  # a marked value as plain `str`
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -100,7 +115,7 @@ class PageRenderer:
 
         @jinja2.pass_context
         def render_prose(context: jinja2.runtime.Context, text: Any, inline: bool = False) -> Markup:
-            return prose.render(text, context.get("base", ""), inline=inline)
+            return in_its_language(text, prose.render(text, context.get("base", ""), inline=inline), inline=inline)
 
         words = document.labels.dates
 
@@ -109,7 +124,8 @@ class PageRenderer:
             return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.words(words))
 
         self.env.filters.update(
-            md=md_text,
+            md=lambda value: in_its_language(value, md_text(value)),
+            plain=plain_text,
             prose=render_prose,
             when=when,
             address=address,

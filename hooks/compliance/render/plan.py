@@ -89,7 +89,7 @@ def page_base(url: str) -> str:
 def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
     """The machine-readable export: every fact of the model, ids for references, and each claim's page
     and what its status rests on (`status_rests_on`: null where the data gives no date for it)."""
-    model = data.document.model_dump(mode="json", exclude={"guide", "labels", "catalogue"})
+    model = data.document.model_dump(mode="json", exclude={"guide", "labels", "catalogue", "languages"})
     # Prose as the site shows it, its links absolute under the site's address (else relative to this file).
     prose = ProseRenderer(data.document, data.index, plan.claim_url)
     render_prose(data.document, model, prose, plan.site_url.rstrip("/") + "/" if plan.site_url else "")
@@ -99,7 +99,9 @@ def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
         claim["status_rests_on"] = (
             None if basis is None else {"fact": basis.fact, "date": basis.date.isoformat(), "source": basis.source}
         )
-    return {"version": EXPORT_VERSION, **model}
+    # Each language's site has its own export, the same facts in its words: which language, and the others.
+    languages = {"language": data.language, "languages": list(data.languages)} if len(data.languages) > 1 else {}
+    return {"version": EXPORT_VERSION, **languages, **model}
 
 
 def printed_entries(export: Mapping[str, Any]) -> int:
@@ -125,8 +127,14 @@ def printed_entries(export: Mapping[str, Any]) -> int:
 def export_schema(limits: Limits | None = None) -> dict[str, Any]:
     """JSON Schema of `export_document`'s output, generated from the same model, with the build's `limits`."""
     schema = with_limits(ComplianceDocument.model_json_schema(mode="serialization"), limits)
-    for name in ("guide", "labels", "catalogue"):
+    for name in ("guide", "labels", "catalogue", "languages"):
         schema["properties"].pop(name, None)
+    schema["properties"]["language"] = {"type": "string", "description": "the language of the words (several only)"}
+    schema["properties"]["languages"] = {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "every language the site is published in, the default first; each has its own export",
+    }
     schema["required"] = [r for r in schema.get("required", []) if r not in ("guide", "labels")]
     prose_schema(schema)
     schema["properties"]["version"] = {"const": EXPORT_VERSION}

@@ -8,12 +8,23 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "mkdocs.example.yml", "data", "docs", "overrides", "hooks", "examples", "catalogue")
+PROJECT_PARTS = (
+    "mkdocs.yml",
+    "mkdocs.example.yml",
+    "data",
+    "docs",
+    "overrides",
+    "hooks",
+    "examples",
+    "catalogue",
+    "labels",
+)
 
 
 DATASETS = Path(__file__).resolve().parent / "fixtures" / "datasets"
@@ -53,6 +64,30 @@ def run_mkdocs(
         env=environment,
         timeout=120,
     )
+
+
+def site_labels(data_dir: Path, language: str = "en", tool_dir: Path = REPO) -> dict[str, Any]:
+    """The labels a site of `data_dir` shows in `language`: the tool's (`labels/<language>.yml`), with the
+    data's own over them (`labels:`, or `labels@<language>:` for a language other than its first)."""
+    from compliance.model.localise import _merge
+
+    base = yaml.safe_load((tool_dir / "labels" / f"{language}.yml").read_text(encoding="utf-8"))["labels"]
+    own: dict[str, Any] = {}
+    path = data_dir / "labels.yml"
+    if path.is_file():
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        own = document.get("labels" if language == "en" else f"labels@{language}") or {}
+    merged: dict[str, Any] = _merge(base, own)
+    return merged
+
+
+def date_words(labels: dict[str, Any], text: str, language: str = "en") -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD date as the site with `labels` writes it (the core's own formatting,
+    whose words test_dates.py checks on their own)."""
+    from compliance.model.dates import PartialDate
+    from compliance.model.labels import DateLabels
+
+    return PartialDate.parse(str(text)).words(DateLabels.model_validate({"locale": language, **labels["dates"]}))
 
 
 def edit_yaml(path: Path, change: object) -> None:

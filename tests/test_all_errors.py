@@ -87,7 +87,6 @@ def test_with_the_labels_broken_references_are_still_judged(project: Path) -> No
     _edit(project, "guide.yml", "claims: [soc2]", "claims: [soc3]")
     assert _problems(project) == [
         "data/guide.yml:28:16: guide.sections[4].claims[0]: unknown claim 'soc3'; did you mean 'soc2'?",
-        "data/labels.yml:4:3: labels.words: required field is missing",
         "data/labels.yml:69:3: labels.wordz: unknown key 'wordz'; did you mean 'words'?",
     ]
 

@@ -31,6 +31,7 @@ TODAY = date.fromisoformat(FIXTURE_TODAY)
 def test_a_date_covers_every_day_it_can_mean(text: str, first: date, last: date, words: str) -> None:
     value = PartialDate.parse(text)
     words_of = SimpleNamespace(
+        locale=None,
         months=[date(2000, m, 1).strftime("%B") for m in range(1, 13)],
         month="{month} {year}",
         day="{day} {month} {year}",

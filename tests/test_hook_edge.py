@@ -86,6 +86,8 @@ def test_broken_theme_templates_are_each_named_at_their_line(example: Path) -> N
 
 
 def test_deleted_labels_are_named(example: Path) -> None:
+    # The tool's labels gone, the organisation's own (a few overrides) leave most of them missing.
+    (example / "labels/en.yml").unlink()
     (example / EXAMPLE_DATA / "labels.yml").unlink()
     _fails_in_one_clear_message(
         example, "compliance data is invalid:", f"{EXAMPLE_DATA}/labels.yml:1:1: labels: required field is missing"

@@ -59,6 +59,9 @@ def test_each_shipped_data_file_passes_the_schema_editors_see() -> None:
     validator = jsonschema.Draft202012Validator(schema)
     files = sorted((REPO / "data").glob("*.yml"))
     assert files
-    for path in files:
-        errors = [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))]
+    for path in [*files, *sorted((REPO / "examples" / "harborledger" / "data").glob("*.yml"))]:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if document is None:  # comments only (labels.yml where the tool's labels serve): the build adds nothing
+            continue
+        errors = [e.message for e in validator.iter_errors(document)]
         assert errors == [], path.name

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
@@ -117,6 +117,9 @@ class BuildOptions(BaseModel):
     debug: bool = False
     review: ReviewWindows = ReviewWindows()
     rules: RuleLevels = RuleLevels()
+    # Words shown in the default language for want of a translation: `note` (one line; the pages mark
+    # them and `make review` lists them) or `warn` (a warning at each YAML line, which fails the strict build).
+    missing_translations: Literal["note", "warn"] = "note"
 
     def judging_day(self) -> date:
         """The day dates are judged on: `today` when set, else today in UTC, the zone security.txt's

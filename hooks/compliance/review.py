@@ -71,6 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         when = "" if starts is None else f" {'since' if starts <= today else 'from'} {starts.isoformat()}"
         where = data.sources.value(finding.path)
         found.append((where, f"{format_path(finding.path)}: rule {finding.rule} ({level}){when}: {finding.message}"))
+    # Words each other language's site shows in the default one: warnings, unless the option makes them fail.
+    for language in data.other_languages:
+        local = load_compliance_data(
+            project, options.data_path(project), project / "docs", limits=options.limits, language=language
+        )
+        for gap in local.missing:
+            warned += options.missing_translations == "note"
+            found.append((gap.location, f"{format_path(gap.path)}: no translation into '{language}' (add {gap.key})"))
     security_txt = security_txt_due(data.document, today, expires_within=expires)
     if security_txt is not None:
         where = data.sources.value(SECURITY_TXT_EXPIRES)

@@ -136,6 +136,7 @@ class SiteBuild:
                 raise
             shown = display_path(self.project_dir, data_dir)
             raise BuildFailed(unexpected_error(exc, shown, "reading the data")) from None
+        _report_missing(data, self.options.missing_translations)
         # `warn` findings never fail a build, strict ones included (MkDocs counts only warnings): one
         # line per rule here, and `make review` lists each at its YAML line.
         by_rule: dict[str, list[str]] = {}
@@ -301,6 +302,17 @@ class SiteBuild:
         if report.failed:
             raise BuildFailed(f"link check failed:\n{text}")
         log.info(text)
+
+
+def _report_missing(data: ComplianceData, level: str) -> None:
+    """Words of this language's site shown in the default language: a warning at each YAML line (the
+    strict build fails), or one line (the pages mark them and `make review` lists each)."""
+    if level == "warn":
+        for gap in data.missing:
+            log.warning("%s", gap.describe())
+    elif data.missing:
+        shown = f"{len(data.missing)} words of the '{data.language}' site are in '{data.default_language}'"
+        log.info("%s, for want of a translation; make review lists each", shown)
 
 
 def _check_source_date_epoch() -> None:

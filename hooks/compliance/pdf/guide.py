@@ -24,7 +24,7 @@ from ..limits import DEFAULT_PDF_ENTRIES, pdf_too_long
 from ..options import load_options, read_options
 from ..render.plan import EXPORT_FILE, printed_entries
 from ..urlrule import site_url_problem
-from .document import PdfError, home_page, home_words, print_document, published_url
+from .document import PdfError, home_page, home_words, other_languages, print_document, published_url
 
 PDF_NAME = "guide.pdf"
 CHROMIUM = chromium_path()
@@ -152,13 +152,18 @@ def main(argv: list[str] | None = None) -> int:
     except ComplianceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    try:
-        site_url = args.site_url or published_url(args.site)
-        count = write_pdf(args.site, output, args.chromium, site_url, options.max_pdf_entries)
-    except PdfError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {output}: {count} pages of the site, {output.stat().st_size // 1024} KiB")
+    # A site in several languages holds each other language's site in a folder of its own (`sv/`):
+    # each is printed too, into its own folder, in its own words.
+    others = [(site, site / PDF_NAME, None) for site in other_languages(args.site)]
+    sites = [(args.site, output, args.site_url), *others]
+    for site, pdf, given_url in sites:
+        try:
+            site_url = given_url or published_url(site)
+            count = write_pdf(site, pdf, args.chromium, site_url, options.max_pdf_entries)
+        except PdfError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(f"wrote {pdf}: {count} pages of the site, {pdf.stat().st_size // 1024} KiB")
     return 0
 
 

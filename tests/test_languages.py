@@ -247,3 +247,18 @@ def test_the_shipped_guide_has_one_language_and_no_selector(shipped_site: Path) 
     export = json.loads((shipped_site / "compliance.json").read_text(encoding="utf-8"))
     assert "language" not in export and "languages" not in export
     assert (REPO / "labels/en.yml").is_file() and (REPO / "labels/sv.yml").is_file()
+
+
+def test_make_review_lists_each_missing_translation_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from compliance.review import main
+
+    project = copy_project(tmp_path / "project")
+    controls = project / EXAMPLE_DATA / "controls.yml"
+    text = controls.read_text(encoding="utf-8")
+    controls.write_text(text.replace("      title@sv: Personal\n", ""), encoding="utf-8")
+    line = text.splitlines().index("      title: People") + 1
+    assert main(["-f", str(project / "mkdocs.example.yml"), "--today", "2026-11-01"]) == 1
+    expected = f"{EXAMPLE_DATA}/controls.yml:{line}:14: controls.areas[3].title: no translation into 'sv' (add title@sv)"
+    assert expected in capsys.readouterr().out.splitlines()

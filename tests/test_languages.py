@@ -260,5 +260,6 @@ def test_make_review_lists_each_missing_translation_at_its_line(
     controls.write_text(text.replace("      title@sv: Personal\n", ""), encoding="utf-8")
     line = text.splitlines().index("      title: People") + 1
     assert main(["-f", str(project / "mkdocs.example.yml"), "--today", "2026-11-01"]) == 1
-    expected = f"{EXAMPLE_DATA}/controls.yml:{line}:14: controls.areas[3].title: no translation into 'sv' (add title@sv)"
+    where = f"{EXAMPLE_DATA}/controls.yml:{line}:14"
+    expected = f"{where}: controls.areas[3].title: no translation into 'sv' (add title@sv)"
     assert expected in capsys.readouterr().out.splitlines()

@@ -1,38 +1,54 @@
 # Two commands set everything up: `make site` and `make test` (see README.md).
+# PYTHON is the interpreter that creates .venv (`make PYTHON=python3.12 site`); VENV_PYTHON runs everything after.
+PYTHON ?= python3
 VENV   := .venv
-PYTHON := $(VENV)/bin/python
-SITE   ?= site
-# The configuration `make review`, `make schema` and `make pdf` read (`make review CONFIG=mkdocs.example.yml`).
+VENV_PYTHON := $(VENV)/bin/python
+
+# .venv keeps the interpreter it was made with: asking for another one says so rather than being ignored.
+ifneq ($(filter command line environment,$(origin PYTHON)),)
+ifneq ($(wildcard $(VENV_PYTHON)),)
+PYTHON_VERSION_OF = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+VENV_VERSION := $(call PYTHON_VERSION_OF,$(VENV_PYTHON))
+WANTED_VERSION := $(call PYTHON_VERSION_OF,$(PYTHON))
+ifneq ($(VENV_VERSION),$(WANTED_VERSION))
+$(error .venv runs Python $(VENV_VERSION), but PYTHON=$(PYTHON) is $(or $(WANTED_VERSION),not an interpreter found here): remove .venv to rebuild it with $(PYTHON))
+endif
+endif
+endif
+# The configuration every command reads, as `mkdocs -f` does (`make review CONFIG=mkdocs.example.yml`).
 CONFIG ?= mkdocs.yml
+# The built site the commands after a build read; by default the configuration's site_dir.
+SITE   ?=
+SITE_ARG = $(if $(SITE),--site $(SITE))
 ARGS   ?=
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test test-other-org typecheck serve links lint clean review schema bench browser-deps pdf lock screenshots example \
         check-publish changes
 
-# Each lock (see README, "Dependencies") is installed with --require-hashes, and again whenever it
+# Each lock (see handbook/development.md, "Dependencies") is installed with --require-hashes, and again whenever it
 # changes: the runtime one for building, the dev one on top for tests, the bench one for `make bench`.
-PIP := $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes
+PIP := $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes
 
 $(VENV)/.installed: requirements.txt
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PIP) -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PIP) -r requirements.txt -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
 $(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PIP) -r requirements.txt -r requirements-dev.txt -r requirements-bench.txt
 	touch $(VENV)/.installed $(VENV)/.installed-dev $@
 
 # Re-resolve the three locks after editing a .in file (uv, in a throw-away venv; needs PyPI).
 # --universal keeps the markers, so Python 3.12+ gets the backports pyftpdlib needs there.
 lock:
-	python3 -m venv .lock-venv
+	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check uv
 	for name in requirements requirements-dev requirements-bench; do \
 	  .lock-venv/bin/uv pip compile --quiet --custom-compile-command "make lock" --universal --python-version 3.11 --generate-hashes $$name.in -o $$name.txt || exit 1; \
@@ -41,11 +57,11 @@ lock:
 
 # MkDocs' own loader ends in a traceback on an INHERIT that loops or names a file that is not a mapping:
 # each command that runs MkDocs checks the configuration first, saying what is wrong in one line.
-CHECK_CONFIG := PYTHONPATH=hooks $(PYTHON) -m compliance.configfile -f
+CHECK_CONFIG := PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.configfile -f
 
 site: $(VENV)/.installed
-	$(CHECK_CONFIG) mkdocs.yml
-	$(VENV)/bin/mkdocs build --strict
+	$(CHECK_CONFIG) $(CONFIG)
+	$(VENV)/bin/mkdocs build --strict -f $(CONFIG)
 
 # The fictional example organisation (examples/harborledger/data) into example-site/; mkdocs.example.yml
 # inherits mkdocs.yml and sets `extra: compliance: data_dir:`, as any other organisation's build can.
@@ -58,17 +74,17 @@ example: $(VENV)/.installed
 pdf: $(VENV)/.installed-dev
 	$(CHECK_CONFIG) $(CONFIG)
 	COMPLIANCE_PDF=1 $(VENV)/bin/mkdocs build --strict -f $(CONFIG)
-	PYTHONPATH=hooks $(PYTHON) -m compliance.pdf --site $(SITE) -f $(CONFIG)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.pdf -f $(CONFIG) $(SITE_ARG)
 
 # Screenshots of the home page (desktop light and dark, phone) into screenshots/, linked from the README.
 screenshots: $(VENV)/.installed-dev
 	$(CHECK_CONFIG) mkdocs.yml
 	$(VENV)/bin/mkdocs build --strict
-	$(PYTHON) tools/screenshots.py --site $(SITE) --output screenshots
+	$(VENV_PYTHON) tools/screenshots.py --site $(or $(SITE),site) --output screenshots
 
 serve: $(VENV)/.installed
-	$(CHECK_CONFIG) mkdocs.yml
-	$(VENV)/bin/mkdocs serve
+	$(CHECK_CONFIG) $(CONFIG)
+	$(VENV)/bin/mkdocs serve -f $(CONFIG)
 
 # The browser suite needs axe-core from npm; where npm is missing it skips (and fails when CI=true).
 NPM := $(shell command -v npm 2>/dev/null)
@@ -76,7 +92,7 @@ NPM := $(shell command -v npm 2>/dev/null)
 # Two pytest processes (pytest-xdist): much of the suite waits on servers, browsers and builds, so two
 # overlap well even on a busy two-core machine. Each process builds the shared fixture sites once.
 test: lint $(if $(NPM),browser-deps) $(VENV)/.installed-dev
-	$(PYTHON) -m pytest -n 2
+	$(VENV_PYTHON) -m pytest -n 2
 
 # The whole `make test` again with data/ replaced by a second organisation (no hosting, no HIPAA,
 # other standards, claims that state little), in a temporary copy: DATA=folder to use another one.
@@ -93,33 +109,33 @@ node_modules/.package-lock.json: package.json package-lock.json
 # exit 1 if any (ARGS='--blocking-only': only for findings that are not warnings; '--format markdown|github'
 # for a job summary or annotations). The windows default to `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
 review: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED)) $(ARGS)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.review -f $(CONFIG) $(if $(DAYS),--expires-within $(DAYS)) $(if $(REVIEWED),--reviewed-within $(REVIEWED)) $(ARGS)
 
 # Before publishing SITE: exit 1 naming the address when it was built without site_url or under a placeholder
-# (example.com, .example, localhost: RFC 2606 and 6761). The deploy workflow runs it (README, "Publish").
+# (example.com, .example, localhost: RFC 2606 and 6761). The deploy workflow runs it (handbook/publishing.md).
 check-publish: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.publish.siteurl --site $(SITE)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.publish.siteurl -f $(CONFIG) $(SITE_ARG)
 
-# What changed for readers between two builds' compliance.json: BASE=path (required), HEAD=path (default:
-# SITE's); ARGS='--format markdown' for a pull request's job summary.
+# What changed for readers between two builds' compliance.json: BASE=path (required), HEAD=path (default: the one in
+# SITE, else in CONFIG's site_dir); ARGS='--format markdown' for a pull request's job summary.
 changes: $(VENV)/.installed
 	$(if $(BASE),,$(error BASE=path/to/compliance.json is required))
-	PYTHONPATH=hooks $(PYTHON) -m compliance.changes $(BASE) $(or $(HEAD),$(SITE)/compliance.json) $(ARGS)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.changes -f $(CONFIG) $(BASE) $(or $(HEAD),$(if $(SITE),$(SITE)/compliance.json)) $(ARGS)
 
 # Regenerate the editors' JSON Schema from the model (a test fails when it is stale).
 schema: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.editor_schema -f $(CONFIG)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.editor_schema -f $(CONFIG)
 
-# Check every link of a built site (see README: `make links SITE=DIR ARGS='...'`).
+# Check every link of a built site (see handbook/links.md: `make links SITE=DIR ARGS='...'`).
 links: $(VENV)/.installed
-	PYTHONPATH=hooks $(PYTHON) -m compliance.links --site $(SITE) $(ARGS)
+	PYTHONPATH=hooks $(VENV_PYTHON) -m compliance.links -f $(CONFIG) $(SITE_ARG) $(ARGS)
 
 # Benchmarks (minutes; not part of `make test`): each harness rewrites its own section of BENCHMARKS.md.
 # Its peers (lychee, mkdocs-macros-plugin) come from requirements-bench.txt, never from the site's lock.
 bench: $(VENV)/.installed-bench
-	$(PYTHON) bench/links_bench.py
-	$(PYTHON) bench/build_bench.py
-	$(PYTHON) bench/size_bench.py
+	$(VENV_PYTHON) bench/links_bench.py
+	$(VENV_PYTHON) bench/build_bench.py
+	$(VENV_PYTHON) bench/size_bench.py
 
 # Type-check the whole of hooks/, strict ([tool.mypy] in pyproject.toml); `make lint` runs it too.
 typecheck: $(VENV)/.installed-dev
@@ -136,4 +152,4 @@ lint: $(VENV)/.installed-dev $(if $(NPM),browser-deps)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(SITE) .site.* site.linkmap.json example-site .example-site.* example-site.linkmap.json .pytest_cache test-artifacts
+	rm -rf $(or $(SITE),site) .site.* site.linkmap.json example-site .example-site.* example-site.linkmap.json .pytest_cache test-artifacts

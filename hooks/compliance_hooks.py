@@ -145,7 +145,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     settings = build.settings
     if settings is None or build.data is None:  # the preview shows the data's problems instead
         empty: dict[str, Any] = {"footer": "", "downloads": [], "pages": [], "feed": None, "not_found": {}}
-        config.extra["compliance"] = {**empty, "print_words": {}}
+        config.extra["compliance"] = {**empty, "print_words": {}, "made_by_hooks": True}
         return config
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
@@ -174,6 +174,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         "feed_title": html.escape(build.data.document.labels.trust.feed),
         "not_found": settings.not_found,
         "print_words": settings.print_words,
+        "made_by_hooks": True,  # overrides/main.html refuses to render a page without it
     }
     if build.command == "build" and build.language is None:  # another language's site is in the default's
         build.staged = StagedSite(Path(config.site_dir))

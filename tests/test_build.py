@@ -148,6 +148,9 @@ def test_editing_a_claim_changes_every_page_that_shows_it(built_project: Path) -
     assert "amazon web services" in _text((project / "site/matrix/index.html").read_text("utf-8"))
 
 
+MATRIX_TITLE = "# {{ labels.pages.matrix | md }}"
+
+
 def _line_of(file: str, text: str) -> int:
     """The line of the first `text` in the project's `file`."""
     lines = (REPO / file).read_text(encoding="utf-8").splitlines()
@@ -171,9 +174,9 @@ def _line_of(file: str, text: str) -> int:
         ),
         (
             "docs/matrix.md",
-            "# {{ labels.pages.matrix | md }}",
+            MATRIX_TITLE,
             "# {{ labels.pages.matirx }}",
-            "docs/matrix.md:2:1: undefined in template: "
+            f"docs/matrix.md:{_line_of('docs/matrix.md', MATRIX_TITLE)}:1: undefined in template: "
             "'compliance.model.labels.PageLabels object' has no attribute 'matirx'",
         ),
         (

@@ -1,4 +1,4 @@
-"""Every package the code imports is declared directly, in the lock that installs it (README, "Dependencies")."""
+"""Every package the code imports is declared directly, in the lock that installs it (handbook/development.md)."""
 
 from __future__ import annotations
 

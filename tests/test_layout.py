@@ -11,7 +11,8 @@ from conftest import REPO
 CORE = REPO / "hooks" / "compliance"
 # Each stage may import the shared top-level modules and the stages before it, never one after it.
 ORDER = ["load", "model", "render", "publish"]
-SHARED = {"environment", "errors", "limits", "policy", "suggest", "urlrule"}
+# configfile: the configuration read as MkDocs reads it, by every command given `-f`.
+SHARED = {"configfile", "environment", "errors", "limits", "policy", "suggest", "urlrule"}
 # Publishing a build maps its links and reads its options too.
 ALSO = {"publish": {"links", "options"}}
 

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,15 @@ def test_make_pdf_builds_strictly_and_prints(made: Path) -> None:
     done = make(made, "pdf")
     assert done.returncode == 0, done.stderr
     assert (made / "site/guide.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_make_names_a_venv_made_by_another_python_instead_of_ignoring_the_choice(made: Path) -> None:
+    # PYTHON chooses the interpreter that creates .venv; one made by another version is not silently kept.
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    refused = make(made, "-n", "site", "PYTHON=no-such-python")
+    assert refused.returncode != 0
+    assert (
+        f".venv runs Python {version}, but PYTHON=no-such-python is not an interpreter found here: "
+        "remove .venv to rebuild it with no-such-python." in refused.stderr
+    )
+    assert make(made, "-n", "site", f"PYTHON={sys.executable}").returncode == 0

@@ -53,7 +53,7 @@ def test_without_an_address_the_build_leaves_out_canonical_links_and_the_sitemap
     assert 'rel="canonical"' not in (site / "index.html").read_text(encoding="utf-8")
     assert publish_problem(site) == (
         f"{site}/index.html: no canonical link, so the site was built without site_url: set site_url in mkdocs.yml "
-        'or guide.site_url in the data to the site\'s real address (README, "Publish")'
+        "or guide.site_url in the data to the site's real address (handbook/publishing.md)"
     )
 
 
@@ -85,7 +85,7 @@ def test_check_publish_refuses_the_shipped_placeholder_naming_it(
         f"{built_site}/index.html: the site's address 'https://trust.example.com/security/' is a placeholder "
         "(under example.com, reserved by RFC 2606 and RFC 6761), which every canonical link, the sitemap and the "
         "PDF would carry: set site_url in mkdocs.yml or guide.site_url in the data to the site's real address "
-        '(README, "Publish")\n'
+        "(handbook/publishing.md)\n"
     )
 
 

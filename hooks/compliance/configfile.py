@@ -1,9 +1,11 @@
 """mkdocs.yml read as MkDocs reads it: `INHERIT:` followed, the child's settings deep-merged over the parent's.
 
-The commands that run without MkDocs (`make review`, `make schema`, `make pdf`) read the options the
-build would, data folder included, from here. An INHERIT that loops or names a file that is not a
-mapping of settings ends MkDocs' own loader in a traceback (a RecursionError, a TypeError in its
-merge), so the Makefile checks the configuration here first: `python -m compliance.configfile FILE`.
+The commands that run without MkDocs (`make review`, `make schema`, `make pdf`, `make links`,
+`make check-publish`, `make changes`) read the options and folders the build would (data folder,
+docs_dir, site_dir) from here, each given its configuration with `-f` as `mkdocs` is. An INHERIT that
+loops or names a file that is not a mapping of settings ends MkDocs' own loader in a traceback (a
+RecursionError, a TypeError in its merge), so the Makefile checks the configuration here first:
+`python -m compliance.configfile -f FILE`.
 """
 
 from __future__ import annotations
@@ -73,6 +75,32 @@ def read_config(path: Path) -> ConfigFile:
     for settings in reversed(chain):
         merged = _merge(merged, settings)
     return ConfigFile(merged, files)
+
+
+CONFIG_HELP = "the MkDocs configuration, as for `mkdocs -f` (default: mkdocs.yml)"
+
+
+def given_or_default(config_file: Path | None) -> Path | None:
+    """The configuration a command reads, as `mkdocs` picks it: the one given, else mkdocs.yml in the
+    current folder when there is one (None: the command falls back to its own defaults)."""
+    if config_file is not None:
+        return config_file
+    default = Path("mkdocs.yml")
+    return default if default.is_file() else None
+
+
+def site_folder(config_file: Path | None) -> Path:
+    """The folder MkDocs builds the configuration into: its `site_dir`, counted from the file's folder
+    (the configuration given, else mkdocs.yml here; without either, `site`)."""
+    config = given_or_default(config_file)
+    if config is None:
+        return Path("site")
+    return config.parent / str(read_config(config).settings.get("site_dir") or "site")
+
+
+def docs_folder(config_file: Path) -> Path:
+    """The pages' folder of the configuration: its `docs_dir`, counted from the file's folder."""
+    return config_file.parent / str(read_config(config_file).settings.get("docs_dir") or "docs")
 
 
 def _settings(path: Path, project: Path, inherited_by: Path | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .configfile import CONFIG_HELP
 from .errors import ComplianceError
 from .model.schema import schema_text
 from .options import load_options
@@ -21,9 +22,7 @@ SCHEMA_FILE = Path("schema") / "compliance.schema.json"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make schema", description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
-    parser.add_argument(
-        "-f", "--config-file", type=Path, help="the configuration to read, as for mkdocs (default: PROJECT/mkdocs.yml)"
-    )
+    parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP.replace("mkdocs.yml", "PROJECT/mkdocs.yml"))
     args = parser.parse_args(argv)
     project = args.config_file.parent if args.config_file else args.project
     try:

@@ -1,6 +1,6 @@
 """Build options: `extra: compliance:` in mkdocs.yml, validated, with environment variables as CI overrides.
 
-This is the one module that reads the process environment (see the README's table of overrides), so a
+This is the one module that reads the process environment (see the table of overrides in handbook/options.md), so a
 maintainer finds every setting here and a build never depends on a variable nobody documented.
 """
 

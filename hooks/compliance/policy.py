@@ -13,7 +13,7 @@ from typing import Literal
 
 RuleLevel = Literal["block", "warn", "off"]
 
-# Rule -> what it finds, in the words `make review` and the README use.
+# Rule -> what it finds, in the words `make review` and handbook/dates-and-catalogue.md use.
 RULES: dict[str, str] = {
     "withdrawn_edition": "a claim marked current against an edition that can no longer be current",
     "no_certification": "a certification of a standard for which no certification exists",

@@ -15,22 +15,21 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .configfile import CONFIG_HELP, docs_folder
 from .errors import ComplianceError, Location, format_path
 from .links.escaping import log_line, markdown_code, workflow_message, workflow_property
 from .model.checks import claims_due
 from .model.data import load_compliance_data
 from .model.standing import standing_findings
 from .model.trust import SECURITY_TXT_EXPIRES, security_txt_due
-from .options import load_options
+from .options import CONFIG_FILE, load_options
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the review; print one `file:line:col: path: name: reason` line per finding, in file order."""
     parser = argparse.ArgumentParser(prog="make review", description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
-    parser.add_argument(
-        "-f", "--config-file", type=Path, help="the configuration to read, as for mkdocs (default: PROJECT/mkdocs.yml)"
-    )
+    parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP.replace("mkdocs.yml", "PROJECT/mkdocs.yml"))
     # The defaults come from `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
     parser.add_argument("--expires-within", type=int, metavar="DAYS", help="default: from mkdocs.yml")
     parser.add_argument("--reviewed-within", type=int, metavar="DAYS", help="default: from mkdocs.yml")
@@ -42,13 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Relative paths of the configuration (data_dir) count from its folder, as in the build.
     project = args.config_file.parent if args.config_file else args.project
+    config = args.config_file or project / CONFIG_FILE
     try:
-        options = load_options(project, config_file=args.config_file)
+        options = load_options(project, config_file=config)
+        docs = docs_folder(config)
     except ComplianceError as exc:
         print(exc, file=sys.stderr)  # each line names mkdocs.yml (or the file it inherits) and the option
         return 2
     try:
-        data = load_compliance_data(project, options.data_path(project), project / "docs", limits=options.limits)
+        data = load_compliance_data(project, options.data_path(project), docs, limits=options.limits)
     except ComplianceError as exc:
         print(f"compliance data is invalid:\n{exc}", file=sys.stderr)
         return 2

@@ -53,19 +53,40 @@ def test_search_finds_each_claim_by_name(desktop, site_server: SiteServer, site:
     """The title of every generated claim page leads to a page that names it (whatever data/ holds)."""
     names = claim_page_titles(site)
     assert names, "the site has no claim pages to search for"
+    _search_finds_pages_naming(desktop, site_server, names, names)
+
+
+def test_search_finds_a_claim_by_its_name_spelled_with_or_without_the_space(
+    desktop, site_server: SiteServer, site: Path
+) -> None:
+    """A reader types "SOC2" for "SOC 2" and "SOC 1" for "SOC1": each finds the page that names it."""
+    names = [name for name in claim_page_titles(site) if _respaced(name) != name]
+    assert names, "no claim name mixes letters and digits: nothing to respell"
+    _search_finds_pages_naming(desktop, site_server, [_respaced(name) for name in names], names)
+
+
+def _respaced(name: str) -> str:
+    """`name` with the space between a word and its number taken out, or put in where there is none."""
+    if re.search(r"[A-Za-z] [0-9]", name):
+        return re.sub(r"(?<=[A-Za-z]) (?=[0-9])", "", name)
+    return re.sub(r"(?<=[A-Za-z])(?=[0-9])", " ", name)
+
+
+def _search_finds_pages_naming(desktop, site_server: SiteServer, typed: list[str], names: list[str]) -> None:
+    """Each of `typed`, typed into the search, lists a result naming its `names` counterpart, which names it too."""
     page = desktop.new_page()
     page.goto(site_server.url)
     missed = []
-    for name in names:
+    for query, name in zip(typed, names, strict=True):
         search = page.locator("input.md-search__input")
         search.fill("")
-        search.press_sequentially(name)  # the theme searches on key events, which fill() does not send
+        search.press_sequentially(query)  # the theme searches on key events, which fill() does not send
         results = page.locator("a.md-search-result__link")
         results.first.wait_for()
         texts = [text.lower() for text in results.all_inner_texts()]
         hits = [i for i, text in enumerate(texts) if name.lower() in text]
         if not hits:
-            missed.append(f"{name}: no result names it among {texts}")
+            missed.append(f"{query}: no result names {name} among {texts}")
             continue
         results.nth(hits[0]).click()
         page.wait_for_load_state()

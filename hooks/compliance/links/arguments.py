@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .cache import DAY
-from .config import DEFAULT_CONFIG, ConfigError, config_arguments
+from .config import DEFAULT_CACHE, DEFAULT_CONFIG, DEFAULT_IGNORE, ConfigError, config_arguments
 from .settings import MAX_AUTO_WORKERS, CheckSettings, RetryPolicy, sendable_field
 
 
@@ -39,12 +39,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command-line contract documented in the README (a links.toml may hold any of it)."""
+    """The command-line contract documented in handbook/links.md (a links.toml may hold any of it)."""
     parser = _Parser(prog="make links", description="Check every link of a built site.")
     # Defaults come from the settings themselves, so the help can never disagree with the code.
     check, retry = CheckSettings(), RetryPolicy()
     add = parser.add_argument
-    add("--site", default="site", help="directory of built HTML (default: site)")
+    add("--site", help="directory of built HTML (default: the configuration's site_dir, else site)")
+    add(
+        "--config-file",
+        "-f",
+        metavar="PATH",
+        help="the MkDocs configuration, as for `mkdocs -f` (default: mkdocs.yml if present); relative defaults"
+        " (links.toml, .lycheeignore, the cache) count from its folder",
+    )
     add("--link-map", help="source map written by the build (default: SITE.linkmap.json)")
     add("--config", metavar="PATH", help="options from a TOML file (default: links.toml if present)")
     add("--remap", action="append", default=[], metavar="'REGEX URL'", help="rewrite matching URLs before checking")
@@ -53,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--ignore-file", metavar="PATH", help="exclude patterns, one per line (default: .lycheeignore if present)")
     add("--accept", action="append", default=[], metavar="CODES", help="statuses that are ok too: 403,429 or 200..=299")
     add("--header", action="append", default=[], metavar="'NAME: VALUE'", help="send this header (repeatable)")
-    add("--cache", default=".cache/links.json", help="cache of successes (default: %(default)s)")
+    add("--cache", default=str(DEFAULT_CACHE), help="cache of successes (default: %(default)s)")
     add("--no-cache", action="store_true", help="neither read nor write the cache")
     add("--cache-ttl", type=float, default=DAY, metavar="SECONDS", help="default: one day")
     add("--format", choices=FORMATS, default="text", help="report on standard output (default: text)")
@@ -104,7 +111,9 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     argv = list(argv)
     try:
         first = parser.parse_known_args(argv)[0]
-        path = Path(first.config) if first.config else DEFAULT_CONFIG
+        # Given a configuration elsewhere, the checker's own files are looked for beside it, not here.
+        base = Path(first.config_file).parent if first.config_file else Path()
+        path = Path(first.config) if first.config else base / DEFAULT_CONFIG
         repeats = {a.option_strings[0][2:]: isinstance(a.default, list) for a in parser._actions}
         from_file = config_arguments(path, repeats) if first.config or path.is_file() else []
         arguments = parser.parse_args(from_file + argv)
@@ -114,6 +123,10 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
         raise UsageError("invalid arguments (see --help)") from exc
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    if arguments.cache == str(DEFAULT_CACHE):
+        arguments.cache = str(base / DEFAULT_CACHE)
+    if arguments.ignore_file is None and (base / DEFAULT_IGNORE).is_file():
+        arguments.ignore_file = str(base / DEFAULT_IGNORE)
     for name in (*_POSITIVE, *_NOT_NEGATIVE):
         value, option = getattr(arguments, name), "--" + name.replace("_", "-")
         if not math.isfinite(value):

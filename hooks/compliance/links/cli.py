@@ -156,8 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = "the options"  # what an internal error came from, when the error itself names nothing
     try:
         arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
-        where = f"--site {arguments.site}"
-        report = run_link_check(Path(arguments.site), arguments, stream=sys.stderr)
+        site = Path(arguments.site) if arguments.site else _configured_site(arguments.config_file)
+        where = f"--site {site}"
+        report = run_link_check(site, arguments, stream=sys.stderr)
         if arguments.json:
             where = f"--json {arguments.json}"
             _write_json(report, Path(arguments.json))
@@ -172,6 +173,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     sys.stdout.write(render(report, arguments.format))
     return report.exit_code
+
+
+def _configured_site(config_file: str | None) -> Path:
+    """The configuration's site_dir, as `mkdocs build -f` writes it."""
+    from ..configfile import site_folder  # YAML only when no --site names the folder
+    from ..errors import ComplianceError
+
+    try:
+        return site_folder(Path(config_file) if config_file else None)
+    except ComplianceError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _write_json(report: LinkReport, path: Path) -> None:

@@ -16,6 +16,7 @@ from .patterns import PatternError, UrlPattern, compile_pattern
 
 DEFAULT_CONFIG = Path("links.toml")
 DEFAULT_IGNORE = Path(".lycheeignore")
+DEFAULT_CACHE = Path(".cache") / "links.json"
 MAX_OPTION_FILE = MIB  # a links.toml or an ignore file; /dev/zero or a FIFO is refused, never read
 _RANGE = re.compile(r"(?P<low>[0-9]{3})?\.\.(?P<inclusive>=)?(?P<high>[0-9]{3})?")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
+from ..configfile import CONFIG_HELP, given_or_default, site_folder
 from ..environment import chromium_path, source_date
 from ..errors import ComplianceError
 from ..limits import DEFAULT_PDF_ENTRIES, pdf_too_long
@@ -131,35 +132,32 @@ def write_pdf(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m compliance.pdf", description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    parser.add_argument("--site", type=Path, help="the built site (default: the configuration's site_dir)")
     parser.add_argument("--output", type=Path, help=f"the PDF to write (default: SITE/{PDF_NAME})")
     parser.add_argument("--site-url", help="where the site is published; default: its canonical links")
     parser.add_argument("--chromium", default=CHROMIUM, help=f"the Chromium to print with (default: {CHROMIUM})")
-    parser.add_argument(
-        "-f", "--config-file", type=Path, help="the configuration whose max_pdf_entries applies (default: mkdocs.yml)"
-    )
+    parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP + "; its site_dir and max_pdf_entries")
     args = parser.parse_args(argv)
-    output = args.output or args.site / PDF_NAME
     # The cover prints it and every link to the site is made from it: the rule of every site address.
     refused = site_url_problem(args.site_url) if args.site_url else None
     if refused:
         print(f"error: --site-url: {refused}", file=sys.stderr)
         return 1
-    config = args.config_file or Path("mkdocs.yml")
+    config = given_or_default(args.config_file)
     try:
-        found = args.config_file is not None or config.is_file()
-        options = load_options(config.parent, config_file=config) if found else read_options(None)
+        options = load_options(config.parent, config_file=config) if config else read_options(None)
+        site: Path = args.site or site_folder(config)
     except ComplianceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    output = args.output or site / PDF_NAME
     # A site in several languages holds each other language's site in a folder of its own (`sv/`):
     # each is printed too, into its own folder, in its own words.
-    others = [(site, site / PDF_NAME, None) for site in other_languages(args.site)]
-    sites = [(args.site, output, args.site_url), *others]
-    for site, pdf, given_url in sites:
+    others = [(other, other / PDF_NAME, None) for other in other_languages(site)]
+    for printed, pdf, given_url in [(site, output, args.site_url), *others]:
         try:
-            site_url = given_url or published_url(site)
-            count = write_pdf(site, pdf, args.chromium, site_url, options.max_pdf_entries)
+            site_url = given_url or published_url(printed)
+            count = write_pdf(printed, pdf, args.chromium, site_url, options.max_pdf_entries)
         except PdfError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

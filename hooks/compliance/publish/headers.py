@@ -102,7 +102,7 @@ class SiteHeaders:
         lines = [
             "# Security headers for every page, for static hosts that read a _headers file (Netlify, Cloudflare",
             "# Pages). Made by the build: the script hashes are those of the theme's inline scripts.",
-            '# Once the site is served over https only, add HSTS (README, "Publish"):',
+            "# Once the site is served over https only, add HSTS (handbook/publishing.md):",
             f"#   {HSTS_ADVICE}",
             "/*",
             f"  Content-Security-Policy: {content_security_policy(self.hashes, header=True)}",

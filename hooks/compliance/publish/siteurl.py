@@ -18,6 +18,8 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..configfile import CONFIG_HELP, site_folder
+from ..errors import ComplianceError
 from ..links.escaping import one_line
 from ..urlrule import placeholder_domain, site_url_problem
 
@@ -25,9 +27,11 @@ OVERRIDE = "COMPLIANCE_SITE_URL"
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 NO_SITE_URL = (
     "No site_url: pages have no canonical link and no sitemap is published; "
-    'set site_url in mkdocs.yml or guide.site_url in the data (README, "Publish")'
+    "set site_url in mkdocs.yml or guide.site_url in the data (handbook/publishing.md)"
 )
-HOW_TO_SET = 'set site_url in mkdocs.yml or guide.site_url in the data to the site\'s real address (README, "Publish")'
+HOW_TO_SET = (
+    "set site_url in mkdocs.yml or guide.site_url in the data to the site's real address (handbook/publishing.md)"
+)
 
 
 def resolved_site_url(config_site_url: str | None, override: str | None) -> str | None:
@@ -76,13 +80,19 @@ def publish_problem(site_dir: Path) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 when the built site may be published, else 1 with one line saying why."""
     parser = argparse.ArgumentParser(prog="make check-publish", description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    parser.add_argument("--site", type=Path, help="the built site (default: the configuration's site_dir)")
+    parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP)
     args = parser.parse_args(argv)
-    problem = publish_problem(args.site)
+    try:
+        site: Path = args.site or site_folder(args.config_file)
+    except ComplianceError as error:
+        print(error, file=sys.stderr)
+        return 2
+    problem = publish_problem(site)
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    print(f"{args.site}: ready to publish", file=sys.stderr)
+    print(f"{site}: ready to publish", file=sys.stderr)
     return 0
 
 

@@ -148,6 +148,9 @@ class PageRenderer:
             feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
             status_basis=data.basis,
+            # Every page source calls it first: any other Jinja (a macros plugin, an engine that skips the
+            # hooks) stops at an undefined call instead of filling the page with nothing (handbook/platform.md).
+            requires_the_compliance_hooks=lambda: "",
         )
 
     def render_partial(self, partial: str, macro: str) -> Markup:

@@ -153,7 +153,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config.site_url = build.site_url or config.site_url
     if build.data.document.languages is not None:  # the theme's own words, <html lang> and the search's stemmer
         config.theme["language"] = build.data.language
-    config.extra["alternate"] = theme_alternates(build.data, "") or None
+    config.extra["alternate"] = theme_alternates(build.data, "", served_anywhere=build.site_url) or None
     if config.extra["alternate"] is None:
         del config.extra["alternate"]
     if not config.site_url and build.command != "serve":
@@ -285,7 +285,7 @@ def on_shutdown(**kwargs: Any) -> None:
 
 def _secured(build: SiteBuild, html: str) -> str:
     """A page with its Content-Security-Policy; not in the preview, whose reload script MkDocs adds inline later."""
-    html = unmark_alternates(html)
+    html = unmark_alternates(html, with_sitemaps=bool(build.site_url))
     return html if build.command == "serve" else build.headers.page(html)
 
 

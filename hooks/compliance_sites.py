@@ -8,8 +8,10 @@ pages come from data, so the build does it from the data's declared languages (h
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -38,27 +40,43 @@ def build_language_site(config: MkDocsConfig, language: str, session: Any) -> No
     try:
         own.plugins.on_startup(command=session.command, dirty=False)
         build(own)
+        # One `_headers` for the whole host, written by the default language's build: its policy
+        # allows the inline scripts of every language's pages (the theme's words differ in each).
+        if outer is not None and session.build is not None:
+            outer.headers.hashes |= session.build.headers.hashes
     except Abort as exc:
         raise BuildFailed(f"the '{language}' site: {exc}") from None
     finally:
         session.build, session.language = outer, outer_language
 
 
-def theme_alternates(data: ComplianceData | None, page_url: str) -> list[dict[str, str]]:
-    """The theme's `extra.alternate` for a page: its counterparts, each link already relative to the page.
+def theme_alternates(
+    data: ComplianceData | None, page_url: str, *, served_anywhere: str | None = None
+) -> list[dict[str, str]]:
+    """The theme's `extra.alternate` for a page: its counterpart in each language, and that language's site.
 
-    The theme passes each link through MkDocs' `url` filter, which cannot lead above the site's root (as
-    a Swedish page's link to its English one must): the links go through it marked, and are unmarked
-    in the written page (`unmark_alternates`).
+    The theme writes each entry twice: as a link of its language selector, which leads to the page's
+    counterpart, and as a `<link rel="alternate" hreflang>` of the page's head, whose address its script
+    takes for a site and fetches the sitemap.xml of: that one leads to the language's site, as the
+    theme's own documentation sets it. Both go through MkDocs' `url` filter, which cannot lead above the
+    site's root (as a Swedish page's link to its English one must), so they go through it marked, each
+    link with its site, and `unmark_alternates` writes each where it belongs. A page `served_anywhere`
+    (the 404 page, before any other) links from the path of that site address instead.
     """
-    found = alternates(data, page_url) if data is not None else []
-    return [{**entry.as_theme_entry(), "link": _KEPT_LINK + entry.link} for entry in found]
+    base = urlsplit(served_anywhere).path if served_anywhere else ""
+    found = alternates(data, page_url, base) if data is not None else []
+    return [{"name": a.name, "lang": a.lang, "link": f"{_KEPT_LINK}{a.root}{_APART}{a.link}"} for a in found]
 
 
-def unmark_alternates(html: str) -> str:
-    """The page with its language links as `theme_alternates` made them."""
-    return html.replace(f'href="{_KEPT_LINK}', 'href="')
+def unmark_alternates(html: str, *, with_sitemaps: bool) -> str:
+    """The page with its language links as `theme_alternates` made them; without sitemaps (no site_url)
+    the head's alternates are left out, since the theme's script would fetch sitemaps that do not exist."""
+    html = _HEAD_LINK.sub(lambda m: f'<link rel="alternate" href="{m[1]}"{m[2]}>' if with_sitemaps else "", html)
+    return _SELECTOR_LINK.sub(lambda m: f'href="{m[1]}"', html)
 
 
 # A link the `url` filter leaves as it is (it keeps fragments); no page's own link starts so.
 _KEPT_LINK = "#compliance-alternate:"
+_APART = "|"
+_HEAD_LINK = re.compile(r'<link rel="alternate" href="' + re.escape(_KEPT_LINK) + r'([^"|]*)\|[^"]*"([^>]*)>')
+_SELECTOR_LINK = re.compile(r'href="' + re.escape(_KEPT_LINK) + r'[^"|]*\|([^"]*)"')

@@ -185,12 +185,15 @@ def test_every_page_has_its_counterpart_and_the_selector_links_them(example_site
             assert soup.html is not None and soup.html["lang"] == lang, page
             links = {a["hreflang"]: a["href"] for a in soup.select("a.md-select__link")}
             heads = {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")}
-            assert links == heads and set(links) == {"en", "sv"}, page
-            # Each link leads, from this page, to the same page in that language.
+            assert set(links) == set(heads) == {"en", "sv"}, page
+            # The selector leads, from this page, to the same page in each language; the head's alternates
+            # to each language's site, whose sitemap.xml the theme's script reads.
             for target, href in links.items():
+                folder = example_site / ("" if target == "en" else "sv/")
                 landed = ((site / page).parent / str(href) / "index.html").resolve()
-                expected = (example_site / ("" if target == "en" else "sv/") / page).resolve()
-                assert landed == expected, (page, target, href)
+                assert landed == (folder / page).resolve(), (page, target, href)
+                root = ((site / page).parent / str(heads[target]) / "sitemap.xml").resolve()
+                assert root == (folder / "sitemap.xml").resolve() and root.is_file(), (page, target)
 
 
 def test_each_language_has_its_own_search_export_and_feed(example_site: Path) -> None:

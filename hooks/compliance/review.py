@@ -74,9 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         found.append((where, f"{format_path(finding.path)}: rule {finding.rule} ({level}){when}: {finding.message}"))
     # Words each other language's site shows in the default one: warnings, unless the option makes them fail.
     for language in data.other_languages:
-        local = load_compliance_data(
-            project, options.data_path(project), project / "docs", limits=options.limits, language=language
-        )
+        try:
+            data_dir, limits = options.data_path(project), options.limits
+            local = load_compliance_data(project, data_dir, docs, limits=limits, language=language)
+        except ComplianceError as exc:  # the language's own labels (labels/<lang>.yml, labels@<lang>:)
+            print(f"compliance data is invalid in '{language}':\n{exc}", file=sys.stderr)
+            return 2
         for gap in local.missing:
             warned += options.missing_translations == "note"
             found.append((gap.location, f"{format_path(gap.path)}: no translation into '{language}' (add {gap.key})"))

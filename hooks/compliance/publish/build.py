@@ -137,10 +137,12 @@ class SiteBuild:
             shown = display_path(self.project_dir, data_dir)
             raise BuildFailed(unexpected_error(exc, shown, "reading the data")) from None
         _report_missing(data, self.options.missing_translations)
+        # The other languages' sites hold the same facts: their notes would repeat the default one's.
+        notices = data.notices if self.language is None else ()
         # `warn` findings never fail a build, strict ones included (MkDocs counts only warnings): one
         # line per rule here, and `make review` lists each at its YAML line.
         by_rule: dict[str, list[str]] = {}
-        for finding in data.notices:
+        for finding in notices:
             by_rule.setdefault(finding.rule, []).append(data.document.claims[finding.index].id)
         for rule, ids in by_rule.items():
             shown = ", ".join(dict.fromkeys(ids))
@@ -281,7 +283,7 @@ class SiteBuild:
         if data.language != data.default_language:  # RFC 9116: security.txt is the host's, at the root only
             files = {path: text for path, text in files.items() if path != SECURITY_TXT_FILE}
         self.trust_pages, self.extra_files = planned.pages, {**self.extra_files, **files}
-        for note in planned.notes:
+        for note in planned.notes if self.language is None else []:
             log.info("%s", note)
         return planned.feed_url
 

@@ -6,6 +6,7 @@ with the same pages at the same paths under it, so a page's counterpart is found
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 from babel.core import Locale, UnknownLocaleError
@@ -20,10 +21,8 @@ class Alternate:
     name: str
     link: str
     lang: str
-
-    def as_theme_entry(self) -> dict[str, str]:
-        """As the theme's language selector reads it (`extra.alternate`)."""
-        return {"name": self.name, "link": self.link, "lang": self.lang}
+    # The language's site itself, relative to the page: the theme's script reads its sitemap.xml.
+    root: str = "./"
 
 
 def language_folder(language: str, default: str) -> str:
@@ -39,17 +38,24 @@ def language_url(site_url: str | None, data: ComplianceData) -> str | None:
     return site_url.rstrip("/") + "/" + language_folder(data.language, data.default_language)
 
 
-def alternates(data: ComplianceData, page_url: str) -> list[Alternate]:
+def alternates(data: ComplianceData, page_url: str, base: str = "") -> list[Alternate]:
     """The page at `page_url` (relative to its own site's root) in every language, this one included;
-    none when the site has one language. Links are relative to the page itself (`../../sv/claims/x/`)."""
+    none when the site has one language. Links are relative to the page itself (`../../sv/claims/x/`),
+    or with `base` (this site's root as an absolute path) from it, for a page served at any address (404)."""
     if len(data.languages) < 2:
         return []
     folders = page_url.split("/")[:-1]  # `claims/x/` is two folders deep, `claims/x.html` one
     up = "../" * (len(folders) + (0 if data.language == data.default_language else 1))
-    return [
-        Alternate(language_name(lang), up + language_folder(lang, data.default_language) + page_url or "./", lang)
-        for lang in data.languages
-    ]
+    found = []
+    for lang in data.languages:
+        root = _tidy(base + up + language_folder(lang, data.default_language))
+        found.append(Alternate(language_name(lang), root + page_url or "./", lang, root or "./"))
+    return found
+
+
+def _tidy(path: str) -> str:
+    """`/sv/../` as `/`: a path from an absolute base, without steps back (a relative one keeps them)."""
+    return posixpath.normpath(path).rstrip("/") + "/" if path.startswith("/") else path
 
 
 def language_name(tag: str) -> str:

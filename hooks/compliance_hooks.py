@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
-from compliance_sites import build_language_site, theme_alternates, unmark_alternates
+from compliance_sites import LANGUAGES_CSS, build_language_site, theme_alternates, unmark_alternates
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -154,6 +154,8 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     if build.data.document.languages is not None:  # the theme's own words, <html lang> and the search's stemmer
         config.theme["language"] = build.data.language
     config.extra["alternate"] = theme_alternates(build.data, "", served_anywhere=build.site_url) or None
+    if config.extra["alternate"] and LANGUAGES_CSS not in config.extra_css:
+        config.extra_css.append(LANGUAGES_CSS)
     if config.extra["alternate"] is None:
         del config.extra["alternate"]
     if not config.site_url and build.command != "serve":
@@ -191,7 +193,12 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: An
 @_edge("adding the pages made from data", _docs)
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
     """Add a page per claim, the trust pages, the export and its schema: adding a claim in YAML is all it takes."""
-    for made in _current().generated_files([file.src_uri for file in files]):
+    build = _current()
+    one_language = build.data is not None and len(build.data.languages) < 2
+    unused = files.get_file_from_path(LANGUAGES_CSS) if one_language else None
+    if unused is not None:  # a site of one language has no selector
+        files.remove(unused)
+    for made in build.generated_files([file.src_uri for file in files]):
         inclusion = InclusionLevel.INCLUDED if made.dot_folder else InclusionLevel.UNDEFINED
         files.append(File.generated(config, made.src_uri, content=made.content, inclusion=inclusion))
     return files

@@ -75,6 +75,8 @@ def unmark_alternates(html: str, *, with_sitemaps: bool) -> str:
     return _SELECTOR_LINK.sub(lambda m: f'href="{m[1]}"', html)
 
 
+# The header's room for a language selector (docs/stylesheets/): linked only in a site of several languages.
+LANGUAGES_CSS = "stylesheets/languages.css"
 # A link the `url` filter leaves as it is (it keeps fragments); no page's own link starts so.
 _KEPT_LINK = "#compliance-alternate:"
 _APART = "|"

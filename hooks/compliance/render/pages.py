@@ -15,12 +15,13 @@ from typing import Any
 from urllib.parse import unquote
 
 import jinja2
+from babel.numbers import format_decimal
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..errors import ComplianceError, Location, Problem, display_path
 from ..model.data import ComplianceData
-from ..model.dates import PartialDate
+from ..model.dates import PartialDate, babel_locale
 from ..model.language import language_of
 from ..model.mentions import md_text
 from .plan import SitePlan
@@ -123,7 +124,14 @@ class PageRenderer:
             """A date as precise as written, in the labels' words: `<time datetime="2025-04">April 2025</time>`."""
             return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.words(words))
 
+        locale = babel_locale(words.locale)
+
+        def number(value: int) -> str:
+            """A count as the page's locale writes it ("1,234"; "1 234" in Swedish)."""
+            return str(format_decimal(value, locale=locale))
+
         self.env.filters.update(
+            number=number,
             md=lambda value: in_its_language(value, md_text(value)),
             plain=plain_text,
             prose=render_prose,

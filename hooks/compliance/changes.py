@@ -15,7 +15,7 @@ from .publish.changes import ExportError, claim_changes, read_claims, render_mar
 
 def main(argv: list[str] | None = None) -> int:
     """Print the claims added, removed, or whose status, scope or dates changed."""
-    parser = argparse.ArgumentParser(prog="make changes", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="make changes", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("base", type=Path, help="the base build's compliance.json")
     parser.add_argument("head", type=Path, help="the head build's compliance.json")
     parser.add_argument("--format", choices=("text", "markdown"), default="text")

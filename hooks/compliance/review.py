@@ -26,7 +26,7 @@ from .options import load_options
 
 def main(argv: list[str] | None = None) -> int:
     """Run the review; print one `file:line:col: path: name: reason` line per finding, in file order."""
-    parser = argparse.ArgumentParser(prog="make review", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="make review", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
     parser.add_argument(
         "-f", "--config-file", type=Path, help="the configuration to read, as for mkdocs (default: PROJECT/mkdocs.yml)"

@@ -250,8 +250,10 @@ def _part_to_leave_out(path: DataPath, raw: dict[str, Any]) -> DataPath | None:
 def _is_written(raw: Any, path: DataPath) -> bool:
     node = raw
     for part in path:
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if not (in_list or (isinstance(node, dict) and part in node)):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            continue
+        if not (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             return False
         node = node[part]
     return True

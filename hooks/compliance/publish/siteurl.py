@@ -75,7 +75,7 @@ def publish_problem(site_dir: Path) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 when the built site may be published, else 1 with one line saying why."""
-    parser = argparse.ArgumentParser(prog="make check-publish", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="make check-publish", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
     args = parser.parse_args(argv)
     problem = publish_problem(args.site)

@@ -17,7 +17,7 @@ import yaml.composer
 import yaml.resolver
 
 from ..errors import Location, Problem
-from ..limits import SIZE_SETTING, Limits, limit_hint
+from ..limits import LimitOption, Limits, limit_hint
 from .sourcemap import DataPath, SourceMap, walk
 from .yamltext import read_text_file, refused_characters
 from .yamlvalues import BOOL, CORE_TAG, FLOAT, INT, NULL, ValueBuilder, mark_location
@@ -56,12 +56,12 @@ class _Bounded:
             event.anchor = None
         self.count += 1
         if self.count > self.limits.values:
-            message = f"more than {self.limits.values:,} keys and values in one file; split it, or raise the limit"
-            raise _Refused(event.start_mark, f"{message} with {SIZE_SETTING}")
+            message = f"more than {self.limits.values:,} keys and values in one file; split it"
+            raise _Refused(event.start_mark, f"{message}, or {limit_hint(LimitOption.FILE_SIZE)}")
         self.depth += 1
         if self.depth > self.limits.depth:
             message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"
-            hint = f" (look for unclosed brackets or runaway indentation), or {limit_hint('max_yaml_depth')}"
+            hint = f" (look for unclosed brackets or runaway indentation), or {limit_hint(LimitOption.YAML_DEPTH)}"
             raise _Refused(event.start_mark, message + hint)
         try:
             return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]

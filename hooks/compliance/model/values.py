@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ..limits import Limits, limit_hint
+from ..limits import LimitOption, Limits, limit_hint
 from ..load.yamltext import REFUSED_IN_TEXT
 from ..urlrule import encoded_path_problem, site_url_problem, url_problem
 from .hiddentext import INVISIBLE_IN_IDS, INVISIBLE_IN_PROSE, INVISIBLE_IN_TEXT, hidden_text
@@ -245,7 +245,7 @@ def _page_id(value: Any, info: ValidationInfo) -> str:
     if len(ident) > limit:
         raise problem(
             f"expected an id of at most {limit} characters (it names the claim's page), got {len(ident)}; "
-            f"shorten it, or {limit_hint('max_id_length')}"
+            f"shorten it, or {limit_hint(LimitOption.ID_LENGTH)}"
         )
     return ident
 

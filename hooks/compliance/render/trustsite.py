@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ..limits import limit_hint
+from ..limits import LimitOption, limit_hint
 from ..model.data import ComplianceData
 from ..model.entries import Claim, ComplianceDocument, Document
 from ..model.standing import StatusBasis
@@ -138,7 +138,7 @@ def plan_trust_files(data: ComplianceData, plan: SitePlan, site_url: str | None,
         return TrustFiles(pages, files, None, notes)
     if len(trust.updates) > newest:  # what feeds do: a reader polls a feed for what is new
         shown = f"The Atom feed holds the newest {newest:,} of {len(trust.updates):,} updates"
-        notes.append(f"{shown}; {limit_hint('max_feed_entries')}")
+        notes.append(f"{shown}; {limit_hint(LimitOption.FEED_ENTRIES)}")
     prose = ProseRenderer(data.document, data.index, plan.claim_url)
     files[FEED_FILE] = feed_text(trust, site_url, prose, data.basis, newest)
     return TrustFiles(pages, files, site_url.rstrip("/") + "/" + FEED_FILE, notes)

@@ -120,9 +120,11 @@ class TrustFiles:
     notes: list[str]
 
 
-def plan_trust_files(data: ComplianceData, plan: SitePlan, site_url: str | None, newest: int) -> TrustFiles:
-    """The trust pages the data fills, security.txt, and the Atom feed of the `newest` updates."""
-    trust = TrustSite(data.document, plan)
+def plan_trust_files(
+    data: ComplianceData, trust: TrustSite, prose: ProseRenderer, site_url: str | None, newest: int
+) -> TrustFiles:
+    """The trust pages the data fills, security.txt, and the Atom feed of the `newest` updates, from the
+    build's own `trust` site and `prose` renderer."""
     pages = {f"{name}.md": f"_templates/{name}.md" for name in trust.pages()}
     files, notes = {}, []
     text, why_not = security_txt(data.document, site_url)
@@ -139,7 +141,6 @@ def plan_trust_files(data: ComplianceData, plan: SitePlan, site_url: str | None,
     if len(trust.updates) > newest:  # what feeds do: a reader polls a feed for what is new
         shown = f"The Atom feed holds the newest {newest:,} of {len(trust.updates):,} updates"
         notes.append(f"{shown}; {limit_hint(LimitOption.FEED_ENTRIES)}")
-    prose = ProseRenderer(data.document, data.index, plan.claim_url)
     files[FEED_FILE] = feed_text(trust, site_url, prose, data.basis, newest)
     return TrustFiles(pages, files, site_url.rstrip("/") + "/" + FEED_FILE, notes)
 

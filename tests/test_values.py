@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from compliance.errors import ComplianceError
 from compliance.model.data import load_compliance_data
+from compliance.model.mentions import _MENTION_BODY
+from compliance.model.values import ID_PATTERN
 from conftest import copy_project, edit_yaml
 
 
@@ -65,3 +68,9 @@ def test_an_image_linked_from_outside_the_project_is_refused(tmp_path: Path) -> 
         # The file itself, whether or not the data names it: MkDocs would publish it either way.
         f"is a link to {secret}, outside the project; only files inside it are published",
     ]
+
+
+@pytest.mark.parametrize("ident", ["soc2", "iso-27001", "a_b", "9", "-x", "_x", "Soc2", "é", "x.y", "a b", ""])
+def test_a_mention_names_exactly_the_ids_an_id_field_accepts(ident: str) -> None:
+    mention = _MENTION_BODY.fullmatch(f"claim:{ident}")
+    assert (mention is not None and mention["id"] == ident) == bool(re.fullmatch(ID_PATTERN, ident))

@@ -20,7 +20,9 @@ from ..load.yamltext import REFUSED_IN_TEXT
 from ..urlrule import encoded_path_problem, site_url_problem, url_problem
 from .hiddentext import INVISIBLE_IN_IDS, INVISIBLE_IN_PROSE, INVISIBLE_IN_TEXT, hidden_text
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+# The one grammar of ids: fields, references and mentions (`[[claim:soc2]]`) follow it.
+ID_GRAMMAR = r"[a-z0-9][a-z0-9_-]*"
+ID_PATTERN = f"^{ID_GRAMMAR}$"
 ID_WORDS = "an id of lower-case letters, digits, '-' or '_'"
 # The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.
 URL_SCHEMES = ("https", "http", "ftp", "mailto")

@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         when = "" if starts is None else f" {'since' if starts <= today else 'from'} {starts.isoformat()}"
         where = data.sources.value(finding.path)
         found.append((where, f"{format_path(finding.path)}: rule {finding.rule} ({level}){when}: {finding.message}"))
-    security_txt = security_txt_due(data.document, today, expires_within=expires)
+    security_txt = security_txt_due(data.document.contacts, today, expires_within=expires)
     if security_txt is not None:
         where = data.sources.value(SECURITY_TXT_EXPIRES)
         found.append((where, f"{format_path(SECURITY_TXT_EXPIRES)}: security.txt: {security_txt}"))

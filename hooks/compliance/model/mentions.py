@@ -22,7 +22,8 @@ from pydantic import BaseModel
 
 from ..suggest import suggest
 from .dates import PartialDate
-from .entries import Agreement, Channel, Claim, ComplianceDocument, Coverage, Document
+from .document import ComplianceDocument
+from .entries import Agreement, Channel, Claim, Coverage, Document
 from .refs import Index
 from .values import ID_GRAMMAR, KINDS, MENTION_PATTERN, MarkdownText, Unresolved
 

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from ..limits import LimitOption, Limits, limit_hint
 from ..urlrule import url_problem
-from .entries import ComplianceDocument
+from .document import ComplianceDocument
 from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, mention_places, prose_markdown
 from .prosebounds import nesting_problem
 from .refs import Index

@@ -26,7 +26,8 @@ from pydantic import BaseModel, ValidationError, create_model
 from ..errors import Problem
 from ..limits import Limits
 from ..load.sourcemap import DataPath, SourceMap
-from .entries import ComplianceDocument, Guide, Organisation
+from .document import ComplianceDocument, Guide
+from .entries import Organisation
 from .labels import Labels
 from .mentions import Unvalidated
 from .proseplaces import prose_problems

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..limits import Limits
 from ..model.data import ComplianceData
 from ..model.dates import DATE_PATTERN
-from ..model.entries import ComplianceDocument
+from ..model.document import ComplianceDocument
 from ..model.schema import with_limits
 from ..model.standing import BASIS_FACTS
 from .exportprose import prose_schema, render_prose

@@ -17,7 +17,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..limits import LimitOption, limit_hint
 from ..model.data import ComplianceData
-from ..model.entries import Claim, ComplianceDocument, Document
+from ..model.document import ComplianceDocument
+from ..model.entries import Claim, Document
 from ..model.standing import StatusBasis
 from ..model.trust import Update
 from ..urlrule import placeholder_domain

@@ -11,7 +11,7 @@ from mkdocs.exceptions import PluginError
 
 import compliance_hooks
 from compliance.options import BuildOptions
-from compliance.publish.build import SiteBuild
+from compliance.sitebuild import SiteBuild
 from conftest import REPO, copy_project, run_mkdocs
 
 EXAMPLE = "mkdocs.example.yml"  # the example organisation fills every trust page, so every template is used

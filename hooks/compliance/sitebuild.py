@@ -1,7 +1,8 @@
 """One build of the site, from its options to the published folder: what the MkDocs hooks call.
 
-Framework-free: the adapter passes in the folders and settings MkDocs has, and copies the results
-back into MkDocs' configuration. A build is made afresh for every run (and every `mkdocs serve`
+It runs every stage in turn (load, model, render, publish, and the link check), so it sits beside
+them rather than in one. Framework-free: the adapter passes in the folders and settings MkDocs has,
+and copies the results back into MkDocs' configuration. A build is made afresh for every run (and every `mkdocs serve`
 rebuild), so nothing of one build leaks into the next.
 """
 
@@ -12,18 +13,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..environment import source_date
-from ..errors import ComplianceError, Location, Problem, display_path, unexpected_error
-from ..limits import Limits, pdf_too_long
-from ..links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
-from ..load.docsfiles import docs_problems
-from ..model.data import ComplianceData, load_compliance_data
-from ..model.entries import Claim
-from ..options import BuildOptions
-from ..policy import RULES
-from ..render.pagefacts import PageFacts, page_facts
-from ..render.pages import PageRenderer, theme_problems
-from ..render.plan import (
+from .environment import source_date
+from .errors import ComplianceError, Location, Problem, display_path, unexpected_error
+from .limits import Limits, pdf_too_long
+from .links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
+from .load.docsfiles import docs_problems
+from .model.data import ComplianceData, load_compliance_data
+from .model.entries import Claim
+from .options import BuildOptions
+from .policy import RULES
+from .publish.headers import SiteHeaders
+from .publish.staging import StagedSite
+from .render.pagefacts import PageFacts, page_facts
+from .render.pages import PageRenderer, theme_problems
+from .render.plan import (
     CLAIM_TEMPLATE,
     CLAIMS_INDEX_TEMPLATE,
     SitePlan,
@@ -34,11 +37,9 @@ from ..render.plan import (
     printed_entries,
     problems_page,
 )
-from ..render.prose import ProseRenderer
-from ..render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
-from ..render.trustsite import FEED_FILE, TrustSite, plan_trust_files
-from .headers import SiteHeaders
-from .staging import StagedSite
+from .render.prose import ProseRenderer
+from .render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
+from .render.trustsite import FEED_FILE, TrustSite, plan_trust_files
 
 log = logging.getLogger("mkdocs.plugins.compliance")
 PDF_FILE = "guide.pdf"
@@ -278,9 +279,9 @@ class SiteBuild:
 
     def _check_links(self, site_dir: Path, link_map: dict[str, Any], published: Path) -> None:
         # Imported here: only builds that check links pay for importing the checker.
-        from ..links.cli import UsageError, arguments_from_environment, run_link_check
-        from ..links.escaping import one_line
-        from ..links.report import render_text
+        from .links.cli import UsageError, arguments_from_environment, run_link_check
+        from .links.escaping import one_line
+        from .links.report import render_text
 
         try:
             arguments = arguments_from_environment(self.options.check_links_args)

@@ -6,7 +6,6 @@ import asyncio
 import contextvars
 import time
 import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,10 +24,8 @@ FAST = CheckOptions(settings=CheckSettings(timeout=1.0), retries=2, retry_base=0
 SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]
 
 
-@pytest.fixture(scope="module")
-def http() -> Iterator[HttpStandin]:
-    with HttpStandin(slow_seconds=2.5, flaky_failures=1) as server:
-        yield server
+# The `http` stand-in (conftest.py) of this module.
+HTTP_STANDIN = {"slow_seconds": 2.5, "flaky_failures": 1}
 
 
 def check(urls: list[str], options: CheckOptions = FAST) -> dict[str, LinkOutcome]:

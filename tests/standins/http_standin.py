@@ -26,6 +26,9 @@ _ALWAYS_RETRY: dict[str, int] = {"/always-503": 503, "/always-429": 429}
 # Generic routes whose path says what to do: /status/404, /delay/0.2 (then 200),
 # /retry-after/2 (429 with Retry-After: 2 on the first hit of that path, then 200).
 _GENERIC = re.compile(r"^/(?P<route>status|delay|retry-after)/(?P<value>\d+(?:\.\d+)?)(?:/.*)?$")
+# How long answers wait at most for `hold_until` requests: a client that never sends that many at once
+# is answered in the end, and its test fails on the peak it reached instead of hanging.
+HOLD_LIMIT = 30.0
 
 
 class _Server(StandinHTTPServer):
@@ -46,8 +49,11 @@ class _Handler(StandinHandler):
         with standin._lock:
             standin.in_flight += 1
             standin.peak_in_flight = max(standin.peak_in_flight, standin.in_flight)
+            if standin.in_flight >= standin.hold_until:
+                standin.held.set()
         self._counted = True
         try:
+            standin.held.wait(HOLD_LIMIT)
             if standin.response_delay:
                 standin._stopping.wait(standin.response_delay)
             self._route(standin, urlsplit(self.path).path, send_body)
@@ -130,10 +136,15 @@ class HttpStandin(SocketServerStandin):
         slow_seconds: float = 3.0,
         flaky_failures: int = 1,
         response_delay: float = 0.0,
+        hold_until: int = 0,
     ) -> None:
         super().__init__(host)
         # Every answer waits this long first, like a distant server.
         self.response_delay = response_delay
+        # No answer leaves before this many requests were in flight at once (then every answer comes as
+        # usual): a concurrency limit is seen by counting, whatever the machine's load, not by timing.
+        self.hold_until = hold_until
+        self.held = threading.Event()
         # Requests being answered right now, and the most at once since start (or reset_peak).
         self.in_flight = 0
         self.peak_in_flight = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import threading
 import time
 import types
 from pathlib import Path
@@ -18,7 +19,7 @@ from compliance.links.linkmap import LinkSource
 from compliance.links.schedule import CheckRun, SchemeCheckers, run_checks
 from compliance.links.settings import CheckSettings, Hop, RawResult, RetryPolicy
 from standins.ftp_standin import FtpStandin
-from standins.http_standin import HttpStandin
+from standins.http_standin import HOLD_LIMIT, HttpStandin
 
 FAST = CheckOptions(settings=CheckSettings(timeout=1.0), retries=2, retry_base=0.05, retry_cap=2.0, https_twins=False)
 SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]
@@ -94,14 +95,28 @@ def test_each_url_is_retried_on_its_own_clock() -> None:
     The slow URL is on another host: on the same one, the 429 rightly leaves the host one request
     at a time (test_links_rate_limits.py), and the slow one holds it.
     """
-    with HttpStandin(slow_seconds=3.0) as server, HttpStandin("127.0.0.2", slow_seconds=3.0) as other:
-        options = CheckOptions(settings=CheckSettings(timeout=5.0), retries=1, retry_base=0.05, https_twins=False)
-        started = time.monotonic()
-        outcomes = check([server.url("/retry-after/2"), other.url("/slow")], options)
+    # The slow URL is answered only once the retry has arrived (or after HOLD_LIMIT): a run that waited
+    # for it before retrying would find it answered by then, whatever the machine's load.
+    with HttpStandin() as server, HttpStandin("127.0.0.2", hold_until=2, all_ok=True) as other:
+        # (requests of the 429 URL seen, slow answers still pending) when the watcher let the slow one go.
+        at_release: list[tuple[int, int]] = []
+
+        def release_on_retry() -> None:
+            deadline = time.monotonic() + HOLD_LIMIT  # a guard against hanging, not a measure
+            while len(server.arrivals("/retry-after/2")) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            at_release.append((len(server.arrivals("/retry-after/2")), other.in_flight))
+            other.held.set()
+
+        watcher = threading.Thread(target=release_on_retry)
+        watcher.start()
+        options = CheckOptions(settings=CheckSettings(timeout=60.0), retries=1, retry_base=0.05, https_twins=False)
+        outcomes = check([server.url("/retry-after/2"), other.url("/page")], options)
+        watcher.join()
         first, again = server.arrivals("/retry-after/2")
         assert outcomes[server.url("/retry-after/2")].waits == [2.0]
         assert again - first >= 2.0  # never before the server asked
-        assert again < started + 3.0, "the retry waited for the slow URL"
+        assert at_release == [(2, 1)], "the retry waited for the slow URL"
         assert outcomes[server.url("/retry-after/2")].verdict.kind is LinkClass.OK
 
 

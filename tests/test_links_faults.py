@@ -18,8 +18,9 @@ from compliance.links.classify import LinkClass, Verdict, classify
 from compliance.links.linkmap import LinkSource
 from compliance.links.schedule import CheckRun, SchemeCheckers, run_checks
 from compliance.links.settings import CheckSettings, Hop, RawResult, RetryPolicy
+from standins.base import HOLD_LIMIT
 from standins.ftp_standin import FtpStandin
-from standins.http_standin import HOLD_LIMIT, HttpStandin
+from standins.http_standin import HttpStandin
 
 FAST = CheckOptions(settings=CheckSettings(timeout=1.0), retries=2, retry_base=0.05, retry_cap=2.0, https_twins=False)
 SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]

@@ -8,7 +8,7 @@ import struct
 import threading
 from urllib.parse import urlsplit
 
-from standins.base import SocketServerStandin, StandinHandler, StandinHTTPServer, check_loopback
+from standins.base import HOLD_LIMIT, SocketServerStandin, StandinHandler, StandinHTTPServer, check_loopback
 
 # Fixed redirect table: path -> (status, target path).
 _REDIRECTS: dict[str, tuple[int, str]] = {
@@ -26,9 +26,6 @@ _ALWAYS_RETRY: dict[str, int] = {"/always-503": 503, "/always-429": 429}
 # Generic routes whose path says what to do: /status/404, /delay/0.2 (then 200),
 # /retry-after/2 (429 with Retry-After: 2 on the first hit of that path, then 200).
 _GENERIC = re.compile(r"^/(?P<route>status|delay|retry-after)/(?P<value>\d+(?:\.\d+)?)(?:/.*)?$")
-# How long answers wait at most for `hold_until` requests: a client that never sends that many at once
-# is answered in the end, and its test fails on the peak it reached instead of hanging.
-HOLD_LIMIT = 30.0
 
 
 class _Server(StandinHTTPServer):

@@ -79,6 +79,17 @@ def _documented_updates() -> list[tuple[str, str]]:
     return found
 
 
+def _naming_own_claims(block: str, data: Path) -> str:
+    """The example as it is where data/ holds the claims it names; else, as another organisation's
+    editor would adapt it, naming that data's first claim instead (`make test-other-org`)."""
+    files = [yaml.safe_load(path.read_text(encoding="utf-8")) or {} for path in sorted(data.glob("*.yml"))]
+    ids = [claim["id"] for document in files for claim in document.get("claims") or []]
+    named = {ident for update in yaml.safe_load(block)["updates"] for ident in update.get("claims", [])}
+    for missing in sorted(named - set(ids)):
+        block = re.sub(rf"(?<=[\[\s:]){re.escape(missing)}(?=[\],\s|.])", ids[0], block)
+    return block
+
+
 def test_the_guides_updates_example_added_to_the_shipped_data_is_valid(tmp_path: Path) -> None:
     """An editor who copies the documented example into data/ gets a valid file, by the editors' schema
     and by the build's checks (its claims are the shipped data's)."""
@@ -87,6 +98,7 @@ def test_the_guides_updates_example_added_to_the_shipped_data_is_valid(tmp_path:
     schema = json.loads((REPO / "data" / "schema" / "compliance.schema.json").read_text(encoding="utf-8"))
     for where, block in examples:
         project = copy_project(tmp_path / where.replace("/", "_"))
+        block = _naming_own_claims(block, project / "data")
         (project / "data" / "updates.yml").write_text(block, encoding="utf-8")
         errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(block))]
         assert errors == [], where

@@ -23,7 +23,6 @@ from mkdocs.structure.files import File, InclusionLevel
 from compliance.environment import site_url_override
 from compliance.errors import ComplianceError, display_path, unexpected_error
 from compliance.options import check_site_url, read_options
-from compliance.publish.build import BuildFailed, SiteBuild
 from compliance.publish.headers import HEADERS_FILE
 from compliance.publish.siteurl import NO_SITE_URL, leave_out_sitemap, resolved_site_url
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
@@ -31,6 +30,7 @@ from compliance.render.pagefacts import date_sitemap
 from compliance.render.searchtext import words_apart
 from compliance.render.siteconfig import PALETTE_FILE
 from compliance.render.trustsite import FEED_FILE
+from compliance.sitebuild import BuildFailed, SiteBuild
 
 if TYPE_CHECKING:
     from jinja2 import Environment

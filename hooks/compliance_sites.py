@@ -18,8 +18,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from compliance.model.data import ComplianceData
-from compliance.publish.build import BuildFailed
 from compliance.render.languages import alternates, language_folder
+from compliance.sitebuild import BuildFailed
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

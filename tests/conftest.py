@@ -12,6 +12,11 @@ from typing import Any
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
+
+from compliance.errors import ComplianceError
+from compliance.model.data import load_compliance_data
+from standins.http_standin import HttpStandin
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = (
@@ -90,6 +95,23 @@ def date_words(labels: dict[str, Any], text: str, language: str = "en") -> str:
     return PartialDate.parse(str(text)).words(DateLabels.model_validate({"locale": language, **labels["dates"]}))
 
 
+def data_problems(project: Path, *, located: bool = True, **load_options: Any) -> list[str]:
+    """The problems loading the project's data reports (it must fail), each `file:line:col: path: message`,
+    or `path: message` when not `located`; `load_options` go to load_compliance_data (today, limits)."""
+    with pytest.raises(ComplianceError) as caught:
+        load_compliance_data(project, project / "data", project / "docs", **load_options)
+    problems = [str(problem) for problem in caught.value.problems]
+    return problems if located else [problem.split(": ", 1)[1] for problem in problems]
+
+
+def article_text(html: str, separator: str = " ") -> str:
+    """The words of a page's article (its content, without the theme's navigation), one space apart;
+    `separator` goes between the texts of its elements before the words are split."""
+    article = BeautifulSoup(html, "html.parser").find("article")
+    assert article is not None
+    return " ".join(article.get_text(separator).split())
+
+
 def edit_yaml(path: Path, change: object) -> None:
     """Load a data file, let `change(document)` modify it, write it back."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -108,6 +130,13 @@ def no_proxy_variables() -> Iterator[None]:
             patch.delenv(name, raising=False)
             patch.delenv(name.upper(), raising=False)
         yield
+
+
+@pytest.fixture(scope="module")
+def http(request: pytest.FixtureRequest) -> Iterator[HttpStandin]:
+    """One local HTTP stand-in per test module, made with the module's `HTTP_STANDIN` settings (if any)."""
+    with HttpStandin(**getattr(request.module, "HTTP_STANDIN", {})) as server:
+        yield server
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from compliance.links.linkmap import read_link_map
-from conftest import date_words, edit_yaml, run_mkdocs, site_labels
+from conftest import article_text, date_words, edit_yaml, run_mkdocs, site_labels
 
 
 def _build(project: Path) -> Path:
@@ -25,11 +25,8 @@ def _build(project: Path) -> Path:
 
 
 def _text(site: Path, page: str) -> str:
-    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
-    article = soup.find("article")
-    assert article is not None, page
     # Elements are joined with a space; punctuation after a link closes up again.
-    return re.sub(r" ([.,;:)])", r"\1", " ".join(article.get_text(" ").split()))
+    return re.sub(r" ([.,;:)])", r"\1", article_text((site / page).read_text(encoding="utf-8")))
 
 
 def _untouched(project: Path) -> dict[str, bytes]:

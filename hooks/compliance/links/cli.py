@@ -50,8 +50,8 @@ def options_from(arguments: argparse.Namespace) -> CheckOptions:
         if len(parts) != 2:
             raise UsageError(f"--remap {rule!r}: expected 'REGEX URL'")
         remaps.append((_pattern("--remap", parts[0], rule), parts[1].strip()))
+    ignore = Path(arguments.ignore_file) if arguments.ignore_file else DEFAULT_IGNORE
     try:
-        ignore = Path(arguments.ignore_file) if arguments.ignore_file else DEFAULT_IGNORE
         ignored = ignore_patterns(ignore) if arguments.ignore_file or ignore.is_file() else []
         accept, headers = accepted_statuses(arguments.accept), header_pairs(arguments.header)
         resolve_to = resolve_pairs(arguments.resolve)
@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = "the options"  # what an internal error came from, when the error itself names nothing
     try:
         arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
-        site = Path(arguments.site) if arguments.site else _configured_site(arguments.config_file)
+        site = Path(arguments.site) if arguments.site is not None else _configured_site(arguments.config_file)
         where = f"--site {site}"
         report = run_link_check(site, arguments, stream=sys.stderr)
         if arguments.json:

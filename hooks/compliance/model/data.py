@@ -18,7 +18,8 @@ from ..suggest import SUGGESTIONS
 from .catalogueload import Catalogue, load_catalogue
 from .checks import consistency_problems, date_problems, kind_problems
 from .colours import look_problems
-from .entries import Claim, ComplianceDocument, Image
+from .document import ComplianceDocument
+from .entries import Claim, Image
 from .localise import MissingTranslation, localise, mark_untranslated
 from .printable import print_problems
 from .proseplaces import prose_problems
@@ -151,7 +152,7 @@ def load_compliance_data(
                     problems.append(finding_problem(finding, files.sources))
                 else:
                     notices.append(finding)
-    problems += trust_problems(document, files.sources, today)
+    problems += trust_problems(document.contacts, document.updates, files.sources, today)
     if problems or dangling:
         raise _failure(problems, display_path(project_dir, data_dir))
     mark_untranslated(document, local.missing, local.default)

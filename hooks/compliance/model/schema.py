@@ -20,7 +20,7 @@ from ..errors import Problem, format_path
 from ..limits import Limits
 from ..load.yamlload import DataPath, SourceMap
 from ..suggest import suggest
-from .entries import ComplianceDocument
+from .document import ComplianceDocument
 from .language import is_translatable
 from .values import RESERVED_PAGE_IDS, describe
 

@@ -131,7 +131,7 @@ def write_pdf(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m compliance.pdf", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m compliance.pdf", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="the built site (default: the configuration's site_dir)")
     parser.add_argument("--output", type=Path, help=f"the PDF to write (default: SITE/{PDF_NAME})")
     parser.add_argument("--site-url", help="where the site is published; default: its canonical links")

@@ -99,7 +99,17 @@ _PAGE_CODE: dict[tuple[str, str], CodeType] = {}
 class PageRenderer:
     """Jinja environment over docs/ and overrides/ with the model in every page."""
 
-    def __init__(self, data: ComplianceData, project_dir: Path, search_dirs: list[Path], plan: SitePlan) -> None:
+    def __init__(
+        self,
+        data: ComplianceData,
+        project_dir: Path,
+        search_dirs: list[Path],
+        plan: SitePlan,
+        *,
+        trust: TrustSite | None = None,
+        prose: ProseRenderer | None = None,
+    ) -> None:
+        """`trust` and `prose` are the build's own (made here when not given): each is made once per build."""
         self.project_dir = project_dir
         self.env = _Sandbox(
             loader=jinja2.FileSystemLoader([str(d) for d in search_dirs]),
@@ -111,7 +121,7 @@ class PageRenderer:
             bytecode_cache=_KEPT,
         )
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
-        self.prose = prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
+        self.prose = prose = prose or ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
         document = data.document
 
         @jinja2.pass_context
@@ -152,7 +162,7 @@ class PageRenderer:
             faq=document.faq,
             controls=document.controls,
             updates=document.updates,
-            trust=TrustSite(document, plan),
+            trust=trust or TrustSite(document, plan),
             feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
             status_basis=data.basis,

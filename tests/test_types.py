@@ -68,6 +68,6 @@ def test_pyright_refuses_a_missing_method_on_a_claims_title(tmp_path: Path) -> N
         for diagnostic in report["generalDiagnostics"]
         if diagnostic["severity"] == "error"
     ]
-    # pyright names the alias the model declares (Text), which is a str.
-    assert errors == [("wrong_probe.py", 6, 'Cannot access attribute "no_such_method" for class "Text"')]
+    # pyright names the alias the model declares (Wording: a title is words, given per language), a str.
+    assert errors == [("wrong_probe.py", 6, 'Cannot access attribute "no_such_method" for class "Wording"')]
     assert result.returncode == 1

@@ -176,10 +176,16 @@ class _Walker:
         """The source map with each translation's place as its key's, and the labels' sources in place of the data's."""
         result = SourceMap()
         for table, target in ((self.sources.values, result.values), (self.sources.keys, result.keys)):
+            moved = []  # a translation's place wins over its key's, whichever the editor wrote first
             for path, where in table.items():
                 if path and isinstance(path[0], str) and (path[0] == LABELS or path[0].startswith(LABELS + MARK)):
                     continue
-                target[self._moved(path)] = where
+                place = self._moved(path)
+                if place == path:
+                    target[path] = where
+                else:
+                    moved.append((place, where))
+            target.update(moved)
         result.update(labels)
         return result
 

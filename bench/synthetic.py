@@ -45,9 +45,9 @@ class Shape:
 
 
 def write_data(folder: Path, shape: Shape) -> None:
-    """Write every data file of `shape` into `folder` (created), and the shipped labels."""
+    """Write every data file of `shape` into `folder` (created), and the tool's English labels."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(REPO / "data" / "labels.yml", folder / "labels.yml")
+    shutil.copy2(REPO / "labels" / "en.yml", folder / "labels.yml")  # the tool's labels, whole, as data
     (folder / "organisation.yml").write_text(_organisation(shape), encoding="utf-8")
     (folder / "standards.yml").write_text(_standards(shape), encoding="utf-8")
     (folder / "hosting.yml").write_text(_hosting(shape), encoding="utf-8")
@@ -63,7 +63,7 @@ def write_data(folder: Path, shape: Shape) -> None:
 def write_project(dest: Path, shape: Shape) -> Path:
     """A buildable copy of the project (mkdocs.yml, docs, overrides, hooks) with synthetic data."""
     dest.mkdir(parents=True, exist_ok=True)
-    for part in ("docs", "overrides", "hooks", "catalogue"):
+    for part in ("docs", "overrides", "hooks", "catalogue", "labels"):
         shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     write_data(dest / "data", shape)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
+from compliance_sites import LANGUAGES_CSS, build_language_site, theme_alternates, unmark_alternates
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from compliance.environment import site_url_override
 from compliance.errors import ComplianceError, display_path, unexpected_error
 from compliance.options import check_site_url, read_options
-from compliance.publish.build import BuildFailed, SiteBuild
 from compliance.publish.headers import HEADERS_FILE
 from compliance.publish.siteurl import NO_SITE_URL, leave_out_sitemap, resolved_site_url
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
@@ -30,6 +31,7 @@ from compliance.render.searchtext import words_apart
 from compliance.render.siteconfig import PALETTE_FILE
 from compliance.render.templatecache import use_cache
 from compliance.render.trustsite import FEED_FILE
+from compliance.sitebuild import BuildFailed, SiteBuild
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -49,6 +51,8 @@ class _Session:
 
     command: str = "build"
     build: SiteBuild | None = None
+    # The language the next build is for: None for the data's default, set while another language's site builds.
+    language: str | None = None
 
 
 _session = _Session()
@@ -119,6 +123,7 @@ def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool, 
         stop_on_signals()  # SIGTERM unwinds like Ctrl-C, so on_shutdown can drop the staged build
 
 
+@event_priority(50)  # before the search plugin reads the theme's language for its stemmer
 @_edge("reading the configuration and the data", _config_file)
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config_file = Path(config.config_file_path)
@@ -131,6 +136,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     except ValueError as exc:
         raise PluginError(str(exc)) from None
     _session.build = build = SiteBuild(_session.command, config_file.parent, Path(config.docs_dir), options)
+    build.language, build.fallback_language = _session.language, str(config.theme.get("language") or "en")
     data_dir = options.data_path(build.project_dir)
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported).
     if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:
@@ -145,7 +151,14 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config.site_name = settings.name
     config.site_description = settings.description or config.site_description
     # The data's address wins: one checkout builds several organisations, each from its own data.
-    config.site_url = settings.site_url or config.site_url
+    config.site_url = build.site_url or config.site_url
+    if build.data.document.languages is not None:  # the theme's own words, <html lang> and the search's stemmer
+        config.theme["language"] = build.data.language
+    config.extra["alternate"] = theme_alternates(build.data, "", served_anywhere=build.site_url) or None
+    if config.extra["alternate"] and LANGUAGES_CSS not in config.extra_css:
+        config.extra_css.append(LANGUAGES_CSS)
+    if config.extra["alternate"] is None:
+        del config.extra["alternate"]
     if not config.site_url and build.command != "serve":
         log.info("%s", NO_SITE_URL)
     if settings.logo:
@@ -166,7 +179,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         "print_words": settings.print_words,
         "made_by_hooks": True,  # overrides/main.html refuses to render a page without it
     }
-    if build.command == "build":
+    if build.command == "build" and build.language is None:  # another language's site is in the default's
         build.staged = StagedSite(Path(config.site_dir))
         config.site_dir = str(build.staged.begin())
     return config
@@ -183,7 +196,12 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: An
 @_edge("adding the pages made from data", _docs)
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
     """Add a page per claim, the trust pages, the export and its schema: adding a claim in YAML is all it takes."""
-    for made in _current().generated_files([file.src_uri for file in files]):
+    build = _current()
+    one_language = build.data is not None and len(build.data.languages) < 2
+    unused = files.get_file_from_path(LANGUAGES_CSS) if one_language else None
+    if unused is not None:  # a site of one language has no selector
+        files.remove(unused)
+    for made in build.generated_files([file.src_uri for file in files]):
         inclusion = InclusionLevel.INCLUDED if made.dot_folder else InclusionLevel.UNDEFINED
         files.append(File.generated(config, made.src_uri, content=made.content, inclusion=inclusion))
     return files
@@ -218,6 +236,8 @@ def on_page_context(
     if not any(item.children for item in page.toc):
         page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
     build = _current()
+    if "alternate" in config.extra:  # the selector leads to this page in each language
+        config.extra["alternate"] = theme_alternates(build.data, page.url)
     if page.file.src_uri in build.claim_pages:
         index = build.plan.claims_index_page()
         build.open_index = next((p for p in nav.pages if p.file.src_uri == index), None)
@@ -249,7 +269,10 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         leave_out_sitemap(site_dir)
     else:
         date_sitemap(site_dir, config.site_url, build.lastmods)  # MkDocs dates every page by the build
-    if build.command != "serve":
+    if build.language is None and build.data is not None:
+        for language in build.data.other_languages:
+            build_language_site(config, language, _session)
+    if build.command != "serve" and build.language is None:
         _write_headers(build, site_dir)
     build.finish_links(site_dir, config.site_url)
 
@@ -272,6 +295,7 @@ def on_shutdown(**kwargs: Any) -> None:
 
 def _secured(build: SiteBuild, html: str) -> str:
     """A page with its Content-Security-Policy; not in the preview, whose reload script MkDocs adds inline later."""
+    html = unmark_alternates(html, with_sitemaps=bool(build.site_url))
     return html if build.command == "serve" else build.headers.page(html)
 
 

@@ -8,12 +8,28 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
+
+from compliance.errors import ComplianceError
+from compliance.model.data import load_compliance_data
+from standins.http_standin import HttpStandin
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "mkdocs.example.yml", "data", "docs", "overrides", "hooks", "examples", "catalogue")
+PROJECT_PARTS = (
+    "mkdocs.yml",
+    "mkdocs.example.yml",
+    "data",
+    "docs",
+    "overrides",
+    "hooks",
+    "examples",
+    "catalogue",
+    "labels",
+)
 
 
 DATASETS = Path(__file__).resolve().parent / "fixtures" / "datasets"
@@ -55,6 +71,47 @@ def run_mkdocs(
     )
 
 
+def site_labels(data_dir: Path, language: str = "en", tool_dir: Path = REPO) -> dict[str, Any]:
+    """The labels a site of `data_dir` shows in `language`: the tool's (`labels/<language>.yml`), with the
+    data's own over them (`labels:`, or `labels@<language>:` for a language other than its first)."""
+    from compliance.model.localise import _merge
+
+    base = yaml.safe_load((tool_dir / "labels" / f"{language}.yml").read_text(encoding="utf-8"))["labels"]
+    own: dict[str, Any] = {}
+    path = data_dir / "labels.yml"
+    if path.is_file():
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        own = document.get("labels" if language == "en" else f"labels@{language}") or {}
+    merged: dict[str, Any] = _merge(base, own)
+    return merged
+
+
+def date_words(labels: dict[str, Any], text: str, language: str = "en") -> str:
+    """A YYYY, YYYY-MM or YYYY-MM-DD date as the site with `labels` writes it (the core's own formatting,
+    whose words test_dates.py checks on their own)."""
+    from compliance.model.dates import PartialDate
+    from compliance.model.labels import DateLabels
+
+    return PartialDate.parse(str(text)).words(DateLabels.model_validate({"locale": language, **labels["dates"]}))
+
+
+def data_problems(project: Path, *, located: bool = True, **load_options: Any) -> list[str]:
+    """The problems loading the project's data reports (it must fail), each `file:line:col: path: message`,
+    or `path: message` when not `located`; `load_options` go to load_compliance_data (today, limits)."""
+    with pytest.raises(ComplianceError) as caught:
+        load_compliance_data(project, project / "data", project / "docs", **load_options)
+    problems = [str(problem) for problem in caught.value.problems]
+    return problems if located else [problem.split(": ", 1)[1] for problem in problems]
+
+
+def article_text(html: str, separator: str = " ") -> str:
+    """The words of a page's article (its content, without the theme's navigation), one space apart;
+    `separator` goes between the texts of its elements before the words are split."""
+    article = BeautifulSoup(html, "html.parser").find("article")
+    assert article is not None
+    return " ".join(article.get_text(separator).split())
+
+
 def edit_yaml(path: Path, change: object) -> None:
     """Load a data file, let `change(document)` modify it, write it back."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -73,6 +130,13 @@ def no_proxy_variables() -> Iterator[None]:
             patch.delenv(name, raising=False)
             patch.delenv(name.upper(), raising=False)
         yield
+
+
+@pytest.fixture(scope="module")
+def http(request: pytest.FixtureRequest) -> Iterator[HttpStandin]:
+    """One local HTTP stand-in per test module, made with the module's `HTTP_STANDIN` settings (if any)."""
+    with HttpStandin(**getattr(request.module, "HTTP_STANDIN", {})) as server:
+        yield server
 
 
 @pytest.fixture

@@ -9,15 +9,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, edit_yaml, run_mkdocs
+from conftest import REPO, article_text, edit_yaml, run_mkdocs
 
 SOURCE = Path(__file__).parent / "fixtures" / "source" / "cloudant-security-compliance.md"
 
 
 def _text(html: str) -> str:
-    article = BeautifulSoup(html, "html.parser").find("article")
-    assert article is not None
-    return _normal(article.get_text())
+    return _normal(article_text(html, separator=""))
 
 
 def _normal(text: str) -> str:

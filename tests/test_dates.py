@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 
-from compliance.errors import ComplianceError
 from compliance.model.checks import claims_due
 from compliance.model.data import load_compliance_data
 from compliance.model.dates import PartialDate
 from compliance.review import main as review
-from conftest import FIXTURE_TODAY, copy_project, edit_yaml, run_mkdocs
+from conftest import FIXTURE_TODAY, copy_project, data_problems, edit_yaml, run_mkdocs
 
 TODAY = date.fromisoformat(FIXTURE_TODAY)
 
@@ -31,6 +30,7 @@ TODAY = date.fromisoformat(FIXTURE_TODAY)
 def test_a_date_covers_every_day_it_can_mean(text: str, first: date, last: date, words: str) -> None:
     value = PartialDate.parse(text)
     words_of = SimpleNamespace(
+        locale=None,
         months=[date(2000, m, 1).strftime("%B") for m in range(1, 13)],
         month="{month} {year}",
         day="{day} {month} {year}",
@@ -42,12 +42,6 @@ def test_a_date_covers_every_day_it_can_mean(text: str, first: date, last: date,
 def test_impossible_or_malformed_dates_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         PartialDate.parse(text)
-
-
-def _problems(project: Path, today: date | None = TODAY) -> list[str]:
-    with pytest.raises(ComplianceError) as caught:
-        load_compliance_data(project, project / "data", project / "docs", today=today)
-    return [str(p).split(": ", 1)[1] for p in caught.value.problems]
 
 
 def _dated(tmp_path: Path, index: int, **fields: Any) -> Path:
@@ -74,7 +68,7 @@ def test_a_month_precise_valid_until_lasts_to_the_end_of_the_month(tmp_path: Pat
     project = _dated(tmp_path, 2, valid_until=FIXTURE_TODAY[:7])  # this month: not expired yet
     load_compliance_data(project, project / "data", project / "docs", today=TODAY)
     project = _dated(tmp_path / "b", 2, valid_until="2026-10")
-    assert _problems(project) == [
+    assert data_problems(project, located=False, today=TODAY) == [
         "claims[2].valid_until: claim 'soc2' expired on 2026-10; "
         "renew it with a new date, or set `status: lapsed` to publish it as lapsed"
     ]
@@ -82,14 +76,14 @@ def test_a_month_precise_valid_until_lasts_to_the_end_of_the_month(tmp_path: Pat
 
 def test_an_in_progress_claim_needs_an_expected_date(tmp_path: Path) -> None:
     project = _dated(tmp_path, 1, expected=None)
-    assert _problems(project, None) == [
+    assert data_problems(project, located=False, today=None) == [
         "claims[1].expected: an in-progress claim needs `expected:` (YYYY, YYYY-MM or YYYY-MM-DD, as precise as known)"
     ]
 
 
 def test_expected_belongs_only_to_an_in_progress_claim(tmp_path: Path) -> None:
     project = _dated(tmp_path, 0, expected="2027-04")
-    assert _problems(project, None) == [
+    assert data_problems(project, located=False, today=None) == [
         "claims[0].expected: `expected` belongs only to an in-progress claim, not to status current"
     ]
 
@@ -98,7 +92,7 @@ def test_expected_belongs_only_to_an_in_progress_claim(tmp_path: Path) -> None:
 def test_a_date_in_the_future_is_refused_where_it_records_the_past(tmp_path: Path, field: str) -> None:
     project = _dated(tmp_path, 0, **{field: "2027"})
     message = f"claims[0].{field}: 2027 is in the future (today is {FIXTURE_TODAY}); give the date it happened"
-    assert _problems(project) == [message]
+    assert data_problems(project, located=False, today=TODAY) == [message]
     # This year may still hold the day it happened: not refused.
     project = _dated(tmp_path / "b", 0, **{field: FIXTURE_TODAY[:4]})
     load_compliance_data(project, project / "data", project / "docs", today=TODAY)
@@ -169,7 +163,7 @@ DATE_ORDER_EXPECTED = (
 def test_a_date_order_label_must_hold_each_part_once(tmp_path: Path, pattern: str, message: str) -> None:
     project = copy_project(tmp_path / "project", "dated")
     edit_yaml(project / "data/labels.yml", lambda d: d["labels"]["dates"].update(day=pattern))
-    (problem,) = _problems(project, None)
+    (problem,) = data_problems(project, located=False, today=None)
     assert problem.startswith(f"labels.dates.day: {message}")
 
 

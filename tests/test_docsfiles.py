@@ -75,10 +75,10 @@ def test_the_walk_refuses_each_unsafe_entry_with_its_path_and_publishes_the_rest
 def test_the_preview_checks_docs_once_per_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`mkdocs serve` checks docs/ before loading the data (a looping link must not hang it); the data
     load then does not walk docs/ again, while a build walks it exactly once, with the data."""
+    from compliance import sitebuild as build_module
     from compliance.model import data as data_module
     from compliance.options import BuildOptions
-    from compliance.publish import build as build_module
-    from compliance.publish.build import SiteBuild
+    from compliance.sitebuild import SiteBuild
     from conftest import FIXTURE_TODAY, copy_project
 
     project = copy_project(tmp_path / "project", "guide")

@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from bs4 import BeautifulSoup
 
 from compliance.links.linkmap import read_link_map
-from conftest import edit_yaml, run_mkdocs
+from conftest import article_text, date_words, edit_yaml, run_mkdocs, site_labels
 
 
 def _build(project: Path) -> Path:
@@ -26,11 +25,8 @@ def _build(project: Path) -> Path:
 
 
 def _text(site: Path, page: str) -> str:
-    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
-    article = soup.find("article")
-    assert article is not None, page
     # Elements are joined with a space; punctuation after a link closes up again.
-    return re.sub(r" ([.,;:)])", r"\1", " ".join(article.get_text(" ").split()))
+    return re.sub(r" ([.,;:)])", r"\1", article_text((site / page).read_text(encoding="utf-8")))
 
 
 def _untouched(project: Path) -> dict[str, bytes]:
@@ -149,8 +145,8 @@ def test_adding_a_regulation_of_another_kind_with_a_link(shipped_project: Path) 
     guide = _text(site, "index.html")
     assert "We are working towards the Data Protection Act." in guide
     # In whatever words the organisation's labels give: "In progress · Expected June 2027" in English.
-    labels = yaml.safe_load((shipped_project / "data/labels.yml").read_text(encoding="utf-8"))["labels"]
-    month = labels["dates"]["month"].format(month=labels["dates"]["months"][5], year=2027)
+    labels = site_labels(shipped_project / "data", tool_dir=shipped_project)
+    month = date_words(labels, "2027-06")
     assert f"{labels['statuses']['in_progress']} · {labels['facts']['expected']} {month}" in guide
     assert "Data Processing Addendum" in guide
     sources = read_link_map(site.with_name("site.linkmap.json"))["https://law.example/dpa"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import graphlib
 import re
 from pathlib import Path
 
@@ -13,8 +14,8 @@ CORE = REPO / "hooks" / "compliance"
 ORDER = ["load", "model", "render", "publish"]
 # configfile: the configuration read as MkDocs reads it, by every command given `-f`.
 SHARED = {"configfile", "environment", "errors", "limits", "policy", "suggest", "urlrule"}
-# Publishing a build maps its links and reads its options too.
-ALSO = {"publish": {"links", "options"}}
+# Publishing escapes what it writes as the link checker's reports do.
+ALSO = {"publish": {"links"}}
 
 
 def _imported(path: Path) -> set[str]:
@@ -72,3 +73,21 @@ def test_every_package_says_what_enters_and_what_leaves() -> None:
     for init in sorted(CORE.rglob("__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
         assert re.search(r" in\b.* out\b", doc.splitlines()[0] if doc else ""), init
+
+
+def test_no_module_of_the_core_imports_round_a_circle() -> None:
+    # Every import counts, those for type checkers only too: a circle means neither module reads alone.
+    modules = {".".join(path.relative_to(CORE).with_suffix("").parts): path for path in sorted(CORE.rglob("*.py"))}
+    graph = {}
+    for name, path in modules.items():
+        targets = set()
+        for dotted in _imported(path):
+            while dotted and dotted not in modules and f"{dotted}.__init__" not in modules:
+                dotted = dotted.rpartition(".")[0]  # `from .model import entries` names a module, `Claim` is none
+            if dotted and dotted != name:
+                targets.add(dotted if dotted in modules else f"{dotted}.__init__")
+        graph[name] = targets
+    try:
+        list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as error:
+        raise AssertionError(f"an import circle: {' -> '.join(error.args[1])}") from None

@@ -7,7 +7,6 @@ unparsable URLs, mailto:, root-relative and ../ links, file: URLs, fragments, cu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,6 @@ from compliance.links.cli import main
 from compliance.links.linkmap import LinkMapBuilder, LinkSource, link_map_path, write_link_map
 from compliance.links.targets import Category, fragment_found, resolve
 from standins.http_standin import HttpStandin
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[HttpStandin]:
-    with HttpStandin() as server:
-        yield server
 
 
 def write_site(root: Path, pages: dict[str, str]) -> Path:

@@ -141,7 +141,7 @@ def test_no_global_per_host_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     throttled: list[str] = []
     monkeypatch.setattr(aggregator.Aggregate, "wait_for_host", lambda self, host: throttled.append(host))
-    with HttpStandin(response_delay=0.5, all_ok=True) as server:
+    with HttpStandin(hold_until=10, all_ok=True) as server:  # no answer before ten are in flight
         links = {server.url(f"/doc/{n}"): [LinkSource("theme")] for n in range(20)}
         options = CheckOptions(settings=CheckSettings(timeout=5, per_host=10), https_twins=False)
         outcomes = check_external(links, options, LinkCache(None))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import threading
 import time
 import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from compliance.links.classify import LinkClass, Verdict, classify
 from compliance.links.linkmap import LinkSource
 from compliance.links.schedule import CheckRun, SchemeCheckers, run_checks
 from compliance.links.settings import CheckSettings, Hop, RawResult, RetryPolicy
+from standins.base import HOLD_LIMIT
 from standins.ftp_standin import FtpStandin
 from standins.http_standin import HttpStandin
 
@@ -25,10 +26,8 @@ FAST = CheckOptions(settings=CheckSettings(timeout=1.0), retries=2, retry_base=0
 SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]
 
 
-@pytest.fixture(scope="module")
-def http() -> Iterator[HttpStandin]:
-    with HttpStandin(slow_seconds=2.5, flaky_failures=1) as server:
-        yield server
+# The `http` stand-in (conftest.py) of this module.
+HTTP_STANDIN = {"slow_seconds": 2.5, "flaky_failures": 1}
 
 
 def check(urls: list[str], options: CheckOptions = FAST) -> dict[str, LinkOutcome]:
@@ -97,14 +96,28 @@ def test_each_url_is_retried_on_its_own_clock() -> None:
     The slow URL is on another host: on the same one, the 429 rightly leaves the host one request
     at a time (test_links_rate_limits.py), and the slow one holds it.
     """
-    with HttpStandin(slow_seconds=3.0) as server, HttpStandin("127.0.0.2", slow_seconds=3.0) as other:
-        options = CheckOptions(settings=CheckSettings(timeout=5.0), retries=1, retry_base=0.05, https_twins=False)
-        started = time.monotonic()
-        outcomes = check([server.url("/retry-after/2"), other.url("/slow")], options)
+    # The slow URL is answered only once the retry has arrived (or after HOLD_LIMIT): a run that waited
+    # for it before retrying would find it answered by then, whatever the machine's load.
+    with HttpStandin() as server, HttpStandin("127.0.0.2", hold_until=2, all_ok=True) as other:
+        # (requests of the 429 URL seen, slow answers still pending) when the watcher let the slow one go.
+        at_release: list[tuple[int, int]] = []
+
+        def release_on_retry() -> None:
+            deadline = time.monotonic() + HOLD_LIMIT  # a guard against hanging, not a measure
+            while len(server.arrivals("/retry-after/2")) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            at_release.append((len(server.arrivals("/retry-after/2")), other.in_flight))
+            other.held.set()
+
+        watcher = threading.Thread(target=release_on_retry)
+        watcher.start()
+        options = CheckOptions(settings=CheckSettings(timeout=60.0), retries=1, retry_base=0.05, https_twins=False)
+        outcomes = check([server.url("/retry-after/2"), other.url("/page")], options)
+        watcher.join()
         first, again = server.arrivals("/retry-after/2")
         assert outcomes[server.url("/retry-after/2")].waits == [2.0]
         assert again - first >= 2.0  # never before the server asked
-        assert again < started + 3.0, "the retry waited for the slow URL"
+        assert at_release == [(2, 1)], "the retry waited for the slow URL"
         assert outcomes[server.url("/retry-after/2")].verdict.kind is LinkClass.OK
 
 
@@ -166,19 +179,20 @@ def test_ftp_present_and_missing_files(tmp_path: Path) -> None:
 
 
 def test_no_more_than_per_host_requests_in_flight_on_one_host() -> None:
-    """12 links to a host answering after 0.5 s, per-host limit 4: the server sees exactly 4 at once."""
-    # Half a second of overlap: even a loaded machine starts all four before the first answers.
-    with HttpStandin(response_delay=0.5, all_ok=True) as server:
+    """12 links to a host, per-host limit 4: the server sees exactly 4 at once."""
+    # No answer before four are in flight, so the count does not depend on how busy the machine is;
+    # more than four would be seen as a higher peak, fewer as a lower one (after HOLD_LIMIT).
+    with HttpStandin(hold_until=4, all_ok=True) as server:
         settings = CheckSettings(timeout=5.0, per_host=4)
         check([server.url(f"/page/{n}") for n in range(12)], CheckOptions(settings=settings, https_twins=False))
         assert server.peak_in_flight == 4
 
 
 def test_hosts_are_checked_side_by_side(tmp_path: Path) -> None:
-    """Two hosts, per-host limit 2: both hosts reach their limit at the same time."""
+    """Two hosts, per-host limit 2: each host reaches its limit and no more."""
     with (
-        HttpStandin("127.0.0.2", response_delay=0.5, all_ok=True) as one,
-        HttpStandin("127.0.0.3", response_delay=0.5, all_ok=True) as two,
+        HttpStandin("127.0.0.2", hold_until=2, all_ok=True) as one,
+        HttpStandin("127.0.0.3", hold_until=2, all_ok=True) as two,
     ):
         urls = [server.url(f"/p{n}") for n in range(6) for server in (one, two)]
         check(urls, CheckOptions(settings=CheckSettings(timeout=5.0, per_host=2), https_twins=False))
@@ -211,6 +225,11 @@ def test_host_rate_spaces_check_starts(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sorted(starts) == pytest.approx([0.0, 0.05, 0.10, 0.15, 0.20])
 
 
+# Turns of the event loop a stand-in check stays in flight: the scheduler starts every check it may
+# within a few turns.
+STEPS_IN_FLIGHT = 50
+
+
 @pytest.mark.parametrize(
     ("hosts", "urls", "settings", "peak"),
     [
@@ -230,7 +249,10 @@ def test_default_concurrency_follows_the_work(hosts: int, urls: int, settings: C
         nonlocal in_flight, most
         in_flight += 1
         most = max(most, in_flight)
-        await asyncio.sleep(0.02)
+        # In flight for a number of turns of the event loop, not of milliseconds: what starts meanwhile
+        # depends on the scheduler alone, never on how busy the machine is.
+        for _ in range(STEPS_IN_FLIGHT):
+            await asyncio.sleep(0)
         in_flight -= 1
         return RawResult(url, url, [Hop(200, "OK")])
 
@@ -291,12 +313,17 @@ def test_a_busy_caller_that_keeps_calling_start_does_not_make_checks_time_out() 
 
 def test_closing_a_run_early_cancels_its_checks_at_once(recwarn: pytest.WarningsRecorder) -> None:
     """An interrupted or failed scan closes the run: nothing waits for the slow server, nothing is left pending."""
-    with HttpStandin(response_delay=5, all_ok=True) as server:
-        settings = CheckSettings(timeout=10)
+    # The server answers after a minute (or when it stops): a close that waited for the answers would
+    # find none of them still pending.
+    with HttpStandin(response_delay=60, all_ok=True) as server:
+        settings = CheckSettings(timeout=120)
         run = CheckRun(SchemeCheckers(settings).check, classify, settings, RetryPolicy(retries=0))
         run.start([server.url(f"/slow/{n}") for n in range(3)])
-        started = time.monotonic()
+        deadline = time.monotonic() + 30  # a guard against hanging, not a measure
+        while server.in_flight < 3 and time.monotonic() < deadline:
+            run.start()  # the loop runs only inside start() and results(), a few turns at a time
+        assert server.in_flight == 3
         run.close()
-        assert time.monotonic() - started < 2
+        assert server.in_flight == 3  # closed while every answer was still pending
     assert run.done == {}
     assert not [w for w in recwarn if "never awaited" in str(w.message) or "destroyed" in str(w.message)]

@@ -41,10 +41,8 @@ def tls() -> Iterator[TlsStandin]:
         yield server
 
 
-@pytest.fixture(scope="module")
-def http() -> Iterator[HttpStandin]:
-    with HttpStandin(all_ok=True) as server:
-        yield server
+# The `http` stand-in (conftest.py) of this module.
+HTTP_STANDIN = {"all_ok": True}
 
 
 def link(path: str) -> str:

@@ -27,12 +27,6 @@ SOURCE = [LinkSource("data", "data/x.yml", 3, "x.url")]
 
 
 @pytest.fixture(scope="module")
-def http() -> Iterator[HttpStandin]:
-    with HttpStandin() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def tls() -> Iterator[TlsStandin]:
     with TlsStandin() as server:
         yield server

@@ -7,15 +7,8 @@ from typing import Any
 
 import pytest
 
-from compliance.errors import ComplianceError
 from compliance.model.data import load_compliance_data
-from conftest import copy_project, edit_yaml
-
-
-def _problems(project: Path) -> list[str]:
-    with pytest.raises(ComplianceError) as caught:
-        load_compliance_data(project, project / "data", project / "docs")
-    return [str(p) for p in caught.value.problems]
+from conftest import copy_project, data_problems, edit_yaml
 
 
 def _line_col(project: Path, file: str, needle: str) -> tuple[int, int]:
@@ -28,7 +21,7 @@ def _line_col(project: Path, file: str, needle: str) -> tuple[int, int]:
 def test_an_email_address_where_a_url_is_expected_suggests_mailto(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", "dated")
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0]["evidence"][0].update(url="trust@example.com"))
-    (problem,) = _problems(project)
+    (problem,) = data_problems(project)
     assert problem.endswith(
         "claims[0].evidence[0].url: expected a URL whose scheme is https, http, ftp or mailto, got text "
         "'trust@example.com'; an e-mail address is written as a URL with mailto: ('mailto:trust@example.com')"
@@ -38,7 +31,7 @@ def test_an_email_address_where_a_url_is_expected_suggests_mailto(tmp_path: Path
 def test_an_unquoted_number_where_text_is_expected_says_quote_it(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", "dated")
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0].update(title=2022))
-    (problem,) = _problems(project)
+    (problem,) = data_problems(project)
     assert problem.endswith(
         'claims[0].title: expected non-blank text, got the number 2022; quote it ("2022") to write it as text'
     )
@@ -47,7 +40,7 @@ def test_an_unquoted_number_where_text_is_expected_says_quote_it(tmp_path: Path)
 def test_a_mention_in_a_plain_text_field_is_refused_not_published(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", "dated")
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0].update(title="Certified by [[claim:iso.auditor]]"))
-    (problem,) = _problems(project)
+    (problem,) = data_problems(project)
     assert problem.endswith(
         "claims[0].title: a mention ([[claim:iso.auditor]]) works only in prose (prose, intro, text); "
         "write the words themselves here"
@@ -72,7 +65,7 @@ def test_a_relative_prose_link_is_refused_at_the_urls_column_with_what_to_write(
     edit_yaml(
         project / "data/claims.yml", lambda d: d["claims"][2].update(prose=f"Read [the {target} page]({target}).")
     )
-    (problem,) = _problems(project)
+    (problem,) = data_problems(project)
     line, column = _line_col(project, "data/claims.yml", f"]({target})")
     assert problem == (
         f"data/claims.yml:{line}:{column + 2}: claims[2].prose: expected a link to an https, http, ftp or mailto URL, "
@@ -88,10 +81,10 @@ def test_renamed_ids_are_reported_with_their_references_and_mentions_in_one_roun
         d["claims"][0]["title"] = 5  # a structural error elsewhere in the same file
 
     edit_yaml(project / "data/claims.yml", rename)
-    problems = [p.split(": ", 2)[1] for p in _problems(project)]
+    problems = [p.split(": ", 2)[1] for p in data_problems(project)]
     assert "claims[0].title" in problems
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0].update(title="ISO"))
-    problems = [p.split(": ", 1)[1] for p in _problems(project)]
+    problems = [p.split(": ", 1)[1] for p in data_problems(project)]
     assert any(p.startswith("claims[0].prose: unknown claim 'iso'") for p in problems), problems
     assert any(p.startswith("guide.sections[") and "unknown claim 'iso'" in p for p in problems), problems
 
@@ -117,7 +110,7 @@ def test_a_prose_link_to_a_url_a_mention_also_writes_keeps_its_own_line(tmp_path
 def test_a_scope_is_all_or_a_list_never_an_empty_one(tmp_path: Path, value: object, got: str) -> None:
     project = copy_project(tmp_path / "project", "dated")
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][0]["scope"].update(offerings=value))
-    (problem,) = _problems(project)
+    (problem,) = data_problems(project)
     assert problem.split(": ", 1)[1] == (
         f"claims[0].scope.offerings: expected 'all' or a list of the ids it holds for, got {got}; "
         "leave it out where the source is silent"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
@@ -9,9 +11,10 @@ import pytest
 
 from compliance import options as options_module
 from compliance.errors import ComplianceError
-from compliance.limits import DEFAULT_MAX_FILE_BYTES, Limits
+from compliance.limits import COUNT_OPTIONS, DEFAULT_MAX_FILE_BYTES, SIZE_OPTIONS, LimitOption, Limits
 from compliance.options import OVERRIDES, BuildOptions, load_options, read_options
 
+REPO = Path(__file__).resolve().parent.parent
 MKDOCS_YML = """\
 site_name: Test
 theme:
@@ -187,3 +190,28 @@ def test_dates_are_judged_on_the_day_in_utc_unless_today_is_set(monkeypatch: pyt
     monkeypatch.setattr(options_module, "datetime", Clock)
     assert BuildOptions().judging_day() == date(2027, 1, 1)
     assert BuildOptions(today=date(2026, 11, 28)).judging_day() == date(2026, 11, 28)
+
+
+def test_every_limit_a_message_names_is_an_option_of_the_model() -> None:
+    assert {option.value for option in LimitOption} <= set(BuildOptions.model_fields)
+    assert set(SIZE_OPTIONS) | set(COUNT_OPTIONS) == set(LimitOption)
+
+
+def test_every_override_names_an_option_of_the_model() -> None:
+    assert set(OVERRIDES) <= set(BuildOptions.model_fields)
+
+
+def test_messages_name_options_from_the_model_never_as_free_text() -> None:
+    # A hint written as a string would survive an option's rename; a LimitOption member cannot.
+    free = []
+    for path in sorted((REPO / "hooks").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "limit_hint":
+                option = node.args[0]
+                named = isinstance(option, ast.Attribute) and getattr(option.value, "id", None) == "LimitOption"
+                if not named:
+                    free.append(f"{path.relative_to(REPO)}:{node.lineno}")
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                written = re.findall(r"\bmax_[a-z_]+(?=:| under)", node.value)
+                free += [f"{path.relative_to(REPO)}:{node.lineno}: {name}" for name in written]
+    assert free == []

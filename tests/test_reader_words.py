@@ -89,7 +89,7 @@ def test_the_contents_column_is_hidden_where_it_has_nothing_to_list(example_site
 
 def test_a_document_kind_without_a_label_is_shown_as_the_editor_wrote_it(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    edit_yaml(project / EXAMPLE_DATA / "labels.yml", lambda d: d["labels"]["document_kinds"].pop("whitepaper"))
+    edit_yaml(project / "labels/en.yml", lambda d: d["labels"]["document_kinds"].pop("whitepaper"))
     assert run_mkdocs(project, config="mkdocs.example.yml").returncode == 0
     rows = _soup(project / "example-site", "documents/index.html").select("article table tbody tr")
     kinds = {_words(row.th): _words(row.select_one("td")) for row in rows}

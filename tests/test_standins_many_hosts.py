@@ -11,7 +11,8 @@ from standins.many_hosts import ManyHostsStandin
 
 def test_many_hosts_standin_serves_each_host_and_counts_its_concurrency() -> None:
     hosts = ["127.0.0.2", "127.0.0.3"]
-    with ManyHostsStandin(hosts, delay=1.0) as standin:  # a second of overlap, even on a loaded machine
+    # No answer before the first host has all four in flight: the peaks are counts, not a race.
+    with ManyHostsStandin(hosts, hold_until={hosts[0]: 4}) as standin:
         calls = [(hosts[0], f"/page/{n}") for n in range(4)] + [(hosts[1], "/status/404/x")]
         answers: dict[str, tuple[int, str]] = {}
 

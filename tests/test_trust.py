@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from compliance.model.data import load_compliance_data
 from compliance.render.plan import SitePlan
 from compliance.render.trustsite import TrustSite
-from conftest import FIXTURE_TODAY, copy_project, edit_yaml, run_mkdocs
+from conftest import FIXTURE_TODAY, article_text, copy_project, edit_yaml, run_mkdocs
 
 EXAMPLE_DATA = "examples/harborledger/data"
 TRUST_PAGES = ("controls", "subprocessors", "documents", "faq", "updates", "contacts")
@@ -24,10 +24,7 @@ SITE_URL = "https://trust.example.org/security/"
 
 
 def _text(site: Path, page: str) -> str:
-    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
-    article = soup.select_one("article")
-    assert article is not None
-    return " ".join(article.get_text(" ").split())
+    return article_text((site / page).read_text(encoding="utf-8"))
 
 
 def test_example_has_every_trust_page_in_the_navigation(example_site: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import DATASETS, REPO
+from conftest import DATASETS, REPO, date_words, site_labels
 
 ASSERTIVE = {"Yes", "All", "All offerings", "All hosting providers", "Current", "In progress", "Lapsed"}
 
@@ -114,7 +114,7 @@ def test_every_matrix_cell_follows_from_the_export(
 ) -> None:
     """Kind, status and scope cells say exactly what compliance.json (the data) holds, in the labels' words."""
     site: Path = request.getfixturevalue(site_fixture)
-    labels = yaml.safe_load((data_dir / "labels.yml").read_text(encoding="utf-8"))["labels"]
+    labels = site_labels(data_dir)
     export = _export(site)
     soup = BeautifulSoup((site / "matrix/index.html").read_text(encoding="utf-8"), "html.parser")
     header = [th.get_text(" ", strip=True) for th in soup.select("table.compliance-matrix thead tr th")]
@@ -150,15 +150,5 @@ def _status_words(claim: dict[str, Any], labels: dict[str, Any]) -> str:
     if basis is None:
         rests_on = labels["facts"]["no_date"]
     else:
-        rests_on = f"{labels['facts'][basis['fact']]} {_date_words(basis['date'], labels['dates'])}"
+        rests_on = f"{labels['facts'][basis['fact']]} {date_words(labels, basis['date'])}"
     return f"{labels['statuses'][claim['status']]} · {rests_on}"
-
-
-def _date_words(written: str, words: dict[str, Any]) -> str:
-    parts = [int(part) for part in written.split("-")]
-    if len(parts) == 1:
-        return str(parts[0])
-    month = words["months"][parts[1] - 1]
-    if len(parts) == 2:
-        return str(words["month"].format(month=month, year=parts[0]))
-    return str(words["day"].format(day=parts[2], month=month, year=parts[0]))

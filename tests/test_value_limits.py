@@ -17,15 +17,9 @@ from compliance.errors import ComplianceError
 from compliance.limits import Limits
 from compliance.model.data import load_compliance_data
 from compliance.options import OVERRIDES, load_options, read_options
-from conftest import REPO, copy_project, run_mkdocs
+from conftest import REPO, copy_project, data_problems, run_mkdocs
 
 HINT = "raise the limit with {} under extra: compliance: in mkdocs.yml"
-
-
-def _problems(project: Path, limits: Limits) -> list[str]:
-    with pytest.raises(ComplianceError) as caught:
-        load_compliance_data(project, project / "data", project / "docs", limits=limits)
-    return [str(p) for p in caught.value.problems]
 
 
 def _set_option(project: Path, line: str) -> None:
@@ -70,7 +64,7 @@ def test_a_lowered_nesting_depth_refuses_each_file_at_its_first_place_too_deep(t
     # (the file's mapping, the list, an entry, its mapping, the inner list, an item, its key).
     assert load_compliance_data(project, project / "data", project / "docs", limits=Limits(depth=7))
     _set_option(project, "max_yaml_depth: 6")
-    problems = _problems(project, load_options(project, {}).limits)
+    problems = data_problems(project, limits=load_options(project, {}).limits)
     message = (
         "nested more than 6 levels deep; data files need far fewer (look for unclosed brackets or runaway "
         f"indentation), or {HINT.format('max_yaml_depth')}"
@@ -83,7 +77,7 @@ def test_a_lowered_id_length_refuses_a_claim_id_at_its_place(tmp_path: Path) -> 
     project = copy_project(tmp_path / "project", "guide")
     _set_option(project, "max_id_length: 8")
     limits = load_options(project, {}).limits
-    assert _problems(project, limits) == [
+    assert data_problems(project, limits=limits) == [
         "data/claims.yml:7:9: claims[0].id: expected an id of at most 8 characters (it names the claim's page), "
         f"got 18; shorten it, or {HINT.format('max_id_length')}"
     ]

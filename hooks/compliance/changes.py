@@ -19,7 +19,7 @@ from .render.plan import EXPORT_FILE
 
 def main(argv: list[str] | None = None) -> int:
     """Print the claims added, removed, or whose status, scope or dates changed."""
-    parser = argparse.ArgumentParser(prog="make changes", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="make changes", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("base", type=Path, help="the base build's compliance.json")
     parser.add_argument(
         "head", type=Path, nargs="?", help="the head build's compliance.json (default: in the configuration's site_dir)"

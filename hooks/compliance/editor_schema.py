@@ -20,7 +20,7 @@ SCHEMA_FILE = Path("schema") / "compliance.schema.json"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make schema", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="make schema", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
     parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP.replace("mkdocs.yml", "PROJECT/mkdocs.yml"))
     args = parser.parse_args(argv)

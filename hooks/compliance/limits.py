@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-# How an editor raises the size limit (options.py reads it; COMPLIANCE_MAX_FILE_SIZE overrides).
-SIZE_SETTING = "max_file_size under extra: compliance: in mkdocs.yml"
+
+class LimitOption(StrEnum):
+    """The options of `extra: compliance:` that raise a limit, by name: messages name them from here and
+    options.py declares a field of each name (a test ties the two)."""
+
+    FILE_SIZE = "max_file_size"
+    DATA_SIZE = "max_data_size"
+    DATA_FILES = "max_data_files"
+    IMAGE_SIZE = "max_image_size"
+    DOCS_SIZE = "max_docs_size"
+    DOCS_FILES = "max_docs_files"
+    NESTING = "max_nesting"
+    PROSE_GROWTH = "max_prose_growth"
+    SUGGESTIONS = "max_suggestions"
+    VALUE_LENGTH = "max_value_length"
+    YAML_DEPTH = "max_yaml_depth"
+    ID_LENGTH = "max_id_length"
+    FEED_ENTRIES = "max_feed_entries"
+    PDF_ENTRIES = "max_pdf_entries"
+
+
+# Options written as a size (512K, 2M); the others are counts.
+SIZE_OPTIONS = (LimitOption.FILE_SIZE, LimitOption.DATA_SIZE, LimitOption.IMAGE_SIZE, LimitOption.DOCS_SIZE)
+COUNT_OPTIONS = tuple(option for option in LimitOption if option not in SIZE_OPTIONS)
 # Hand-written data files are a few kilobytes; the pure-Python YAML parser needs about
 # a second per 250 KiB, so this keeps any build quick while leaving a lot of room.
 DEFAULT_MAX_FILE_BYTES = 256 * 1024
@@ -46,9 +69,11 @@ class Limits:
         return self.file_bytes // 8
 
 
-def limit_hint(option: str) -> str:
-    """How an editor raises the limit a message names: an option of `extra: compliance:` in mkdocs.yml."""
-    return f"raise the limit with {option} under extra: compliance: in mkdocs.yml"
+def limit_hint(option: LimitOption, example: str = "") -> str:
+    """How an editor raises the limit a message names: an option of `extra: compliance:` in mkdocs.yml,
+    with an `example` value when given."""
+    shown = f" (e.g. {option}: {example})" if example else ""
+    return f"raise the limit with {option} under extra: compliance: in mkdocs.yml{shown}"
 
 
 # The Atom feed holds the newest updates only, as feeds do: a reader polls it for what is new.
@@ -64,7 +89,7 @@ def pdf_too_long(entries: int, limit: int) -> str | None:
         return None
     return (
         f"the PDF would print {entries:,} entries (claims, updates, FAQ questions, documents, subprocessors "
-        f"and controls), over the limit of {limit:,}; {limit_hint('max_pdf_entries')}"
+        f"and controls), over the limit of {limit:,}; {limit_hint(LimitOption.PDF_ENTRIES)}"
     )
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
@@ -20,11 +20,14 @@ from .configfile import ConfigLoader, read_config
 from .environment import process_environment
 from .errors import ComplianceError, Location, Problem
 from .limits import (
+    COUNT_OPTIONS,
     DEFAULT_FEED_ENTRIES,
     DEFAULT_MAX_FILE_BYTES,
     DEFAULT_PDF_ENTRIES,
     MAX_ID_CHARS,
     MAX_YAML_DEPTH,
+    SIZE_OPTIONS,
+    LimitOption,
     Limits,
 )
 from .policy import DEFAULT_LEVELS, RuleLevel
@@ -38,31 +41,18 @@ OVERRIDES = {
     "pdf": "COMPLIANCE_PDF",
     "check_links": "CHECK_LINKS",
     "check_links_args": "CHECK_LINKS_ARGS",
-    "max_file_size": "COMPLIANCE_MAX_FILE_SIZE",
-    "max_data_size": "COMPLIANCE_MAX_DATA_SIZE",
-    "max_data_files": "COMPLIANCE_MAX_DATA_FILES",
-    "max_image_size": "COMPLIANCE_MAX_IMAGE_SIZE",
-    "max_docs_size": "COMPLIANCE_MAX_DOCS_SIZE",
-    "max_docs_files": "COMPLIANCE_MAX_DOCS_FILES",
-    "max_nesting": "COMPLIANCE_MAX_NESTING",
-    "max_prose_growth": "COMPLIANCE_MAX_PROSE_GROWTH",
-    "max_suggestions": "COMPLIANCE_MAX_SUGGESTIONS",
-    "max_value_length": "COMPLIANCE_MAX_VALUE_LENGTH",
-    "max_yaml_depth": "COMPLIANCE_MAX_YAML_DEPTH",
-    "max_id_length": "COMPLIANCE_MAX_ID_LENGTH",
-    "max_feed_entries": "COMPLIANCE_MAX_FEED_ENTRIES",
-    "max_pdf_entries": "COMPLIANCE_MAX_PDF_ENTRIES",
+    # COMPLIANCE_MAX_FILE_SIZE for max_file_size, and so on for every limit.
+    **{option.value: f"COMPLIANCE_{option.value.upper()}" for option in LimitOption},
     "today": "COMPLIANCE_TODAY",
     "debug": "COMPLIANCE_DEBUG",
 }
 # Why an option has a ceiling, in the message that refuses a value above it.
 _CEILINGS = {
-    "max_yaml_depth": " (deeper nesting would exhaust Python's stack)",
-    "max_id_length": " (a claim's id names a file of the site, and file names stop at 255 bytes)",
+    LimitOption.YAML_DEPTH: " (deeper nesting would exhaust Python's stack)",
+    LimitOption.ID_LENGTH: " (a claim's id names a file of the site, and file names stop at 255 bytes)",
 }
 _SIZE = re.compile(r"([0-9]{1,9})\s*([kKmM]?)i?[bB]?")
 _COUNT = re.compile(r"[0-9]{1,15}")
-_SIZES = ("max_file_size", "max_data_size", "max_image_size", "max_docs_size")
 
 
 class ReviewWindows(BaseModel):
@@ -70,8 +60,9 @@ class ReviewWindows(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    expires_within: int = Field(60, ge=0)
-    reviewed_within: int = Field(365, ge=0)
+    # `default=` by name: a checker (pyright) reads only that as the field's default.
+    expires_within: int = Field(default=60, ge=0)
+    reviewed_within: int = Field(default=365, ge=0)
 
 
 class _Strict(BaseModel):
@@ -79,12 +70,16 @@ class _Strict(BaseModel):
 
 
 # `rules:` names each rule of the standards catalogue (policy.py) with its level: block, warn or off.
-RuleLevels: type[BaseModel] = create_model(
-    "RuleLevels",
-    __base__=_Strict,
-    __doc__="How much each rule over the standards catalogue weighs: block, warn or off.",
-    **{rule: (RuleLevel, level) for rule, level in DEFAULT_LEVELS.items()},  # type: ignore[call-overload]
-)
+if TYPE_CHECKING:
+    # A checker sees the base: the fields, one per rule, are made from the catalogue's rules below.
+    RuleLevels = _Strict
+else:
+    RuleLevels = create_model(
+        "RuleLevels",
+        __base__=_Strict,
+        __doc__="How much each rule over the standards catalogue weighs: block, warn or off.",
+        **{rule: (RuleLevel, level) for rule, level in DEFAULT_LEVELS.items()},
+    )
 
 
 class BuildOptions(BaseModel):
@@ -116,7 +111,10 @@ class BuildOptions(BaseModel):
     today: date | None = None
     debug: bool = False
     review: ReviewWindows = ReviewWindows()
-    rules: RuleLevels = RuleLevels()
+    rules: RuleLevels = Field(default_factory=RuleLevels)
+    # Words shown in the default language for want of a translation: `note` (one line; the pages mark
+    # them and `make review` lists them) or `warn` (a warning at each YAML line, which fails the strict build).
+    missing_translations: Literal["note", "warn"] = "note"
 
     def judging_day(self) -> date:
         """The day dates are judged on: `today` when set, else today in UTC, the zone security.txt's
@@ -128,7 +126,7 @@ class BuildOptions(BaseModel):
         """Each rule's level, by name."""
         return dict(self.rules.model_dump())
 
-    @field_validator(*_SIZES, mode="before")
+    @field_validator(*SIZE_OPTIONS, mode="before")
     @classmethod
     def _size(cls, value: object) -> object:
         # 2M and 512K read better than byte counts; a bare number is bytes.
@@ -139,19 +137,7 @@ class BuildOptions(BaseModel):
             raise PydanticCustomError("size", "expected a size such as 512K or 2M, got {got}", {"got": repr(value)})
         return int(match[1]) * {"": 1, "k": 1024, "m": 1024 * 1024}[match[2].lower()]
 
-    @field_validator(
-        "max_data_files",
-        "max_docs_files",
-        "max_nesting",
-        "max_prose_growth",
-        "max_suggestions",
-        "max_value_length",
-        "max_yaml_depth",
-        "max_id_length",
-        "max_feed_entries",
-        "max_pdf_entries",
-        mode="before",
-    )
+    @field_validator(*COUNT_OPTIONS, mode="before")
     @classmethod
     def _count(cls, value: object) -> object:
         # From the environment every value is text: a count is its ASCII digits (str.isdigit
@@ -243,7 +229,7 @@ def _message(error: Any) -> str:
         return f"expected true or false, got {error['input']!r}"
     if error["type"] in ("int_type", "int_parsing", "greater_than_equal") and error["loc"][0] == "review":
         return f"expected a whole number of days, got {error['input']!r}"
-    if error["type"] == "greater_than_equal" and error["loc"][0] in _SIZES:
+    if error["type"] == "greater_than_equal" and error["loc"][0] in SIZE_OPTIONS:
         return f"expected a size of at least 1 byte, such as 512K or 2M, got {error['input']!r}"
     if error["type"] == "greater_than_equal":
         return f"expected a whole number of at least {error['ctx']['ge']}, got {error['input']!r}"

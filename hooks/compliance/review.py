@@ -27,7 +27,7 @@ from .options import CONFIG_FILE, load_options
 
 def main(argv: list[str] | None = None) -> int:
     """Run the review; print one `file:line:col: path: name: reason` line per finding, in file order."""
-    parser = argparse.ArgumentParser(prog="make review", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="make review", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
     parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP.replace("mkdocs.yml", "PROJECT/mkdocs.yml"))
     # The defaults come from `review:` under `extra: compliance:` in mkdocs.yml (60 and 365 days).
@@ -72,7 +72,18 @@ def main(argv: list[str] | None = None) -> int:
         when = "" if starts is None else f" {'since' if starts <= today else 'from'} {starts.isoformat()}"
         where = data.sources.value(finding.path)
         found.append((where, f"{format_path(finding.path)}: rule {finding.rule} ({level}){when}: {finding.message}"))
-    security_txt = security_txt_due(data.document, today, expires_within=expires)
+    # Words each other language's site shows in the default one: warnings, unless the option makes them fail.
+    for language in data.other_languages:
+        try:
+            data_dir, limits = options.data_path(project), options.limits
+            local = load_compliance_data(project, data_dir, docs, limits=limits, language=language)
+        except ComplianceError as exc:  # the language's own labels (labels/<lang>.yml, labels@<lang>:)
+            print(f"compliance data is invalid in '{language}':\n{exc}", file=sys.stderr)
+            return 2
+        for gap in local.missing:
+            warned += options.missing_translations == "note"
+            found.append((gap.location, f"{format_path(gap.path)}: no translation into '{language}' (add {gap.key})"))
+    security_txt = security_txt_due(data.document.contacts, today, expires_within=expires)
     if security_txt is not None:
         where = data.sources.value(SECURITY_TXT_EXPIRES)
         found.append((where, f"{format_path(SECURITY_TXT_EXPIRES)}: security.txt: {security_txt}"))

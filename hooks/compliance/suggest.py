@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from .limits import limit_hint
+from .limits import LimitOption, limit_hint
 
 # Choices few enough to list in a message, and to compare a word with at no cost worth counting.
 FEW_CHOICES = 12
@@ -32,7 +32,7 @@ class SuggestionBudget:
             return None
         return (
             f"{self.skipped:,} more unknown names were not compared with the known ones for a 'did you mean' "
-            f"(at most {self.limit} in one build); {limit_hint('max_suggestions')}"
+            f"(at most {self.limit} in one build); {limit_hint(LimitOption.SUGGESTIONS)}"
         )
 
 

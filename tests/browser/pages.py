@@ -203,6 +203,9 @@ class PageWatch:
 def inspect_page(page: Page, watch: PageWatch, url: str, site_page: SitePage, mode: str, axe: Path) -> list[str]:
     """Load one page and return everything a reader or an assistive tool would trip over."""
     response = page.goto(url, wait_until="load")
+    # The page's own late requests (the search worker loads a language's stemmer after `load`) finish
+    # here, so that their failures are this page's, not cut short by the next page and blamed on it.
+    page.wait_for_load_state("networkidle")
     problems = []
     if response is None or response.status != site_page.status:
         problems.append(f"HTTP {response.status if response else 'no response'}, expected {site_page.status}")

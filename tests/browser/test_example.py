@@ -61,10 +61,12 @@ def test_example_links_its_feed_and_contacts_from_every_page(example_server: Sit
     """Each page's head names the Atom feed (relative to the page, so that it leads to this copy's
     feed); its footer reaches the contacts."""
     assert example_server.site is not None
-    feed = example_server.url + "feed.xml"
     pages = sorted(example_server.site.rglob("index.html"))
     assert len(pages) > 10
     for html in pages:
+        # Each language's site has its own feed, in its words (the Swedish one under sv/).
+        swedish = html.is_relative_to(example_server.site / "sv")
+        feed = example_server.url + ("sv/" if swedish else "") + "feed.xml"
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         link = soup.find("link", type="application/atom+xml")
         here = example_server.url + html.parent.relative_to(example_server.site).as_posix() + "/"

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from compliance.pdf.document import print_document
+from conftest import date_words, site_labels
 
 from .conftest import DESKTOP, open_context
 from .siteserver import SiteServer
@@ -98,13 +99,7 @@ class Standing:
 
     def words(self, text: str) -> str:
         """A YYYY, YYYY-MM or YYYY-MM-DD date in the labels' month names and order."""
-        parts, dates = [int(part) for part in str(text).split("-")], self.labels["dates"]
-        if len(parts) == 1:
-            return str(parts[0])
-        month = dates["months"][parts[1] - 1]
-        if len(parts) == 2:
-            return dates["month"].format(month=month, year=parts[0])
-        return dates["day"].format(day=parts[2], month=month, year=parts[0])
+        return date_words(self.labels, text)
 
     def expected(self, claim: dict[str, Any], surface: str = "") -> str:
         """The status word · the date it rests on; a card adds the kind, and says "Status: " before "Not stated"."""
@@ -133,7 +128,7 @@ class Standing:
 def load_standing(server: SiteServer, data_dir: str) -> Standing:
     assert server.site is not None
     data = server.site.parent / data_dir
-    labels = yaml.safe_load((data / "labels.yml").read_text(encoding="utf-8"))["labels"]
+    labels = site_labels(data)
     reviewed = yaml.safe_load((data / "guide.yml").read_text(encoding="utf-8"))["guide"].get("last_reviewed")
     claims = json.loads((server.site / "compliance.json").read_text(encoding="utf-8"))["claims"]
     assert claims, "compliance.json exports no claims"

@@ -8,7 +8,7 @@ import struct
 import threading
 from urllib.parse import urlsplit
 
-from standins.base import SocketServerStandin, StandinHandler, StandinHTTPServer, check_loopback
+from standins.base import HOLD_LIMIT, SocketServerStandin, StandinHandler, StandinHTTPServer, check_loopback
 
 # Fixed redirect table: path -> (status, target path).
 _REDIRECTS: dict[str, tuple[int, str]] = {
@@ -46,8 +46,11 @@ class _Handler(StandinHandler):
         with standin._lock:
             standin.in_flight += 1
             standin.peak_in_flight = max(standin.peak_in_flight, standin.in_flight)
+            if standin.in_flight >= standin.hold_until:
+                standin.held.set()
         self._counted = True
         try:
+            standin.held.wait(HOLD_LIMIT)
             if standin.response_delay:
                 standin._stopping.wait(standin.response_delay)
             self._route(standin, urlsplit(self.path).path, send_body)
@@ -130,10 +133,15 @@ class HttpStandin(SocketServerStandin):
         slow_seconds: float = 3.0,
         flaky_failures: int = 1,
         response_delay: float = 0.0,
+        hold_until: int = 0,
     ) -> None:
         super().__init__(host)
         # Every answer waits this long first, like a distant server.
         self.response_delay = response_delay
+        # No answer leaves before this many requests were in flight at once (then every answer comes as
+        # usual): a concurrency limit is seen by counting, whatever the machine's load, not by timing.
+        self.hold_until = hold_until
+        self.held = threading.Event()
         # Requests being answered right now, and the most at once since start (or reset_peak).
         self.in_flight = 0
         self.peak_in_flight = 0

@@ -16,6 +16,7 @@ as the checkers being measured.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import ssl
 import threading
@@ -24,7 +25,7 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Self
 
-from standins.base import check_loopback
+from standins.base import HOLD_LIMIT, check_loopback
 
 _STATUS = re.compile(rb"^/status/(\d{3})(?:/|$)")
 _BODY = b"<html><body><p>stand-in</p></body></html>\n"
@@ -40,9 +41,14 @@ class ManyHostsStandin:
         tls: ssl.SSLContext | None = None,
         limit: int | None = None,
         retry_after: str = "1",
+        hold_until: dict[str, int] | None = None,
     ) -> None:
         self.hosts = [check_loopback(host) for host in hosts]
         self.delay = delay
+        # No answer of a host leaves before it has this many requests in flight at once (then answers
+        # come as usual, HOLD_LIMIT at the latest): its peak is then a count, whatever the machine's load.
+        self.hold_until = hold_until or {}
+        self._held = {host: asyncio.Event() for host in self.hold_until}
         self.limit, self.retry_after = limit, retry_after
         self.refused = 0  # requests answered 429 for being over `limit`
         self.tls = tls  # a server context: every host speaks https with it
@@ -130,6 +136,12 @@ class ManyHostsStandin:
         self.in_flight[host] += 1  # the loop runs one callback at a time: no lock needed
         self.peak[host] = max(self.peak[host], self.in_flight[host])
         try:
+            held = self._held.get(host)
+            if held is not None:
+                if self.in_flight[host] >= self.hold_until[host]:
+                    held.set()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(held.wait(), HOLD_LIMIT)
             if self.delay:
                 await asyncio.sleep(self.delay)
         finally:

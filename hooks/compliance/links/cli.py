@@ -50,8 +50,8 @@ def options_from(arguments: argparse.Namespace) -> CheckOptions:
         if len(parts) != 2:
             raise UsageError(f"--remap {rule!r}: expected 'REGEX URL'")
         remaps.append((_pattern("--remap", parts[0], rule), parts[1].strip()))
+    ignore = Path(arguments.ignore_file) if arguments.ignore_file else DEFAULT_IGNORE
     try:
-        ignore = Path(arguments.ignore_file) if arguments.ignore_file else DEFAULT_IGNORE
         ignored = ignore_patterns(ignore) if arguments.ignore_file or ignore.is_file() else []
         accept, headers = accepted_statuses(arguments.accept), header_pairs(arguments.header)
         resolve_to = resolve_pairs(arguments.resolve)

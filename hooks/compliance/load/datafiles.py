@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ComplianceError, Location, Problem
-from ..limits import Limits, limit_hint
+from ..limits import LimitOption, Limits, limit_hint
 from .yamlload import SourceMap, load_yaml
 from .yamltext import read_text_file
 
@@ -67,7 +67,7 @@ def read_data_files(
     if len(files) > limits.data_files:
         message = (
             f"{len(files)} data files, over the limit of {limits.data_files}; merge some, "
-            f"or {limit_hint('max_data_files')}"
+            f"or {limit_hint(LimitOption.DATA_FILES)}"
         )
         raise ComplianceError([Problem(Location(shown_dir, 1, 1), message)])
     total = 0
@@ -77,7 +77,7 @@ def read_data_files(
         if total > limits.data_bytes:  # every file is read in full: the budget is for all of them
             message = (
                 f"the data files up to this one hold {total:,} bytes, over the limit of {limits.data_bytes:,} "
-                f"bytes for all data files together; {limit_hint('max_data_size')} (e.g. max_data_size: 2M)"
+                f"bytes for all data files together; {limit_hint(LimitOption.DATA_SIZE, '2M')}"
             )
             result.problems.append(Problem(Location(name, 1, 1), message))
             result.incomplete = True

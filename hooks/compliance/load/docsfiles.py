@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, Problem
-from ..limits import Limits, limit_hint
+from ..limits import LimitOption, Limits, limit_hint
 from .datafiles import shown_path
 from .svgcheck import svg_problems
 
@@ -110,7 +110,8 @@ def _check_file(walk: _Walk, path: Path, info: os.stat_result) -> None:
     if walk.files == walk.limits.docs_files + 1:
         walk.refuse(
             path,
-            f"docs/ holds more than {walk.limits.docs_files} files; remove some, or {limit_hint('max_docs_files')}",
+            f"docs/ holds more than {walk.limits.docs_files} files; "
+            f"remove some, or {limit_hint(LimitOption.DOCS_FILES)}",
         )
     if not stat.S_ISREG(info.st_mode):
         walk.refuse(path, "is not a regular file (a pipe, socket or device); remove it")
@@ -119,7 +120,7 @@ def _check_file(walk: _Walk, path: Path, info: os.stat_result) -> None:
         walk.refuse(
             path,
             f"the file is {info.st_size:,} bytes, over the limit of {walk.limits.image_bytes:,} bytes for a "
-            f"file published from docs/; make it smaller, or {limit_hint('max_image_size')} (e.g. max_image_size: 4M)",
+            f"file published from docs/; make it smaller, or {limit_hint(LimitOption.IMAGE_SIZE, '4M')}",
         )
         return
     walk.size += info.st_size
@@ -127,7 +128,7 @@ def _check_file(walk: _Walk, path: Path, info: os.stat_result) -> None:
         walk.refuse(
             path,
             f"the files of docs/ up to this one hold over {walk.limits.docs_bytes:,} bytes together; "
-            f"make them smaller, or {limit_hint('max_docs_size')} (e.g. max_docs_size: 64M)",
+            f"make them smaller, or {limit_hint(LimitOption.DOCS_SIZE, '64M')}",
         )
         return
     suffix = path.suffix.lower()

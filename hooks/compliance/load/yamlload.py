@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.composer
+import yaml.resolver
 
 from ..errors import Location, Problem
-from ..limits import SIZE_SETTING, Limits, limit_hint
+from ..limits import LimitOption, Limits, limit_hint
 from .sourcemap import DataPath, SourceMap, walk
 from .yamltext import read_text_file, refused_characters
 from .yamlvalues import BOOL, CORE_TAG, FLOAT, INT, NULL, ValueBuilder, mark_location
@@ -37,7 +39,8 @@ class _Bounded:
     limits: Limits
     depth: int
     count: int
-    anchors_seen: list[tuple[yaml.Mark, str]]
+    # libyaml's marks or PyYAML's: each has the line and column mark_location reads.
+    anchors_seen: list[tuple[Any, str]]
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
         event = self.peek_event()  # type: ignore[attr-defined]
@@ -53,12 +56,12 @@ class _Bounded:
             event.anchor = None
         self.count += 1
         if self.count > self.limits.values:
-            message = f"more than {self.limits.values:,} keys and values in one file; split it, or raise the limit"
-            raise _Refused(event.start_mark, f"{message} with {SIZE_SETTING}")
+            message = f"more than {self.limits.values:,} keys and values in one file; split it"
+            raise _Refused(event.start_mark, f"{message}, or {limit_hint(LimitOption.FILE_SIZE)}")
         self.depth += 1
         if self.depth > self.limits.depth:
             message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"
-            hint = f" (look for unclosed brackets or runaway indentation), or {limit_hint('max_yaml_depth')}"
+            hint = f" (look for unclosed brackets or runaway indentation), or {limit_hint(LimitOption.YAML_DEPTH)}"
             raise _Refused(event.start_mark, message + hint)
         try:
             return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
@@ -92,12 +95,13 @@ try:
 except ImportError:  # PyYAML built without libyaml
     _FAST_PARSER = None  # type: ignore[assignment, misc]
 if _FAST_PARSER is not None:
+    _Parser = _FAST_PARSER
 
-    class _FastLoader(_Bounded, yaml.composer.Composer, _FAST_PARSER, yaml.resolver.BaseResolver):
+    class _FastLoader(_Bounded, yaml.composer.Composer, _Parser, yaml.resolver.BaseResolver):
         yaml_implicit_resolvers = _ComplianceLoader.yaml_implicit_resolvers
 
         def __init__(self, text: str, limits: Limits) -> None:
-            _FAST_PARSER.__init__(self, text)
+            _Parser.__init__(self, text)
             yaml.composer.Composer.__init__(self)
             yaml.resolver.BaseResolver.__init__(self)
             self.limits, self.depth, self.count, self.anchors_seen = limits, 0, 0, []
@@ -114,10 +118,11 @@ def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> tup
     refused = refused_characters(text, display_name)  # PyYAML would raise without a line number
     if refused:
         return None, sources, refused
-    node, loader = _compose_fast(text, limits)
+    node, fast = _compose_fast(text, limits)
+    # Making a loader reads nothing yet (refused characters were found above): it cannot fail.
+    loader = fast or _ComplianceLoader(text, limits)
     try:
-        if loader is None:
-            loader = _ComplianceLoader(text, limits)
+        if fast is None:
             node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -134,8 +139,7 @@ def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> tup
     except _Refused as exc:
         return None, sources, [Problem(mark_location(display_name, exc.mark), exc.message)]
     finally:
-        if loader is not None:
-            loader.dispose()
+        loader.dispose()
     if loader.anchors_seen:
         return None, sources, [_anchor_problem(display_name, loader.anchors_seen)]
     if node is None:

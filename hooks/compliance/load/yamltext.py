@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from ..errors import Location, Problem
-from ..limits import SIZE_SETTING, Limits
+from ..limits import LimitOption, Limits, limit_hint
 
 # Problems of one kind listed per file before the rest are summed up in one line.
 MAX_LISTED = 10
@@ -144,5 +144,5 @@ def _too_big(where: Location, size: int, limits: Limits) -> Problem:
     return Problem(
         where,
         f"the file is {size:,} bytes, over the limit of {limits.file_bytes:,} bytes for one data file; "
-        f"split it, or raise the limit with {SIZE_SETTING} (e.g. max_file_size: 2M)",
+        f"split it, or {limit_hint(LimitOption.FILE_SIZE, '2M')}",
     )

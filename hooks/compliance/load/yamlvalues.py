@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Location, Problem
-from ..limits import Limits, limit_hint
+from ..limits import LimitOption, Limits, limit_hint
 from .sourcemap import DataPath, SourceMap
 from .yamltext import MAX_LISTED, REFUSED_IN_TEXT, char_name
 
@@ -76,7 +76,7 @@ class ValueBuilder:
         tag, text = node.tag.removeprefix(CORE_TAG), node.value
         if len(text) > self.limits.text_chars:
             over = f"a value of {len(text):,} characters, over the limit of {self.limits.text_chars:,}"
-            self.refuse(node, f"{over}; shorten it, or {limit_hint('max_value_length')}")
+            self.refuse(node, f"{over}; shorten it, or {limit_hint(LimitOption.VALUE_LENGTH)}")
             return None
         if tag == "str":
             bad = REFUSED_IN_TEXT.search(text)

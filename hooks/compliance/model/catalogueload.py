@@ -18,7 +18,8 @@ from ..load.sourcemap import SourceMap
 from ..load.yamlload import load_yaml_file
 from ..suggest import suggest
 from .catalogue import CatalogueEntry, CatalogueFile, EditionFacts, edition_key
-from .entries import ComplianceDocument, Standard
+from .document import ComplianceDocument
+from .entries import Standard
 from .refs import walk_model
 from .schema import explain_errors
 from .values import UrlText

@@ -13,7 +13,8 @@ from ..errors import Problem, format_path
 from ..load.sourcemap import DataPath, SourceMap
 from ..suggest import suggest
 from .dates import YEARS_AHEAD, PartialDate, latest_plausible
-from .entries import Claim, ComplianceDocument
+from .document import ComplianceDocument
+from .entries import Claim
 from .labels import ClaimKind
 from .refs import walk_model
 from .trust import SECURITY_TXT_EXPIRES

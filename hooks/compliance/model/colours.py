@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..errors import Problem, format_path
 from ..load.sourcemap import SourceMap
-from .entries import ComplianceDocument
+from .document import ComplianceDocument
 
 WHITE = "#ffffff"
 TEXT_CONTRAST = 4.5  # WCAG 2 AA for normal-size text (1.4.3)

@@ -20,7 +20,9 @@ from ..suggest import SUGGESTIONS
 from .catalogueload import Catalogue, load_catalogue
 from .checks import consistency_problems, date_problems, kind_problems
 from .colours import look_problems
-from .entries import Claim, ComplianceDocument, Image
+from .document import ComplianceDocument
+from .entries import Claim, Image
+from .localise import MissingTranslation, localise, mark_untranslated
 from .printable import print_problems
 from .proseplaces import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
@@ -53,6 +55,17 @@ class ComplianceData:
     notices: tuple[Finding, ...] = ()
     # What each claim's status rests on, by claim id, worked out once per load (standing.py).
     bases: Mapping[str, StatusBasis | None] = field(default_factory=dict)
+    # The language these words are in, the data's default one and the others it declares (localise.py).
+    language: str = "en"
+    default_language: str = "en"
+    other_languages: tuple[str, ...] = ()
+    # Words shown in the default language for want of a translation into this one.
+    missing: tuple[MissingTranslation, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the site is published in, the default first."""
+        return (self.default_language, *self.other_languages)
 
     def basis(self, claim: Claim) -> StatusBasis | None:
         """The date `claim`'s status rests on, or None where the data gives none; a claim not loaded
@@ -73,6 +86,8 @@ def load_compliance_data(
     docs_checked: bool = False,
     rules: Mapping[str, str] | None = None,
     for_print: bool = False,
+    language: str | None = None,
+    fallback_language: str = "en",
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
@@ -84,6 +99,8 @@ def load_compliance_data(
     `for_print`: the build is for the PDF, whose fonts draw no emoji (printable.py).
     With `today`, the standards catalogue's rules are applied too, each at its level in `rules`
     (policy.py): a `block` finding is a problem, a `warn` one a notice of the result.
+    `language`: the words of that language (None: the default one the data declares, or else
+    `fallback_language`), with the tool's labels for it under the organisation's (localise.py).
     """
     with _collector_paused():
         return _load(project_dir, data_dir, docs_dir, today, limits or Limits(), debug, docs_checked, rules, for_print)
@@ -117,6 +134,11 @@ def _load(
     SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems) + ([] if docs_checked else docs_problems(project_dir, docs_dir, limits))
+    local = localise(
+        files.document, files.sources, language, fallback=fallback_language, project_dir=project_dir, limits=limits
+    )
+    problems += local.problems
+    files.document, files.sources = local.document, local.sources
     document, schema_problems = parse_document(
         files.document, files.sources, incomplete=files.incomplete, limits=limits
     )
@@ -160,10 +182,23 @@ def _load(
                     problems.append(finding_problem(finding, files.sources))
                 else:
                     notices.append(finding)
-    problems += trust_problems(document, files.sources, today)
+    problems += trust_problems(document.contacts, document.updates, files.sources, today)
     if problems or dangling:
         raise _failure(problems, display_path(project_dir, data_dir))
-    return ComplianceData(document, files.sources, index, tuple(links), catalogue, tuple(notices), bases)
+    mark_untranslated(document, local.missing, local.default)
+    return ComplianceData(
+        document,
+        files.sources,
+        index,
+        tuple(links),
+        catalogue,
+        tuple(notices),
+        bases,
+        local.language,
+        local.default,
+        local.others,
+        tuple(local.missing),
+    )
 
 
 def finding_problem(finding: Finding, sources: SourceMap) -> Problem:

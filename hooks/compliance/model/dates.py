@@ -1,8 +1,9 @@
 """Dates as precise as their source: a year, a month or a day (`2025`, `2025-04`, `2025-04-15`).
 
 A vendor's page often says "expected by April 2025" or "certified in 2024"; inventing a day the source
-never gave would overstate it. So a date keeps its precision, is shown as written (in the labels'
-month names), and is compared conservatively: it covers every day from its first to its last.
+never gave would overstate it. So a date keeps its precision, is shown as written (in the words Babel
+has for the page's locale, "april 2025" in Swedish, or a house style the labels give), and is compared
+conservatively: it covers every day from its first to its last.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Protocol
 
+from babel.core import Locale, UnknownLocaleError
+from babel.dates import format_skeleton, get_month_names
 from pydantic import AfterValidator, PlainSerializer, PlainValidator, WithJsonSchema
 
 from .values import _text_checker, describe, problem
@@ -28,11 +31,13 @@ SCHEMA_DATE_PATTERN = r"^(19|[2-9]\d)\d{2}(-\d{2}(-\d{2})?)?$"
 
 
 class DateWords(Protocol):
-    """The labels a date is written in (`labels.dates`): month names, and the order of the parts."""
+    """The labels a date is written in (`labels.dates`): the Babel locale, or a house style's month names
+    and order of the parts."""
 
-    months: list[str]
-    month: str  # e.g. "{month} {year}"
-    day: str  # e.g. "{day} {month} {year}" or "{month} {day}, {year}"
+    locale: str | None  # a BCP 47 tag, "sv" or "en-GB"; the load sets it to the page's language
+    months: list[str] | None
+    month: str | None  # e.g. "{month} {year}"
+    day: str | None  # e.g. "{day} {month} {year}" or "{month} {day}, {year}"
 
 
 DATE_PARTS = {"month": ("month", "year"), "day": ("day", "month", "year")}
@@ -113,14 +118,27 @@ class PartialDate:
         return text
 
     def words(self, words: DateWords) -> str:
-        """In the labels' words and order: `2025`, `April 2025` or `15 April 2025` (`April 15, 2025`)."""
+        """As precise as written, in the locale's words (`april 2025`, `15 april 2025` in Swedish), or in
+        the labels' own pattern and month names where they give one."""
         if self.month is None:
             return f"{self.year}"
         pattern = words.month if self.day is None else words.day
-        return pattern.format(year=self.year, month=words.months[self.month - 1], day=self.day)
+        locale = babel_locale(words.locale)
+        if pattern is None:
+            return str(format_skeleton("yMMMM" if self.day is None else "yMMMMd", self.first, locale=locale))
+        months = words.months or [get_month_names("wide", "format", locale)[n] for n in range(1, 13)]
+        return pattern.format(year=self.year, month=months[self.month - 1], day=self.day)
 
     def __str__(self) -> str:
         return self.isoformat()
+
+
+def babel_locale(tag: str | None) -> Locale:
+    """Babel's locale for a language tag (`en-GB` is Babel's `en_GB`); English where none is known."""
+    try:
+        return Locale.parse(tag or "en", sep="-")
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en")
 
 
 def latest_plausible(today: date) -> date:

@@ -7,29 +7,27 @@ then says nothing, or "not stated", never a default. References between entries 
 and replaced by the entries they name after validation (`refs.resolve_references`).
 
 The vocabularies (claim kinds, statuses, access levels) and the models of the site's fixed words are
-declared in labels.py; the trust-center entries in trust.py, which completes ComplianceDocument.
+declared in labels.py; the trust-center entries in trust.py, which builds on these; the guide and the
+whole document, which hold both, in document.py.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Discriminator, Field, Tag
 
-from .catalogue import CatalogueEntry
 from .dates import DateValue
-from .labels import AccessLevel, ClaimKind, Labels, Status
-from .values import ID_PATTERN, URL, Colour, Entry, HttpURL, Id, ImagePath, Markdown, PageId, SiteURL, Text, reference
-
-if TYPE_CHECKING:
-    from .trust import Contacts, ControlArea, Controls, Documents, Faq, Subprocessors, Update
+from .labels import AccessLevel, ClaimKind, Status
+from .language import Prose, Wording
+from .values import ID_PATTERN, URL, Colour, Entry, HttpURL, Id, ImagePath, PageId, Text, reference
 
 Dimension = Annotated[int, Field(ge=1, le=4096)]
 
 
 class Image(Entry):
     src: ImagePath
-    alt: Text
+    alt: Wording
     width: Dimension | None = None
     height: Dimension | None = None
     link: URL | None = None
@@ -129,11 +127,11 @@ class Scope(Entry):
     offerings: OfferingScope | None = None
     providers: ProviderScope | None = None
     excludes: Exclusions | None = None
-    conditions: list[Text] = []
+    conditions: list[Wording] = []
 
 
 class Document(Entry):
-    title: Text
+    title: Wording
     url: URL
     kind: Text | None = None
     mirror: HttpURL | None = None
@@ -142,7 +140,7 @@ class Document(Entry):
 class Channel(Entry):
     """A way to ask for evidence: a label, and optionally a web address or an email address."""
 
-    label: Text
+    label: Wording
     url: URL | None = None
 
 
@@ -166,7 +164,7 @@ class BridgeLetter(Entry):
 
 
 class Agreement(Entry):
-    name: Text
+    name: Wording
     url: URL | None = None
 
 
@@ -186,7 +184,7 @@ class Claim(Entry):
 
     id: PageId
     kind: KindName
-    title: Text
+    title: Wording
     status: Status | None = None
     expected: DateValue | None = None
     standards: Annotated[list[Coverage], Field(min_length=1)]
@@ -202,52 +200,7 @@ class Claim(Entry):
     last_reviewed: DateValue | None = None
     auditor: Text | None = None
     image: Image | None = None
-    prose: Markdown | None = None
+    prose: Prose | None = None
 
 
 ClaimRef = Annotated[Claim, *reference("claim")]
-# An area of controls is declared in trust.py, which completes the models naming it once imported.
-AreaRef = Annotated["ControlArea", *reference("area")]
-
-
-class Section(Entry):
-    """A part of the guide: an optional heading, the editor's prose, claims and areas of controls."""
-
-    title: Text | None = None
-    prose: Markdown | None = None
-    claims: list[ClaimRef] = []
-    controls: list[AreaRef] = []
-
-
-class Guide(Entry):
-    title: Text
-    description: Text | None = None
-    site_url: SiteURL | None = None
-    icon: Image | None = None
-    intro: Markdown | None = None
-    last_reviewed: DateValue | None = None
-    sections: list[Section] = []
-
-
-class ComplianceDocument(Entry):
-    """All data files merged by their top-level keys."""
-
-    organisation: Organisation
-    guide: Guide
-    labels: Labels
-    bodies: list[Body] = []
-    standards: list[Standard] = []
-    hosting: Hosting = Field(default_factory=Hosting)
-    claims: list[Claim] = []
-    # The trust-center content (trust.py), each optional; trust.py completes this model when imported.
-    subprocessors: Subprocessors | None = None
-    contacts: Contacts | None = None
-    documents: Documents | None = None
-    faq: Faq | None = None
-    controls: Controls | None = None
-    updates: list[Update] = []
-    # The organisation's additions to, and overrides of, the shipped standards catalogue.
-    catalogue: list[CatalogueEntry] = []
-
-
-from . import trust  # noqa: E402, F401  (its entries build on the ones above, and complete ComplianceDocument)

@@ -1,18 +1,19 @@
 """The site's fixed words (labels.yml) and the vocabularies they name: claim kinds, statuses, access levels.
 
-Each vocabulary is one `Literal` below; its label model is made from the same `Literal`, so a value
+Each vocabulary is one `Literal` below, and its label model one field per value, declared so that type
+checkers see them (tests/test_vocabulary.py holds each model's fields to its vocabulary), so a value
 without a label fails validation at labels.yml. Every other group of fixed words (facts, pages, dates,
 the trust center's) is one model here, so the labels file's shape is declared in one place.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field
 
 from .dates import date_pattern, placeholder_pattern
-from .values import Entry, Text
+from .values import Entry, LanguageTag, Text
 
 # What a claim is, in the words vendors use: certified by a registrar, an audit report (Type 1 or 2),
 # compliance with a law, a commitment to comply, alignment with a framework, a self-assessment.
@@ -27,20 +28,35 @@ class _ExtraKinds(Entry):
     """Built-in kinds' labels, and an organisation's own kinds: any other id, with its label."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Text] = Field(init=False)
+    # Pydantic's documented way to type the extra fields; it narrows BaseModel's declaration on purpose.
+    __pydantic_extra__: dict[str, Text] = Field(init=False)  # pyright: ignore[reportIncompatibleVariableOverride]
 
 
-def _labels_of(name: str, vocabulary: Any, doc: str, base: type[Entry] = Entry) -> Any:
-    """A label model with one required field per value of `vocabulary` (a Literal)."""
-    fields: Any = {value: (Text, ...) for value in get_args(vocabulary)}
-    return create_model(name, __base__=base, __doc__=doc, **fields)
+class KindLabels(_ExtraKinds):
+    """A label for every kind, and the organisation's own."""
+
+    certification: Text
+    attestation: Text
+    regulation: Text
+    commitment: Text
+    alignment: Text
+    self_assessment: Text
 
 
-KindLabels: Any = _labels_of(
-    "KindLabels", ClaimKind, "A label for every kind, and the organisation's own.", _ExtraKinds
-)
-StatusLabels: Any = _labels_of("StatusLabels", Status, "A label for every status.")
-AccessLabels: Any = _labels_of("AccessLabels", AccessLevel, "A label for every access level.")
+class StatusLabels(Entry):
+    """A label for every status."""
+
+    current: Text
+    in_progress: Text
+    lapsed: Text
+
+
+class AccessLabels(Entry):
+    """A label for every access level."""
+
+    public: Text
+    on_request: Text
+    nda: Text
 
 
 class FactLabels(Entry):
@@ -116,11 +132,13 @@ class WordLabels(Entry):
 
 
 class DateLabels(Entry):
-    """How dates are written: the twelve month names, and the order of a month's and a day's parts."""
+    """How dates are written: as Babel writes them for `locale` (the page's language when left out), or
+    in a house style: the twelve month names (else the locale's) and the order of a month's and a day's parts."""
 
-    months: Annotated[list[Text], Field(min_length=12, max_length=12)]
-    month: Annotated[Text, date_pattern("month")]
-    day: Annotated[Text, date_pattern("day")]
+    locale: LanguageTag | None = None
+    months: Annotated[list[Text], Field(min_length=12, max_length=12)] | None = None
+    month: Annotated[Text, date_pattern("month")] | None = None
+    day: Annotated[Text, date_pattern("day")] | None = None
 
 
 class TrustLabels(Entry):

@@ -22,13 +22,14 @@ from pydantic import BaseModel
 
 from ..suggest import suggest
 from .dates import PartialDate
-from .entries import Agreement, Channel, Claim, ComplianceDocument, Coverage, Document
+from .document import ComplianceDocument
+from .entries import Agreement, Channel, Claim, Coverage, Document
 from .refs import Index
-from .values import KINDS, MENTION_PATTERN, MarkdownText, Unresolved
+from .values import ID_GRAMMAR, KINDS, MENTION_PATTERN, MarkdownText, Unresolved
 
 MENTION = re.compile(MENTION_PATTERN)
 _MENTION_BODY = re.compile(
-    r"\s*(?P<kind>[a-z_]+)(?::(?P<id>[a-z0-9][a-z0-9_-]*))?(?P<fields>(?:\.[a-z_]+)*)\s*(?:\|\s*(?P<join>and|or)\s*)?"
+    rf"\s*(?P<kind>[a-z_]+)(?::(?P<id>{ID_GRAMMAR}))?(?P<fields>(?:\.[a-z_]+)*)\s*(?:\|\s*(?P<join>and|or)\s*)?"
 )
 # Python-Markdown's backslash escapes; `<` and `&` are escaped as HTML entities instead.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")

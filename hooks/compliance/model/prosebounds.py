@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..limits import limit_hint
+from ..limits import LimitOption, limit_hint
 
 _BRACKETS = re.compile(r"\\.|[\[\]()]")
 # What opens a level of nesting at the start of a line: a quote mark, four columns of indentation,
@@ -23,7 +23,7 @@ _RULE = re.compile(r"[ \t>]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 
 def nesting_problem(text: str, limit: int) -> tuple[str, str] | None:
     """(message, the text where it starts) for prose nested deeper than `limit`, or None."""
-    hint = f"or {limit_hint('max_nesting')}"
+    hint = f"or {limit_hint(LimitOption.NESTING)}"
     open_at: dict[str, list[int]] = {"[": [], "(": []}
     for match in _BRACKETS.finditer(text):
         char = match[0]

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from ..limits import Limits, limit_hint
+from ..limits import LimitOption, Limits, limit_hint
 from ..urlrule import url_problem
-from .entries import ComplianceDocument
+from .document import ComplianceDocument
 from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, mention_places, prose_markdown
 from .prosebounds import nesting_problem
 from .refs import Index
@@ -119,7 +119,7 @@ class ProseChecker:
             message = (
                 f"with its mentions filled in, this prose would be over {budget:,} characters, the limit "
                 f"({self.limits.prose_growth} times its own length); mention long entries less often, "
-                f"or {limit_hint('max_prose_growth')}"
+                f"or {limit_hint(LimitOption.PROSE_GROWTH)}"
             )
             return [*issues, ProseIssue(message, "")], []
         # Outside its mentions, prose without link syntax writes no link or image of its own, and the

@@ -12,7 +12,8 @@ from typing import Any
 from ..errors import Location, Problem, format_path
 from ..limits import Limits
 from ..load.sourcemap import DataPath, SourceMap
-from .entries import Claim, ComplianceDocument
+from .document import ComplianceDocument
+from .entries import Claim
 from .mentions import Unvalidated
 from .prosecheck import ProseChecker
 from .refs import Index

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from ..errors import Problem, format_path
 from ..load.sourcemap import DataPath, SourceMap
 from ..suggest import suggest
-from .entries import ComplianceDocument
+from .document import ComplianceDocument
 from .values import KINDS, RefField, Unresolved
 
 Index = dict[str, dict[str, Any]]

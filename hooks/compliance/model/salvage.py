@@ -26,7 +26,8 @@ from pydantic import BaseModel, ValidationError, create_model
 from ..errors import Problem
 from ..limits import Limits
 from ..load.sourcemap import DataPath, SourceMap
-from .entries import ComplianceDocument, Guide, Organisation
+from .document import ComplianceDocument, Guide
+from .entries import Organisation
 from .labels import Labels
 from .mentions import Unvalidated
 from .proseplaces import prose_problems
@@ -250,8 +251,10 @@ def _part_to_leave_out(path: DataPath, raw: dict[str, Any]) -> DataPath | None:
 def _is_written(raw: Any, path: DataPath) -> bool:
     node = raw
     for part in path:
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if not (in_list or (isinstance(node, dict) and part in node)):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            continue
+        if not (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             return False
         node = node[part]
     return True

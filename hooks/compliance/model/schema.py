@@ -20,7 +20,8 @@ from ..errors import Problem, format_path
 from ..limits import Limits
 from ..load.yamlload import DataPath, SourceMap
 from ..suggest import suggest
-from .entries import ComplianceDocument
+from .document import ComplianceDocument
+from .language import is_translatable
 from .values import RESERVED_PAGE_IDS, describe
 
 SCHEMA_ID = "https://example.invalid/compliance-site/compliance.schema.json"
@@ -65,6 +66,7 @@ def published_schema(limits: Limits | None = None) -> dict[str, Any]:
     """
     schema = with_limits(ComplianceDocument.model_json_schema(schema_generator=_EditorSchema), limits)
     schema.pop("required", None)
+    _with_translations(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -72,6 +74,43 @@ def published_schema(limits: Limits | None = None) -> dict[str, Any]:
         "title": "Compliance site data",
         "description": "One file of data/*.yml; all files are merged by their top-level keys.",
     }
+
+
+# A translation's key: the field's name, `@`, and a language tag (`title@sv`, `prose@de-CH`).
+TRANSLATION_KEY = r"@[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"
+
+
+def _with_translations(schema: dict[str, Any]) -> None:
+    """Let editors' IDEs accept `title@sv` beside each field of words, and labels that only override the tool's."""
+    definitions = schema.get("$defs", {})
+    for model in _models(ComplianceDocument):
+        target = schema if model is ComplianceDocument else definitions.get(model.__name__)
+        if target is None or "properties" not in target:
+            continue
+        words = [name for name, info in model.model_fields.items() if is_translatable(info)]
+        if model is ComplianceDocument:
+            words.append("labels")  # `labels@sv:`, the organisation's labels for another language
+        patterns = {f"^{name}{TRANSLATION_KEY}": target["properties"][name] for name in words}
+        if patterns:
+            target["patternProperties"] = patterns
+        if model.__module__.endswith(".labels"):
+            target.pop("required", None)  # what an organisation leaves out is the tool's (labels/<lang>.yml)
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """`root` and every model its fields hold, each once."""
+    found: list[type[BaseModel]] = []
+    pending: list[Any] = [root]
+    while pending:
+        annotation = pending.pop()
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation in found:
+                continue
+            found.append(annotation)
+            pending += [info.annotation for info in annotation.model_fields.values()]
+        else:
+            pending += list(typing.get_args(annotation))
+    return found
 
 
 def schema_text(limits: Limits | None = None) -> str:

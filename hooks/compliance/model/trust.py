@@ -10,10 +10,10 @@ from datetime import date
 
 from ..errors import Problem, format_path
 from ..load.yamlload import SourceMap
-from . import entries
 from .dates import DateValue
 from .entries import Access, Channel, ClaimRef
-from .values import URL, Entry, Id, LanguageTag, Markdown, Text
+from .language import Prose, Wording
+from .values import URL, Entry, Id, LanguageTag, Text
 
 
 class Subprocessor(Entry):
@@ -21,14 +21,14 @@ class Subprocessor(Entry):
 
     id: Id
     name: Text
-    purpose: Text
+    purpose: Wording
     locations: list[Text] = []
     url: URL | None = None
     since: DateValue | None = None
 
 
 class Subprocessors(Entry):
-    intro: Markdown | None = None
+    intro: Prose | None = None
     last_updated: DateValue | None = None
     processors: list[Subprocessor] = []
 
@@ -43,7 +43,7 @@ class SecurityTxt(Entry):
 class Contacts(Entry):
     """Whom readers reach, each as a label and an address; `security` with a URL makes security.txt."""
 
-    intro: Markdown | None = None
+    intro: Prose | None = None
     security: Channel | None = None
     privacy: Channel | None = None
     sales: Channel | None = None
@@ -54,7 +54,7 @@ class Contacts(Entry):
 class LibraryDocument(Entry):
     """A policy, report or whitepaper, and how a reader gets it."""
 
-    title: Text
+    title: Wording
     kind: Text | None = None
     url: URL | None = None
     access: Access
@@ -62,36 +62,36 @@ class LibraryDocument(Entry):
 
 
 class Documents(Entry):
-    intro: Markdown | None = None
+    intro: Prose | None = None
     last_updated: DateValue | None = None
     library: list[LibraryDocument] = []
 
 
 class Question(Entry):
-    question: Text
-    answer: Markdown
+    question: Wording
+    answer: Prose
 
 
 class Faq(Entry):
-    intro: Markdown | None = None
+    intro: Prose | None = None
     questions: list[Question] = []
 
 
 class Control(Entry):
-    text: Markdown
+    text: Prose
 
 
 class ControlArea(Entry):
     """Security controls of one area, named as the organisation groups them; with none, it is not shown."""
 
     id: Id
-    title: Text
-    intro: Markdown | None = None
+    title: Wording
+    intro: Prose | None = None
     controls: list[Control] = []
 
 
 class Controls(Entry):
-    intro: Markdown | None = None
+    intro: Prose | None = None
     last_updated: DateValue | None = None
     areas: list[ControlArea] = []
 
@@ -102,8 +102,8 @@ class Update(Entry):
 
     id: Id | None = None
     date: DateValue
-    title: Text
-    prose: Markdown | None = None
+    title: Wording
+    prose: Prose | None = None
     claims: list[ClaimRef] = []
 
 
@@ -111,12 +111,12 @@ class Update(Entry):
 SECURITY_TXT_EXPIRES = ("contacts", "security_txt", "expires")
 
 
-def security_txt_due(document: entries.ComplianceDocument, today: date, *, expires_within: int) -> str | None:
-    """Why security.txt needs the editor within `expires_within` days (its Expires), or None.
+def security_txt_due(contacts: Contacts | None, today: date, *, expires_within: int) -> str | None:
+    """Why security.txt (under the document's `contacts`) needs the editor within `expires_within` days
+    (its Expires), or None.
 
     Early rather than late, as for claims: the date counts from the first day it can mean.
     """
-    contacts = document.contacts
     if contacts is None or contacts.security_txt is None:
         return None
     expires = contacts.security_txt.expires
@@ -125,11 +125,12 @@ def security_txt_due(document: entries.ComplianceDocument, today: date, *, expir
     return f"{'expired' if expires.last <= today else 'expires'} on {expires}"
 
 
-def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, today: date | None) -> list[Problem]:
-    """Updates' ids (each names one feed entry), and security.txt's own rules: https or mailto
-    addresses, and an Expires date still ahead of `today`."""
-    problems = _update_id_problems(document, sources)
-    contacts = document.contacts
+def trust_problems(
+    contacts: Contacts | None, updates: list[Update], sources: SourceMap, today: date | None
+) -> list[Problem]:
+    """The document's `updates`' ids (each names one feed entry), and security.txt's own rules (under its
+    `contacts`): https or mailto addresses, and an Expires date still ahead of `today`."""
+    problems = _update_id_problems(updates, sources)
     if contacts is None or contacts.security_txt is None:
         return problems
 
@@ -160,11 +161,11 @@ def trust_problems(document: entries.ComplianceDocument, sources: SourceMap, tod
     return problems
 
 
-def _update_id_problems(document: entries.ComplianceDocument, sources: SourceMap) -> list[Problem]:
+def _update_id_problems(updates: list[Update], sources: SourceMap) -> list[Problem]:
     """An update's feed id ends in its `id`, or in its place among its date's updates (1, 2, ...):
     an id used twice on one date, or one of digits only, would give two entries one id."""
     problems, seen = [], set()
-    for i, update in enumerate(document.updates):
+    for i, update in enumerate(updates):
         if update.id is None:
             continue
         path = ("updates", i, "id")
@@ -182,9 +183,3 @@ def _update_id_problems(document: entries.ComplianceDocument, sources: SourceMap
 def _a_year_after(day: date) -> date:
     """The same day a year later (28 February after a 29 February)."""
     return day.replace(year=day.year + 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
-
-
-# entries.py names these classes in ComplianceDocument before they exist; now they do.
-_DEFERRED = {cls.__name__: cls for cls in (Subprocessors, Contacts, Documents, Faq, ControlArea, Controls, Update)}
-for _model in (entries.Section, entries.Guide, entries.ComplianceDocument):
-    _model.model_rebuild(_types_namespace=_DEFERRED, force=True)

@@ -15,12 +15,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ..limits import Limits, limit_hint
+from ..limits import LimitOption, Limits, limit_hint
 from ..load.yamltext import REFUSED_IN_TEXT
 from ..urlrule import encoded_path_problem, site_url_problem, url_problem
 from .hiddentext import INVISIBLE_IN_IDS, INVISIBLE_IN_PROSE, INVISIBLE_IN_TEXT, hidden_text
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+# The one grammar of ids: fields, references and mentions (`[[claim:soc2]]`) follow it.
+ID_GRAMMAR = r"[a-z0-9][a-z0-9_-]*"
+ID_PATTERN = f"^{ID_GRAMMAR}$"
+ID_WORDS = "an id of lower-case letters, digits, '-' or '_'"
 # The one list of URL schemes readers may follow: fields, prose links, the sanitizer and messages use it.
 URL_SCHEMES = ("https", "http", "ftp", "mailto")
 URL_SCHEMES_WORDS = ", ".join(URL_SCHEMES[:-1]) + " or " + URL_SCHEMES[-1]
@@ -179,7 +182,7 @@ def _text_checker(
     return check
 
 
-def _typed_text(
+def _text_rules(
     expected: str,
     pattern: str | None,
     make: Callable[[str], Any],
@@ -188,32 +191,48 @@ def _typed_text(
     plain: bool = True,
     invisible: re.Pattern[str] = INVISIBLE_IN_IDS,
     refine: Callable[[str, str], str | None] | None = None,
-) -> Any:
+) -> tuple[PlainValidator, WithJsonSchema]:
+    """The validator and JSON Schema of one text type, for `Annotated[str, *_text_rules(...)]`: the
+    type stays declared where a checker sees it, the check is built here once."""
     json_schema = {"type": "string", "pattern": pattern or r"\S", "x-expected": expected, **schema}
     check = _text_checker(expected, pattern, make, plain=plain, invisible=invisible, refine=refine)
-    return Annotated[str, PlainValidator(check), WithJsonSchema(json_schema)]
+    return PlainValidator(check), WithJsonSchema(json_schema)
 
 
-Text = _typed_text("non-blank text", None, str, {}, invisible=INVISIBLE_IN_TEXT)
-Markdown = _typed_text(
-    "non-blank Markdown text",
-    None,
+_URL_WORDS = f"a URL whose scheme is {URL_SCHEMES_WORDS}"
+_HTTP_WORDS = "a URL whose scheme is https or http"
+Text = Annotated[str, *_text_rules("non-blank text", None, str, {}, invisible=INVISIBLE_IN_TEXT)]
+Markdown = Annotated[
     MarkdownText,
-    {"description": "Markdown prose"},
-    plain=False,
-    invisible=INVISIBLE_IN_PROSE,
-)
-Id = _typed_text("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str, {})
-URL = _typed_text(f"a URL whose scheme is {URL_SCHEMES_WORDS}", URL_PATTERN, UrlText, {}, refine=url_problem)
-HttpURL = _typed_text("a URL whose scheme is https or http", HTTP_URL_PATTERN, UrlText, {}, refine=url_problem)
+    *_text_rules(
+        "non-blank Markdown text",
+        None,
+        MarkdownText,
+        {"description": "Markdown prose"},
+        plain=False,
+        invisible=INVISIBLE_IN_PROSE,
+    ),
+]
+Id = Annotated[str, *_text_rules(ID_WORDS, ID_PATTERN, str, {})]
+URL = Annotated[UrlText, *_text_rules(_URL_WORDS, URL_PATTERN, UrlText, {}, refine=url_problem)]
+HttpURL = Annotated[UrlText, *_text_rules(_HTTP_WORDS, HTTP_URL_PATTERN, UrlText, {}, refine=url_problem)]
 # The site's own address (guide.site_url): every page's, the feed's and security.txt's URLs are made from it.
-SiteURL = _typed_text("a URL whose scheme is https or http", SITE_URL_PATTERN, UrlText, {}, refine=site_url_problem)
-Colour = _typed_text("a colour written #rrggbb", COLOUR_PATTERN, str, {"format": "color"})
+SiteURL = Annotated[UrlText, *_text_rules(_HTTP_WORDS, SITE_URL_PATTERN, UrlText, {}, refine=site_url_problem)]
+Colour = Annotated[str, *_text_rules("a colour written #rrggbb", COLOUR_PATTERN, str, {"format": "color"})]
 # BCP 47 language tags, as security.txt's Preferred-Languages lists them ("en", "de-CH").
-LanguageTag = _typed_text("a language tag like 'en' or 'de-CH'", r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", str, {})
-ImagePath = _typed_text(
-    "a path under docs/ to an .svg, .png, .jpg, .gif or .webp file", IMAGE_PATTERN, str, {}, refine=encoded_path_problem
-)
+LanguageTag = Annotated[
+    str, *_text_rules("a language tag like 'en' or 'de-CH'", r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", str, {})
+]
+ImagePath = Annotated[
+    str,
+    *_text_rules(
+        "a path under docs/ to an .svg, .png, .jpg, .gif or .webp file",
+        IMAGE_PATTERN,
+        str,
+        {},
+        refine=encoded_path_problem,
+    ),
+]
 
 
 def _page_id(value: Any, info: ValidationInfo) -> str:
@@ -228,7 +247,7 @@ def _page_id(value: Any, info: ValidationInfo) -> str:
     if len(ident) > limit:
         raise problem(
             f"expected an id of at most {limit} characters (it names the claim's page), got {len(ident)}; "
-            f"shorten it, or {limit_hint('max_id_length')}"
+            f"shorten it, or {limit_hint(LimitOption.ID_LENGTH)}"
         )
     return ident
 
@@ -240,7 +259,7 @@ def limits_of(info: ValidationInfo) -> Limits:
     return limits if isinstance(limits, Limits) else Limits()
 
 
-_check_id = _text_checker("an id of lower-case letters, digits, '-' or '_'", ID_PATTERN, str)
+_check_id = _text_checker(ID_WORDS, ID_PATTERN, str)
 # The id of an entry that gets a page of its own (a claim): it names a folder of the site.
 PageId = Annotated[
     str,
@@ -251,7 +270,7 @@ PageId = Annotated[
             "pattern": ID_PATTERN,
             "maxLength": MAX_PAGE_ID_CHARS,
             "not": {"enum": list(RESERVED_PAGE_IDS)},
-            "x-expected": "an id of lower-case letters, digits, '-' or '_'",
+            "x-expected": ID_WORDS,
         }
     ),
 ]

@@ -6,6 +6,7 @@ asset paths become absolute file URIs into the site, so Chromium can print it fr
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from ..render.plan import EXPORT_FILE
 from ..urlrule import placeholder_domain
 from .paper import decorative_heading_images, drop_repeated_controls, open_answers, print_addresses
 
@@ -41,7 +43,12 @@ def guide_pages(site: Path) -> list[SitePage]:
     """The site's pages in navigation order; a page the navigation omits (a claim's page) follows the
     first page that links to it (the claims index), and any page nothing links to comes last."""
     home = home_page(site)
-    pages = {_page_path(site, html): html for html in sorted(site.rglob("index.html"))}
+    others = other_languages(site)  # each other language's site is printed on its own
+    pages = {
+        _page_path(site, html): html
+        for html in sorted(site.rglob("index.html"))
+        if not any(html.is_relative_to(other) for other in others)
+    }
     in_nav = [""]
     for link in _soup(home).select("nav.md-nav--primary a.md-nav__link[href]"):
         href = str(link["href"])
@@ -59,6 +66,18 @@ def guide_pages(site: Path) -> list[SitePage]:
                 ordered.append(key)
     ordered += [path for path in pages if path not in ordered]
     return [SitePage(pages[path], path) for path in ordered]
+
+
+def other_languages(site: Path) -> list[Path]:
+    """The sites of the other languages a built site declares in its compliance.json (none for one language)."""
+    try:
+        export = json.loads((site / EXPORT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []  # write_pdf says why it cannot read it
+    languages = export.get("languages") if isinstance(export, dict) else None
+    if not isinstance(languages, list):
+        return []
+    return [site / str(lang) for lang in languages[1:] if (site / str(lang) / EXPORT_FILE).is_file()]
 
 
 def home_page(site: Path) -> Path:

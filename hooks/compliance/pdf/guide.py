@@ -25,7 +25,7 @@ from ..limits import DEFAULT_PDF_ENTRIES, pdf_too_long
 from ..options import load_options, read_options
 from ..render.plan import EXPORT_FILE, printed_entries
 from ..urlrule import site_url_problem
-from .document import PdfError, home_page, home_words, print_document, published_url
+from .document import PdfError, home_page, home_words, other_languages, print_document, published_url
 
 PDF_NAME = "guide.pdf"
 CHROMIUM = chromium_path()
@@ -131,7 +131,7 @@ def write_pdf(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m compliance.pdf", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m compliance.pdf", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="the built site (default: the configuration's site_dir)")
     parser.add_argument("--output", type=Path, help=f"the PDF to write (default: SITE/{PDF_NAME})")
     parser.add_argument("--site-url", help="where the site is published; default: its canonical links")
@@ -151,13 +151,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     output = args.output or site / PDF_NAME
-    try:
-        site_url = args.site_url or published_url(site)
-        count = write_pdf(site, output, args.chromium, site_url, options.max_pdf_entries)
-    except PdfError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {output}: {count} pages of the site, {output.stat().st_size // 1024} KiB")
+    # A site in several languages holds each other language's site in a folder of its own (`sv/`):
+    # each is printed too, into its own folder, in its own words.
+    others = [(other, other / PDF_NAME, None) for other in other_languages(site)]
+    for printed, pdf, given_url in [(site, output, args.site_url), *others]:
+        try:
+            site_url = given_url or published_url(printed)
+            count = write_pdf(printed, pdf, args.chromium, site_url, options.max_pdf_entries)
+        except PdfError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(f"wrote {pdf}: {count} pages of the site, {pdf.stat().st_size // 1024} KiB")
     return 0
 
 

@@ -1,1 +1,1 @@
-"""Publish: the options and folders of one build in, a published site (or the previous one, untouched) out."""
+"""Publish: a rendered site in, the published folder (or the previous one, untouched), its headers and checks out."""

@@ -79,7 +79,7 @@ def publish_problem(site_dir: Path) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 when the built site may be published, else 1 with one line saying why."""
-    parser = argparse.ArgumentParser(prog="make check-publish", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="make check-publish", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="the built site (default: the configuration's site_dir)")
     parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP)
     args = parser.parse_args(argv)

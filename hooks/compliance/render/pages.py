@@ -14,12 +14,14 @@ from typing import Any
 from urllib.parse import unquote
 
 import jinja2
+from babel.numbers import format_decimal
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..errors import ComplianceError, Location, Problem, display_path
 from ..model.data import ComplianceData
-from ..model.dates import PartialDate
+from ..model.dates import PartialDate, babel_locale
+from ..model.language import language_of
 from ..model.mentions import md_text
 from .plan import SitePlan
 from .prose import ProseRenderer
@@ -34,6 +36,20 @@ def address(url: Any) -> Markup:
     if text.startswith("mailto:"):
         text = unquote(text.removeprefix("mailto:").split("?", 1)[0])
     return Markup("<wbr>").join(re.split(r"(?<=[/.@])(?=.)", text))
+
+
+def in_its_language(value: Any, html: Markup, *, inline: bool = True) -> Markup:
+    """`html` made from `value`, inside an element naming its language where that is not the page's
+    (a missing translation shown in the default language), so screen readers switch voice."""
+    lang = language_of(value)
+    if lang is None:
+        return html
+    return Markup('<{0} lang="{1}">{2}</{0}>').format("span" if inline else "div", lang, html)
+
+
+def plain_text(value: Any) -> str:
+    """The text alone, for an attribute (`alt`), where no element can mark its language."""
+    return str(value)  # a marked value as plain `str`
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -58,7 +74,17 @@ class _Sandbox(SandboxedEnvironment):
 class PageRenderer:
     """Jinja environment over docs/ and overrides/ with the model in every page."""
 
-    def __init__(self, data: ComplianceData, project_dir: Path, search_dirs: list[Path], plan: SitePlan) -> None:
+    def __init__(
+        self,
+        data: ComplianceData,
+        project_dir: Path,
+        search_dirs: list[Path],
+        plan: SitePlan,
+        *,
+        trust: TrustSite | None = None,
+        prose: ProseRenderer | None = None,
+    ) -> None:
+        """`trust` and `prose` are the build's own (made here when not given): each is made once per build."""
         self.project_dir = project_dir
         self.env = _Sandbox(
             loader=jinja2.FileSystemLoader([str(d) for d in search_dirs]),
@@ -71,12 +97,12 @@ class PageRenderer:
         # Partials and pages compiled once, kept on disk between builds (templatecache.py).
         self.env.bytecode_cache = self._cache = TemplateCache(project_dir, self.env)
         self._compiled: dict[tuple[str, str], jinja2.Template] = {}
-        self.prose = prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
+        self.prose = prose = prose or ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
         document = data.document
 
         @jinja2.pass_context
         def render_prose(context: jinja2.runtime.Context, text: Any, inline: bool = False) -> Markup:
-            return prose.render(text, context.get("base", ""), inline=inline)
+            return in_its_language(text, prose.render(text, context.get("base", ""), inline=inline), inline=inline)
 
         words = document.labels.dates
 
@@ -84,8 +110,16 @@ class PageRenderer:
             """A date as precise as written, in the labels' words: `<time datetime="2025-04">April 2025</time>`."""
             return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.words(words))
 
+        locale = babel_locale(words.locale)
+
+        def number(value: int) -> str:
+            """A count as the page's locale writes it ("1,234"; "1 234" in Swedish)."""
+            return str(format_decimal(value, locale=locale))
+
         self.env.filters.update(
-            md=md_text,
+            number=number,
+            md=lambda value: in_its_language(value, md_text(value)),
+            plain=plain_text,
             prose=render_prose,
             when=when,
             address=address,
@@ -104,7 +138,7 @@ class PageRenderer:
             faq=document.faq,
             controls=document.controls,
             updates=document.updates,
-            trust=TrustSite(document, plan),
+            trust=trust or TrustSite(document, plan),
             feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
             status_basis=data.basis,

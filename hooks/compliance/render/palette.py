@@ -7,7 +7,7 @@ dark palette needs nothing more from the editor.
 from __future__ import annotations
 
 from ..model.colours import TEXT_CONTRAST, WHITE, contrast
-from ..model.entries import ComplianceDocument
+from ..model.document import ComplianceDocument
 
 # The theme's dark ("slate") background: hsl(232, 15%, 14%).
 SLATE = "#1e2029"

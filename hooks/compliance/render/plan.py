@@ -7,12 +7,14 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..limits import Limits
 from ..model.data import ComplianceData
 from ..model.dates import DATE_PATTERN
-from ..model.entries import ComplianceDocument
+from ..model.document import ComplianceDocument
 from ..model.schema import with_limits
 from ..model.standing import BASIS_FACTS
 from .exportprose import prose_schema, render_prose
@@ -22,7 +24,38 @@ EXPORT_FILE = "compliance.json"
 EXPORT_SCHEMA_FILE = "compliance.schema.json"
 CLAIM_TEMPLATE = "_templates/claim.md"
 CLAIMS_INDEX_TEMPLATE = "_templates/claims.md"
-EXPORT_VERSION = 1
+EXPORT_VERSION: Literal[1] = 1
+# What the export leaves out of the model: the site's own settings and words, and the standards catalogue.
+_NOT_EXPORTED = ("guide", "labels", "catalogue", "languages")
+
+
+# What the export adds to the model, declared once: `export_document` fills these models in and
+# `export_schema` describes them from the same declarations.
+class _Exported(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportHead(_Exported):
+    version: Literal[1]
+    # A site in several languages: the language of this export's words, and every language, the default
+    # first (each has its own export, with the same facts). Left out for a site of one language.
+    language: str | None = None
+    languages: list[str] | None = None
+
+
+class RestsOn(_Exported):
+    """The date the status rests on and the fact that gives it (with the source of a catalogue date)."""
+
+    fact: Annotated[str, Field(json_schema_extra={"enum": list(BASIS_FACTS)})]
+    date: Annotated[str, Field(pattern=DATE_PATTERN)]
+    source: str | None
+
+
+class ClaimInExport(_Exported):
+    page: str = Field(description="the claim's page, relative to the site root")
+    status_rests_on: RestsOn | None = Field(
+        description="the date the status rests on and the fact that gives it; null where the data gives none"
+    )
 
 
 @dataclass(frozen=True)
@@ -86,20 +119,25 @@ def page_base(url: str) -> str:
     return "../" * url.count("/")
 
 
-def export_document(data: ComplianceData, plan: SitePlan) -> dict[str, Any]:
+def export_document(data: ComplianceData, plan: SitePlan, prose: ProseRenderer | None = None) -> dict[str, Any]:
     """The machine-readable export: every fact of the model, ids for references, and each claim's page
     and what its status rests on (`status_rests_on`: null where the data gives no date for it)."""
-    model = data.document.model_dump(mode="json", exclude={"guide", "labels", "catalogue"})
+    model = data.document.model_dump(mode="json", exclude=set(_NOT_EXPORTED))
     # Prose as the site shows it, its links absolute under the site's address (else relative to this file).
-    prose = ProseRenderer(data.document, data.index, plan.claim_url)
+    prose = prose or ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
     render_prose(data.document, model, prose, plan.site_url.rstrip("/") + "/" if plan.site_url else "")
     for claim, entry in zip(model["claims"], data.document.claims, strict=True):
-        claim["page"] = plan.claim_url(claim["id"])
         basis = data.basis(entry)
-        claim["status_rests_on"] = (
-            None if basis is None else {"fact": basis.fact, "date": basis.date.isoformat(), "source": basis.source}
-        )
-    return {"version": EXPORT_VERSION, **model}
+        rests_on = None if basis is None else RestsOn(fact=basis.fact, date=basis.date.isoformat(), source=basis.source)
+        claim.update(ClaimInExport(page=plan.claim_url(entry.id), status_rests_on=rests_on).model_dump(mode="json"))
+    # Each language's site has its own export, the same facts in its words: which language, and the others.
+    several = len(data.languages) > 1
+    head = ExportHead(
+        version=EXPORT_VERSION,
+        language=data.language if several else None,
+        languages=list(data.languages) if several else None,
+    )
+    return {**head.model_dump(mode="json", exclude_none=True), **model}
 
 
 def printed_entries(export: Mapping[str, Any]) -> int:
@@ -125,31 +163,12 @@ def printed_entries(export: Mapping[str, Any]) -> int:
 def export_schema(limits: Limits | None = None) -> dict[str, Any]:
     """JSON Schema of `export_document`'s output, generated from the same model, with the build's `limits`."""
     schema = with_limits(ComplianceDocument.model_json_schema(mode="serialization"), limits)
-    for name in ("guide", "labels", "catalogue"):
+    for name in _NOT_EXPORTED:
         schema["properties"].pop(name, None)
-    schema["required"] = [r for r in schema.get("required", []) if r not in ("guide", "labels")]
+    schema["required"] = [r for r in schema.get("required", []) if r not in _NOT_EXPORTED]
     prose_schema(schema)
-    schema["properties"]["version"] = {"const": EXPORT_VERSION}
-    schema["required"].append("version")
-    claim = schema["$defs"]["Claim"]
-    claim["properties"]["page"] = {"type": "string", "description": "the claim's page, relative to the site root"}
-    claim["properties"]["status_rests_on"] = {
-        "description": "the date the status rests on and the fact that gives it; null where the data gives none",
-        "anyOf": [
-            {"type": "null"},
-            {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "fact": {"enum": list(BASIS_FACTS)},
-                    "date": {"type": "string", "pattern": DATE_PATTERN},
-                    "source": {"anyOf": [{"type": "null"}, {"type": "string"}]},
-                },
-                "required": ["fact", "date", "source"],
-            },
-        ],
-    }
-    claim["required"] = [*claim.get("required", []), "page", "status_rests_on"]
+    _add_fields(schema, ExportHead, schema["$defs"])
+    _add_fields(schema["$defs"]["Claim"], ClaimInExport, schema["$defs"])
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **schema,
@@ -157,8 +176,21 @@ def export_schema(limits: Limits | None = None) -> dict[str, Any]:
     }
 
 
+def _add_fields(definition: dict[str, Any], model: type[BaseModel], defs: dict[str, Any]) -> None:
+    """Add the fields of `model` to a schema `definition`, and what they refer to to `defs`."""
+    part = model.model_json_schema(mode="serialization")
+    defs.update(part.pop("$defs", {}))
+    definition["properties"].update(part["properties"])
+    definition["required"] = [*definition.get("required", []), *part.get("required", [])]
+
+
 def export_text(data: ComplianceData, plan: SitePlan) -> str:
-    return json.dumps(export_document(data, plan), indent=2, ensure_ascii=False) + "\n"
+    return export_json(export_document(data, plan))
+
+
+def export_json(export: Mapping[str, Any]) -> str:
+    """compliance.json's text from `export_document`'s output."""
+    return json.dumps(export, indent=2, ensure_ascii=False) + "\n"
 
 
 def export_schema_text(limits: Limits | None = None) -> str:

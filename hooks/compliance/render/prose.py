@@ -14,7 +14,7 @@ from html import escape
 import nh3
 from markupsafe import Markup
 
-from ..model.entries import ComplianceDocument
+from ..model.document import ComplianceDocument
 from ..model.mentions import MENTION, Mentions, mention_places, prose_markdown
 from ..model.refs import Index
 from ..model.values import URL_SCHEMES, MarkdownText

@@ -58,11 +58,14 @@ class SiteSettings:
         return [*titled, *self.trust_pages, *([self.claims_section] if self.claims_section else [])]
 
 
-def site_settings(data: ComplianceData, plan: SitePlan, pdf_file: str | None = None) -> SiteSettings:
-    """The settings `data` gives the site; `pdf_file` is the PDF of the guide when one is made."""
+def site_settings(
+    data: ComplianceData, plan: SitePlan, pdf_file: str | None = None, *, trust: TrustSite | None = None
+) -> SiteSettings:
+    """The settings `data` gives the site; `pdf_file` is the PDF of the guide when one is made; `trust`
+    the build's own TrustSite (made here when not given)."""
     document = data.document
     guide, labels = document.guide, document.labels
-    trust = TrustSite(document, plan)
+    trust = trust or TrustSite(document, plan)
     return SiteSettings(
         name=escape(guide.title),
         description=escape(guide.description) if guide.description else None,

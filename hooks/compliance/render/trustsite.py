@@ -15,9 +15,10 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ..limits import limit_hint
+from ..limits import LimitOption, limit_hint
 from ..model.data import ComplianceData
-from ..model.entries import Claim, ComplianceDocument, Document
+from ..model.document import ComplianceDocument
+from ..model.entries import Claim, Document
 from ..model.standing import StatusBasis
 from ..model.trust import Update
 from ..urlrule import placeholder_domain
@@ -120,9 +121,11 @@ class TrustFiles:
     notes: list[str]
 
 
-def plan_trust_files(data: ComplianceData, plan: SitePlan, site_url: str | None, newest: int) -> TrustFiles:
-    """The trust pages the data fills, security.txt, and the Atom feed of the `newest` updates."""
-    trust = TrustSite(data.document, plan)
+def plan_trust_files(
+    data: ComplianceData, trust: TrustSite, prose: ProseRenderer, site_url: str | None, newest: int
+) -> TrustFiles:
+    """The trust pages the data fills, security.txt, and the Atom feed of the `newest` updates, from the
+    build's own `trust` site and `prose` renderer."""
     pages = {f"{name}.md": f"_templates/{name}.md" for name in trust.pages()}
     files, notes = {}, []
     text, why_not = security_txt(data.document, site_url)
@@ -138,8 +141,7 @@ def plan_trust_files(data: ComplianceData, plan: SitePlan, site_url: str | None,
         return TrustFiles(pages, files, None, notes)
     if len(trust.updates) > newest:  # what feeds do: a reader polls a feed for what is new
         shown = f"The Atom feed holds the newest {newest:,} of {len(trust.updates):,} updates"
-        notes.append(f"{shown}; {limit_hint('max_feed_entries')}")
-    prose = ProseRenderer(data.document, data.index, plan.claim_url)
+        notes.append(f"{shown}; {limit_hint(LimitOption.FEED_ENTRIES)}")
     files[FEED_FILE] = feed_text(trust, site_url, prose, data.basis, newest)
     return TrustFiles(pages, files, site_url.rstrip("/") + "/" + FEED_FILE, notes)
 

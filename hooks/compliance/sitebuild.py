@@ -1,7 +1,8 @@
 """One build of the site, from its options to the published folder: what the MkDocs hooks call.
 
-Framework-free: the adapter passes in the folders and settings MkDocs has, and copies the results
-back into MkDocs' configuration. A build is made afresh for every run (and every `mkdocs serve`
+It runs every stage in turn (load, model, render, publish, and the link check), so it sits beside
+them rather than in one. Framework-free: the adapter passes in the folders and settings MkDocs has,
+and copies the results back into MkDocs' configuration. A build is made afresh for every run (and every `mkdocs serve`
 rebuild), so nothing of one build leaks into the next.
 """
 
@@ -12,32 +13,34 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..environment import source_date
-from ..errors import ComplianceError, Location, Problem, display_path, unexpected_error
-from ..limits import Limits, pdf_too_long
-from ..links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
-from ..load.docsfiles import docs_problems
-from ..model.data import ComplianceData, load_compliance_data
-from ..model.entries import Claim
-from ..options import BuildOptions
-from ..policy import RULES
-from ..render.pagefacts import PageFacts, page_facts
-from ..render.pages import PageRenderer, theme_problems
-from ..render.plan import (
+from .environment import source_date
+from .errors import ComplianceError, Location, Problem, display_path, unexpected_error
+from .limits import Limits, pdf_too_long
+from .links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
+from .load.docsfiles import docs_problems
+from .model.data import ComplianceData, load_compliance_data
+from .model.entries import Claim
+from .options import BuildOptions
+from .policy import RULES
+from .publish.headers import SiteHeaders
+from .publish.staging import StagedSite
+from .render.languages import language_url
+from .render.pagefacts import PageFacts, page_facts
+from .render.pages import PageRenderer, theme_problems
+from .render.plan import (
     CLAIM_TEMPLATE,
     CLAIMS_INDEX_TEMPLATE,
     SitePlan,
     export_document,
+    export_json,
     export_schema_text,
-    export_text,
     page_base,
     printed_entries,
     problems_page,
 )
-from ..render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
-from ..render.trustsite import FEED_FILE, plan_trust_files
-from .headers import SiteHeaders
-from .staging import StagedSite
+from .render.prose import ProseRenderer
+from .render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
+from .render.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, plan_trust_files
 
 log = logging.getLogger("mkdocs.plugins.compliance")
 PDF_FILE = "guide.pdf"
@@ -86,6 +89,14 @@ class SiteBuild:
     # Under `mkdocs serve`, invalid data is shown on every page instead of stopping the server.
     problems: str = ""
     lastmods: dict[str, str] = field(default_factory=dict)  # page URL -> the date sitemap.xml gives it
+    # compliance.json's content, made once: the PDF's length check counts it and the build writes it.
+    export: dict[str, Any] = field(default_factory=dict)
+    # The language this build publishes: None for the data's default one, whose build then builds each
+    # other language's site into a folder of its own (`sv/`); `fallback_language` is the data's when it declares none.
+    language: str | None = None
+    fallback_language: str = "en"
+    # Where this language's site is published: the site's address, under `sv/` for another language.
+    site_url: str | None = None
 
     def load(self, theme_dir: Path | None, *, directory_urls: bool, site_url: str | None) -> None:
         """Check what will be published, load the data and plan the pages; BuildFailed if it cannot."""
@@ -114,6 +125,8 @@ class SiteBuild:
                 docs_checked=docs_first,  # not twice per preview rebuild: each check reads every image
                 rules=self.options.rule_levels,
                 for_print=self.options.pdf,
+                language=self.language,
+                fallback_language=self.fallback_language,
             )
         except ComplianceError as exc:
             if self.command != "serve":
@@ -127,28 +140,34 @@ class SiteBuild:
                 raise
             shown = display_path(self.project_dir, data_dir)
             raise BuildFailed(unexpected_error(exc, shown, "reading the data")) from None
+        _report_missing(data, self.options.missing_translations)
+        # The other languages' sites hold the same facts: their notes would repeat the default one's.
+        notices = data.notices if self.language is None else ()
         # `warn` findings never fail a build, strict ones included (MkDocs counts only warnings): one
         # line per rule here, and `make review` lists each at its YAML line.
         by_rule: dict[str, list[str]] = {}
-        for finding in data.notices:
+        for finding in notices:
             by_rule.setdefault(finding.rule, []).append(data.document.claims[finding.index].id)
         for rule, ids in by_rule.items():
             shown = ", ".join(dict.fromkeys(ids))
             log.info("compliance rule %s (warn): %s, for %s; make review lists each", rule, RULES[rule], shown)
-        self.plan = SitePlan(directory_urls, str(data.document.guide.site_url or site_url or "") or None)
+        self.site_url = language_url(str(data.document.guide.site_url or site_url or "") or None, data)
+        self.plan = plan = SitePlan(directory_urls, self.site_url)
+        # The objects about the whole site, made once and shared by the pages, the feed and the export.
+        trust = TrustSite(data.document, plan)
+        prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
+        self.export = export_document(data, plan, prose)
         # `make pdf` builds with `pdf` on: a guide too long to print fails here, before Chromium starts.
-        too_long = self.options.pdf and pdf_too_long(
-            printed_entries(export_document(data, self.plan)), self.options.max_pdf_entries
-        )
+        too_long = self.options.pdf and pdf_too_long(printed_entries(self.export), self.options.max_pdf_entries)
         if too_long:
             raise BuildFailed(f"{display_path(self.project_dir, data_dir)}:1:1: {too_long}")
         search_dirs = [self.docs_dir, *([theme_dir] if theme_dir else [])]
-        self.renderer = PageRenderer(data, self.project_dir, search_dirs, self.plan)
+        self.renderer = PageRenderer(data, self.project_dir, search_dirs, plan, trust=trust, prose=prose)
         self.links = LinkMapBuilder(_data_links(data))
         self.claim_pages = {self.plan.claim_page(claim.id): claim for claim in data.document.claims}
         # `make pdf` builds with the pdf option, so every page links the PDF it then prints.
-        self.settings = settings = site_settings(data, self.plan, PDF_FILE if self.options.pdf else None)
-        self.feed_url = self._plan_trust_files(data, settings.site_url or site_url)
+        self.settings = site_settings(data, plan, PDF_FILE if self.options.pdf else None, trust=trust)
+        self.feed_url = self._plan_trust_files(data, trust, prose, self.site_url)
         self.renderer.env.globals["feed_file"] = FEED_FILE if self.feed_url else None
         try:
             self.footer = self.renderer.render_partial("partials/compliance-footer.html", "footer")
@@ -178,7 +197,7 @@ class SiteBuild:
             files.append(GeneratedFile(self.plan.claims_index_page(), sources[CLAIMS_INDEX_TEMPLATE]))
         if self.settings is not None and self.settings.palette_css is not None:
             files.append(GeneratedFile(PALETTE_FILE, self.settings.palette_css))
-        files.append(GeneratedFile(self.plan.export_file(), export_text(self.data, self.plan)))
+        files.append(GeneratedFile(self.plan.export_file(), export_json(self.export)))
         files.append(GeneratedFile(self.plan.export_schema_file(), export_schema_text(self.options.limits)))
         files += [GeneratedFile(path, text, dot_folder=True) for path, text in self.extra_files.items()]
         return files
@@ -219,6 +238,8 @@ class SiteBuild:
     def maps_links(self) -> bool:
         """Whether pages' links are collected: the preview's throw-away builds need no link map, unless
         they check links too (it saves parsing every page twice on each save)."""
+        if self.language is not None:  # another language's site: its links are the default's, in its words
+            return False
         return self.command != "serve" or self.options.check_links
 
     def add_page_links(self, src_uri: str, html: str) -> None:
@@ -261,19 +282,24 @@ class SiteBuild:
             raise BuildFailed(str(ComplianceError(problems)))
         return sources
 
-    def _plan_trust_files(self, data: ComplianceData, site_url: str | None) -> str | None:
+    def _plan_trust_files(
+        self, data: ComplianceData, trust: TrustSite, prose: ProseRenderer, site_url: str | None
+    ) -> str | None:
         """Plan the trust pages, the Atom feed and security.txt; the feed's absolute URL when there is one."""
-        planned = plan_trust_files(data, self.plan, site_url, self.options.max_feed_entries)
-        self.trust_pages, self.extra_files = planned.pages, {**self.extra_files, **planned.files}
-        for note in planned.notes:
+        planned = plan_trust_files(data, trust, prose, site_url, self.options.max_feed_entries)
+        files = planned.files
+        if data.language != data.default_language:  # RFC 9116: security.txt is the host's, at the root only
+            files = {path: text for path, text in files.items() if path != SECURITY_TXT_FILE}
+        self.trust_pages, self.extra_files = planned.pages, {**self.extra_files, **files}
+        for note in planned.notes if self.language is None else []:
             log.info("%s", note)
         return planned.feed_url
 
     def _check_links(self, site_dir: Path, link_map: dict[str, Any], published: Path) -> None:
         # Imported here: only builds that check links pay for importing the checker.
-        from ..links.cli import UsageError, arguments_from_environment, run_link_check
-        from ..links.escaping import one_line
-        from ..links.report import render_text
+        from .links.cli import UsageError, arguments_from_environment, run_link_check
+        from .links.escaping import one_line
+        from .links.report import render_text
 
         try:
             arguments = arguments_from_environment(self.options.check_links_args)
@@ -286,6 +312,17 @@ class SiteBuild:
         if report.failed:
             raise BuildFailed(f"link check failed:\n{text}")
         log.info(text)
+
+
+def _report_missing(data: ComplianceData, level: str) -> None:
+    """Words of this language's site shown in the default language: a warning at each YAML line (the
+    strict build fails), or one line (the pages mark them and `make review` lists each)."""
+    if level == "warn":
+        for gap in data.missing:
+            log.warning("%s", gap.describe())
+    elif data.missing:
+        shown = f"{len(data.missing)} words of the '{data.language}' site are in '{data.default_language}'"
+        log.info("%s, for want of a translation; make review lists each", shown)
 
 
 def _check_source_date_epoch() -> None:

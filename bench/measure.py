@@ -84,7 +84,7 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import yaml
-from compliance.model.entries import ComplianceDocument
+from compliance.model.document import ComplianceDocument
 from compliance.model.schema import validation_context
 from compliance.options import read_options
 limits = read_options({}).limits

@@ -75,6 +75,21 @@ class ComplianceData:
         return status_basis(claim, self.catalogue)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while loading: the load makes hundreds of thousands of objects
+    that all live on, and every collection would walk them in vain (40 % of loading 10k claims).
+    What the load leaves unreachable is collected at the next collection after it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def load_compliance_data(
     project_dir: Path,
     data_dir: Path,
@@ -102,35 +117,7 @@ def load_compliance_data(
     `language`: the words of that language (None: the default one the data declares, or else
     `fallback_language`), with the tool's labels for it under the organisation's (localise.py).
     """
-    with _collector_paused():
-        return _load(project_dir, data_dir, docs_dir, today, limits or Limits(), debug, docs_checked, rules, for_print)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while loading: the load makes hundreds of thousands of objects
-    that all live on, and every collection would walk them in vain (40 % of loading 10k claims).
-    What the load leaves unreachable is collected at the next collection after it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _load(
-    project_dir: Path,
-    data_dir: Path,
-    docs_dir: Path,
-    today: date | None,
-    limits: Limits,
-    debug: bool,
-    docs_checked: bool,
-    rules: Mapping[str, str] | None,
-    for_print: bool,
-) -> ComplianceData:
+    limits = limits or Limits()
     SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems) + ([] if docs_checked else docs_problems(project_dir, docs_dir, limits))

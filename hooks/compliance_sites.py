@@ -44,6 +44,8 @@ def build_language_site(config: MkDocsConfig, language: str, session: Any) -> No
         # allows the inline scripts of every language's pages (the theme's words differ in each).
         if outer is not None and session.build is not None:
             outer.headers.hashes |= session.build.headers.hashes
+            # Its links are checked with the default's, each at the line it came from (a translation's own).
+            outer.links.include(session.build.links)
     except Abort as exc:
         raise BuildFailed(f"the '{language}' site: {exc}") from None
     finally:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
-from compliance_sites import LANGUAGES_CSS, build_language_site, theme_alternates, unmark_alternates
+from compliance_sites import (
+    LANGUAGES_CSS,
+    build_language_site,
+    theme_alternates,
+    theme_languages,
+    unmark_alternates,
+)
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -136,6 +142,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         raise PluginError(str(exc)) from None
     _session.build = build = SiteBuild(_session.command, config_file.parent, Path(config.docs_dir), options)
     build.language, build.fallback_language = _session.language, str(config.theme.get("language") or "en")
+    build.theme_languages = theme_languages(config)
     data_dir = options.data_path(build.project_dir)
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported).
     if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:

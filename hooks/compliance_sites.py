@@ -52,6 +52,14 @@ def build_language_site(config: MkDocsConfig, language: str, session: Any) -> No
         session.build, session.language = outer, outer_language
 
 
+def theme_languages(config: MkDocsConfig) -> frozenset[str]:
+    """The language tags the theme has interface words for: Material ships each as
+    `partials/languages/<tag>.html`, which its pages import by `theme.language` (an override's own counts)."""
+    return frozenset(
+        path.stem for folder in config.theme.dirs for path in Path(folder, "partials", "languages").glob("*.html")
+    )
+
+
 def theme_alternates(
     data: ComplianceData | None, page_url: str, *, served_anywhere: str | None = None
 ) -> list[dict[str, str]]:

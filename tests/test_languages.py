@@ -108,6 +108,52 @@ def test_a_translation_into_an_undeclared_language_is_refused_at_its_line(tmp_pa
     ]
 
 
+def _theme_languages() -> frozenset[str]:
+    """The tags Material ships interface words for, read from the installed theme as the build reads them."""
+    import material
+
+    folder = Path(material.__file__).parent / "templates/partials/languages"
+    return frozenset(path.stem for path in folder.glob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("declared", "hint"),
+    [
+        ("de-CH", "; did you mean 'de'?"),  # a region the theme has no words of its own for
+        ("pt-br", "; did you mean 'pt-BR'?"),
+        ("svv", "; did you mean 'sv'?"),
+        ("qya", ""),  # nothing near: no guess
+    ],
+)
+def test_a_language_the_theme_has_no_words_for_is_refused_at_its_line(tmp_path: Path, declared: str, hint: str) -> None:
+    known = _theme_languages()
+    assert {"en", "sv", "de", "pt-BR"} <= known and declared not in known
+    project = copy_project(tmp_path / "project")
+    organisation = project / EXAMPLE_DATA / "organisation.yml"
+    text = organisation.read_text(encoding="utf-8")
+    organisation.write_text(text.replace("  others: [sv]\n", f"  others: [sv, {declared}]\n"), encoding="utf-8")
+    line = text.splitlines().index("  others: [sv]") + 1
+    with pytest.raises(ComplianceError) as caught:
+        load_compliance_data(project, project / EXAMPLE_DATA, project / "docs", theme_languages=known)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{EXAMPLE_DATA}/organisation.yml:{line}:16: languages.others[1]: '{declared}' is not a language the theme "
+        f"has words for{hint}"
+    ]
+
+
+def test_the_build_refuses_a_language_the_theme_has_no_words_for(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    organisation = project / EXAMPLE_DATA / "organisation.yml"
+    text = organisation.read_text(encoding="utf-8")
+    organisation.write_text(text.replace("  default: en\n", "  default: en-GB\n"), encoding="utf-8")
+    line = text.splitlines().index("  default: en") + 1
+    built = run_mkdocs(project, config="mkdocs.example.yml")
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    expected = f"{EXAMPLE_DATA}/organisation.yml:{line}:12: languages.default: 'en-GB' is not a language the theme"
+    assert f"{expected} has words for; did you mean 'en'?" in built.stderr, built.stderr
+    assert not (project / "example-site").exists()
+
+
 def test_a_translation_of_words_the_default_language_does_not_give_is_refused(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     updates = project / EXAMPLE_DATA / "updates.yml"

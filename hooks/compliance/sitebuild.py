@@ -95,6 +95,8 @@ class SiteBuild:
     # other language's site into a folder of its own (`sv/`); `fallback_language` is the data's when it declares none.
     language: str | None = None
     fallback_language: str = "en"
+    # The language tags the theme has interface words for (None: not known, nothing refused for it).
+    theme_languages: frozenset[str] | None = None
     # Where this language's site is published: the site's address, under `sv/` for another language.
     site_url: str | None = None
 
@@ -127,6 +129,7 @@ class SiteBuild:
                 for_print=self.options.pdf,
                 language=self.language,
                 fallback_language=self.fallback_language,
+                theme_languages=self.theme_languages,
             )
         except ComplianceError as exc:
             if self.command != "serve":

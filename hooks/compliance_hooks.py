@@ -32,7 +32,7 @@ from compliance.options import check_site_url, read_options
 from compliance.publish.headers import HEADERS_FILE
 from compliance.publish.siteurl import NO_SITE_URL, leave_out_sitemap, resolved_site_url
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
-from compliance.render.pagefacts import date_sitemap
+from compliance.render.pagefacts import finish_sitemap
 from compliance.render.searchtext import words_apart
 from compliance.render.siteconfig import PALETTE_FILE
 from compliance.render.trustsite import FEED_FILE
@@ -272,7 +272,8 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     if not config.site_url:
         leave_out_sitemap(site_dir)
     else:
-        date_sitemap(site_dir, config.site_url, build.lastmods)  # MkDocs dates every page by the build
+        # MkDocs dates every page by the build; a page's counterparts in other languages are listed beside it.
+        finish_sitemap(site_dir, config.site_url, build.lastmods, build.data)
     if build.language is None and build.data is not None:
         for language in build.data.other_languages:
             build_language_site(config, language, _session)

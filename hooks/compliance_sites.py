@@ -79,9 +79,20 @@ def theme_alternates(
 
 
 def unmark_alternates(html: str, *, with_sitemaps: bool) -> str:
-    """The page with its language links as `theme_alternates` made them; without sitemaps (no site_url)
-    the head's alternates are left out, since the theme's script would fetch sitemaps that do not exist."""
-    html = _HEAD_LINK.sub(lambda m: f'<link rel="alternate" href="{m[1]}"{m[2]}>' if with_sitemaps else "", html)
+    """The page with its language links as `theme_alternates` made them.
+
+    The head keeps its alternates only on a page whose counterparts are the languages' sites themselves
+    (the home page): there they are true `hreflang` alternates, and the sitemap.xml the theme's script
+    fetches beside each exists. On any other page they would tell search engines that the page's Swedish
+    version is the Swedish home page; its true counterparts are in the sitemap (`finish_sitemap`) and its
+    selector. Without sitemaps (no site_url) there are none, since the script's requests would fail.
+    """
+
+    def head_link(match: re.Match[str]) -> str:
+        exact = with_sitemaps and match[1] == match[2]
+        return f'<link rel="alternate" href="{match[1]}"{match[3]}>' if exact else ""
+
+    html = _HEAD_LINK.sub(head_link, html)
     return _SELECTOR_LINK.sub(lambda m: f'href="{m[1]}"', html)
 
 
@@ -90,5 +101,5 @@ LANGUAGES_CSS = "stylesheets/languages.css"
 # A link the `url` filter leaves as it is (it keeps fragments); no page's own link starts so.
 _KEPT_LINK = "#compliance-alternate:"
 _APART = "|"
-_HEAD_LINK = re.compile(r'<link rel="alternate" href="' + re.escape(_KEPT_LINK) + r'([^"|]*)\|[^"]*"([^>]*)>')
+_HEAD_LINK = re.compile(r'<link rel="alternate" href="' + re.escape(_KEPT_LINK) + r'([^"|]*)\|([^"]*)"([^>]*)>')
 _SELECTOR_LINK = re.compile(r'href="' + re.escape(_KEPT_LINK) + r'[^"|]*\|([^"]*)"')

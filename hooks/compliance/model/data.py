@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -86,6 +86,7 @@ def load_compliance_data(
     for_print: bool = False,
     language: str | None = None,
     fallback_language: str = "en",
+    theme_languages: Collection[str] | None = None,
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
@@ -98,14 +99,21 @@ def load_compliance_data(
     With `today`, the standards catalogue's rules are applied too, each at its level in `rules`
     (policy.py): a `block` finding is a problem, a `warn` one a notice of the result.
     `language`: the words of that language (None: the default one the data declares, or else
-    `fallback_language`), with the tool's labels for it under the organisation's (localise.py).
+    `fallback_language`), with the tool's labels for it under the organisation's (localise.py);
+    `theme_languages`: the tags the theme has words for, when known (a declared one outside them is refused).
     """
     limits = limits or Limits()
     SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems) + ([] if docs_checked else docs_problems(project_dir, docs_dir, limits))
     local = localise(
-        files.document, files.sources, language, fallback=fallback_language, project_dir=project_dir, limits=limits
+        files.document,
+        files.sources,
+        language,
+        fallback=fallback_language,
+        project_dir=project_dir,
+        limits=limits,
+        theme_languages=theme_languages,
     )
     problems += local.problems
     files.document, files.sources = local.document, local.sources

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.model.data import load_compliance_data
-from compliance.model.mentions import join_words, md_text
-from compliance.model.prosecheck import ProseChecker
+from compliance.model.prose.check import ProseChecker
+from compliance.model.prose.mentions import list_joints
+from compliance.render.mentions import md_text
 from compliance.render.prose import ProseRenderer
 from conftest import DATASETS, REPO, copy_project
 
@@ -30,7 +31,7 @@ def prose() -> ProseRenderer:
 @pytest.fixture(scope="module")
 def checker() -> ProseChecker:
     data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
-    return ProseChecker(data.document, data.index, lambda ident: f"claims/{ident}/")
+    return ProseChecker(data.document, data.index)
 
 
 class _Elements(HTMLParser):
@@ -66,10 +67,10 @@ def test_mentions_render_names_fields_links_and_lists(prose: ProseRenderer) -> N
 
 
 def test_lists_are_joined_with_the_labels_words() -> None:
-    assert join_words([], "and") == ""
-    assert join_words(["a"], "and") == "a"
-    assert join_words(["a", "b"], "or") == "a or b"
-    assert join_words(["a", "b", "c"], "und") == "a, b, und c"
+    assert list_joints(0, "and") == []
+    assert list_joints(1, "and") == []
+    assert list_joints(2, "or") == [" or "]
+    assert list_joints(3, "und") == [", ", ", und "]
 
 
 def test_inline_prose_drops_the_paragraph(prose: ProseRenderer) -> None:

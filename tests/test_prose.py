@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from compliance.model.data import load_compliance_data
 from compliance.model.prose.check import ProseChecker
-from compliance.model.prose.mentions import list_joints
+from compliance.model.prose.mentions import MENTION, MentionReader, Said, list_joints
 from compliance.render.mentions import md_text
 from compliance.render.prose import ProseRenderer
 from conftest import DATASETS, REPO, copy_project
@@ -154,3 +154,11 @@ def test_a_scope_of_all_is_mentioned_in_the_labels_words(tmp_path: Path) -> None
     assert prose.render("[[claim:privacy.scope.offerings]]; [[claim:pci.scope.offerings]]") == (
         "<p>All offerings; Ledger Cloud</p>"
     )
+
+
+def test_the_model_reads_a_mention_as_words_and_the_claim_they_link_never_as_a_url() -> None:
+    data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
+    reader = MentionReader(data.document, data.index)
+    match = MENTION.search("see [[claim:soc2]]")
+    assert match is not None
+    assert reader.read(match) == [Said("SOC 2", claim="soc2")]

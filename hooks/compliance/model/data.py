@@ -22,7 +22,7 @@ from .document import ComplianceDocument
 from .entries import Claim, Image
 from .localise import MissingTranslation, localise, mark_untranslated
 from .printable import print_problems
-from .proseplaces import prose_problems
+from .prose.problems import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
 from .salvage import salvage_problems
 from .schema import parse_document

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
-from compliance_sites import LANGUAGES_CSS, build_language_site, theme_alternates, unmark_alternates
+from compliance_sites import (
+    LANGUAGES_CSS,
+    build_language_site,
+    theme_alternates,
+    theme_languages,
+    unmark_alternates,
+)
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -26,7 +32,7 @@ from compliance.options import check_site_url, read_options
 from compliance.publish.headers import HEADERS_FILE
 from compliance.publish.siteurl import NO_SITE_URL, leave_out_sitemap, resolved_site_url
 from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
-from compliance.render.pagefacts import date_sitemap
+from compliance.render.pagefacts import finish_sitemap
 from compliance.render.searchtext import words_apart
 from compliance.render.siteconfig import PALETTE_FILE
 from compliance.render.templatecache import use_cache
@@ -137,6 +143,7 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         raise PluginError(str(exc)) from None
     _session.build = build = SiteBuild(_session.command, config_file.parent, Path(config.docs_dir), options)
     build.language, build.fallback_language = _session.language, str(config.theme.get("language") or "en")
+    build.theme_languages = theme_languages(config)
     data_dir = options.data_path(build.project_dir)
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported).
     if data_dir.is_dir() and data_dir.resolve() not in {Path(path).resolve() for path in config.watch}:
@@ -268,7 +275,8 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
     if not config.site_url:
         leave_out_sitemap(site_dir)
     else:
-        date_sitemap(site_dir, config.site_url, build.lastmods)  # MkDocs dates every page by the build
+        # MkDocs dates every page by the build; a page's counterparts in other languages are listed beside it.
+        finish_sitemap(site_dir, config.site_url, build.lastmods, build.data)
     if build.language is None and build.data is not None:
         for language in build.data.other_languages:
             build_language_site(config, language, _session)

@@ -44,10 +44,20 @@ def build_language_site(config: MkDocsConfig, language: str, session: Any) -> No
         # allows the inline scripts of every language's pages (the theme's words differ in each).
         if outer is not None and session.build is not None:
             outer.headers.hashes |= session.build.headers.hashes
+            # Its links are checked with the default's, each at the line it came from (a translation's own).
+            outer.links.include(session.build.links)
     except Abort as exc:
         raise BuildFailed(f"the '{language}' site: {exc}") from None
     finally:
         session.build, session.language = outer, outer_language
+
+
+def theme_languages(config: MkDocsConfig) -> frozenset[str]:
+    """The language tags the theme has interface words for: Material ships each as
+    `partials/languages/<tag>.html`, which its pages import by `theme.language` (an override's own counts)."""
+    return frozenset(
+        path.stem for folder in config.theme.dirs for path in Path(folder, "partials", "languages").glob("*.html")
+    )
 
 
 def theme_alternates(
@@ -69,9 +79,20 @@ def theme_alternates(
 
 
 def unmark_alternates(html: str, *, with_sitemaps: bool) -> str:
-    """The page with its language links as `theme_alternates` made them; without sitemaps (no site_url)
-    the head's alternates are left out, since the theme's script would fetch sitemaps that do not exist."""
-    html = _HEAD_LINK.sub(lambda m: f'<link rel="alternate" href="{m[1]}"{m[2]}>' if with_sitemaps else "", html)
+    """The page with its language links as `theme_alternates` made them.
+
+    The head keeps its alternates only on a page whose counterparts are the languages' sites themselves
+    (the home page): there they are true `hreflang` alternates, and the sitemap.xml the theme's script
+    fetches beside each exists. On any other page they would tell search engines that the page's Swedish
+    version is the Swedish home page; its true counterparts are in the sitemap (`finish_sitemap`) and its
+    selector. Without sitemaps (no site_url) there are none, since the script's requests would fail.
+    """
+
+    def head_link(match: re.Match[str]) -> str:
+        exact = with_sitemaps and match[1] == match[2]
+        return f'<link rel="alternate" href="{match[1]}"{match[3]}>' if exact else ""
+
+    html = _HEAD_LINK.sub(head_link, html)
     return _SELECTOR_LINK.sub(lambda m: f'href="{m[1]}"', html)
 
 
@@ -80,5 +101,5 @@ LANGUAGES_CSS = "stylesheets/languages.css"
 # A link the `url` filter leaves as it is (it keeps fragments); no page's own link starts so.
 _KEPT_LINK = "#compliance-alternate:"
 _APART = "|"
-_HEAD_LINK = re.compile(r'<link rel="alternate" href="' + re.escape(_KEPT_LINK) + r'([^"|]*)\|[^"]*"([^>]*)>')
+_HEAD_LINK = re.compile(r'<link rel="alternate" href="' + re.escape(_KEPT_LINK) + r'([^"|]*)\|([^"]*)"([^>]*)>')
 _SELECTOR_LINK = re.compile(r'href="' + re.escape(_KEPT_LINK) + r'[^"|]*\|([^"]*)"')

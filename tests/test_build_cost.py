@@ -26,10 +26,10 @@ from compliance.links.linkmap import EXTERNAL, LinkMapBuilder, LinkSource, html_
 from compliance.load import yamlload
 from compliance.load.yamlload import load_yaml
 from compliance.model import data as data_module
-from compliance.model import prosecheck as prose_module
 from compliance.model.data import ComplianceData, load_compliance_data
-from compliance.model.prosecheck import ProseChecker
-from compliance.model.proseplaces import _Locator
+from compliance.model.prose import check as prose_module
+from compliance.model.prose.check import ProseChecker
+from compliance.model.prose.problems import _Locator
 from compliance.render.pages import PageRenderer
 from compliance.render.plan import SitePlan
 from conftest import FIXTURE_TODAY, copy_project
@@ -229,7 +229,7 @@ def test_checking_prose_without_rendering_it_finds_what_rendering_finds(
     guide_data: ComplianceData, pieces: list[str]
 ) -> None:
     text = "".join(pieces)
-    prose = ProseChecker(guide_data.document, guide_data.index, lambda ident: ident)
+    prose = ProseChecker(guide_data.document, guide_data.index)
     fast = prose.check(text)
     always = re.compile("")
     original, prose_module._LINK_SYNTAX = prose_module._LINK_SYNTAX, always

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -108,6 +109,52 @@ def test_a_translation_into_an_undeclared_language_is_refused_at_its_line(tmp_pa
     ]
 
 
+def _theme_languages() -> frozenset[str]:
+    """The tags Material ships interface words for, read from the installed theme as the build reads them."""
+    import material
+
+    folder = Path(material.__file__).parent / "templates/partials/languages"
+    return frozenset(path.stem for path in folder.glob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("declared", "hint"),
+    [
+        ("de-CH", "; did you mean 'de'?"),  # a region the theme has no words of its own for
+        ("pt-br", "; did you mean 'pt-BR'?"),
+        ("svv", "; did you mean 'sv'?"),
+        ("qya", ""),  # nothing near: no guess
+    ],
+)
+def test_a_language_the_theme_has_no_words_for_is_refused_at_its_line(tmp_path: Path, declared: str, hint: str) -> None:
+    known = _theme_languages()
+    assert {"en", "sv", "de", "pt-BR"} <= known and declared not in known
+    project = copy_project(tmp_path / "project")
+    organisation = project / EXAMPLE_DATA / "organisation.yml"
+    text = organisation.read_text(encoding="utf-8")
+    organisation.write_text(text.replace("  others: [sv]\n", f"  others: [sv, {declared}]\n"), encoding="utf-8")
+    line = text.splitlines().index("  others: [sv]") + 1
+    with pytest.raises(ComplianceError) as caught:
+        load_compliance_data(project, project / EXAMPLE_DATA, project / "docs", theme_languages=known)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{EXAMPLE_DATA}/organisation.yml:{line}:16: languages.others[1]: '{declared}' is not a language the theme "
+        f"has words for{hint}"
+    ]
+
+
+def test_the_build_refuses_a_language_the_theme_has_no_words_for(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    organisation = project / EXAMPLE_DATA / "organisation.yml"
+    text = organisation.read_text(encoding="utf-8")
+    organisation.write_text(text.replace("  default: en\n", "  default: en-GB\n"), encoding="utf-8")
+    line = text.splitlines().index("  default: en") + 1
+    built = run_mkdocs(project, config="mkdocs.example.yml")
+    assert built.returncode != 0 and "Traceback" not in built.stderr
+    expected = f"{EXAMPLE_DATA}/organisation.yml:{line}:12: languages.default: 'en-GB' is not a language the theme"
+    assert f"{expected} has words for; did you mean 'en'?" in built.stderr, built.stderr
+    assert not (project / "example-site").exists()
+
+
 def test_a_translation_of_words_the_default_language_does_not_give_is_refused(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     updates = project / EXAMPLE_DATA / "updates.yml"
@@ -185,15 +232,41 @@ def test_every_page_has_its_counterpart_and_the_selector_links_them(example_site
             assert soup.html is not None and soup.html["lang"] == lang, page
             links = {a["hreflang"]: a["href"] for a in soup.select("a.md-select__link")}
             heads = {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")}
-            assert set(links) == set(heads) == {"en", "sv"}, page
-            # The selector leads, from this page, to the same page in each language; the head's alternates
-            # to each language's site, whose sitemap.xml the theme's script reads.
+            assert set(links) == {"en", "sv"}, page
+            # Only the home page's head has alternates: there they are its counterparts, and the theme's
+            # script fetches the sitemap.xml beside each; any other page's are in the sitemap.
+            assert set(heads) == ({"en", "sv"} if page == "index.html" else set()), page
+            # The selector leads, from this page, to the same page in each language.
             for target, href in links.items():
                 folder = example_site / ("" if target == "en" else "sv/")
                 landed = ((site / page).parent / str(href) / "index.html").resolve()
                 assert landed == (folder / page).resolve(), (page, target, href)
-                root = ((site / page).parent / str(heads[target]) / "sitemap.xml").resolve()
-                assert root == (folder / "sitemap.xml").resolve() and root.is_file(), (page, target)
+            for target, href in heads.items():
+                folder = example_site / ("" if target == "en" else "sv/")
+                assert ((site / page).parent / str(href)).resolve() == folder.resolve(), (page, target)
+                assert (folder / "sitemap.xml").is_file()
+
+
+def test_each_sitemap_lists_every_pages_counterparts_in_each_language(example_site: Path) -> None:
+    """hreflang alternates per page (Google's sitemap method), each language's sitemap listing the same."""
+    home = "https://trust.harborledger.example/"
+    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    versions: dict[str, dict[str, str]] = {}
+    for site in (example_site, example_site / "sv"):
+        for url in ElementTree.parse(site / "sitemap.xml").getroot().iterfind("s:url", namespaces):
+            loc = url.findtext("s:loc", namespaces=namespaces)
+            assert loc is not None and loc.startswith(home)
+            found = {link.get("hreflang"): link.get("href") for link in url.iterfind("x:link", namespaces)}
+            assert all(link.get("rel") == "alternate" for link in url.iterfind("x:link", namespaces))
+            assert set(found) == {"en", "sv"} and loc in found.values(), loc  # itself included
+            for lang, href in found.items():
+                assert href is not None and href.startswith(home + ("sv/" if lang == "sv" else "")), (loc, href)
+                assert (example_site / href.removeprefix(home) / "index.html").is_file(), href
+            versions[loc] = {str(lang): str(href) for lang, href in found.items()}
+    assert len(versions) == 2 * len(_pages(example_site))
+    for loc, found in versions.items():  # reciprocal: each version lists the same versions
+        assert all(versions[href] == found for href in found.values()), loc
+    assert versions[home + "claims/soc2/"] == {"en": home + "claims/soc2/", "sv": home + "sv/claims/soc2/"}
 
 
 def test_each_language_has_its_own_search_export_and_feed(example_site: Path) -> None:

@@ -90,14 +90,14 @@ def test_renamed_ids_are_reported_with_their_references_and_mentions_in_one_roun
 
 
 def test_a_prose_link_to_a_url_a_mention_also_writes_keeps_its_own_line(tmp_path: Path) -> None:
-    from compliance.model.prosecheck import ProseChecker
+    from compliance.model.prose.check import ProseChecker
 
     project = copy_project(tmp_path / "project", "dated")
     url = "https://trust.example.com/dpa"
     prose = f"Sign the [[claim:gdpr.agreements]], or read it [here]({url})."
     edit_yaml(project / "data/claims.yml", lambda d: d["claims"][3].update(prose=prose))
     data = load_compliance_data(project, project / "data", project / "docs")
-    issues, links = ProseChecker(data.document, data.index, lambda i: i).check(prose)
+    issues, links = ProseChecker(data.document, data.index).check(prose)
     assert issues == [] and [link.url for link in links] == [url]
     line, _ = _line_col(project, "data/claims.yml", f"]({url})")
     assert [(link.location.line, link.field) for link in data.links if link.url == url] == [

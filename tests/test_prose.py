@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.model.data import load_compliance_data
-from compliance.model.mentions import join_words, md_text
-from compliance.model.prosecheck import ProseChecker
+from compliance.model.prose.check import ProseChecker
+from compliance.model.prose.mentions import MENTION, MentionReader, Said, list_joints
+from compliance.render.mentions import md_text
 from compliance.render.prose import ProseRenderer
 from conftest import DATASETS, REPO, copy_project
 
@@ -30,7 +31,7 @@ def prose() -> ProseRenderer:
 @pytest.fixture(scope="module")
 def checker() -> ProseChecker:
     data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
-    return ProseChecker(data.document, data.index, lambda ident: f"claims/{ident}/")
+    return ProseChecker(data.document, data.index)
 
 
 class _Elements(HTMLParser):
@@ -66,10 +67,10 @@ def test_mentions_render_names_fields_links_and_lists(prose: ProseRenderer) -> N
 
 
 def test_lists_are_joined_with_the_labels_words() -> None:
-    assert join_words([], "and") == ""
-    assert join_words(["a"], "and") == "a"
-    assert join_words(["a", "b"], "or") == "a or b"
-    assert join_words(["a", "b", "c"], "und") == "a, b, und c"
+    assert list_joints(0, "and") == []
+    assert list_joints(1, "and") == []
+    assert list_joints(2, "or") == [" or "]
+    assert list_joints(3, "und") == [", ", ", und "]
 
 
 def test_inline_prose_drops_the_paragraph(prose: ProseRenderer) -> None:
@@ -153,3 +154,11 @@ def test_a_scope_of_all_is_mentioned_in_the_labels_words(tmp_path: Path) -> None
     assert prose.render("[[claim:privacy.scope.offerings]]; [[claim:pci.scope.offerings]]") == (
         "<p>All offerings; Ledger Cloud</p>"
     )
+
+
+def test_the_model_reads_a_mention_as_words_and_the_claim_they_link_never_as_a_url() -> None:
+    data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
+    reader = MentionReader(data.document, data.index)
+    match = MENTION.search("see [[claim:soc2]]")
+    assert match is not None
+    assert reader.read(match) == [Said("SOC 2", claim="soc2")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from compliance.model.mentions import _MENTION_BODY
+from compliance.model.prose.mentions import _MENTION_BODY
 from compliance.model.values import ID_PATTERN
 from conftest import copy_project, data_problems, edit_yaml
 

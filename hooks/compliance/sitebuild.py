@@ -95,6 +95,8 @@ class SiteBuild:
     # other language's site into a folder of its own (`sv/`); `fallback_language` is the data's when it declares none.
     language: str | None = None
     fallback_language: str = "en"
+    # The language tags the theme has interface words for (None: not known, nothing refused for it).
+    theme_languages: frozenset[str] | None = None
     # Where this language's site is published: the site's address, under `sv/` for another language.
     site_url: str | None = None
 
@@ -127,6 +129,7 @@ class SiteBuild:
                 for_print=self.options.pdf,
                 language=self.language,
                 fallback_language=self.fallback_language,
+                theme_languages=self.theme_languages,
             )
         except ComplianceError as exc:
             if self.command != "serve":
@@ -238,8 +241,6 @@ class SiteBuild:
     def maps_links(self) -> bool:
         """Whether pages' links are collected: the preview's throw-away builds need no link map, unless
         they check links too (it saves parsing every page twice on each save)."""
-        if self.language is not None:  # another language's site: its links are the default's, in its words
-            return False
         return self.command != "serve" or self.options.check_links
 
     def add_page_links(self, src_uri: str, html: str) -> None:
@@ -249,8 +250,12 @@ class SiteBuild:
             self.links.add_page(display_path(self.project_dir, self.page_source(src_uri)), html)
 
     def finish_links(self, site_dir: Path, site_url: str | None) -> None:
-        """Write the link map beside the site, and check the links when the options ask for it."""
-        if not self.maps_links():
+        """Write the link map beside the site, and check the links when the options ask for it.
+
+        Another language's site writes none: its sources join the default's (`LinkMapBuilder.include`),
+        whose map and check cover the whole site, that language's folder included.
+        """
+        if not self.maps_links() or self.language is not None:
             return
         link_map = self.links.finish(site_dir, site_url)
         published = self.staged.site_dir if self.staged else site_dir

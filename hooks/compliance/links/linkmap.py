@@ -113,6 +113,15 @@ class LinkMapBuilder:
                 self._seen.add((url, page_file))
                 self._pages.setdefault(url, []).append(LinkSource("page", page_file))
 
+    def include(self, other: LinkMapBuilder) -> None:
+        """Add the sources another language's site collected: a translated value's link is at its own
+        line (`prose@sv`), and a URL written in both languages is at both."""
+        for mine, theirs in ((self._data, other._data), (self._pages, other._pages)):
+            for url, sources in theirs.items():
+                kept = mine.setdefault(url, [])
+                kept.extend(source for source in sources if source not in kept)
+        self._seen |= other._seen
+
     def finish(self, site_dir: Path, published: str | None = None) -> LinkMap:
         """The complete map: any site URL not from data or a page came from the theme.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +24,7 @@ from .document import ComplianceDocument
 from .entries import Claim, Image
 from .localise import MissingTranslation, localise, mark_untranslated
 from .printable import print_problems
-from .proseplaces import prose_problems
+from .prose.problems import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
 from .salvage import salvage_problems
 from .schema import parse_document
@@ -103,6 +103,7 @@ def load_compliance_data(
     for_print: bool = False,
     language: str | None = None,
     fallback_language: str = "en",
+    theme_languages: Collection[str] | None = None,
 ) -> ComplianceData:
     """Load, merge, validate and resolve `data_dir/*.yml`; raise ComplianceError listing every problem.
 
@@ -115,14 +116,21 @@ def load_compliance_data(
     With `today`, the standards catalogue's rules are applied too, each at its level in `rules`
     (policy.py): a `block` finding is a problem, a `warn` one a notice of the result.
     `language`: the words of that language (None: the default one the data declares, or else
-    `fallback_language`), with the tool's labels for it under the organisation's (localise.py).
+    `fallback_language`), with the tool's labels for it under the organisation's (localise.py);
+    `theme_languages`: the tags the theme has words for, when known (a declared one outside them is refused).
     """
     limits = limits or Limits()
     SUGGESTIONS.reset(limits.suggestions)
     files = read_data_files(project_dir, data_dir, limits, debug=debug)
     problems = list(files.problems) + ([] if docs_checked else docs_problems(project_dir, docs_dir, limits))
     local = localise(
-        files.document, files.sources, language, fallback=fallback_language, project_dir=project_dir, limits=limits
+        files.document,
+        files.sources,
+        language,
+        fallback=fallback_language,
+        project_dir=project_dir,
+        limits=limits,
+        theme_languages=theme_languages,
     )
     problems += local.problems
     files.document, files.sources = local.document, local.sources

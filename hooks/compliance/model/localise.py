@@ -11,6 +11,7 @@ translation into a language that is not declared.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,11 +73,24 @@ def declared_languages(raw: dict[str, Any], fallback: str) -> tuple[str, tuple[s
 
 
 def localise(
-    raw: dict[str, Any], sources: SourceMap, language: str | None, *, fallback: str, project_dir: Path, limits: Limits
+    raw: dict[str, Any],
+    sources: SourceMap,
+    language: str | None,
+    *,
+    fallback: str,
+    project_dir: Path,
+    limits: Limits,
+    theme_languages: Collection[str] | None = None,
 ) -> LocalData:
-    """The data of `language` (None: the default one), with the labels for it, ready for the model."""
+    """The data of `language` (None: the default one), with the labels for it, ready for the model.
+
+    `theme_languages`, when known, are the tags the theme has interface words for: a declared language
+    outside them is refused at its line, since the theme could not build its site.
+    """
     default, others = declared_languages(raw, fallback)
     local = LocalData(language or default, default, others)
+    if theme_languages is not None:
+        local.problems += _wordless(raw, sources, theme_languages)
     if local.language not in (default, *others):
         where = sources.value(("languages",))
         local.problems.append(Problem(where, f"the language '{local.language}' is not declared under languages:"))
@@ -246,6 +260,29 @@ def _base_labels(project_dir: Path, local: LocalData, limits: Limits, into: Sour
         into.update(file_sources)
         return value[LABELS]
     return None
+
+
+def _wordless(raw: dict[str, Any], sources: SourceMap, theme_languages: Collection[str]) -> list[Problem]:
+    """Each declared language the theme has no interface words for, at its line, with a near one."""
+    declared = raw.get("languages")
+    if not isinstance(declared, dict):
+        return []
+    others = declared.get("others")
+    tags: list[tuple[DataPath, Any]] = [(("languages", "default"), declared.get("default"))]
+    tags += [(("languages", "others", i), tag) for i, tag in enumerate(others)] if isinstance(others, list) else []
+    problems = []
+    for path, tag in tags:
+        if isinstance(tag, str) and tag not in theme_languages:
+            message = f"'{tag}' is not a language the theme has words for{_near_language(tag, theme_languages)}"
+            problems.append(Problem(sources.value(path), message, format_path(path)))
+    return problems
+
+
+def _near_language(tag: str, known: Collection[str]) -> str:
+    """The theme's tag differing only in case (`pt-br`), or the language of a regional tag (`de-CH`)."""
+    by_case = {name.lower(): name for name in known}
+    near = by_case.get(tag.lower()) or by_case.get(tag.split("-")[0].lower())
+    return f"; did you mean '{near}'?" if near else suggest(tag, sorted(known))
 
 
 def _merge(base: Any, own: Any) -> Any:

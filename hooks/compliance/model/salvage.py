@@ -29,8 +29,8 @@ from ..load.sourcemap import DataPath, SourceMap
 from .document import ComplianceDocument, Guide
 from .entries import Organisation
 from .labels import Labels
-from .mentions import Unvalidated
-from .proseplaces import prose_problems
+from .prose.mentions import Unvalidated
+from .prose.problems import prose_problems
 from .refs import duplicate_id, index_entries, place_entries, unknown_reference, walk_model
 from .schema import model_at, validation_context
 from .values import ID_PATTERN, KINDS, RefField

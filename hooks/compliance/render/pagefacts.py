@@ -1,8 +1,11 @@
-"""What a page tells machines about itself, from the data: its description and the date it last changed.
+"""What a page tells machines about itself, from the data: its description, the date it last changed,
+and its counterparts in the other languages.
 
 Search engines show a page's meta description and crawl by the sitemap's `lastmod`; both come from
 the facts the page shows (a claim's kind and status, a trust page's intro, the date it was last
 reviewed or updated), and a page whose data gives no date has no `lastmod` rather than the build's.
+A site of several languages lists each page's counterparts in its sitemap (`xhtml:link hreflang`),
+since the theme's script reads the head's alternates as sites (handbook/languages.md).
 """
 
 from __future__ import annotations
@@ -13,14 +16,18 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
+from urllib.parse import urljoin
 
 from ..model.data import ComplianceData
 from ..model.entries import Claim
+from .languages import alternates
 from .prose import ProseRenderer
 from .trustsite import status_words
 
 _TAG = re.compile(r"<[^>]+>")
 _SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# Where sitemaps write a page's language versions (Google's "sitemap method" for hreflang).
+_XHTML = "http://www.w3.org/1999/xhtml"
 # The trust pages whose section of the data has an intro (and, some, a last_updated date).
 _TRUST_SECTIONS = ("controls", "subprocessors", "documents", "faq", "contacts")
 # Search engines show about this many characters of a description.
@@ -57,14 +64,18 @@ def page_facts(data: ComplianceData, prose: ProseRenderer, src_uri: str, claim: 
     )
 
 
-def date_sitemap(site_dir: Path, site_url: str | None, lastmods: dict[str, str]) -> None:
+def finish_sitemap(
+    site_dir: Path, site_url: str | None, lastmods: dict[str, str], data: ComplianceData | None = None
+) -> None:
     """Give each page of the built sitemap.xml (and its .gz) the `lastmod` of `lastmods` (by page URL), or
-    none: MkDocs dates every page by the build, which tells a crawler that every page changed each time."""
+    none: MkDocs dates every page by the build, which tells a crawler that every page changed each time.
+    In a site of several languages, each page also lists its counterpart in each language, itself included."""
     sitemap = site_dir / "sitemap.xml"
     if not site_url or not sitemap.is_file():
         return
     root_url = site_url.rstrip("/") + "/"
     ET.register_namespace("", _SITEMAP)
+    ET.register_namespace("xhtml", _XHTML)
     tree = ET.parse(sitemap)
     for url in tree.getroot().iter(f"{{{_SITEMAP}}}url"):
         loc = url.find(f"{{{_SITEMAP}}}loc")
@@ -73,6 +84,9 @@ def date_sitemap(site_dir: Path, site_url: str | None, lastmods: dict[str, str])
         page = (loc.text or "").removeprefix(root_url) if loc is not None else ""
         if lastmods.get(page):
             ET.SubElement(url, f"{{{_SITEMAP}}}lastmod").text = lastmods[page]
+        for other in alternates(data, page) if data is not None and loc is not None else []:
+            href = urljoin(loc.text or "", other.link) if loc is not None else other.link
+            ET.SubElement(url, f"{{{_XHTML}}}link", rel="alternate", hreflang=other.lang, href=href)
     ET.indent(tree)
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree.getroot(), encoding="unicode") + "\n"
     sitemap.write_text(text, encoding="utf-8")

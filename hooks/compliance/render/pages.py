@@ -22,7 +22,7 @@ from ..errors import ComplianceError, Location, Problem, display_path
 from ..model.data import ComplianceData
 from ..model.dates import PartialDate, babel_locale
 from ..model.language import language_of
-from ..model.mentions import md_text
+from .mentions import md_text
 from .plan import SitePlan
 from .prose import ProseRenderer
 from .templatecache import TemplateCache

@@ -1,8 +1,8 @@
 """The editor's prose as HTML: mentions filled in, Markdown rendered, then sanitized.
 
 Prose is rendered with raw HTML switched off, then sanitized with an allowlist, so nothing from data
-can add markup the templates did not put there. What a mention says comes from model/mentions.py,
-the same code that checked it while the data loaded.
+can add markup the templates did not put there. What a mention says comes from model/prose/mentions.py,
+the same reading that checked it while the data loaded; render/mentions.py writes it as Markdown.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import nh3
 from markupsafe import Markup
 
 from ..model.document import ComplianceDocument
-from ..model.mentions import MENTION, Mentions, mention_places, prose_markdown
+from ..model.prose.mentions import MENTION, mention_places, prose_markdown
 from ..model.refs import Index
 from ..model.values import URL_SCHEMES, MarkdownText
+from .mentions import MentionWriter
 
 _TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "hr"}
 _SCHEMES = set(URL_SCHEMES)
@@ -34,7 +35,7 @@ class ProseRenderer:
         *,
         site_url: str | None = None,
     ) -> None:
-        self.mentions = Mentions(document, index, claim_url)
+        self.mentions = MentionWriter(document, index, claim_url)
         # A prose link to the site's own address leads within whatever copy is read (a preview, a
         # mirror, the PDF): it is written relative to the page, as the mentions' links are.
         own = site_url.rstrip("/") + "/" if site_url else None
@@ -48,7 +49,7 @@ class ProseRenderer:
         if key not in self._cache:
             places = mention_places(str(text), self._markdown)  # one in code is shown as written
             filled = MENTION.sub(
-                lambda m: m[0] if places.get(m.start()) == "code" else self.mentions.write(m, base)[0], str(text)
+                lambda m: m[0] if places.get(m.start()) == "code" else self.mentions.write(m, base), str(text)
             )
             self._markdown.reset()
             html = str(self._markdown.convert(filled))

@@ -4,18 +4,16 @@ reads slowly, images, link targets that are not absolute URLs, and the external 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from ..limits import LimitOption, Limits, limit_hint
-from ..urlrule import url_problem
-from .document import ComplianceDocument
-from .mentions import MENTION, MentionError, Mentions, Unjudged, Unvalidated, mention_places, prose_markdown
-from .prosebounds import nesting_problem
-from .refs import Index
-from .values import EMAIL_LIKE, URL_PATTERN, URL_SCHEMES_WORDS
+from ...limits import LimitOption, Limits, limit_hint
+from ...urlrule import url_problem
+from ..document import ComplianceDocument
+from ..refs import Index
+from ..values import EMAIL_LIKE, URL_PATTERN, URL_SCHEMES_WORDS
+from .mentions import MENTION, MentionError, MentionReader, Said, Unjudged, Unvalidated, mention_places, prose_markdown
+from .nesting import nesting_problem
 
 _URL = re.compile(URL_PATTERN)
 # A link target with a scheme of its own (`javascript:`, `tel:`): not a relative link.
@@ -32,8 +30,8 @@ _LINK_IN_LINK = (
     "move it out of the link's text, or write the words themselves"
 )
 
-
-_TAGS = re.compile(r"<[^>]*>")
+# Stands for a mention while the prose around it is read for its own links: a word Markdown leaves alone.
+_FILLED = "mention"
 
 
 @dataclass(frozen=True)
@@ -64,13 +62,12 @@ class ProseChecker:
         self,
         document: ComplianceDocument,
         index: Index,
-        claim_url: Callable[[str], str],
         limits: Limits | None = None,
         unvalidated: Unvalidated | None = None,
     ) -> None:
         self.index = index
         self.limits = limits or Limits()
-        self.mentions = Mentions(document, index, claim_url, unvalidated)
+        self.mentions = MentionReader(document, index, unvalidated)
         self._markdown = prose_markdown()
 
     def check(self, text: str, own_claim: str | None = None) -> tuple[list[ProseIssue], list[ProseLink]]:
@@ -81,13 +78,11 @@ class ProseChecker:
         issues = self._nesting_issues(text)
         if issues:  # rendering it could take minutes
             return issues, []
-        # How many times mentions write each URL: a link the editor also writes by hand keeps its own line.
-        from_mentions: Counter[str] = Counter()
         # Mentions may fill in long names many times over: the filled-in prose is capped while it is made.
         budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
         grown = [0]
         places = mention_places(text, self._markdown)
-        before: list[tuple[int, str, str]] = []  # where the last mention ended, how it was written, what it wrote
+        before: list[tuple[int, str, str]] = []  # where the last mention ended, how it was written, what it said
 
         def substitute(match: re.Match[str]) -> str:
             if grown[0] > budget:
@@ -95,24 +90,25 @@ class ProseChecker:
             if places.get(match.start()) == "code":
                 return match[0]  # shown as written
             try:
-                rendered, urls = self.mentions.write(match, "")
+                said = self.mentions.read(match)
             except MentionError as exc:
                 issues.append(ProseIssue(str(exc), match[0]))
                 return ""
             except Unjudged:  # it names what failed validation: that error is reported on its own
                 return ""
-            if urls and places.get(match.start()) == "link":
+            if any(piece.links for piece in said) and places.get(match.start()) == "link":
                 issues.append(ProseIssue(_LINK_IN_LINK.format(mention=match[0]), match[0]))
                 return ""
-            grown[0] += len(rendered)
+            grown[0] += _filled_length(said)
             if grown[0] > budget:
                 return ""
-            doubled = _doubled_word(text, before, match, rendered)
+            words = "".join(piece.words for piece in said)
+            doubled = _doubled_word(text, before, match, words)
             if doubled:
                 issues.append(ProseIssue(doubled, match[0]))
-            before[:] = [(match.end(), match[0], rendered)]
-            from_mentions.update(urls)
-            return rendered
+            before[:] = [(match.end(), match[0], words)]
+            # The links mentions write are theirs, not the editor's: only the prose around them is read for links.
+            return _FILLED
 
         markdown = MENTION.sub(substitute, text)
         if grown[0] > budget:
@@ -131,9 +127,6 @@ class ProseChecker:
         collector.feed(str(self._markdown.convert(markdown)))
         links = []
         for url in collector.hrefs:
-            if from_mentions[url] > 0:
-                from_mentions[url] -= 1
-                continue
             needle, skip = _written_at(text, url)
             if not _URL.fullmatch(url):
                 issues.append(ProseIssue(self._bad_link(url, own_claim), needle, skip))
@@ -168,13 +161,18 @@ class ProseChecker:
         return f"{message}; write the absolute URL (https://...), or a mention ([[claim:id]]) for this site's pages"
 
 
-def _doubled_word(text: str, before: list[tuple[int, str, str]], match: re.Match[str], rendered: str) -> str | None:
+def _filled_length(said: list[Said]) -> int:
+    """About how long a mention is once filled in on a page: its words, and the address of each link."""
+    return sum(len(piece.words) + len(piece.url or piece.claim or "") for piece in said)
+
+
+def _doubled_word(text: str, before: list[tuple[int, str, str]], match: re.Match[str], words: str) -> str | None:
     """Why two different mentions side by side would print a word twice ("IBM IBM Cloud": a company, then
     a name renamed to hold it), or None. The same mention written twice is the editor's own repetition."""
     if not before or before[0][1] == match[0] or text[before[0][0] : match.start()] not in (" ", "\u00a0"):
         return None
-    last = _TAGS.sub("", before[0][2]).split()
-    first = _TAGS.sub("", rendered).split()
+    last = before[0][2].split()
+    first = words.split()
     if not last or not first or last[-1].casefold() != first[0].casefold():
         return None
     return (

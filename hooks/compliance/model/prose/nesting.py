@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..limits import LimitOption, limit_hint
+from ...limits import LimitOption, limit_hint
 
 _BRACKETS = re.compile(r"\\.|[\[\]()]")
 # What opens a level of nesting at the start of a line: a quote mark, four columns of indentation,

@@ -1,9 +1,10 @@
-"""Mentions in the editor's prose: their grammar, and each one resolved to the Markdown it stands for.
+"""Mentions in the editor's prose: their grammar, and each one read as the words it stands for.
 
 A mention names an entry by kind and id, optionally one of its fields: `[[provider:softlayer]]`,
 `[[provider:softlayer.company]]`, `[[claim:soc2.evidence]]`, `[[organisation.service]]`; a list is
-joined with the labels' "and" (or "or" with `|or`). Checking the prose (prosecheck.py) and rendering
-it (render/prose.py) both fill mentions in here, so the two can never disagree on what one says.
+joined with the labels' "and" (or "or" with `|or`). A mention is read here into plain words, each
+linked to a claim or a URL where the entry has one; checking the prose (check.py) and writing it as
+Markdown (render/mentions.py) both start from that reading, so the two can never disagree on what one says.
 """
 
 from __future__ import annotations
@@ -11,34 +12,25 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 import markdown
-from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from ..suggest import suggest
-from .dates import PartialDate
-from .document import ComplianceDocument
-from .entries import Agreement, Channel, Claim, Coverage, Document
-from .refs import Index
-from .values import ID_GRAMMAR, KINDS, MENTION_PATTERN, MarkdownText, Unresolved
+from ...suggest import suggest
+from ..dates import PartialDate
+from ..document import ComplianceDocument
+from ..entries import Agreement, Channel, Claim, Coverage, Document
+from ..refs import Index
+from ..values import ID_GRAMMAR, KINDS, MENTION_PATTERN, MarkdownText, Unresolved
 
 MENTION = re.compile(MENTION_PATTERN)
 _MENTION_BODY = re.compile(
     rf"\s*(?P<kind>[a-z_]+)(?::(?P<id>{ID_GRAMMAR}))?(?P<fields>(?:\.[a-z_]+)*)\s*(?:\|\s*(?P<join>and|or)\s*)?"
 )
-# Python-Markdown's backslash escapes; `<` and `&` are escaped as HTML entities instead.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
-
-
-def md_text(value: Any) -> Markup:
-    """Plain text made safe for Markdown and HTML both: it reads back exactly as written."""
-    text = " ".join(str(value).split())
-    return Markup(escape(_MD_SPECIAL.sub(r"\\\1", text)))
 
 
 def prose_markdown() -> markdown.Markdown:
@@ -95,11 +87,31 @@ class _MarkFinder(HTMLParser):
             self.places[int(mark[1])] = place
 
 
-def join_words(items: list[str], word: str) -> str:
-    """'a', 'a and b', 'a, b, and c': lists in running text, with the labels' joining word."""
-    if len(items) <= 2:
-        return f" {word} ".join(items)
-    return ", ".join(items[:-1]) + f", {word} " + items[-1]
+def list_joints(count: int, word: str) -> list[str]:
+    """What stands between the items of a list of `count` in running text, with the labels' joining word:
+    'a', 'a and b', 'a, b, and c'."""
+    if count <= 2:
+        return [f" {word} "] * (count - 1)
+    return [", "] * (count - 2) + [f", {word} "]
+
+
+def plain(value: Any) -> str:
+    """A value as the words a page shows, its runs of white space read as one space."""
+    return " ".join(str(value).split())
+
+
+@dataclass(frozen=True)
+class Said:
+    """One piece of what a mention says: plain words, linked to a claim's page or to a URL where they are."""
+
+    words: str
+    claim: str | None = None
+    url: str | None = None
+
+    @property
+    def links(self) -> bool:
+        """Whether the words are a link on the page."""
+        return self.claim is not None or self.url is not None
 
 
 class MentionError(ValueError):
@@ -126,28 +138,22 @@ class Unvalidated:
         return kind in self.kinds or (ident is not None and ident in self.ids.get(kind, ()))
 
 
-class Mentions:
-    """Fills mentions in with Markdown: an entry's name (linked where it has a page or URL), or a field."""
+class MentionReader:
+    """Reads mentions as what they say: an entry's name (linked where it has a page or URL), or a field."""
 
     def __init__(
         self,
         document: ComplianceDocument,
         index: Index,
-        claim_url: Callable[[str], str],
         unvalidated: Unvalidated | None = None,
     ) -> None:
         self.document = document
         self.index = index
-        self.claim_url = claim_url
         self.unvalidated = unvalidated or Unvalidated()
-        # Labels are text: a joining word with Markdown in it reads back as written, never as a link.
-        self.words = {
-            "and": str(md_text(document.labels.words.list_and)),
-            "or": str(md_text(document.labels.words.list_or)),
-        }
+        self.words = {"and": plain(document.labels.words.list_and), "or": plain(document.labels.words.list_or)}
 
-    def write(self, match: re.Match[str], base: str) -> tuple[str, list[str]]:
-        """The Markdown a MENTION match stands for, and the URLs it links; MentionError if it names nothing.
+    def read(self, match: re.Match[str]) -> list[Said]:
+        """What a MENTION match says, piece by piece; MentionError if it names nothing.
 
         Unjudged when it names an entry that failed validation, or goes through a reference that names
         nothing: that problem is reported on its own line, and a second one here would only follow from it.
@@ -169,12 +175,11 @@ class Mentions:
                 raise MentionError(f"{label} has no {'.'.join(path)}, so there is nothing to show")
             if isinstance(node, MarkdownText):
                 raise MentionError(f"{label}: {'.'.join(path)} is prose; mention a plain field or the entry itself")
-        urls: list[str] = []
         if node == "all" and path[-2:] in (["scope", "offerings"], ["scope", "providers"]):
             # `scope.offerings: all` reads as the labels' words, never as the bare keyword.
             facts = self.document.labels.facts
-            return md_text(facts.all_offerings if path[-1] == "offerings" else facts.all_providers), urls
-        return self._value(node, self.words[parsed["join"] or "and"], base, urls), urls
+            return [Said(plain(facts.all_offerings if path[-1] == "offerings" else facts.all_providers))]
+        return self._said(node, self.words[parsed["join"] or "and"])
 
     def _entry(self, kind: str, ident: str | None) -> tuple[Any, str]:
         if kind == "organisation":
@@ -195,29 +200,27 @@ class Mentions:
             raise MentionError(f"unknown {noun} '{ident}'{suggest(ident, list(self.index[kind]))}")
         return entry, f"{noun} '{ident}'"
 
-    def _value(self, node: Any, word: str, base: str, urls: list[str]) -> str:
+    def _said(self, node: Any, word: str) -> list[Said]:
         if isinstance(node, list):
-            return join_words([self._value(item, word, base, urls) for item in node], word)
+            items = [self._said(item, word) for item in node]
+            said: list[Said] = []
+            for item, joint in zip(items, [*list_joints(len(items), word), None], strict=False):
+                said += item if joint is None else [*item, Said(joint)]
+            return said
         if isinstance(node, Unresolved):  # its own problem is reported; the check goes on
-            return md_text(node.id)
+            return [Said(plain(node.id))]
         if isinstance(node, Claim):
-            url = f"{base}{self.claim_url(node.id)}"
-            urls.append(url)
-            return f"[{md_text(node.title)}](<{url}>)"
+            return [Said(plain(node.title), claim=node.id)]
         if isinstance(node, (Document, Channel, Agreement)):
             name = node.title if isinstance(node, Document) else node.label if isinstance(node, Channel) else node.name
-            text = md_text(name)
-            if node.url:
-                urls.append(str(node.url))
-                return f"[{text}](<{node.url}>)"
-            return text
+            return [Said(plain(name), url=str(node.url) if node.url else None)]
         if isinstance(node, Coverage):
             # An unknown standard is reported on its own line; the mention still reads its id.
             named = node.standard
-            standard = md_text(named.id if isinstance(named, Unresolved) else named.name)
-            return f"{standard} \\({md_text(node.edition)}\\)" if node.edition else standard
+            standard = plain(named.id if isinstance(named, Unresolved) else named.name)
+            return [Said(f"{standard} ({plain(node.edition)})" if node.edition else standard)]
         if isinstance(node, BaseModel):
-            return md_text(getattr(node, "name", None) or getattr(node, "title", ""))
+            return [Said(plain(getattr(node, "name", None) or getattr(node, "title", "")))]
         if isinstance(node, PartialDate):
-            return md_text(node.words(self.document.labels.dates))
-        return md_text(node)
+            return [Said(plain(node.words(self.document.labels.dates)))]
+        return [Said(plain(node))]

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, Problem, format_path
-from ..limits import Limits
-from ..load.sourcemap import DataPath, SourceMap
-from .document import ComplianceDocument
-from .entries import Claim
+from ...errors import Location, Problem, format_path
+from ...limits import Limits
+from ...load.sourcemap import DataPath, SourceMap
+from ..document import ComplianceDocument
+from ..entries import Claim
+from ..refs import Index
+from ..values import MarkdownText
+from .check import ProseChecker
 from .mentions import Unvalidated
-from .prosecheck import ProseChecker
-from .refs import Index
-from .values import MarkdownText
 
 # A link written in prose: its URL, where it is written, and the data path of the prose.
 PlacedLink = tuple[str, Location, str]
@@ -32,10 +31,7 @@ def prose_problems(
 ) -> tuple[list[Problem], list[PlacedLink]]:
     """The problems of every prose value among `values`, and the links the prose writes, each placed."""
     document, index, limits = checker
-    # Links to claims that mentions write carry a token no editor can type, so a relative link written
-    # by hand (`[r](hipaa)`) is never taken for one of them and is refused as not absolute.
-    token = f"mention-{secrets.token_hex(8)}/"
-    prose = ProseChecker(document, index, lambda ident: token + ident, limits, unvalidated)
+    prose = ProseChecker(document, index, limits, unvalidated)
     locator = _Locator(project_dir)
     problems: list[Problem] = []
     links: list[PlacedLink] = []

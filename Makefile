@@ -91,12 +91,14 @@ NPM := $(shell command -v npm 2>/dev/null)
 
 # Two pytest processes (pytest-xdist): much of the suite waits on servers, browsers and builds, so two
 # overlap well even on a busy two-core machine. Each process builds the shared fixture sites once.
-test: lint $(if $(NPM),browser-deps) $(VENV)/.installed-dev
+# The bench lock too: the suite's smoke test runs every benchmark harness (its peers included) on tiny
+# data, so that a change that breaks `make bench` fails here.
+test: lint $(if $(NPM),browser-deps) $(VENV)/.installed-bench
 	$(VENV_PYTHON) -m pytest -n 2
 
 # The whole `make test` again with data/ replaced by a second organisation (no hosting, no HIPAA,
 # other standards, claims that state little), in a temporary copy: DATA=folder to use another one.
-test-other-org: $(VENV)/.installed-dev $(if $(NPM),browser-deps)
+test-other-org: $(VENV)/.installed-bench $(if $(NPM),browser-deps)
 	.ci/test-other-org $(DATA)
 
 browser-deps: node_modules/.package-lock.json

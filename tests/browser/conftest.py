@@ -13,10 +13,11 @@ import pytest
 from compliance.pdf import guide as pdf
 from conftest import REPO, copy_project, edit_yaml, run_mkdocs
 
+from .pages import PageWatch, SitePage
 from .siteserver import SiteServer
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM = Path(pdf.CHROMIUM)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -174,6 +175,43 @@ def open_context(
 
     context.route("**/*", guard)
     return context
+
+
+def problems_on_every_page(
+    browser: Browser,
+    mode: str,
+    server: SiteServer,
+    pages: list[SitePage],
+    inspect: Callable[[Page, str, SitePage], list[str]],
+    *,
+    csp: bool = False,
+    init_script: str | None = None,
+) -> dict[str, list[str]]:
+    """Each of `pages` loaded by `inspect(page, url, site_page)` in one context of `mode`: what it finds
+    there, with the requests off the origin and the console errors the page watch saw, by URL (pages
+    with nothing to report left out)."""
+    third_party: list[str] = []
+    context = open_context(browser, mode, server, third_party, csp=csp)
+    problems: dict[str, list[str]] = {}
+    try:
+        if init_script is not None:
+            context.add_init_script(init_script)
+        page = context.new_page()
+        watch = PageWatch(server.origin, third_party)
+        watch.attach(page)
+        for site_page in pages:
+            url = server.url + site_page.path
+            found = inspect(page, url, site_page) + watch.take(url)
+            if found:
+                problems[url] = found
+    finally:
+        context.close()
+    return problems
+
+
+def problem_report(problems: dict[str, list[str]]) -> str:
+    """`problems` by page, one indented line each."""
+    return "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
 
 
 def set_site_url(config: Path, url: str) -> None:

@@ -200,8 +200,9 @@ class PageWatch:
             self.problems.append(f"HTTP {response.status} for {response.url}")
 
 
-def inspect_page(page: Page, watch: PageWatch, url: str, site_page: SitePage, mode: str, axe: Path) -> list[str]:
-    """Load one page and return everything a reader or an assistive tool would trip over."""
+def inspect_page(page: Page, url: str, site_page: SitePage, mode: str, axe: Path) -> list[str]:
+    """Load one page and return everything a reader or an assistive tool would trip over (the page
+    watch adds what it saw of the page's requests and console)."""
     response = page.goto(url, wait_until="load")
     # The page's own late requests (the search worker loads a language's stemmer after `load`) finish
     # here, so that their failures are this page's, not cut short by the next page and blamed on it.
@@ -221,4 +222,4 @@ def inspect_page(page: Page, watch: PageWatch, url: str, site_page: SitePage, mo
     problems += page.evaluate(LAYOUT_JS)
     page.add_script_tag(path=str(axe))
     problems += [f"axe: {violation}" for violation in page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))]
-    return problems + watch.take(url)
+    return problems

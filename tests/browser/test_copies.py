@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import open_context
-from .pages import PageWatch, discover_pages
+from .conftest import problem_report, problems_on_every_page
+from .pages import SitePage, discover_pages
 from .siteserver import SiteServer
 
 
@@ -38,24 +38,15 @@ def test_no_page_of_a_copy_requests_another_origin_or_logs_an_error(
     server = copies[name]
     assert server.site is not None
     pages = discover_pages(server.site)
-    third_party: list[str] = []
-    context = open_context(browser, "desktop", server, third_party)
-    problems: dict[str, list[str]] = {}
-    try:
-        page = context.new_page()
-        watch = PageWatch(server.origin, third_party)
-        watch.attach(page)
-        for site_page in pages:
-            url = server.url + site_page.path
-            page.goto(url, wait_until="load")
-            page.wait_for_load_state("networkidle")  # the theme's scripts fetch after load
-            found = watch.take(url)
-            if found:
-                problems[url] = found
-    finally:
-        context.close()
+
+    def load(page, url: str, site_page: SitePage) -> list[str]:  # type: ignore[no-untyped-def]
+        page.goto(url, wait_until="load")
+        page.wait_for_load_state("networkidle")  # the theme's scripts fetch after load
+        return []  # what the page asks of other origins, and its console errors, are the watch's
+
+    problems = problems_on_every_page(browser, "desktop", server, pages, load)
     assert len(pages) > 5
-    report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
+    report = problem_report(problems)
     assert not problems, f"{len(problems)} of {len(pages)} pages of the {name} copy:\n{report}"
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import open_context
-from .pages import PageWatch, discover_pages
+from .conftest import problem_report, problems_on_every_page
+from .pages import SitePage, discover_pages
 from .siteserver import SiteServer
 
 # Recorded in the page from before its first script runs (init scripts are not subject to the policy).
@@ -45,33 +45,26 @@ def test_every_page_runs_under_the_content_security_policy(
     headers = header_lines(server.site)
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
-    third_party: list[str] = []
+
+    def load(page, url: str, site_page: SitePage) -> list[str]:  # type: ignore[no-untyped-def]
+        response = page.goto(url, wait_until="networkidle")
+        assert response is not None
+        policy = response.headers.get("content-security-policy")
+        assert (policy is not None) == (delivery == "header"), f"{url}: header {policy!r}"
+        metas = page.locator('meta[http-equiv="Content-Security-Policy"]').count()
+        found = [] if metas == 1 else [f"{metas} meta policies, expected 1"]
+        if site_page.path == "":
+            found += _search(page)  # the search worker and its index: a script and a fetch of their own
+        return found + page.evaluate("window.__cspViolations || []")
+
     server.response_headers = headers if delivery == "header" else {}
-    context = open_context(browser, "desktop", server, third_party, csp=True)
-    problems: dict[str, list[str]] = {}
     try:
-        context.add_init_script(RECORD_VIOLATIONS)
-        page = context.new_page()
-        watch = PageWatch(server.origin, third_party)
-        watch.attach(page)
-        for site_page in pages:
-            url = server.url + site_page.path
-            response = page.goto(url, wait_until="networkidle")
-            assert response is not None
-            policy = response.headers.get("content-security-policy")
-            assert (policy is not None) == (delivery == "header"), f"{url}: header {policy!r}"
-            metas = page.locator('meta[http-equiv="Content-Security-Policy"]').count()
-            found = [] if metas == 1 else [f"{metas} meta policies, expected 1"]
-            if site_page.path == "":
-                found += _search(page)  # the search worker and its index: a script and a fetch of their own
-            found += page.evaluate("window.__cspViolations || []")
-            found += watch.take(url)
-            if found:
-                problems[url] = found
+        problems = problems_on_every_page(
+            browser, "desktop", server, pages, load, csp=True, init_script=RECORD_VIOLATIONS
+        )
     finally:
-        context.close()
         server.response_headers = {}
-    report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
+    report = problem_report(problems)
     assert not problems, f"{len(problems)} of {len(pages)} pages break under the {delivery} policy:\n{report}"
 
 

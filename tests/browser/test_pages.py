@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, MODES, open_context
-from .pages import PageWatch, discover_pages, inspect_page
+from .conftest import ARTIFACTS, MODES, problem_report, problems_on_every_page
+from .pages import SitePage, discover_pages, inspect_page
 from .siteserver import SiteServer
 
 
@@ -38,20 +38,12 @@ def check_every_page(
 ) -> None:
     pages = discover_pages(site)
     assert any(p.path == "" for p in pages), f"no home page found in {site}"
-    third_party: list[str] = []
-    context = open_context(browser, mode, site_server, third_party)
-    try:
-        page = context.new_page()
-        watch = PageWatch(site_server.origin, third_party)
-        watch.attach(page)
-        problems = {}
-        for site_page in pages:
-            url = site_server.url + site_page.path
-            found = inspect_page(page, watch, url, site_page, mode, axe_script)
-            page.screenshot(path=ARTIFACTS / mode / f"{prefix}{site_page.slug}.png", full_page=True)
-            if found:
-                problems[url] = found
-    finally:
-        context.close()
-    report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
+
+    def inspect(page, url: str, site_page: SitePage) -> list[str]:  # type: ignore[no-untyped-def]
+        found = inspect_page(page, url, site_page, mode, axe_script)
+        page.screenshot(path=ARTIFACTS / mode / f"{prefix}{site_page.slug}.png", full_page=True)
+        return found
+
+    problems = problems_on_every_page(browser, mode, site_server, pages, inspect)
+    report = problem_report(problems)
     assert not problems, f"{len(problems)} of {len(pages)} pages have problems in {mode} mode:\n{report}"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, open_context
-from .pages import AXE_JS, BLOCKING_IMPACTS, LAYOUT_JS, PAGE_OVERFLOW_JS, PageWatch, SitePage, discover_pages
+from .conftest import ARTIFACTS, problem_report, problems_on_every_page
+from .pages import AXE_JS, BLOCKING_IMPACTS, LAYOUT_JS, PAGE_OVERFLOW_JS, SitePage, discover_pages
 from .siteserver import SiteServer
 
 WIDTHS = (1440, 1280, 1024, 960, 820, 768, 390, 320)
@@ -68,37 +68,28 @@ def test_a_matrix_of_many_offerings_and_providers_holds_at_every_width(
 
 
 def check_widths(name: str, scheme: str, browser, server: SiteServer, pages: list[SitePage], axe_script: Path) -> None:
-    third_party: list[str] = []
-    context = open_context(browser, "dark" if scheme == "dark" else "desktop", server, third_party)
-    problems: dict[str, list[str]] = {}
-    try:
-        page = context.new_page()
-        watch = PageWatch(server.origin, third_party)
-        watch.attach(page)
-        for site_page in pages:
-            url = server.url + site_page.path
-            page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-            page.goto(url, wait_until="load")
-            found = [f"status chip: {p}" for p in page.evaluate(STATUS_STYLE_JS)]
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
-                overflow = page.evaluate(PAGE_OVERFLOW_JS)
-                if overflow > 1:
-                    found.append(f"{width}px: the page scrolls sideways by {overflow}px")
-                found += [f"{width}px: {p}" for p in page.evaluate(PAST_COLUMN_JS) + page.evaluate(LAYOUT_JS)]
-                if width in AXE_WIDTHS:
-                    if not page.evaluate("() => typeof axe !== 'undefined'"):
-                        page.add_script_tag(path=str(axe_script))
-                    axe = page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))
-                    found += [f"{width}px: axe: {violation}" for violation in axe]
-                if width == SHOT_WIDTH:
-                    shot = f"{name.replace(' ', '-')}-{site_page.slug}-{width}.png"
-                    page.screenshot(path=ARTIFACTS / f"widths-{scheme}" / shot)
-            found += watch.take(url)
-            if found:
-                problems[url] = found
-    finally:
-        context.close()
-    report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
+    def resize(page, url: str, site_page: SitePage) -> list[str]:  # type: ignore[no-untyped-def]
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        page.goto(url, wait_until="load")
+        found = [f"status chip: {p}" for p in page.evaluate(STATUS_STYLE_JS)]
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+            overflow = page.evaluate(PAGE_OVERFLOW_JS)
+            if overflow > 1:
+                found.append(f"{width}px: the page scrolls sideways by {overflow}px")
+            found += [f"{width}px: {p}" for p in page.evaluate(PAST_COLUMN_JS) + page.evaluate(LAYOUT_JS)]
+            if width in AXE_WIDTHS:
+                if not page.evaluate("() => typeof axe !== 'undefined'"):
+                    page.add_script_tag(path=str(axe_script))
+                axe = page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))
+                found += [f"{width}px: axe: {violation}" for violation in axe]
+            if width == SHOT_WIDTH:
+                shot = f"{name.replace(' ', '-')}-{site_page.slug}-{width}.png"
+                page.screenshot(path=ARTIFACTS / f"widths-{scheme}" / shot)
+        return found
+
+    mode = "dark" if scheme == "dark" else "desktop"
+    problems = problems_on_every_page(browser, mode, server, pages, resize)
+    report = problem_report(problems)
     assert not problems, f"{len(problems)} of {len(pages)} pages of the {name} fail in {scheme}:\n{report}"

@@ -21,7 +21,7 @@ from ..limits import Limits
 from ..load.sourcemap import DataPath, SourceMap
 from ..load.yamlload import load_yaml_file
 from ..suggest import suggest
-from .language import is_translatable, untranslated
+from .language import is_translatable, translatable_fields, untranslated
 from .schema import model_at
 
 MARK = "@"
@@ -131,7 +131,7 @@ class _Walker:
         if isinstance(node, dict):
             return self.mapping(node, path)
         if isinstance(node, list):
-            return [self.value(item, (*path, i)) for i, item in enumerate(node)]
+            return [self.value(item, (*path, i)) if isinstance(item, (dict, list)) else item for i, item in enumerate(node)]
         return node
 
     def mapping(self, node: dict[str, Any], path: DataPath) -> dict[str, Any]:
@@ -144,16 +144,15 @@ class _Walker:
             if fields is not None and isinstance(key, str) and MARK in key:
                 self._check(node, path, key, fields)
                 continue
-            out[key] = self.value(item, (*path, key))
+            # A plain value is kept as it is: only mappings hold translations.
+            out[key] = self.value(item, (*path, key)) if isinstance(item, (dict, list)) else item
         local = self.local
-        if fields is None:
+        if model is None or local.language == local.default:
             return out
-        for name, info in fields.items():
-            if node.get(name) is None or not is_translatable(info):
+        for name in translatable_fields(model):
+            if node.get(name) is None:
                 continue
             written = f"{name}{MARK}{local.language}"
-            if local.language == local.default:
-                continue
             if written in node and node[written] is not None:
                 out[name] = self.value(node[written], (*path, written))
                 self.moves[(*path, written)] = (*path, name)
@@ -194,7 +193,7 @@ class _Walker:
             for path, where in table.items():
                 if path and isinstance(path[0], str) and (path[0] == LABELS or path[0].startswith(LABELS + MARK)):
                     continue
-                place = self._moved(path)
+                place = self._moved(path) if self.moves else path
                 if place == path:
                     target[path] = where
                 else:

@@ -146,11 +146,11 @@ def load_compliance_data(
         raise _failure(problems, display_path(project_dir, data_dir))
     index, duplicates = index_entries(document, files.sources)
     problems += duplicates
-    dangling = resolve_references(document, index, files.sources)
+    values = list(walk_model(document))  # walked once for references, images, URLs, prose and dates
+    dangling = resolve_references(document, index, files.sources, values)
     # With a file unreadable, ids it defines look unknown: its own error is the one to fix first.
     problems += [] if files.incomplete else dangling
     problems += consistency_problems(document, files.sources)
-    values = list(walk_model(document))  # walked once for images, URLs and prose
     problems += _image_problems(values, files.sources, project_dir, docs_dir)
     problems += print_problems(values, files.sources) if for_print else []  # what the PDF cannot draw
     if files.incomplete:  # ids the unreadable file defines would make every mention of them look wrong
@@ -168,7 +168,7 @@ def load_compliance_data(
     links += [DataLink(url, where, field) for url, where, field in catalogue.links if url in shown]
     notices: list[Finding] = []
     if today is not None:
-        problems += date_problems(document, files.sources, today)
+        problems += date_problems(document, files.sources, today, values)
         levels = {**DEFAULT_LEVELS, **(rules or {})}
         for finding in standing_findings(document.claims, catalogue):
             level = levels[finding.rule]

@@ -131,7 +131,9 @@ class _Walker:
         if isinstance(node, dict):
             return self.mapping(node, path)
         if isinstance(node, list):
-            return [self.value(item, (*path, i)) if isinstance(item, (dict, list)) else item for i, item in enumerate(node)]
+            return [
+                self.value(item, (*path, i)) if isinstance(item, (dict, list)) else item for i, item in enumerate(node)
+            ]
         return node
 
     def mapping(self, node: dict[str, Any], path: DataPath) -> dict[str, Any]:

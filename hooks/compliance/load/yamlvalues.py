@@ -22,7 +22,7 @@ from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEve
 
 from ..errors import Location, Problem
 from ..limits import LimitOption, Limits, limit_hint
-from .sourcemap import DataPath, SourceMap
+from .sourcemap import FILE_BITS, LINE_SHIFT, DataPath, SourceMap, file_number, location
 from .yamltext import MAX_LISTED, REFUSED_IN_TEXT, char_name
 
 CORE_TAG = "tag:yaml.org,2002:"
@@ -89,7 +89,7 @@ class ValueBuilder:
     def __init__(self, parser: Any, name: str, sources: SourceMap, limits: Limits) -> None:
         # libyaml's parser or PyYAML's: both give the same events, with marks of the same fields.
         self.get_event, self.peek_event = parser.get_event, parser.peek_event
-        self.name = name
+        self.name, self.file = name, file_number(name)
         self.sources = sources
         self.limits = limits
         self.problems: list[Problem] = []
@@ -120,6 +120,10 @@ class ValueBuilder:
     def where(self, mark: Any) -> Location:
         return Location(self.name, mark.line + 1, mark.column + 1)
 
+    def place(self, mark: yaml.Mark) -> int:
+        """Where `mark` points, as the source map keeps it (sourcemap.place, without a call per value)."""
+        return (mark.line + 1) << LINE_SHIFT | (mark.column + 1) << FILE_BITS | self.file
+
     def refuse(self, mark: Any, message: str) -> None:
         self.unlisted += len(self.problems) >= MAX_LISTED
         if self.unlisted == 1:
@@ -132,21 +136,21 @@ class ValueBuilder:
         event = self.get_event()
         if self._entered(event, depth):  # an alias, read as an empty value
             if build:
-                self.sources.values[path] = self.where(event.start_mark)
+                self.sources.values[path] = self.place(event.start_mark)
             return None
         kind = event.__class__
         if kind is ScalarEvent:
             tag = _plain_tag(event)
             if not build:
                 return None
-            self.sources.values[path] = self.where(event.start_mark)
+            self.sources.values[path] = self.place(event.start_mark)
             return self._scalar(tag, event.value, event.start_mark)
         tag = event.tag
         if kind is SequenceStartEvent:
             tag = _SEQ if tag is None or tag == "!" else tag
             keep = build and tag == _SEQ
             if build:
-                self.sources.values[path] = self.where(event.start_mark)
+                self.sources.values[path] = self.place(event.start_mark)
                 if not keep:
                     self.refuse(event.start_mark, _tag_problem(tag))
             items: list[Any] = []
@@ -157,7 +161,7 @@ class ValueBuilder:
         tag = _MAP if tag is None or tag == "!" else tag
         keep = build and tag == _MAP
         if build:
-            self.sources.values[path] = self.where(event.start_mark)
+            self.sources.values[path] = self.place(event.start_mark)
             if not keep:
                 self.refuse(event.start_mark, _tag_problem(tag))
         result: dict[str, Any] = {}
@@ -207,14 +211,14 @@ class ValueBuilder:
         else:
             key = self._scalar(tag, text, mark)
             if key in result:
-                first = self.sources.keys[(*path, key)]
+                first = location(self.sources.keys[(*path, key)])
                 self.refuse(
                     mark,
                     f"duplicate key '{key}' (first defined at line {first.line}); "
                     "YAML would silently keep only the last one",
                 )
             else:
-                self.sources.keys[(*path, key)] = self.where(mark)
+                self.sources.keys[(*path, key)] = self.place(mark)
                 result[key] = self.node((*path, key), depth, True)
                 return
         self.node(path, depth, False)

@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 import yaml
+import yaml.composer
 from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent
 
 from ..errors import Location, Problem

@@ -93,6 +93,7 @@ class ValueBuilder:
         self.name, self.file = name, file_number(name)
         self.sources = sources
         self.limits = limits
+        self.most_values, self.most_depth = limits.values, limits.depth  # read once, not per value
         self.problems: list[Problem] = []
         self.unlisted = 0  # refusals past MAX_LISTED: the first is named, the rest only counted
         self.count = 0
@@ -145,7 +146,7 @@ class ValueBuilder:
             if not build:
                 return None
             self.sources.values[path] = self.place(event.start_mark)
-            return self._scalar(tag, event.value, event.start_mark)
+            return self._scalar(tag, event.value, event.start_mark, event.style)
         tag = event.tag
         if kind is SequenceStartEvent:
             tag = _SEQ if tag is None or tag == "!" else tag
@@ -181,10 +182,10 @@ class ValueBuilder:
             if alias:
                 return True
         self.count += 1
-        if self.count > self.limits.values:
+        if self.count > self.most_values:
             message = f"more than {self.limits.values:,} keys and values in one file; split it"
             raise Refused(event.start_mark, f"{message}, or {limit_hint(LimitOption.FILE_SIZE)}")
-        if depth > self.limits.depth:
+        if depth > self.most_depth:
             message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"
             hint = f" (look for unclosed brackets or runaway indentation), or {limit_hint(LimitOption.YAML_DEPTH)}"
             raise Refused(event.start_mark, message + hint)
@@ -194,13 +195,14 @@ class ValueBuilder:
         """One key and its value, into `result`."""
         event = self.peek_event()
         mark = event.start_mark
+        text: str | None = None
+        style: str | None = None
         if event.__class__ is ScalarEvent:
             self.get_event()
             self._entered(event, depth)
-            tag, text = _plain_tag(event), event.value
+            tag, text, style = _plain_tag(event), event.value, event.style
         else:  # a collection or an alias as a key: read and checked, never text
             tag = getattr(event, "tag", None) or _NULL  # an alias reads as an empty value
-            text = None
             self.node(path, depth, False)
         if not build:
             self.node(path, depth, False)
@@ -210,7 +212,7 @@ class ValueBuilder:
         elif text is None or tag != _STR:
             self.refuse(mark, "expected a text key (quote it if it looks like a number)")
         else:
-            key = self._scalar(tag, text, mark)
+            key = self._scalar(tag, text, mark, style)
             if key in result:
                 first = location(self.sources.keys[(*path, key)])
                 self.refuse(
@@ -224,14 +226,16 @@ class ValueBuilder:
                 return
         self.node(path, depth, False)
 
-    def _scalar(self, tag: str, text: str, mark: Any) -> Any:
+    def _scalar(self, tag: str, text: str, mark: Any, style: str | None) -> Any:
         if len(text) > self.limits.text_chars:
             over = f"a value of {len(text):,} characters, over the limit of {self.limits.text_chars:,}"
             self.refuse(mark, f"{over}; shorten it, or {limit_hint(LimitOption.VALUE_LENGTH)}")
             return None
         short = tag.removeprefix(CORE_TAG)
         if short == "str":
-            bad = REFUSED_IN_TEXT.search(text)
+            # Only a double-quoted value holds characters its file does not (escapes such as "\0"): the
+            # file's own were checked before parsing (yamltext), and YAML reads its line breaks as LF.
+            bad = REFUSED_IN_TEXT.search(text) if style == '"' else None
             if bad:
                 self.refuse(mark, f"the text holds {char_name(bad[0])}, which is not allowed; remove it")
             return text

@@ -101,7 +101,7 @@ def localise(
     if labels is not None:
         document[LABELS] = labels
     local.document = document
-    local.sources = walker.renamed(label_sources)
+    local.sources = walker.renamed(label_sources, {key for key in raw if _is_labels(key)})
     return local
 
 
@@ -141,7 +141,7 @@ class _Walker:
         fields = model.model_fields if model is not None else None
         out: dict[str, Any] = {}
         for key, item in node.items():
-            if path == () and isinstance(key, str) and (key == LABELS or key.startswith(LABELS + MARK)):
+            if path == () and _is_labels(key):
                 continue  # the labels are merged over the tool's own (_labels)
             if fields is not None and isinstance(key, str) and MARK in key:
                 self._check(node, path, key, fields)
@@ -187,15 +187,18 @@ class _Walker:
             return
         local.problems.append(Problem(self.sources.key(where), message, format_path(where)))
 
-    def renamed(self, labels: SourceMap) -> SourceMap:
-        """The source map with each translation's place as its key's, and the labels' sources in place of the data's."""
+    def renamed(self, labels: SourceMap, label_keys: set[str]) -> SourceMap:
+        """The source map with each translation's place as its key's, and the labels' sources (`labels`) in
+        place of the data's (those under the top-level `label_keys`)."""
         result = SourceMap()
         for table, target in ((self.sources.values, result.values), (self.sources.keys, result.keys)):
+            data = {path: where for path, where in table.items() if not path or path[0] not in label_keys}
+            if not self.moves:  # one language, or no translation written: nothing moves
+                target.update(data)
+                continue
             moved = []  # a translation's place wins over its key's, whichever the editor wrote first
-            for path, where in table.items():
-                if path and isinstance(path[0], str) and (path[0] == LABELS or path[0].startswith(LABELS + MARK)):
-                    continue
-                place = self._moved(path) if self.moves else path
+            for path, where in data.items():
+                place = self._moved(path)
                 if place == path:
                     target[path] = where
                 else:
@@ -210,6 +213,11 @@ class _Walker:
             if moved is not None:
                 return (*moved, *path[end:])
         return path
+
+
+def _is_labels(key: str | int) -> bool:
+    """Whether a top-level key holds labels (`labels:`, `labels@sv:`), whose places come from _labels."""
+    return isinstance(key, str) and (key == LABELS or key.startswith(LABELS + MARK))
 
 
 def _labels(

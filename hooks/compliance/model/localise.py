@@ -188,8 +188,7 @@ class _Walker:
         local.problems.append(Problem(self.sources.key(where), message, format_path(where)))
 
     def renamed(self, labels: SourceMap, label_keys: set[str]) -> SourceMap:
-        """The source map with each translation's place as its key's, and the labels' sources (`labels`) in
-        place of the data's (those under the top-level `label_keys`)."""
+        """The source map with each translation's place as its key's, and `labels` for the data's `label_keys`."""
         result = SourceMap()
         for table, target in ((self.sources.values, result.values), (self.sources.keys, result.keys)):
             data = {path: where for path, where in table.items() if not path or path[0] not in label_keys}

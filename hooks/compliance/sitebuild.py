@@ -207,7 +207,9 @@ class SiteBuild:
 
     def check_theme(self, env: Any) -> None:
         """Refuse theme templates (the `env` MkDocs renders them in) that do not parse."""
-        problems = theme_problems(env, self.theme_dir, self.project_dir) if self.theme_dir else []
+        # Our renderer's cache holds the partials our pages import, which the theme never compiles.
+        ours = (self.renderer.env,) if self.renderer is not None else ()
+        problems = theme_problems(env, self.theme_dir, self.project_dir, also=ours) if self.theme_dir else []
         if problems:
             raise BuildFailed(f"theme templates that cannot be used:\n{ComplianceError(problems)}")
 

@@ -27,8 +27,8 @@ from jinja2.bccache import Bucket, BytecodeCache
 CACHE_FOLDER = Path(".cache") / "compliance" / "templates"
 _DIGEST = hashlib.sha256
 _DIGEST_SIZE = _DIGEST().digest_size
-# What changes the code Jinja compiles from the same source, besides the source itself.
-_SYNTAX = (
+# What marks Jinja's syntax in a template's source.
+_DELIMITERS = (
     "block_start_string",
     "block_end_string",
     "variable_start_string",
@@ -37,6 +37,10 @@ _SYNTAX = (
     "comment_end_string",
     "line_statement_prefix",
     "line_comment_prefix",
+)
+# What changes the code Jinja compiles from the same source, besides the source itself.
+_SYNTAX = (
+    *_DELIMITERS,
     "trim_blocks",
     "lstrip_blocks",
     "newline_sequence",
@@ -120,6 +124,13 @@ def namespace(environment: jinja2.Environment) -> str:
     settings += sorted(environment.extensions)
     digest = hashlib.sha256("\0".join(settings).encode()).hexdigest()[:16]
     return f"jinja-{jinja2.__version__}-py{sys.implementation.cache_tag}-{digest}"
+
+
+def reads_like(environment: jinja2.Environment, other: jinja2.Environment) -> bool:
+    """Whether a template `environment` parses also parses in `other`: the same delimiters and line
+    prefixes (whitespace settings change no verdict), and no tag of an extension `other` lacks."""
+    same = all(getattr(environment, name) == getattr(other, name) for name in _DELIMITERS)
+    return same and set(environment.extensions) <= set(other.extensions)
 
 
 def _setting(value: object) -> str:

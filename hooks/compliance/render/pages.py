@@ -7,6 +7,7 @@ sanitized (`prose`), and the sandbox keeps templates away from Python internals.
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..errors import ComplianceError, Location, Problem, display_path
 from ..model.data import ComplianceData
 from ..model.dates import PartialDate, babel_locale
 from ..model.language import language_of
+from .matrix import scope_matrix
 from .mentions import md_text
 from .plan import SitePlan
 from .prose import ProseRenderer
@@ -142,6 +144,7 @@ class PageRenderer:
             feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
             status_basis=data.basis,
+            scope_matrix=functools.cache(lambda: scope_matrix(document)),  # made when the matrix page asks
             # Every page source calls it first: any other Jinja (a macros plugin, an engine that skips the
             # hooks) stops at an undefined call instead of filling the page with nothing (handbook/platform.md).
             requires_the_compliance_hooks=lambda: "",

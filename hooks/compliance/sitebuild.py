@@ -25,6 +25,7 @@ from .options import BuildOptions
 from .policy import RULES
 from .publish.headers import SiteHeaders
 from .publish.staging import StagedSite
+from .render.exportschema import kept_export_schema_text
 from .render.languages import language_url
 from .render.pagefacts import PageFacts, page_facts
 from .render.pages import PageRenderer, theme_problems
@@ -34,7 +35,6 @@ from .render.plan import (
     SitePlan,
     export_document,
     export_json,
-    export_schema_text,
     page_base,
     printed_entries,
     problems_page,
@@ -199,7 +199,8 @@ class SiteBuild:
         if self.settings is not None and self.settings.palette_css is not None:
             files.append(GeneratedFile(PALETTE_FILE, self.settings.palette_css))
         files.append(GeneratedFile(self.plan.export_file(), export_json(self.export)))
-        files.append(GeneratedFile(self.plan.export_schema_file(), export_schema_text(self.options.limits)))
+        schema = kept_export_schema_text(self.project_dir, self.options.limits)
+        files.append(GeneratedFile(self.plan.export_schema_file(), schema))
         files += [GeneratedFile(path, text, dot_folder=True) for path, text in self.extra_files.items()]
         return files
 

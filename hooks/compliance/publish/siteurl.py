@@ -13,7 +13,6 @@ there is none or it is a placeholder.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -79,6 +78,8 @@ def publish_problem(site_dir: Path) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 when the built site may be published, else 1 with one line saying why."""
+    import argparse  # here: every build imports this module, and only the command parses arguments
+
     parser = argparse.ArgumentParser(prog="make check-publish", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="the built site (default: the configuration's site_dir)")
     parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP)

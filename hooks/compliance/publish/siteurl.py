@@ -19,7 +19,6 @@ from pathlib import Path
 
 from ..configfile import CONFIG_HELP, site_folder
 from ..errors import ComplianceError
-from ..links.escaping import one_line
 from ..urlrule import placeholder_domain, site_url_problem
 
 OVERRIDE = "COMPLIANCE_SITE_URL"
@@ -69,6 +68,8 @@ def publish_problem(site_dir: Path) -> str | None:
         return f"{home}: no canonical link, so the site was built without site_url: {HOW_TO_SET}"
     reserved = placeholder_domain(address)
     if reserved:
+        from ..links.escaping import one_line  # here: every build imports this module, only the check uses it
+
         return (
             f"{home}: the site's address {one_line(address)!r} is a placeholder (under {reserved}, reserved by "
             f"RFC 2606 and RFC 6761), which every canonical link, the sitemap and the PDF would carry: {HOW_TO_SET}"

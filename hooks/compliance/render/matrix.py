@@ -3,8 +3,9 @@
 A cell is "yes" only where the claim names that offering (or provider) or says `all`, and "no" only
 where it excludes it; one its list leaves out is "not listed", and a claim that says nothing about
 offerings (or providers) is "not stated". Columns no claim fills are left out. The template
-(`overrides/partials/matrix.html`) lays the verdicts out; they are decided here, once per cell, by
-id, rather than by the sandbox comparing whole entries for each of (claims x columns) cells.
+(`overrides/partials/matrix.html`) makes each column's four possible cells once and lays out the
+verdicts; they are decided here, once per cell, by id, rather than by the sandbox comparing whole
+entries for each of (claims x columns) cells.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ _Column = TypeVar("_Column", Offering, Provider)
 
 @dataclass(frozen=True)
 class MatrixRow:
-    """One claim's row: each column's name (what the cell is labelled with) and the claim's verdict on it."""
+    """One claim's row: for each column (the offerings', then the providers'), its place and the claim's verdict."""
 
     claim: Claim
-    offerings: list[tuple[str, Verdict]]
-    providers: list[tuple[str, Verdict]]
+    cells: list[tuple[int, Verdict]]
 
 
 @dataclass(frozen=True)
@@ -45,22 +45,16 @@ def scope_matrix(document: ComplianceDocument) -> ScopeMatrix:
     rows = []
     for claim in claims:
         excludes = claim.scope.excludes
-        rows.append(
-            MatrixRow(
-                claim,
-                _verdicts(offerings, claim.scope.offerings, excludes.offerings if excludes else []),
-                _verdicts(providers, claim.scope.providers, excludes.providers if excludes else []),
-            )
-        )
+        verdicts = _verdicts(offerings, claim.scope.offerings, excludes.offerings if excludes else [])
+        verdicts += _verdicts(providers, claim.scope.providers, excludes.providers if excludes else [])
+        rows.append(MatrixRow(claim, list(enumerate(verdicts))))
     return ScopeMatrix(offerings, providers, rows)
 
 
-def _verdicts(
-    columns: list[_Column], listed: str | list[_Column] | None, excluded: list[_Column]
-) -> list[tuple[str, Verdict]]:
+def _verdicts(columns: list[_Column], listed: str | list[_Column] | None, excluded: list[_Column]) -> list[Verdict]:
     out = {entry.id for entry in excluded}
     named = {entry.id for entry in listed} if isinstance(listed, list) else set()
-    return [(column.name, _verdict(column.id, listed, out, named)) for column in columns]
+    return [_verdict(column.id, listed, out, named) for column in columns]
 
 
 def _verdict(column: str, listed: object, out: set[str], named: set[str]) -> Verdict:

@@ -20,9 +20,9 @@ from ..model.refs import Index
 from ..model.values import URL_SCHEMES, MarkdownText
 from .mentions import MentionWriter
 
-# Stand-ins for a page's base while a text is rendered once for every page: relative paths of
-# letters, digits and hyphens, which neither Markdown nor the sanitizer changes. A base of these characters too is
-# written in their place as it is (the site root's paths, `../../`, and an http(s) site address).
+# Stand-ins for a page's base while a text is rendered once for every page: relative paths of letters,
+# digits and hyphens, which neither Markdown nor the sanitizer changes. A base of such characters too
+# is written in their place as it is (the paths back to the site root, `../../`, and an http(s) address).
 _MENTIONS_BASE = "compliance-mentions-base-0f5c/"
 _OWN_BASE = "compliance-own-base-0f5c/"
 _PORTABLE_BASE = re.compile(r"(?:\.\./)*|https?://[A-Za-z0-9._~/:-]*")

@@ -26,7 +26,6 @@ from .localise import MissingTranslation, localise, mark_untranslated
 from .printable import print_problems
 from .prose.problems import prose_problems
 from .refs import Index, index_entries, resolve_references, walk_model
-from .salvage import salvage_problems
 from .schema import parse_document
 from .standing import Finding, StatusBasis, standing_findings, status_basis
 from .trust import trust_problems
@@ -148,7 +147,10 @@ def load_compliance_data(
         problems.append(_at_its_file(problem, files.sources, display_path(project_dir, data_dir)))
     problems += kind_problems(files.document, files.sources)
     if document is None:
-        # References and mentions that can still be judged are reported with the structural errors.
+        # References and mentions that can still be judged are reported with the structural errors
+        # (imported here: only a build whose data fails validation needs it).
+        from .salvage import salvage_problems
+
         problems += [] if files.incomplete else salvage_problems(files.document, files.sources, project_dir, limits)
         raise _failure(problems, display_path(project_dir, data_dir))
     index, duplicates = index_entries(document, files.sources)

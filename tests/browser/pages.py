@@ -203,6 +203,19 @@ class PageWatch:
 def inspect_page(page: Page, url: str, site_page: SitePage, mode: str, axe: Path) -> list[str]:
     """Load one page and return everything a reader or an assistive tool would trip over (the page
     watch adds what it saw of the page's requests and console)."""
+    problems = load_and_check(page, url, site_page, mode)
+    overflow = page.evaluate(PAGE_OVERFLOW_JS)
+    if overflow > 1:
+        problems.append(f"the page scrolls sideways by {overflow}px at {page.viewport_size}")
+    problems += page.evaluate(LAYOUT_JS)
+    page.add_script_tag(path=str(axe))
+    problems += [f"axe: {violation}" for violation in page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))]
+    return problems
+
+
+def load_and_check(page: Page, url: str, site_page: SitePage, mode: str) -> list[str]:
+    """Load one page as a reader does and check what does not depend on the window's width: its HTTP
+    status, that every image decodes and stands out from its background, and the colour scheme."""
     response = page.goto(url, wait_until="load")
     # The page's own late requests (the search worker loads a language's stemmer after `load`) finish
     # here, so that their failures are this page's, not cut short by the next page and blamed on it.
@@ -216,10 +229,4 @@ def inspect_page(page: Page, url: str, site_page: SitePage, mode: str, axe: Path
     expected_scheme = "slate" if mode == "dark" else "default"
     if scheme != expected_scheme:
         problems.append(f"colour scheme {scheme!r}, expected {expected_scheme!r}")
-    overflow = page.evaluate(PAGE_OVERFLOW_JS)
-    if overflow > 1:
-        problems.append(f"the page scrolls sideways by {overflow}px at {page.viewport_size}")
-    problems += page.evaluate(LAYOUT_JS)
-    page.add_script_tag(path=str(axe))
-    problems += [f"axe: {violation}" for violation in page.evaluate(AXE_JS, list(BLOCKING_IMPACTS))]
     return problems

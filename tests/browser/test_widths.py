@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ARTIFACTS, problem_report, problems_on_every_page
-from .pages import AXE_JS, BLOCKING_IMPACTS, LAYOUT_JS, PAGE_OVERFLOW_JS, SitePage, discover_pages
+from .pages import AXE_JS, BLOCKING_IMPACTS, LAYOUT_JS, PAGE_OVERFLOW_JS, SitePage, discover_pages, load_and_check
 from .siteserver import SiteServer
 
 WIDTHS = (1440, 1280, 1024, 960, 820, 768, 390, 320)
@@ -68,10 +68,12 @@ def test_a_matrix_of_many_offerings_and_providers_holds_at_every_width(
 
 
 def check_widths(name: str, scheme: str, browser, server: SiteServer, pages: list[SitePage], axe_script: Path) -> None:
+    mode = "dark" if scheme == "dark" else "desktop"
+
     def resize(page, url: str, site_page: SitePage) -> list[str]:  # type: ignore[no-untyped-def]
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-        page.goto(url, wait_until="load")
-        found = [f"status chip: {p}" for p in page.evaluate(STATUS_STYLE_JS)]
+        found = load_and_check(page, url, site_page, mode)
+        found += [f"status chip: {p}" for p in page.evaluate(STATUS_STYLE_JS)]
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
@@ -89,7 +91,6 @@ def check_widths(name: str, scheme: str, browser, server: SiteServer, pages: lis
                 page.screenshot(path=ARTIFACTS / f"widths-{scheme}" / shot)
         return found
 
-    mode = "dark" if scheme == "dark" else "desktop"
     problems = problems_on_every_page(browser, mode, server, pages, resize)
     report = problem_report(problems)
     assert not problems, f"{len(problems)} of {len(pages)} pages of the {name} fail in {scheme}:\n{report}"

@@ -7,6 +7,7 @@ sanitized (`prose`), and the sandbox keeps templates away from Python internals.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..model.language import language_of
 from .mentions import md_text
 from .plan import SitePlan
 from .prose import ProseRenderer
-from .templatecache import TemplateCache
+from .templatecache import TemplateCache, namespace
 from .trustsite import TrustSite
 
 
@@ -71,6 +72,24 @@ class _Sandbox(SandboxedEnvironment):
         return verdict
 
 
+class _ReadingLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of template files, noting each it reads: by name, the file found and its text's digest."""
+
+    def __init__(self, search_dirs: list[Path]) -> None:
+        super().__init__([str(d) for d in search_dirs])
+        self.read: dict[str, tuple[str, str]] = {}
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        self.read[template] = (filename, text_digest(source))
+        return source, filename, uptodate
+
+
+def text_digest(text: str) -> str:
+    """The digest a template's text is compared by (preview.py: a kept page's templates)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class PageRenderer:
     """Jinja environment over docs/ and overrides/ with the model in every page."""
 
@@ -86,8 +105,10 @@ class PageRenderer:
     ) -> None:
         """`trust` and `prose` are the build's own (made here when not given): each is made once per build."""
         self.project_dir = project_dir
+        self.search_dirs = search_dirs
+        self._loader = _ReadingLoader(search_dirs)
         self.env = _Sandbox(
-            loader=jinja2.FileSystemLoader([str(d) for d in search_dirs]),
+            loader=self._loader,
             undefined=jinja2.StrictUndefined,
             autoescape=True,
             keep_trailing_newline=True,
@@ -147,6 +168,11 @@ class PageRenderer:
             requires_the_compliance_hooks=lambda: "",
         )
 
+    @property
+    def templates_read(self) -> dict[str, tuple[str, str]]:
+        """Every template file this renderer has read, by name: the file it was found in and its text's digest."""
+        return self._loader.read
+
     def render_partial(self, partial: str, macro: str) -> Markup:
         """A macro of a partial template rendered on its own (the footer the theme shows)."""
         source = f'{{% from "{partial}" import {macro} with context %}}{{{{ {macro}() }}}}'
@@ -203,19 +229,30 @@ def theme_problems(env: jinja2.Environment, theme_dir: Path, project_dir: Path) 
 
     The theme renders them after every hook has run, where a syntax error would end in a traceback.
     A template that `env`'s compiled-template cache (templatecache.py) holds, compiled from the same
-    source by an earlier build, parsed then and is not parsed again.
+    source by an earlier build, parsed then and is not parsed again; nor is one this process parsed,
+    from the same text under the same syntax settings (the theme's templates that its environment never
+    compiles, such as the partials our pages import, in each rebuild of `mkdocs serve`).
     """
     cache = env.bytecode_cache
     problems = []
+    settings = namespace(env)
     for path in sorted(theme_dir.rglob("*.html")):
         name = path.relative_to(theme_dir).as_posix()
         try:
             source = path.read_text(encoding="utf-8")
+            parsed = (settings, str(path), text_digest(source))
+            if parsed in _PARSED:  # in this process, by an environment of the same syntax (a preview's rebuild)
+                continue
             if cache is None or cache.get_bucket(env, name, str(path), source).code is None:
                 env.parse(source, name, str(path))
+            _PARSED.add(parsed)
         except jinja2.TemplateSyntaxError as exc:
             where = Location(display_path(project_dir, path), exc.lineno, 1)
             problems.append(Problem(where, f"template syntax error: {exc.message}"))
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(Location(display_path(project_dir, path), 1, 1), f"cannot read it ({exc})"))
     return problems
+
+
+# Theme templates this process found to parse: by the environment's syntax settings, file and text digest.
+_PARSED: set[tuple[str, str, str]] = set()

@@ -11,7 +11,9 @@ The hooks' part is redone only where an edit reaches it:
   options and the day), the loaded, validated data is kept whole, and with it `compliance.json`'s content;
 - a page whose Markdown, address, options and data did not change, nor any template file the
   renderer read while the page was kept (found again by its name, in the same folders), keeps its
-  rendered Markdown.
+  rendered Markdown;
+- a prose value's HTML is kept by its Markdown with the mentions filled in, which is all it is made
+  from: after an edit of the data, only the prose the edit changed is converted and sanitized again.
 
 A value of the data reaches pages through the templates and the model's own code alike (a claim's
 title is on its page, the matrix, the home page, the claims page, the export and the feed), with no
@@ -39,6 +41,8 @@ from .render.pages import PageRenderer, text_digest
 T = TypeVar("T")
 # The folders whose files the load reads beside the data folder (localise.py, catalogueload.py).
 _ALSO_READ = (LABELS_DIR, "catalogue")
+# Prose values kept as HTML: a site of 10,000 claims has about as many.
+_MOST_PROSE = 50_000
 # A template a renderer read: by its name, the file it was found in and the digest of its text.
 TemplatesRead = Mapping[str, tuple[str, str]]
 
@@ -56,6 +60,8 @@ class PreviewMemory:
         self._search_dirs: tuple[str, ...] = ()
         # The renderer's record of the build under way, whose templates have been checked.
         self._checked: TemplatesRead | None = None
+        # Prose as sanitized HTML by its Markdown with mentions filled in, which alone it depends on (prose.py).
+        self.prose: dict[tuple[str, bool], str] = {}
 
     def load(self, project_dir: Path, data_dir: Path, docs_dir: Path, **arguments: Any) -> ComplianceData:
         """`load_compliance_data` with the same arguments, or the data it gave last time when none of its inputs
@@ -65,6 +71,8 @@ class PreviewMemory:
             return self._loaded[1]
         self._loaded = None
         self._made.clear()
+        if len(self.prose) > _MOST_PROSE:  # what earlier edits left unused, past a site's worth many times over
+            self.prose.clear()
         kept, used = self._parses, {}
 
         def remembered(text: str, name: str, limits: Limits, parse: Callable[[], Parsed]) -> Parsed:

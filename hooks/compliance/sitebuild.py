@@ -164,7 +164,8 @@ class SiteBuild:
         self.plan = plan = SitePlan(directory_urls, self.site_url)
         # The objects about the whole site, made once and shared by the pages, the feed and the export.
         trust = TrustSite(data.document, plan)
-        prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
+        converted = self.memory.prose if self.memory is not None else None
+        prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url, converted=converted)
         self.export = self._made(data, plan, lambda: export_document(data, plan, prose))
         # `make pdf` builds with `pdf` on: a guide too long to print fails here, before Chromium starts.
         too_long = self.options.pdf and pdf_too_long(printed_entries(self.export), self.options.max_pdf_entries)

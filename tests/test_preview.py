@@ -11,7 +11,7 @@ from __future__ import annotations
 import filecmp
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from compliance.limits import Limits
+from compliance.load import yamlload
+from compliance.preview import PreviewMemory
 from compliance.render.pages import PageRenderer
 from conftest import FIXTURE_TODAY, copy_project
 
@@ -198,3 +201,43 @@ def test_a_template_error_fails_the_rebuild_at_its_line_and_a_fix_recovers(
     template.write_text(good.replace("# {{ claim.title | md }}", "# {{ claim.title | md }} (fixed)"), encoding="utf-8")
     preview.rebuild()
     assert "SOC 2 Type 2 (fixed)" in preview.page("claims/soc2/index.html")
+
+
+def test_a_file_is_parsed_again_only_when_its_text_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = copy_project(tmp_path / "project", "guide")
+    parsed: list[str] = []
+    parse = yamlload._parse
+
+    def counted(text: str, display_name: str, limits: Limits) -> yamlload.Parsed:
+        parsed.append(display_name)
+        return parse(text, display_name, limits)
+
+    monkeypatch.setattr(yamlload, "_parse", counted)
+    memory, folders = PreviewMemory(), (project, project / "data", project / "docs")
+    first = memory.load(*folders, docs_checked=True)
+    assert "data/claims.yml" in parsed and "catalogue/standards.yml" in parsed and "labels/en.yml" in parsed
+    parsed.clear()
+    assert memory.load(*folders, docs_checked=True) is first and parsed == []  # nothing changed: the same data
+    guide = project / "data" / "guide.yml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1), encoding="utf-8")
+    again = memory.load(*folders, docs_checked=True)
+    assert parsed == ["data/guide.yml"] and again is not first
+    assert again.document.guide.title.startswith("Retitled ")
+    assert again.document.claims == first.document.claims  # from the kept parse of claims.yml
+
+
+def test_a_kept_parse_is_handed_out_as_a_copy() -> None:
+    kept: dict[tuple[str, str, Limits], yamlload.Parsed] = {}
+
+    def memo(text: str, name: str, limits: Limits, parse: Callable[[], yamlload.Parsed]) -> yamlload.Parsed:
+        return kept.setdefault((text, name, limits), parse())
+
+    token = yamlload.PARSE_MEMO.set(memo)
+    try:
+        value, sources, _ = yamlload.load_yaml("labels:\n  dates: {month: May}\n", "labels.yml")
+        value["labels"]["dates"]["locale"] = "en"  # as localise.py adds the locale to labels without one
+        sources.values.clear()
+        again, sources_again, _ = yamlload.load_yaml("labels:\n  dates: {month: May}\n", "labels.yml")
+    finally:
+        yamlload.PARSE_MEMO.reset(token)
+    assert again == {"labels": {"dates": {"month": "May"}}} and sources_again.values

@@ -3,7 +3,7 @@
 It runs every stage in turn (load, model, render, publish, and the link check), so it sits beside
 them rather than in one. Framework-free: the adapter passes in the folders and settings MkDocs has,
 and copies the results back into MkDocs' configuration. A build is made afresh for every run (and every `mkdocs serve`
-rebuild), so nothing of one build leaks into the next.
+rebuild); a rebuild is given what the ones before it made from the same inputs (preview.py).
 """
 
 from __future__ import annotations

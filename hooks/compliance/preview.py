@@ -53,8 +53,11 @@ class PreviewMemory:
     def __init__(self) -> None:
         self._parses: dict[tuple[str, str, Limits], Parsed] = {}
         self._loaded: tuple[str, ComplianceData] | None = None
-        # Made from the kept data only (compliance.json's content, pages' Markdown), each by its own key.
+        # Made from the kept data only, each by its own key: compliance.json's content, and pages' Markdown
+        # (with the keys of those the build under way made).
         self._made: dict[Hashable, Any] = {}
+        self._pages: dict[Hashable, str] = {}
+        self._pages_used: set[Hashable] = set()
         # Every template a kept page may have read, with the folders it was looked up in.
         self._templates: dict[str, tuple[str, str]] = {}
         self._search_dirs: tuple[str, ...] = ()
@@ -71,6 +74,7 @@ class PreviewMemory:
             return self._loaded[1]
         self._loaded = None
         self._made.clear()
+        self._pages.clear()
         if len(self.prose) > _MOST_PROSE:  # what earlier edits left unused, past a site's worth many times over
             self.prose.clear()
         kept, used = self._parses, {}
@@ -106,11 +110,17 @@ class PreviewMemory:
             self._checked = read
             folders = tuple(str(folder) for folder in renderer.search_dirs)
             if folders != self._search_dirs or not self._templates_unchanged():
-                self._made = {k: v for k, v in self._made.items() if not (isinstance(k, tuple) and k[0] == "page")}
-                self._templates, self._search_dirs = {}, folders
-        markdown = self.made(data, ("page", key), render)
+                self._pages, self._templates, self._search_dirs = {}, {}, folders
+            # A page the last build did not make (an edited page's earlier Markdown) is not kept longer.
+            self._pages = {k: v for k, v in self._pages.items() if k in self._pages_used}
+            self._pages_used = set()
+        if self._loaded is None or data is not self._loaded[1]:
+            return render()
+        self._pages_used.add(key)
+        if key not in self._pages:
+            self._pages[key] = render()
         self._templates.update(read)
-        return markdown
+        return self._pages[key]
 
     def _templates_unchanged(self) -> bool:
         loader, environment = jinja2.FileSystemLoader(list(self._search_dirs)), jinja2.Environment()

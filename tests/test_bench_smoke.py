@@ -70,7 +70,9 @@ def test_the_report_gives_medians_and_per_round_ratios() -> None:
         "macros": [(4.0, 2.0), (4.0, 2.0), (4.0, 2.0)],
     }
     samples["load"] = [(2.0, 0.0), (3.0, 0.0), (9.0, 0.0)]
-    text = build_bench.report({1: samples}, {}, {"the guide (4 claims)": (1.5, [(0.5, 0.2), (0.7, 0.4), (0.6, 0.3)])}, 3)
+    text = build_bench.report(
+        {1: samples}, {}, {"the guide (4 claims)": (1.5, [(0.5, 0.2), (0.7, 0.4), (0.6, 0.3)])}, 3
+    )
     row = next(line for line in text.splitlines() if line.startswith("| 1x guide"))
     # hooks/static per round: 2.0, 2.0, 1.0 -> median 2.00; cpu 1.0, 2.0, 1.5 -> 1.50.
     assert row == (

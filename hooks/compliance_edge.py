@@ -18,10 +18,10 @@ from typing import Any, ParamSpec, TypeVar
 
 from mkdocs.exceptions import PluginError
 
-from compliance.errors import ComplianceError, display_path, unexpected_error
+from compliance.errors import BuildFailed, ComplianceError, display_path, unexpected_error
 from compliance.preview import PreviewMemory
 from compliance.publish.staging import PublishError
-from compliance.sitebuild import BuildFailed, SiteBuild
+from compliance.sitebuild import SiteBuild
 
 log = logging.getLogger("mkdocs.plugins.compliance")
 P = ParamSpec("P")

@@ -316,3 +316,22 @@ def test_the_collector_is_paused_while_the_data_loads_and_left_as_it_was(
     finally:
         gc.enable()
     assert seen == [False] and after is enabled_before
+
+
+def test_a_loaded_model_is_left_out_of_later_collections_until_the_next_load(tmp_path: Path) -> None:
+    project = copy_project(tmp_path, "guide")
+    today = date.fromisoformat(FIXTURE_TODAY)
+    try:
+        data = load_compliance_data(project, project / "data", project / "docs", today=today)
+        # Frozen: the collections while pages render do not walk the model again and again.
+        assert gc.get_freeze_count() > 0
+        assert not any(item is data.document for item in gc.get_objects())
+        (project / "data" / "guide.yml").write_text("guide: [\n", encoding="utf-8")
+        with pytest.raises(ComplianceError):
+            load_compliance_data(project, project / "data", project / "docs", today=today)
+        # A load unfreezes what the last one froze (under `mkdocs serve`, the previous build's data can
+        # then be collected), and a failed load freezes nothing.
+        assert gc.get_freeze_count() == 0
+        assert any(item is data.document for item in gc.get_objects())
+    finally:
+        gc.unfreeze()

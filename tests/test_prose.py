@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -10,10 +11,12 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from compliance.model.data import load_compliance_data
 from compliance.model.prose.check import ProseChecker
 from compliance.model.prose.mentions import MENTION, MentionReader, Said, list_joints
+from compliance.model.values import MarkdownText
 from compliance.render.mentions import md_text
 from compliance.render.prose import ProseRenderer
 from conftest import DATASETS, REPO, copy_project
@@ -162,3 +165,68 @@ def test_the_model_reads_a_mention_as_words_and_the_claim_they_link_never_as_a_u
     match = MENTION.search("see [[claim:soc2]]")
     assert match is not None
     assert reader.read(match) == [Said("SOC 2", claim="soc2")]
+
+
+_SITE = "https://trust.example.com/security/"
+# Every base a page or the export gives prose: the site root, a page one or two folders down, the
+# export's absolute one; and bases rendered directly (characters Markdown or the sanitizer escape).
+_BASES = ("", "../", "../../", _SITE, "https://mirror.example.net/", "https://trust.example.com/a&b/", "../x y/")
+
+
+def _prose_values(value: object) -> list[str]:
+    if isinstance(value, MarkdownText):
+        return [str(value)]
+    if isinstance(value, BaseModel):
+        return [text for name in type(value).model_fields for text in _prose_values(getattr(value, name))]
+    if isinstance(value, list):
+        return [text for item in value for text in _prose_values(item)]
+    return []
+
+
+@pytest.mark.parametrize(
+    "folder", [DATASETS / "guide", DATASETS / "other", REPO / "examples" / "harborledger" / "data"]
+)
+def test_prose_rendered_once_for_every_page_reads_as_rendered_for_each(folder: Path) -> None:
+    """A text is rendered once for all pages and the export, then written for each base: the same HTML
+    as rendering it for that base alone, own-site links and mentions included."""
+    data = load_compliance_data(REPO, folder, REPO / "docs")
+    texts = _prose_values(data.document)
+    assert any("[[" in text for text in texts)
+    shared = ProseRenderer(data.document, data.index, lambda ident: f"claims/{ident}/", site_url=_SITE)
+    alone = ProseRenderer(data.document, data.index, lambda ident: f"claims/{ident}/", site_url=_SITE)
+    for text in texts:
+        for base in _BASES:
+            for inline in (False, True):
+                direct = alone._html(text, base, inline, own=escape(base) or "./")
+                assert shared.render(text, base, inline=inline) == direct, (text, base)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "[[claim:soc2]]",
+                "[[standard:iso27001]]",
+                f"[own]({_SITE}x/)",
+                f"<{_SITE}>",
+                "[out](https://example.org/)",
+                "`[[claim:soc2]]`",
+                " and ",
+                "*",
+                "\n\n",
+                "compliance-mentions-base-0f5c/",
+                "x",
+            ]
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(_BASES),
+)
+def test_any_prose_reads_the_same_rendered_once_or_alone(parts: list[str], base: str) -> None:
+    data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
+    text = "".join(parts) or "x"
+    shared = ProseRenderer(data.document, data.index, lambda ident: f"claims/{ident}/", site_url=_SITE)
+    shared.render(text, "../../")  # rendered once for another page first
+    direct = shared._html(text, base, False, own=escape(base) or "./")
+    assert shared.render(text, base) == direct

@@ -162,3 +162,37 @@ def test_the_theme_check_parses_only_templates_the_cache_does_not_hold(
         str(problem)
         == "templates/page.html:1:1: template syntax error: Expected an expression, got 'end of statement block'"
     )
+
+
+def test_the_theme_check_trusts_another_environment_that_reads_templates_alike(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A partial only our pages import: the theme never compiles it, our renderer (other settings, a
+    # filter the theme lacks) does.
+    (project / "templates" / "partial.html").write_text("{{ who | shout }}\n", encoding="utf-8")
+    render(build(project, project / "templates"))
+    ours = build(project, project / "templates", trim_blocks=True)
+    ours.filters["shout"] = str.upper
+    assert render(ours, "partial.html") == "READER"
+    theme = build(project, project / "templates")
+    parsed: list[str] = []
+    parse = theme.parse
+    monkeypatch.setattr(
+        theme, "parse", lambda source, name, filename: parsed.append(name) or parse(source, name, filename)
+    )
+    next_ours = build(project, project / "templates", trim_blocks=True)
+    assert theme_problems(theme, project / "templates", project, also=(next_ours,)) == [] and parsed == []
+    assert theme_problems(theme, project / "templates", project) == [] and parsed == ["partial.html"]
+    # Other delimiters: what parses there (here, as plain text) proves nothing about the theme's.
+    delimiters: dict[str, object] = {"variable_start_string": "[[", "variable_end_string": "]]"}
+    assert render(build(project, project / "templates", **delimiters), "partial.html") == "{{ who | shout }}"
+    other = build(project, project / "templates", **delimiters)
+    assert other.bytecode_cache is not None
+    assert (
+        other.bytecode_cache.get_bucket(
+            other, "partial.html", str(project / "templates" / "partial.html"), "{{ who | shout }}\n"
+        ).code
+        is not None
+    )
+    parsed.clear()
+    assert theme_problems(theme, project / "templates", project, also=(other,)) == [] and parsed == ["partial.html"]

@@ -11,11 +11,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compliance.errors import ComplianceError, Location
 from compliance.limits import DEFAULT_MAX_FILE_BYTES, Limits
 from compliance.load import datafiles
 from compliance.load.datafiles import EMPTY_MESSAGE, read_data_files
+from compliance.load.sourcemap import SourceMap, location, place
 from compliance.load.yamlload import load_yaml, load_yaml_file
 from compliance.options import read_options
 
@@ -245,3 +248,22 @@ def test_many_refused_values_are_listed_up_to_ten_then_summed_up() -> None:
     _, _, problems = load_yaml(text, "data/b.yml")
     assert len(problems) == 11
     assert str(problems[-1]) == ("data/b.yml:11:6: more values like the ones above are refused too; fix those first")
+
+
+@given(
+    st.sampled_from(["data/claims.yml", "data/é.yml", "labels/sv.yml", "x"]),
+    st.integers(1, 10**9),
+    st.integers(1, 2**32 - 1),
+)
+def test_a_place_kept_as_one_int_gives_back_its_file_line_and_column(name: str, line: int, column: int) -> None:
+    assert location(place(name, line, column)) == Location(name, line, column)
+
+
+def test_the_places_of_values_read_from_a_file_are_its_lines_and_columns() -> None:
+    text = "a:\n  b: [1, 'two']\n  c: |\n    text\n"
+    _, sources, _ = load_yaml(text, "data/f.yml")
+    assert isinstance(sources, SourceMap)
+    assert sources.value(("a", "b", 1)) == Location("data/f.yml", 2, 10)
+    assert sources.key(("a", "c")) == Location("data/f.yml", 3, 3)
+    assert sources.value(("a", "c")) == Location("data/f.yml", 3, 6)
+    assert sources.value(("a", "missing", 3)) == Location("data/f.yml", 2, 3)  # the nearest: the mapping at a

@@ -10,7 +10,6 @@ RecursionError, a TypeError in its merge), so the Makefile checks the configurat
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from dataclasses import dataclass
@@ -161,6 +160,8 @@ ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, s
 
 def main(argv: list[str] | None = None) -> int:
     """Check a configuration's INHERIT chain before MkDocs reads it; exit 2 with one line when it is wrong."""
+    import argparse  # here: every build imports this module, and only the command parses arguments
+
     parser = argparse.ArgumentParser(prog="python -m compliance.configfile", description=main.__doc__)
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")
     try:

@@ -82,3 +82,7 @@ def unexpected_error(exc: BaseException, where: str, step: str) -> str:
     """The one line an unexpected failure is reported in, naming the file and the step."""
     detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
     return f"{printable(where)}: {step}: unexpected error ({detail}); run with COMPLIANCE_DEBUG=1 for the traceback"
+
+
+class BuildFailed(Exception):
+    """A step of the build that cannot go on; the message is what the editor reads."""

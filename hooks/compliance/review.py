@@ -14,6 +14,7 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from .configfile import CONFIG_HELP, docs_folder
 from .errors import ComplianceError, Location, format_path
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = load_compliance_data(project, options.data_path(project), docs, limits=options.limits)
     except ComplianceError as exc:
-        print(f"compliance data is invalid:\n{exc}", file=sys.stderr)
+        print(render_invalid(exc, args.format, "compliance data is invalid"), end="", file=_stream(args.format))
         return 2
     claims = data.document.claims
     expires = options.review.expires_within if args.expires_within is None else args.expires_within
@@ -78,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             data_dir, limits = options.data_path(project), options.limits
             local = load_compliance_data(project, data_dir, docs, limits=limits, language=language)
         except ComplianceError as exc:  # the language's own labels (labels/<lang>.yml, labels@<lang>:)
-            print(f"compliance data is invalid in '{language}':\n{exc}", file=sys.stderr)
+            heading = f"compliance data is invalid in '{language}'"
+            print(render_invalid(exc, args.format, heading), end="", file=_stream(args.format))
             return 2
         for gap in local.missing:
             warned += options.missing_translations == "note"
@@ -108,6 +110,26 @@ def render_findings(found: list[tuple[Location, str]], form: str) -> str:
             for where, line in found
         )
     return "".join(log_line(f"{where}: {line}") + "\n" for where, line in found)
+
+
+def render_invalid(exc: ComplianceError, form: str, heading: str) -> str:
+    """Why the data cannot be read: the error's lines, a job summary's section listing each problem, or
+    an error annotation on each problem's own line (a pull request then shows it beside the YAML)."""
+    if form == "markdown":
+        items = [f"- {markdown_code(str(problem), in_table=False)}" for problem in exc.problems]
+        return "\n".join([f"### {heading[0].upper()}{heading[1:]}", "", *items, ""]) + "\n"
+    if form == "github":
+        return "".join(
+            f"::error file={workflow_property(p.location.file)},line={p.location.line},col={p.location.column},"
+            f"title={workflow_property(heading)}::{workflow_message((p.path + ': ' if p.path else '') + p.message)}\n"
+            for p in exc.problems
+        )
+    return f"{heading}:\n{exc}\n"
+
+
+def _stream(form: str) -> TextIO:
+    """Annotations and a summary's section go where the workflow reads them; plain lines to stderr."""
+    return sys.stdout if form in ("markdown", "github") else sys.stderr
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .environment import source_date
+from .errors import BuildFailed as BuildFailed  # raised here and named by the hooks
 from .errors import ComplianceError, Location, Problem, display_path, unexpected_error
 from .limits import Limits, pdf_too_long
-from .links.linkmap import LinkMap, LinkMapBuilder, LinkSource, link_map_path, write_link_map
+from .links.linkmap import LinkMapBuilder
 from .load.docsfiles import docs_problems
 from .model.data import ComplianceData, load_compliance_data
 from .model.entries import Claim
@@ -27,6 +28,7 @@ from .policy import RULES
 from .preview import PreviewMemory
 from .publish.headers import SiteHeaders
 from .publish.staging import StagedSite
+from .render.exportschema import kept_export_schema_text
 from .render.languages import language_url
 from .render.pagefacts import PageFacts, page_facts
 from .render.pages import PageRenderer, theme_problems
@@ -36,7 +38,6 @@ from .render.plan import (
     SitePlan,
     export_document,
     export_json,
-    export_schema_text,
     page_base,
     printed_entries,
     problems_page,
@@ -44,13 +45,10 @@ from .render.plan import (
 from .render.prose import ProseRenderer
 from .render.siteconfig import PALETTE_FILE, SiteSettings, site_settings
 from .render.trustsite import FEED_FILE, SECURITY_TXT_FILE, TrustSite, plan_trust_files
+from .sitelinks import data_links, finish_link_map
 
 log = logging.getLogger("mkdocs.plugins.compliance")
 PDF_FILE = "guide.pdf"
-
-
-class BuildFailed(Exception):
-    """A step of the build that cannot go on; the message is what the editor reads."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +171,7 @@ class SiteBuild:
             raise BuildFailed(f"{display_path(self.project_dir, data_dir)}:1:1: {too_long}")
         search_dirs = [self.docs_dir, *([theme_dir] if theme_dir else [])]
         self.renderer = PageRenderer(data, self.project_dir, search_dirs, plan, trust=trust, prose=prose)
-        self.links = LinkMapBuilder(_data_links(data))
+        self.links = LinkMapBuilder(data_links(data))
         self.claim_pages = {self.plan.claim_page(claim.id): claim for claim in data.document.claims}
         # `make pdf` builds with the pdf option, so every page links the PDF it then prints.
         self.settings = site_settings(data, plan, PDF_FILE if self.options.pdf else None, trust=trust)
@@ -208,13 +206,16 @@ class SiteBuild:
         if self.settings is not None and self.settings.palette_css is not None:
             files.append(GeneratedFile(PALETTE_FILE, self.settings.palette_css))
         files.append(GeneratedFile(self.plan.export_file(), export_json(self.export)))
-        files.append(GeneratedFile(self.plan.export_schema_file(), export_schema_text(self.options.limits)))
+        schema = kept_export_schema_text(self.project_dir, self.options.limits)
+        files.append(GeneratedFile(self.plan.export_schema_file(), schema))
         files += [GeneratedFile(path, text, dot_folder=True) for path, text in self.extra_files.items()]
         return files
 
     def check_theme(self, env: Any) -> None:
         """Refuse theme templates (the `env` MkDocs renders them in) that do not parse."""
-        problems = theme_problems(env, self.theme_dir, self.project_dir) if self.theme_dir else []
+        # Our renderer's cache holds the partials our pages import, which the theme never compiles.
+        ours = (self.renderer.env,) if self.renderer is not None else ()
+        problems = theme_problems(env, self.theme_dir, self.project_dir, also=ours) if self.theme_dir else []
         if problems:
             raise BuildFailed(f"theme templates that cannot be used:\n{ComplianceError(problems)}")
 
@@ -270,21 +271,10 @@ class SiteBuild:
         """
         if not self.maps_links() or self.language is not None:
             return
-        link_map = self.links.finish(site_dir, site_url)
         published = self.staged.site_dir if self.staged else site_dir
-        # serve builds into a temporary folder nobody checks; a build never writes outside the project
-        # except into the site folder it was given (and its transient staging folder beside it).
-        if self.command != "serve" and published.resolve().is_relative_to(self.project_dir.resolve()):
-            try:
-                write_link_map(link_map_path(site_dir), link_map)
-            except OSError as exc:  # a full disk or a folder made read-only mid-build
-                raise BuildFailed(
-                    f"{link_map_path(site_dir)}: cannot write the link map ({exc.strerror or exc})"
-                ) from None
-        elif self.command != "serve":
-            log.info("No link map for %s (outside the project); CHECK_LINKS=1 checks links in the build", published)
-        if self.options.check_links:
-            self._check_links(site_dir, link_map, published)
+        finish_link_map(
+            self.links, site_dir, site_url, self.project_dir, published, self.options, serve=self.command == "serve"
+        )
 
     def _made(self, data: ComplianceData, plan: SitePlan, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return make() if self.memory is None else self.memory.made(data, ("export", plan), make)
@@ -316,24 +306,6 @@ class SiteBuild:
             log.info("%s", note)
         return planned.feed_url
 
-    def _check_links(self, site_dir: Path, link_map: dict[str, Any], published: Path) -> None:
-        # Imported here: only builds that check links pay for importing the checker.
-        from .links.cli import UsageError, arguments_from_environment, run_link_check
-        from .links.escaping import one_line
-        from .links.report import render_text
-
-        try:
-            arguments = arguments_from_environment(self.options.check_links_args)
-            # Name pages as the editor finds them (site/...), not in the staging folder being checked.
-            shown = Path(display_path(self.project_dir, published))
-            report = run_link_check(site_dir, arguments, link_map, shown_dir=shown)
-        except UsageError as exc:
-            raise BuildFailed(f"link check: {one_line(str(exc))}") from None
-        text = render_text(report).rstrip()
-        if report.failed:
-            raise BuildFailed(f"link check failed:\n{text}")
-        log.info(text)
-
 
 def _report_missing(data: ComplianceData, level: str) -> None:
     """Words of this language's site shown in the default language: a warning at each YAML line (the
@@ -352,11 +324,3 @@ def _check_source_date_epoch() -> None:
         source_date()
     except ValueError as exc:
         raise BuildFailed(str(exc)) from None
-
-
-def _data_links(data: ComplianceData) -> LinkMap:
-    links: LinkMap = {}
-    for link in data.links:
-        where = link.location
-        links.setdefault(link.url, []).append(LinkSource("data", where.file, where.line, link.field))
-    return links

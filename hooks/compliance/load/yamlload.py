@@ -1,9 +1,9 @@
 """Safe, bounded YAML loading that keeps the file, line and column of every value.
 
-PyYAML's own constructors forget positions, silently keep the last of two duplicate keys and
-expand aliases without limit, so we compose the node graph ourselves here (refusing anchors and
-aliases, and nesting past a depth limit, by libyaml where it reads a file as PyYAML would) and
-yamlvalues.py builds plain Python values from it, recording a `Location` for every key and value.
+The text is checked for refused characters (yamltext.py), parsed into events by libyaml where PyYAML
+was built with it and reads the file as PyYAML would, else by PyYAML's own parser, whose messages
+editors read; yamlvalues.py builds plain values from the events, recording a `Location` for every key
+and value, and refusing anchors and aliases, and nesting past a depth limit.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-import yaml.composer
-import yaml.resolver
+import yaml.parser
+import yaml.reader
+import yaml.scanner
 
 from ..errors import Location, Problem
-from ..limits import LimitOption, Limits, limit_hint
+from ..limits import Limits
 from .sourcemap import DataPath, SourceMap, walk
 from .yamltext import read_text_file, refused_characters
-from .yamlvalues import BOOL, CORE_TAG, FLOAT, INT, NULL, ValueBuilder, mark_location
+from .yamlvalues import Refused, ValueBuilder, mark_location
 
 __all__ = ["DataPath", "SourceMap", "load_yaml", "load_yaml_file", "walk"]
 
@@ -33,86 +34,23 @@ ParseMemo = Callable[[str, str, Limits, Callable[[], Parsed]], Parsed]
 PARSE_MEMO: ContextVar[ParseMemo | None] = ContextVar("compliance_parse_memo", default=None)
 
 
-class _Refused(Exception):
-    """A problem that stops composing the file: its keys stay unknown."""
-
-    def __init__(self, mark: yaml.Mark, message: str) -> None:
-        super().__init__(message)
-        self.mark, self.message = mark, message
-
-
-class _Bounded:
-    """Composes nodes with aliases refused and nesting bounded, over either parser's events."""
-
-    limits: Limits
-    depth: int
-    count: int
-    # libyaml's marks or PyYAML's: each has the line and column mark_location reads.
-    anchors_seen: list[tuple[Any, str]]
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()  # type: ignore[attr-defined]
-        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-            # Refused outright rather than bounded: the data never needs them, and a few hundred
-            # bytes of nested aliases ("billion laughs") expand to gigabytes.
-            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-            self.anchors_seen.append((event.start_mark, f"{sign}{event.anchor}"))
-            if isinstance(event, yaml.AliasEvent):
-                self.get_event()  # type: ignore[attr-defined]
-                # libyaml's parser gives marks of its own type, with the same fields.
-                return yaml.ScalarNode(CORE_TAG + "null", "", event.start_mark, event.end_mark)  # type: ignore[arg-type]
-            event.anchor = None
-        self.count += 1
-        if self.count > self.limits.values:
-            message = f"more than {self.limits.values:,} keys and values in one file; split it"
-            raise _Refused(event.start_mark, f"{message}, or {limit_hint(LimitOption.FILE_SIZE)}")
-        self.depth += 1
-        if self.depth > self.limits.depth:
-            message = f"nested more than {self.limits.depth} levels deep; data files need far fewer"
-            hint = f" (look for unclosed brackets or runaway indentation), or {limit_hint(LimitOption.YAML_DEPTH)}"
-            raise _Refused(event.start_mark, message + hint)
-        try:
-            return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
-        finally:
-            self.depth -= 1
-
-
-class _ComplianceLoader(_Bounded, yaml.SafeLoader):
+class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
     """PyYAML's own parser, in Python: the one whose error messages editors read."""
 
-    def __init__(self, text: str, limits: Limits) -> None:
-        super().__init__(text)
-        self.limits, self.depth, self.count, self.anchors_seen = limits, 0, 0, []
+    def __init__(self, text: str) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
 
-
-_ComplianceLoader.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in (
-    ("bool", "|".join(BOOL), "tTfF"),
-    ("int", INT.pattern, "-+0123456789"),
-    ("float", FLOAT.pattern, "-+0123456789"),
-    ("null", NULL.pattern, ["~", "n", "N", ""]),
-    ("merge", r"<<", "<"),  # resolved only to be refused with a clear message
-):
-    _ComplianceLoader.add_implicit_resolver(CORE_TAG + _tag, re.compile(f"^(?:{_pattern})$"), list(_first))
 
 # libyaml, where PyYAML was built with it, scans and parses ten times faster than the Python parser
-# (a 10,000-claim file in under a second instead of ten). Composing stays ours, so the same refusals
-# and limits apply; a file it cannot parse is parsed again by PyYAML, whose messages editors read.
+# (a 10,000-claim file in under a second instead of ten). The values are built from its events by the
+# same code, so the same refusals and limits apply; a file it cannot parse is parsed again by PyYAML,
+# whose messages editors read.
 try:
     from yaml._yaml import CParser as _FAST_PARSER
 except ImportError:  # PyYAML built without libyaml
     _FAST_PARSER = None  # type: ignore[assignment, misc]
-if _FAST_PARSER is not None:
-    _Parser = _FAST_PARSER
-
-    class _FastLoader(_Bounded, yaml.composer.Composer, _Parser, yaml.resolver.BaseResolver):
-        yaml_implicit_resolvers = _ComplianceLoader.yaml_implicit_resolvers
-
-        def __init__(self, text: str, limits: Limits) -> None:
-            _Parser.__init__(self, text)
-            yaml.composer.Composer.__init__(self)
-            yaml.resolver.BaseResolver.__init__(self)
-            self.limits, self.depth, self.count, self.anchors_seen = limits, 0, 0, []
 
 
 def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> Parsed:
@@ -141,16 +79,13 @@ def _fresh(value: Any) -> Any:
 
 
 def _parse(text: str, display_name: str, limits: Limits) -> Parsed:
-    sources = SourceMap()
     refused = refused_characters(text, display_name)  # PyYAML would raise without a line number
     if refused:
-        return None, sources, refused
-    node, fast = _compose_fast(text, limits)
-    # Making a loader reads nothing yet (refused characters were found above): it cannot fail.
-    loader = fast or _ComplianceLoader(text, limits)
+        return None, SourceMap(), refused
+    builder = _read_fast(text, display_name, limits)
     try:
-        if fast is None:
-            node = loader.get_single_node()
+        # Making a parser reads nothing yet (refused characters were found above): it cannot fail.
+        builder = builder or _read(_PyParser(text), display_name, limits)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
@@ -161,39 +96,55 @@ def _parse(text: str, display_name: str, limits: Limits) -> Parsed:
         long_key = _long_key(text, exc.problem_mark)
         if long_key is not None:
             line, column, message = long_key
-            return None, sources, [Problem(Location(display_name, line, column), message)]
-        return None, sources, [Problem(mark_location(display_name, mark), f"YAML syntax error: {what}")]
-    except _Refused as exc:
-        return None, sources, [Problem(mark_location(display_name, exc.mark), exc.message)]
-    finally:
-        loader.dispose()
-    if loader.anchors_seen:
-        return None, sources, [_anchor_problem(display_name, loader.anchors_seen)]
-    if node is None:
-        return None, sources, []
-    builder = ValueBuilder(display_name, sources, limits)
-    value = builder.build(node, ())
+            return None, SourceMap(), [Problem(Location(display_name, line, column), message)]
+        return None, SourceMap(), [Problem(mark_location(display_name, mark), f"YAML syntax error: {what}")]
+    except Refused as exc:
+        return None, SourceMap(), [Problem(mark_location(display_name, exc.mark), exc.message)]
+    if builder.anchors_seen:
+        return None, SourceMap(), [_anchor_problem(display_name, builder.anchors_seen)]
+    found, value = builder.result
+    if not found:
+        return None, SourceMap(), []
     if any(not p.message.startswith("duplicate key") for p in builder.problems):
         value = None
-    return value, sources, builder.problems
+    return value, builder.sources, builder.problems
+
+
+def _read(parser: Any, display_name: str, limits: Limits) -> ValueBuilder:
+    """The builder that read the parser's one document (its `result`); raises what stopped it."""
+    builder = ValueBuilder(parser, display_name, SourceMap(), limits)
+    try:
+        builder.document()
+    finally:
+        parser.dispose()
+    return builder
 
 
 # Where libyaml reads a file differently from PyYAML (it allows tabs that PyYAML refuses, reads a bare
 # `!` tag and `|#` differently, places empty values in flow mappings and after `?` keys a column or a
-# line away), or could: such files, which our data never needs, take the slow path.
-_NOT_FOR_LIBYAML = re.compile(r"\t|(?:^|[\s\[\]{},:?-])!|[|>][-+0-9]*#|:[ ]*[,}\]]|(?:^|[\s\[{,])\?(?:\s|$)")
+# line away), or could: such files, which our data never needs, take the slow path. One search each:
+# a single pattern of these alternatives took three times as long (0.4 s on a 7 MB file).
+_NOT_FOR_LIBYAML = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\A(?:!|\?(?:\s|$))",
+        r"\t",
+        r"[\s\[\]{},:?-]!",
+        r"[|>][-+0-9]*#",
+        r":[ ]*[,}\]]",
+        r"[\s\[{,]\?(?:\s|$)",
+    )
+)
 
 
-def _compose_fast(text: str, limits: Limits) -> tuple[yaml.Node | None, Any]:
-    """The node graph by libyaml and the loader that made it, or (None, None) to take the slow path."""
-    if _FAST_PARSER is None or _NOT_FOR_LIBYAML.search(text):
-        return None, None
-    loader = _FastLoader(text, limits)
+def _read_fast(text: str, display_name: str, limits: Limits) -> ValueBuilder | None:
+    """The file read by libyaml, or None to take the slow path."""
+    if _FAST_PARSER is None or any(pattern.search(text) for pattern in _NOT_FOR_LIBYAML):
+        return None
     try:
-        return loader.get_single_node(), loader
-    except (yaml.YAMLError, _Refused):  # reported in PyYAML's (and our) words by the slow path
-        loader.dispose()
-        return None, None
+        return _read(_FAST_PARSER(text), display_name, limits)
+    except (yaml.YAMLError, Refused):  # reported in PyYAML's (and our) words by the slow path
+        return None
 
 
 def load_yaml_file(path: Path, display_name: str, limits: Limits | None = None) -> tuple[Any, SourceMap, list[Problem]]:

@@ -5,6 +5,7 @@ their dates, and dates against today. Each problem names the YAML place to fix.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, get_args
@@ -98,8 +99,12 @@ def _exclusion_problems(i: int, claim: Claim, sources: SourceMap) -> list[Proble
     return problems
 
 
-def date_problems(document: ComplianceDocument, sources: SourceMap, today: date) -> list[Problem]:
-    """Expired claims that are not marked lapsed, expected dates that passed, and dates in the future."""
+def date_problems(
+    document: ComplianceDocument, sources: SourceMap, today: date, values: Iterable[tuple[DataPath, Any]] | None = None
+) -> list[Problem]:
+    """Expired claims that are not marked lapsed, expected dates that passed, and dates in the future.
+
+    `values`: the document's walk (`walk_model`), when the caller has one."""
     problems: list[Problem] = []
     for i, claim in enumerate(document.claims):
         for field, message in _date_issues(claim, today):
@@ -113,17 +118,17 @@ def date_problems(document: ComplianceDocument, sources: SourceMap, today: date)
     if document.guide.last_reviewed is not None and document.guide.last_reviewed.first > today:
         where = ("guide", "last_reviewed")
         problems.append(Problem(sources.value(where), _future(document.guide.last_reviewed, today), format_path(where)))
-    return problems + _implausible_dates(document, sources, today)
+    return problems + _implausible_dates(walk_model(document) if values is None else values, sources, today)
 
 
-def _implausible_dates(document: ComplianceDocument, sources: SourceMap, today: date) -> list[Problem]:
+def _implausible_dates(values: Iterable[tuple[DataPath, Any]], sources: SourceMap, today: date) -> list[Problem]:
     """Dates too far ahead to be meant (`9999` for "no end"), wherever the data holds one.
 
     security.txt's Expires has a nearer bound of its own (trust.py), reported there instead.
     """
     latest = latest_plausible(today)
     problems = []
-    for path, value in walk_model(document):
+    for path, value in values:
         if isinstance(value, PartialDate) and value.first > latest and path != SECURITY_TXT_EXPIRES:
             message = (
                 f"{value} is more than {YEARS_AHEAD} years after today ({today.isoformat()}), which no "

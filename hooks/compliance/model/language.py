@@ -8,12 +8,13 @@ the model declares once what may be translated, and localise.py, the schema and 
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from typing import Annotated, Any
 
 from markupsafe import Markup
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
 from .values import Entry, LanguageTag, Markdown, MarkdownText, Text
@@ -79,6 +80,12 @@ def language_of(value: object) -> str | None:
 def is_translatable(field: FieldInfo) -> bool:
     """Whether a model field holds words (`Wording`, `Prose`, or a list or mapping of them)."""
     return any(isinstance(item, Translatable) for item in field.metadata) or _marked(field.annotation)
+
+
+@functools.cache
+def translatable_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The names of `model`'s fields that hold words, in field order (worked out once per model)."""
+    return tuple(name for name, info in model.model_fields.items() if is_translatable(info))
 
 
 def _marked(annotation: Any) -> bool:

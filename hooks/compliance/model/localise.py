@@ -21,7 +21,7 @@ from ..limits import Limits
 from ..load.sourcemap import DataPath, SourceMap
 from ..load.yamlload import load_yaml_file
 from ..suggest import suggest
-from .language import is_translatable, untranslated
+from .language import is_translatable, translatable_fields, untranslated
 from .schema import model_at
 
 MARK = "@"
@@ -101,7 +101,7 @@ def localise(
     if labels is not None:
         document[LABELS] = labels
     local.document = document
-    local.sources = walker.renamed(label_sources)
+    local.sources = walker.renamed(label_sources, {key for key in raw if _is_labels(key)})
     return local
 
 
@@ -131,7 +131,9 @@ class _Walker:
         if isinstance(node, dict):
             return self.mapping(node, path)
         if isinstance(node, list):
-            return [self.value(item, (*path, i)) for i, item in enumerate(node)]
+            return [
+                self.value(item, (*path, i)) if isinstance(item, (dict, list)) else item for i, item in enumerate(node)
+            ]
         return node
 
     def mapping(self, node: dict[str, Any], path: DataPath) -> dict[str, Any]:
@@ -139,21 +141,20 @@ class _Walker:
         fields = model.model_fields if model is not None else None
         out: dict[str, Any] = {}
         for key, item in node.items():
-            if path == () and isinstance(key, str) and (key == LABELS or key.startswith(LABELS + MARK)):
+            if path == () and _is_labels(key):
                 continue  # the labels are merged over the tool's own (_labels)
             if fields is not None and isinstance(key, str) and MARK in key:
                 self._check(node, path, key, fields)
                 continue
-            out[key] = self.value(item, (*path, key))
+            # A plain value is kept as it is: only mappings hold translations.
+            out[key] = self.value(item, (*path, key)) if isinstance(item, (dict, list)) else item
         local = self.local
-        if fields is None:
+        if model is None or local.language == local.default:
             return out
-        for name, info in fields.items():
-            if node.get(name) is None or not is_translatable(info):
+        for name in translatable_fields(model):
+            if node.get(name) is None:
                 continue
             written = f"{name}{MARK}{local.language}"
-            if local.language == local.default:
-                continue
             if written in node and node[written] is not None:
                 out[name] = self.value(node[written], (*path, written))
                 self.moves[(*path, written)] = (*path, name)
@@ -186,14 +187,16 @@ class _Walker:
             return
         local.problems.append(Problem(self.sources.key(where), message, format_path(where)))
 
-    def renamed(self, labels: SourceMap) -> SourceMap:
-        """The source map with each translation's place as its key's, and the labels' sources in place of the data's."""
+    def renamed(self, labels: SourceMap, label_keys: set[str]) -> SourceMap:
+        """The source map with each translation's place as its key's, and `labels` for the data's `label_keys`."""
         result = SourceMap()
         for table, target in ((self.sources.values, result.values), (self.sources.keys, result.keys)):
+            data = {path: where for path, where in table.items() if not path or path[0] not in label_keys}
+            if not self.moves:  # one language, or no translation written: nothing moves
+                target.update(data)
+                continue
             moved = []  # a translation's place wins over its key's, whichever the editor wrote first
-            for path, where in table.items():
-                if path and isinstance(path[0], str) and (path[0] == LABELS or path[0].startswith(LABELS + MARK)):
-                    continue
+            for path, where in data.items():
                 place = self._moved(path)
                 if place == path:
                     target[path] = where
@@ -209,6 +212,11 @@ class _Walker:
             if moved is not None:
                 return (*moved, *path[end:])
         return path
+
+
+def _is_labels(key: str | int) -> bool:
+    """Whether a top-level key holds labels (`labels:`, `labels@sv:`), whose places come from _labels."""
+    return isinstance(key, str) and (key == LABELS or key.startswith(LABELS + MARK))
 
 
 def _labels(

@@ -83,22 +83,32 @@ def index_entries(document: ComplianceDocument, sources: SourceMap) -> tuple[Ind
     return index, problems
 
 
-def resolve_references(document: ComplianceDocument, index: Index, sources: SourceMap) -> list[Problem]:
+def resolve_references(
+    document: ComplianceDocument, index: Index, sources: SourceMap, values: list[tuple[DataPath, Any]] | None = None
+) -> list[Problem]:
     """Put the entry each reference names in its place; report each id that names nothing.
 
     An id that names nothing stays `Unresolved` (and reads as its id), so mentions can still be
-    checked in the same round and the editor sees every problem at once.
+    checked in the same round and the editor sees every problem at once. `values`: the document's
+    walk (`walk_model`), when the caller keeps one; it is brought up to date as entries are placed.
     """
     return [
         unknown_reference(value.kind, value.id, list(index[value.kind]), path, sources)
-        for path, value in place_entries(document, index)
+        for path, value in place_entries(document, index, values)
     ]
 
 
-def place_entries(document: ComplianceDocument, index: Index) -> list[tuple[DataPath, Unresolved]]:
-    """Put the entry each reference names in its place; return the references that name nothing."""
+def place_entries(
+    document: ComplianceDocument, index: Index, values: list[tuple[DataPath, Any]] | None = None
+) -> list[tuple[DataPath, Unresolved]]:
+    """Put the entry each reference names in its place; return the references that name nothing.
+
+    `values`, a walk of the document, is updated in place: each placed entry stands where its id did,
+    as a new walk would find it (a walk does not enter references), so the document is walked once.
+    """
+    walked = list(walk_model(document)) if values is None else values
     left = []
-    for path, value in list(walk_model(document)):
+    for position, (path, value) in enumerate(walked):
         if not isinstance(value, Unresolved):
             continue
         target = index[value.kind].get(value.id)
@@ -112,6 +122,7 @@ def place_entries(document: ComplianceDocument, index: Index) -> list[tuple[Data
             parent[path[-1]] = target
         else:
             object.__setattr__(parent, path[-1], target)
+        walked[position] = (path, target)
     return left
 
 

@@ -6,6 +6,7 @@ the messages editors read, and generates the JSON Schema that editors' IDEs use.
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
@@ -214,6 +215,12 @@ def _fields_at(path: DataPath) -> set[str]:
 
 def model_at(path: DataPath) -> type[BaseModel] | None:
     """The model whose mapping is written at `path`, if a mapping of one is expected there."""
+    # Every item of a list has the same type: one answer per shape of path (`claims[*].scope`).
+    return _model_at_shape(tuple(0 if isinstance(part, int) else part for part in path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _model_at_shape(path: DataPath) -> type[BaseModel] | None:
     annotation = _unwrap(_annotation_at(path))
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 

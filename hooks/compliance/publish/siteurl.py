@@ -13,14 +13,12 @@ there is none or it is a placeholder.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 from ..configfile import CONFIG_HELP, site_folder
 from ..errors import ComplianceError
-from ..links.escaping import one_line
 from ..urlrule import placeholder_domain, site_url_problem
 
 OVERRIDE = "COMPLIANCE_SITE_URL"
@@ -70,6 +68,8 @@ def publish_problem(site_dir: Path) -> str | None:
         return f"{home}: no canonical link, so the site was built without site_url: {HOW_TO_SET}"
     reserved = placeholder_domain(address)
     if reserved:
+        from ..links.escaping import one_line  # here: every build imports this module, only the check uses it
+
         return (
             f"{home}: the site's address {one_line(address)!r} is a placeholder (under {reserved}, reserved by "
             f"RFC 2606 and RFC 6761), which every canonical link, the sitemap and the PDF would carry: {HOW_TO_SET}"
@@ -79,6 +79,8 @@ def publish_problem(site_dir: Path) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 when the built site may be published, else 1 with one line saying why."""
+    import argparse  # here: every build imports this module, and only the command parses arguments
+
     parser = argparse.ArgumentParser(prog="make check-publish", description=__doc__ and __doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="the built site (default: the configuration's site_dir)")
     parser.add_argument("-f", "--config-file", type=Path, help=CONFIG_HELP)

@@ -7,6 +7,7 @@ sanitized (`prose`), and the sandbox keeps templates away from Python internals.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import traceback
@@ -23,10 +24,11 @@ from ..errors import ComplianceError, Location, Problem, display_path
 from ..model.data import ComplianceData
 from ..model.dates import PartialDate, babel_locale
 from ..model.language import language_of
+from .matrix import scope_matrix
 from .mentions import md_text
 from .plan import SitePlan
 from .prose import ProseRenderer
-from .templatecache import TemplateCache, namespace
+from .templatecache import TemplateCache, reads_like
 from .trustsite import TrustSite
 
 
@@ -163,6 +165,7 @@ class PageRenderer:
             feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
             status_basis=data.basis,
+            scope_matrix=functools.cache(lambda: scope_matrix(document)),  # made when the matrix page asks
             # Every page source calls it first: any other Jinja (a macros plugin, an engine that skips the
             # hooks) stops at an undefined call instead of filling the page with nothing (handbook/platform.md).
             requires_the_compliance_hooks=lambda: "",
@@ -224,35 +227,33 @@ def _is_template(filename: str) -> bool:
     return filename.endswith((".md", ".html", ".jinja"))
 
 
-def theme_problems(env: jinja2.Environment, theme_dir: Path, project_dir: Path) -> list[Problem]:
+def theme_problems(
+    env: jinja2.Environment,
+    theme_dir: Path,
+    project_dir: Path,
+    *,
+    also: tuple[jinja2.Environment, ...] = (),
+) -> list[Problem]:
     """A problem at each template of the theme's folder that does not parse in the theme's `env`.
 
     The theme renders them after every hook has run, where a syntax error would end in a traceback.
     A template that `env`'s compiled-template cache (templatecache.py) holds, compiled from the same
-    source by an earlier build, parsed then and is not parsed again; nor is one this process parsed,
-    from the same text under the same syntax settings (the theme's templates that its environment never
-    compiles, such as the partials our pages import, in each rebuild of `mkdocs serve`).
+    source by an earlier build, parsed then and is not parsed again; so does one that the cache of an
+    environment of `also` holds, when that one reads templates as `env` does (`reads_like`): our
+    pages' renderer compiles the partials the theme itself never renders.
     """
-    cache = env.bytecode_cache
+    caches = [(e, e.bytecode_cache) for e in (env, *also) if e is env or reads_like(e, env)]
     problems = []
-    settings = namespace(env)
     for path in sorted(theme_dir.rglob("*.html")):
         name = path.relative_to(theme_dir).as_posix()
         try:
             source = path.read_text(encoding="utf-8")
-            parsed = (settings, str(path), text_digest(source))
-            if parsed in _PARSED:  # in this process, by an environment of the same syntax (a preview's rebuild)
-                continue
-            if cache is None or cache.get_bucket(env, name, str(path), source).code is None:
+            held = (c is not None and c.get_bucket(e, name, str(path), source).code is not None for e, c in caches)
+            if not any(held):
                 env.parse(source, name, str(path))
-            _PARSED.add(parsed)
         except jinja2.TemplateSyntaxError as exc:
             where = Location(display_path(project_dir, path), exc.lineno, 1)
             problems.append(Problem(where, f"template syntax error: {exc.message}"))
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(Location(display_path(project_dir, path), 1, 1), f"cannot read it ({exc})"))
     return problems
-
-
-# Theme templates this process found to parse: by the environment's syntax settings, file and text digest.
-_PARSED: set[tuple[str, str, str]] = set()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import posixpath
 from collections.abc import Mapping
@@ -194,6 +193,5 @@ def export_json(export: Mapping[str, Any]) -> str:
     return json.dumps(export, indent=2, ensure_ascii=False) + "\n"
 
 
-@functools.lru_cache(maxsize=8)  # the same for every build with these limits (a preview's rebuilds)
 def export_schema_text(limits: Limits | None = None) -> str:
     return json.dumps(export_schema(limits), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -20,6 +20,12 @@ from ..model.refs import Index
 from ..model.values import URL_SCHEMES, MarkdownText
 from .mentions import MentionWriter
 
+# Stand-ins for a page's base while a text is rendered once for every page: relative paths of letters,
+# digits and hyphens, which neither Markdown nor the sanitizer changes. A base of such characters too
+# is written in their place as it is (the paths back to the site root, `../../`, and an http(s) address).
+_MENTIONS_BASE = "compliance-mentions-base-0f5c/"
+_OWN_BASE = "compliance-own-base-0f5c/"
+_PORTABLE_BASE = re.compile(r"(?:\.\./)*|https?://[A-Za-z0-9._~/:-]*")
 _TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "hr"}
 _SCHEMES = set(URL_SCHEMES)
 
@@ -42,32 +48,53 @@ class ProseRenderer:
         # A prose link to the site's own address leads within whatever copy is read (a preview, a
         # mirror, the PDF): it is written relative to the page, as the mentions' links are.
         own = site_url.rstrip("/") + "/" if site_url else None
-        self._own = re.compile(f'href="{re.escape(escape(own))}') if own else None
+        self._own_written = escape(own) if own else ""
+        self._own = re.compile(f'href="{re.escape(self._own_written)}') if own else None
         self._markdown = prose_markdown()
         self._cache: dict[tuple[str, str, bool], Markup] = {}
+        self._shared: dict[tuple[str, bool], str] = {}  # by text: rendered with the stand-ins below
         self._converted: MutableMapping[tuple[str, bool], str] = {} if converted is None else converted
 
     def render(self, text: MarkdownText | str, base: str = "", *, inline: bool = False) -> Markup:
         """Sanitized HTML of `text`; `base` leads from the page to the site root; inline drops the <p>."""
         key = (str(text), base, inline)
         if key not in self._cache:
-            places = mention_places(str(text), self._markdown)  # one in code is shown as written
-            filled = MENTION.sub(
-                lambda m: m[0] if places.get(m.start()) == "code" else self.mentions.write(m, base), str(text)
-            )
-            clean = self._converted.get((filled, inline))
-            if clean is None:
-                clean = self._converted[filled, inline] = self._convert(filled, inline=inline)
-            if self._own is not None and not base.startswith(("http://", "https://")):
-                clean = self._own.sub(f'href="{escape(base) or "./"}', clean)
-            self._cache[key] = Markup(clean)
+            self._cache[key] = Markup(self._rendered(str(text), base, inline))
         return self._cache[key]
 
-    def _convert(self, filled: str, *, inline: bool) -> str:
+    def _rendered(self, text: str, base: str, inline: bool) -> str:
+        """Each text is rendered once for every page and the export: with stand-ins for the two things
+        a base changes (the mentions' links, and links to the site's own address written relative),
+        which are then written for `base`; a base whose characters Markdown or the sanitizer would
+        escape, or a text holding a stand-in, is rendered with `base` itself."""
+        if not _PORTABLE_BASE.fullmatch(base) or _MENTIONS_BASE in text or _OWN_BASE in text:
+            return self._html(text, base, inline, own=escape(base) or "./")
+        shared = self._shared.get((text, inline))
+        if shared is None:
+            shared = self._shared[(text, inline)] = self._html(text, _MENTIONS_BASE, inline, own=_OWN_BASE)
+        absolute = base.startswith(("http://", "https://"))
+        own = self._own_written if absolute else base or "./"
+        return shared.replace(_OWN_BASE, own).replace(_MENTIONS_BASE, base)
+
+    def _html(self, text: str, base: str, inline: bool, *, own: str) -> str:
+        """`text` rendered and sanitized, its mentions' links under `base`; a link to the site's own
+        address is written under `own` instead (a page's way back to the site root), not on an absolute base."""
+        places = mention_places(text, self._markdown)  # one in code is shown as written
+        filled = MENTION.sub(lambda m: m[0] if places.get(m.start()) == "code" else self.mentions.write(m, base), text)
+        clean = self._converted.get((filled, inline))
+        if clean is None:
+            clean = self._converted[filled, inline] = self._convert(filled, inline)
+        if self._own is not None and not base.startswith(("http://", "https://")):
+            clean = self._own.sub(f'href="{own}', clean)
+        return clean
+
+    def _convert(self, filled: str, inline: bool) -> str:
+        """Prose with its mentions filled in, as sanitized HTML: all it depends on is that text."""
         self._markdown.reset()
         html = str(self._markdown.convert(filled))
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
-        return str(
-            nh3.clean(html, tags=_TAGS, attributes={"a": {"href", "title"}}, url_schemes=_SCHEMES, link_rel=None)
+        clean: str = nh3.clean(
+            html, tags=_TAGS, attributes={"a": {"href", "title"}}, url_schemes=_SCHEMES, link_rel=None
         )
+        return clean

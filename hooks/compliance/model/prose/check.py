@@ -12,7 +12,7 @@ from ...urlrule import url_problem
 from ..document import ComplianceDocument
 from ..refs import Index
 from ..values import EMAIL_LIKE, URL_PATTERN, URL_SCHEMES_WORDS
-from .mentions import MENTION, MentionError, MentionReader, Said, Unjudged, Unvalidated, mention_places, prose_markdown
+from .mentions import MENTION, MentionError, MentionReader, Said, Unjudged, Unvalidated, prose_markdown, read_marked
 from .nesting import nesting_problem
 
 _URL = re.compile(URL_PATTERN)
@@ -81,10 +81,13 @@ class ProseChecker:
         # Mentions may fill in long names many times over: the filled-in prose is capped while it is made.
         budget = max(self.limits.prose_growth * len(text), self.limits.text_chars)
         grown = [0]
-        places = mention_places(text, self._markdown)
+        marked = read_marked(text, self._markdown)
+        places = marked.places if marked is not None else {}
+        unfilled = [0]  # mentions not replaced by _FILLED: with none, the marked reading reads as the filled prose
         before: list[tuple[int, str, str]] = []  # where the last mention ended, how it was written, what it said
 
         def substitute(match: re.Match[str]) -> str:
+            unfilled[0] += 1  # until it is filled in below
             if grown[0] > budget:
                 return ""  # already too long: the rest is not even made
             if places.get(match.start()) == "code":
@@ -107,6 +110,7 @@ class ProseChecker:
             if doubled:
                 issues.append(ProseIssue(doubled, match[0]))
             before[:] = [(match.end(), match[0], words)]
+            unfilled[0] -= 1
             # The links mentions write are theirs, not the editor's: only the prose around them is read for links.
             return _FILLED
 
@@ -122,11 +126,16 @@ class ProseChecker:
         # links mentions write are not reported: most prose need not be rendered to be checked.
         if not _LINK_SYNTAX.search(MENTION.sub("", text)):
             return issues, []
-        collector = _LinkCollector()
-        self._markdown.reset()
-        collector.feed(str(self._markdown.convert(markdown)))
+        if marked is not None and not unfilled[0]:
+            # Read already: the marked prose differs from `markdown` only in the words standing for mentions.
+            hrefs, images = marked.targets(_FILLED), marked.images
+        else:
+            collector = _LinkCollector()
+            self._markdown.reset()
+            collector.feed(str(self._markdown.convert(markdown)))
+            hrefs, images = collector.hrefs, collector.images
         links = []
-        for url in collector.hrefs:
+        for url in hrefs:
             needle, skip = _written_at(text, url)
             if not _URL.fullmatch(url):
                 issues.append(ProseIssue(self._bad_link(url, own_claim), needle, skip))
@@ -134,7 +143,7 @@ class ProseChecker:
                 issues.append(ProseIssue(refused, needle, skip))
             else:
                 links.append(ProseLink(url, needle, skip))
-        if collector.images:
+        if images:
             issues.append(ProseIssue("images are not allowed in prose; use an `image:` field", "!["))
         return issues, links
 

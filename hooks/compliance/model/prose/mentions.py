@@ -55,14 +55,36 @@ def mention_places(text: str, reader: markdown.Markdown) -> dict[int, str]:
 
     Found by reading the prose with each mention replaced by a mark and seeing where the marks land.
     """
+    reading = read_marked(text, reader)
+    return reading.places if reading is not None else {}
+
+
+@dataclass(frozen=True)
+class MarkedReading:
+    """How Markdown reads prose with each mention replaced by a word: where the mentions land
+    (`mention_places`), the targets of the links it writes, and whether it shows an image."""
+
+    places: dict[int, str]
+    hrefs: list[str]
+    images: bool
+
+    def targets(self, word: str) -> list[str]:
+        """The links' targets with each mention read as `word` (a mention inside a URL is part of it)."""
+        return [_MARKED.sub(word, href) for href in self.hrefs]
+
+
+def read_marked(text: str, reader: markdown.Markdown) -> MarkedReading | None:
+    """The reading of `text` with its mentions marked, or None when it has no mention Markdown could
+    hide (in code or a link's text): then nothing was rendered, and every mention is filled in."""
     starts = [match.start() for match in MENTION.finditer(text)]
     if not starts or not _MAY_HIDE.search(MENTION.sub("", text)):
-        return {}
+        return None
     count = itertools.count()
     reader.reset()
     finder = _MarkFinder()
     finder.feed(str(reader.convert(MENTION.sub(lambda _: f"{_MARK}{next(count)}n", text))))
-    return {starts[number]: place for number, place in finder.places.items()}
+    places = {starts[number]: place for number, place in finder.places.items()}
+    return MarkedReading(places, finder.hrefs, finder.images)
 
 
 class _MarkFinder(HTMLParser):
@@ -70,10 +92,16 @@ class _MarkFinder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.open = {"code": 0, "a": 0}
         self.places: dict[int, str] = {}
+        self.hrefs: list[str] = []
+        self.images = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.open:
             self.open[tag] += 1
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href") or "")
+        elif tag == "img":
+            self.images = True
 
     def handle_endtag(self, tag: str) -> None:
         if self.open.get(tag):

@@ -1,0 +1,79 @@
+"""Files a build keeps between runs in a folder under the project's `.cache/`, read back only when safe.
+
+What is read back is used as it is (compiled templates are run, a schema is published), so a file
+counts only when this user wrote it: owned by the user running the build and writable by no one
+else, not a link, in folders from the project down that are the user's own, private and no links
+(a `.cache` leading elsewhere is neither read nor written), and holding the SHA-256 digest of its
+content (a truncated or altered file is ignored). Anything else reads as absent, never as an error:
+the caller makes the thing anew, as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+_DIGEST = hashlib.sha256
+_DIGEST_SIZE = _DIGEST().digest_size
+
+
+class PrivateCache:
+    """A folder of cached files, `project_dir/folder`, each file named by its key."""
+
+    def __init__(self, project_dir: Path, folder: Path) -> None:
+        self.project_dir = project_dir.resolve()
+        self.folder = self.project_dir / folder
+
+    def read(self, key: str) -> bytes | None:
+        """The content kept under `key`, or None when there is none this user can trust."""
+        if not self._folder_is_ours(create=False):
+            return None
+        try:
+            descriptor = os.open(self.folder / key, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        with os.fdopen(descriptor, "rb") as file:
+            if not _is_own_and_private(os.fstat(file.fileno())):
+                return None
+            content = file.read()
+        digest, kept = content[:_DIGEST_SIZE], content[_DIGEST_SIZE:]
+        return kept if len(digest) == _DIGEST_SIZE and _DIGEST(kept).digest() == digest else None
+
+    def write(self, key: str, content: bytes) -> None:
+        """Keep `content` under `key`; nothing is kept where the folder is not safely ours."""
+        if not self._folder_is_ours(create=True):
+            return
+        # Written whole (mode 0600), then renamed: a build reading at the same time sees the old file or the new.
+        try:
+            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        except OSError:
+            return
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(_DIGEST(content).digest() + content)
+            os.replace(temporary, self.folder / key)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+
+    def _folder_is_ours(self, *, create: bool) -> bool:
+        """Each folder from the project down to the cache's is ours, private and no link (made 0700 if asked)."""
+        parts = self.folder.relative_to(self.project_dir).parts
+        try:
+            for depth in range(1, len(parts) + 1):
+                level = self.project_dir.joinpath(*parts[:depth])
+                if create and not os.path.lexists(level):
+                    level.mkdir(mode=0o700)
+                if not _is_own_and_private(level.lstat()):
+                    return False
+        except OSError:
+            return False
+        return True
+
+
+def _is_own_and_private(status: os.stat_result) -> bool:
+    # Not a link, owned by whoever runs the build, and writable by no one else.
+    owned = status.st_uid == os.getuid() if hasattr(os, "getuid") else True
+    return owned and not stat.S_ISLNK(status.st_mode) and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)

@@ -173,6 +173,14 @@ class Serve:
             time.sleep(0.01)
         raise RuntimeError(f"{text!r} not served at {path} within {timeout} s")
 
+    def cpu(self) -> float:
+        """CPU seconds (user + system, every thread) the server has used so far; NaN where /proc is not there."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime and stime, in clock ticks
+
     def stop(self) -> None:
         self.process.terminate()
         try:

@@ -1,20 +1,34 @@
 """MkDocs hooks: translate build events into calls to the framework-free core, and its errors into PluginError.
 
-Every hook runs under `_edge`, the one place where anything unexpected becomes one line naming the
-file and the step (`COMPLIANCE_DEBUG=1`, or `mkdocs build --verbose`, shows the traceback instead).
-A build's state is a `SiteBuild` made in `on_config`, so `mkdocs serve` starts each rebuild afresh.
+Every hook runs under the error edge (compliance_edge.py). A build's state is a `SiteBuild` made in
+`on_config`; under `mkdocs serve` it is given what the process kept from the rebuilds before it.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, InclusionLevel
+
+import compliance_edge as at
+from compliance.environment import site_url_override
+from compliance.errors import display_path
+from compliance.options import check_site_url, read_options
+from compliance.publish.headers import HEADERS_FILE
+from compliance.publish.siteurl import NO_SITE_URL, leave_out_sitemap, resolved_site_url
+from compliance.publish.staging import StagedSite, restore_signals, stop_on_signals
+from compliance.render.pagefacts import finish_sitemap
+from compliance.render.searchtext import words_apart
+from compliance.render.siteconfig import PALETTE_FILE
+from compliance.render.templatecache import use_cache
+from compliance.render.trustsite import FEED_FILE
+from compliance.sitebuild import BuildFailed, SiteBuild
+from compliance_edge import current, edge, session
 from compliance_sites import (
     LANGUAGES_CSS,
     build_language_site,
@@ -22,22 +36,6 @@ from compliance_sites import (
     theme_languages,
     unmark_alternates,
 )
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, InclusionLevel
-
-from compliance.environment import site_url_override
-from compliance.errors import ComplianceError, display_path, unexpected_error
-from compliance.options import check_site_url, read_options
-from compliance.publish.headers import HEADERS_FILE
-from compliance.publish.siteurl import NO_SITE_URL, leave_out_sitemap, resolved_site_url
-from compliance.publish.staging import PublishError, StagedSite, restore_signals, stop_on_signals
-from compliance.render.pagefacts import finish_sitemap
-from compliance.render.searchtext import words_apart
-from compliance.render.siteconfig import PALETTE_FILE
-from compliance.render.templatecache import use_cache
-from compliance.render.trustsite import FEED_FILE
-from compliance.sitebuild import BuildFailed, SiteBuild
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -47,90 +45,17 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.compliance")
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
-@dataclass
-class _Session:
-    """What outlives one build: the command MkDocs runs, and the build under way (made in on_config)."""
-
-    command: str = "build"
-    build: SiteBuild | None = None
-    # The language the next build is for: None for the data's default, set while another language's site builds.
-    language: str | None = None
-
-
-_session = _Session()
-
-
-Where = Callable[[SiteBuild | None, tuple[Any, ...], dict[str, Any]], str]
-
-
-def _edge(step: str, where: Where, *, outside_build: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Run a hook so that whatever fails in it reaches the editor as one line naming the file and the step.
-
-    Inside the build MkDocs reports a PluginError in one line; on_startup and on_shutdown run outside
-    it, where only a logged error and the exit status do that.
-    """
-
-    def decorate(hook: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(hook)
-        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return hook(*args, **kwargs)
-            except (PluginError, BuildFailed, PublishError, ComplianceError) as exc:
-                message = str(exc)  # each names its file (a ComplianceError its line and column too)
-            except Exception as exc:  # the catch-all at the edge: one line, never a traceback
-                build = _session.build
-                if (build is not None and build.options.debug) or log.isEnabledFor(logging.DEBUG):
-                    raise
-                message = unexpected_error(exc, where(build, args, kwargs), step)
-            if outside_build:
-                log.error("%s", message)
-                raise SystemExit(1)
-            raise PluginError(message)
-
-        return guarded
-
-    return decorate
-
-
-def _config_file(build: SiteBuild | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    config = kwargs.get("config") or (args[0] if args else None)
-    path = getattr(config, "config_file_path", None)
-    if not path:
-        return "mkdocs.yml"
-    return display_path(Path(path).parent, Path(path))
-
-
-def _docs(build: SiteBuild | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    return "docs/" if build is None else display_path(build.project_dir, build.docs_dir) + "/"
-
-
-def _page(build: SiteBuild | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    page = kwargs.get("page")
-    if build is None or page is None:
-        return _docs(build, args, kwargs)
-    return display_path(build.project_dir, build.page_source(page.file.src_uri))
-
-
-def _site(build: SiteBuild | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    if build is not None and build.staged is not None:
-        return display_path(build.project_dir, build.staged.site_dir)
-    config = kwargs.get("config")
-    return str(config.site_dir) if config is not None else "site"
-
-
-@_edge("starting", _config_file, outside_build=True)
+@edge("starting", at.config_file, outside_build=True)
 def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool, **kwargs: Any) -> None:
-    _session.command = command
+    session.command = command
     if command == "build":
         stop_on_signals()  # SIGTERM unwinds like Ctrl-C, so on_shutdown can drop the staged build
 
 
 @event_priority(50)  # before the search plugin reads the theme's language for its stemmer
-@_edge("reading the configuration and the data", _config_file)
+@edge("reading the configuration and the data", at.config_file)
 def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     config_file = Path(config.config_file_path)
     # `extra: compliance:` holds our options; below it is replaced by what the templates read.
@@ -141,8 +66,9 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
         config.site_url = resolved_site_url(config.site_url, site_url_override())
     except ValueError as exc:
         raise PluginError(str(exc)) from None
-    _session.build = build = SiteBuild(_session.command, config_file.parent, Path(config.docs_dir), options)
-    build.language, build.fallback_language = _session.language, str(config.theme.get("language") or "en")
+    session.build = build = SiteBuild(session.command, config_file.parent, Path(config.docs_dir), options)
+    build.memory = session.memory()
+    build.language, build.fallback_language = session.language, str(config.theme.get("language") or "en")
     build.theme_languages = theme_languages(config)
     data_dir = options.data_path(build.project_dir)
     # `mkdocs serve` rebuilds on edits to the data folder wherever options put it (a missing one is reported).
@@ -192,18 +118,18 @@ def on_config(config: MkDocsConfig, **kwargs: Any) -> MkDocsConfig:
     return config
 
 
-@_edge("checking the theme's templates", _config_file)
+@edge("checking the theme's templates", at.config_file)
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files, **kwargs: Any) -> Environment:
-    build = _current()
+    build = current()
     use_cache(env, build.project_dir)  # the theme's templates compiled once, kept between builds
     build.check_theme(env)
     return env
 
 
-@_edge("adding the pages made from data", _docs)
+@edge("adding the pages made from data", at.docs)
 def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
     """Add a page per claim, the trust pages, the export and its schema: adding a claim in YAML is all it takes."""
-    build = _current()
+    build = current()
     one_language = build.data is not None and len(build.data.languages) < 2
     unused = files.get_file_from_path(LANGUAGES_CSS) if one_language else None
     if unused is not None:  # a site of one language has no selector
@@ -214,9 +140,9 @@ def on_files(files: Files, *, config: MkDocsConfig, **kwargs: Any) -> Files:
     return files
 
 
-@_edge("filling in the page's template", _page)
+@edge("filling in the page's template", at.page)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
-    build = _current()
+    build = current()
     # What machines read: the theme's meta description, and the sitemap's lastmod (none without a date).
     facts = build.page_facts(page.file.src_uri, page.url)
     if facts.description and not page.meta.get("description"):
@@ -224,13 +150,13 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     return build.render_page(markdown, page.file.src_uri, page.url)
 
 
-@_edge("collecting the page's links", _page)
+@edge("collecting the page's links", at.page)
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files, **kwargs: Any) -> str:
-    _current().add_page_links(page.file.src_uri, html)
+    current().add_page_links(page.file.src_uri, html)
     return words_apart(html)  # the search indexes this HTML: each table cell a word of its own
 
 
-@_edge("choosing the open entry and columns of the page", _page)
+@edge("choosing the open entry and columns of the page", at.page)
 def on_page_context(
     context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation, **kwargs: Any
 ) -> dict[str, Any]:
@@ -242,7 +168,7 @@ def on_page_context(
     """
     if not any(item.children for item in page.toc):
         page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
-    build = _current()
+    build = current()
     if "alternate" in config.extra:  # the selector leads to this page in each language
         config.extra["alternate"] = theme_alternates(build.data, page.url)
     if page.file.src_uri in build.claim_pages:
@@ -253,24 +179,24 @@ def on_page_context(
     return context
 
 
-@_edge("writing the page", _page)
+@edge("writing the page", at.page)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
-    build = _current()
+    build = current()
     if build.open_index is not None:
         build.open_index.active = False
         build.open_index = None
     return _secured(build, output)
 
 
-@_edge("writing the theme's page", _site)
+@edge("writing the theme's page", at.site)
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig, **kwargs: Any) -> str:
     # The 404 page is a theme template, not a page: it gets the same policy.
-    return _secured(_current(), output_content) if template_name.endswith(".html") else output_content
+    return _secured(current(), output_content) if template_name.endswith(".html") else output_content
 
 
-@_edge("mapping and checking the site's links", _site)
+@edge("mapping and checking the site's links", at.site)
 def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
-    build = _current()
+    build = current()
     site_dir = Path(config.site_dir)
     if not config.site_url:
         leave_out_sitemap(site_dir)
@@ -279,21 +205,21 @@ def on_post_build(*, config: MkDocsConfig, **kwargs: Any) -> None:
         finish_sitemap(site_dir, config.site_url, build.lastmods, build.data)
     if build.language is None and build.data is not None:
         for language in build.data.other_languages:
-            build_language_site(config, language, _session)
+            build_language_site(config, language, session)
     if build.command != "serve" and build.language is None:
         _write_headers(build, site_dir)
     build.finish_links(site_dir, config.site_url)
 
 
-@_edge("marking the build failed", _site)
+@edge("marking the build failed", at.site)
 def on_build_error(*, error: Exception, **kwargs: Any) -> None:
-    if _session.build is not None:
-        _session.build.failed = True
+    if session.build is not None:
+        session.build.failed = True
 
 
-@_edge("publishing the site", _site, outside_build=True)
+@edge("publishing the site", at.site, outside_build=True)
 def on_shutdown(**kwargs: Any) -> None:
-    build = _session.build
+    build = session.build
     restore_signals()
     # Ctrl-C and stop signals skip on_build_error; finish() sees them still propagating.
     staged = build.staged if build is not None else None
@@ -315,10 +241,3 @@ def _write_headers(build: SiteBuild, site_dir: Path) -> None:
         raise BuildFailed(
             f"{display_path(build.project_dir, path)}: cannot write the headers file ({exc.strerror or exc})"
         ) from None
-
-
-def _current() -> SiteBuild:
-    """The build on_config made; every later hook runs within it."""
-    if _session.build is None:
-        raise RuntimeError("a build step ran before on_config made the build")
-    return _session.build

@@ -70,13 +70,15 @@ def test_the_report_gives_medians_and_per_round_ratios() -> None:
         "macros": [(4.0, 2.0), (4.0, 2.0), (4.0, 2.0)],
     }
     samples["load"] = [(2.0, 0.0), (3.0, 0.0), (9.0, 0.0)]
-    text = build_bench.report({1: samples}, {}, {"the guide (4 claims)": (1.5, [0.5, 0.7, 0.6])}, 3)
+    text = build_bench.report(
+        {1: samples}, {}, {"the guide (4 claims)": (1.5, [(0.5, 0.2), (0.7, 0.4), (0.6, 0.3)])}, 3
+    )
     row = next(line for line in text.splitlines() if line.startswith("| 1x guide"))
     # hooks/static per round: 2.0, 2.0, 1.0 -> median 2.00; cpu 1.0, 2.0, 1.5 -> 1.50.
     assert row == (
         "| 1x guide | 4 | 3.00 s (1.50 s) | 2.00 s (1.00 s) | 4.00 s (2.00 s) | 2.00x (1.50x) | 0.75x (0.75x) | 3.0 |"
     )
-    assert "| the guide (4 claims) | 3 | 0.60 s | 0.50 s | 0.70 s | 1.5 |" in text
+    assert "| the guide (4 claims) | 3 | 0.60 s | 0.50 s | 0.70 s | 0.30 s | 1.5 |" in text
 
 
 def test_the_section_is_replaced_and_other_sections_are_kept(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-FIRST_PARTY = {"compliance", "compliance_hooks", "compliance_sites", "conftest", "standins"}
+FIRST_PARTY = {"compliance", "compliance_edge", "compliance_hooks", "compliance_sites", "conftest", "standins"}
 
 
 def _declared(*names: str) -> set[str]:

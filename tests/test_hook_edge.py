@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import PluginError
 
+import compliance_edge
 import compliance_hooks
 from compliance.options import BuildOptions
 from compliance.sitebuild import SiteBuild
@@ -117,9 +118,9 @@ def _build(tmp_path: Path, **options: object) -> SiteBuild:
 def test_an_unexpected_failure_is_one_line_naming_the_file_and_the_step(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(compliance_hooks._session, "build", _build(tmp_path))
+    monkeypatch.setattr(compliance_edge.session, "build", _build(tmp_path))
 
-    @compliance_hooks._edge("doing the step", lambda build, args, kwargs: "docs/page.md")
+    @compliance_edge.edge("doing the step", lambda build, args, kwargs: "docs/page.md")
     def hook() -> None:
         raise KeyError("surprise\nsecond line")
 
@@ -132,9 +133,9 @@ def test_an_unexpected_failure_is_one_line_naming_the_file_and_the_step(
 
 
 def test_the_debug_option_lets_the_traceback_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compliance_hooks._session, "build", _build(tmp_path, debug=True))
+    monkeypatch.setattr(compliance_edge.session, "build", _build(tmp_path, debug=True))
 
-    @compliance_hooks._edge("doing the step", lambda build, args, kwargs: "docs/page.md")
+    @compliance_edge.edge("doing the step", lambda build, args, kwargs: "docs/page.md")
     def hook() -> None:
         raise KeyError("surprise")
 
@@ -143,9 +144,9 @@ def test_the_debug_option_lets_the_traceback_through(tmp_path: Path, monkeypatch
 
 
 def test_hooks_outside_the_build_log_one_line_and_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compliance_hooks._session, "build", _build(tmp_path))
+    monkeypatch.setattr(compliance_edge.session, "build", _build(tmp_path))
 
-    @compliance_hooks._edge("publishing the site", lambda build, args, kwargs: "site", outside_build=True)
+    @compliance_edge.edge("publishing the site", lambda build, args, kwargs: "site", outside_build=True)
     def hook() -> None:
         raise OSError("disk gone")
 

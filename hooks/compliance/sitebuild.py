@@ -3,12 +3,14 @@
 It runs every stage in turn (load, model, render, publish, and the link check), so it sits beside
 them rather than in one. Framework-free: the adapter passes in the folders and settings MkDocs has,
 and copies the results back into MkDocs' configuration. A build is made afresh for every run (and every `mkdocs serve`
-rebuild), so nothing of one build leaks into the next.
+rebuild); a rebuild is given what the ones before it made from the same inputs (preview.py).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from .model.data import ComplianceData, load_compliance_data
 from .model.entries import Claim
 from .options import BuildOptions
 from .policy import RULES
+from .preview import PreviewMemory
 from .publish.headers import SiteHeaders
 from .publish.staging import StagedSite
 from .render.exportschema import kept_export_schema_text
@@ -97,6 +100,8 @@ class SiteBuild:
     theme_languages: frozenset[str] | None = None
     # Where this language's site is published: the site's address, under `sv/` for another language.
     site_url: str | None = None
+    # Under `mkdocs serve`, what the process keeps from its earlier rebuilds (preview.py).
+    memory: PreviewMemory | None = None
 
     def load(self, theme_dir: Path | None, *, directory_urls: bool, site_url: str | None) -> None:
         """Check what will be published, load the data and plan the pages; BuildFailed if it cannot."""
@@ -114,8 +119,9 @@ class SiteBuild:
         if unsafe:
             raise BuildFailed(f"files that cannot be published:\n{ComplianceError(unsafe)}")
         data_dir = self.options.data_path(self.project_dir)
+        load = self.memory.load if self.memory is not None else load_compliance_data
         try:
-            self.data = data = load_compliance_data(
+            self.data = data = load(
                 self.project_dir,
                 data_dir,
                 self.docs_dir,
@@ -156,8 +162,9 @@ class SiteBuild:
         self.plan = plan = SitePlan(directory_urls, self.site_url)
         # The objects about the whole site, made once and shared by the pages, the feed and the export.
         trust = TrustSite(data.document, plan)
-        prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
-        self.export = export_document(data, plan, prose)
+        converted = self.memory.prose if self.memory is not None else None
+        prose = ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url, converted=converted)
+        self.export = self._made(data, plan, lambda: export_document(data, plan, prose))
         # `make pdf` builds with `pdf` on: a guide too long to print fails here, before Chromium starts.
         too_long = self.options.pdf and pdf_too_long(printed_entries(self.export), self.options.max_pdf_entries)
         if too_long:
@@ -233,9 +240,15 @@ class SiteBuild:
         """A page's Markdown with its template filled in from the data (the problems under a failed preview)."""
         if self.renderer is None:
             return problems_page(self.problems)
-        context = {"base": page_base(url), "claim": self.claim_pages.get(src_uri)}
+        claim = self.claim_pages.get(src_uri)
+        context = {"base": page_base(url), "claim": claim}
+        render = functools.partial(self.renderer.render, markdown, self.page_source(src_uri), context)
         try:
-            return self.renderer.render(markdown, self.page_source(src_uri), context)
+            if self.memory is None or self.data is None:
+                return render()
+            # What the page is made from besides the data and the template files it reads (preview.py).
+            made_from = (markdown, src_uri, url, claim and claim.id, self.plan, self.feed_url, repr(self.options))
+            return self.memory.page(self.data, made_from, self.renderer, render)
         except ComplianceError as exc:
             raise BuildFailed(f"page template failed:\n{exc}") from None
 
@@ -262,6 +275,9 @@ class SiteBuild:
         finish_link_map(
             self.links, site_dir, site_url, self.project_dir, published, self.options, serve=self.command == "serve"
         )
+
+    def _made(self, data: ComplianceData, plan: SitePlan, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        return make() if self.memory is None else self.memory.made(data, ("export", plan), make)
 
     def _templates(self, paths: list[str]) -> dict[str, str]:
         sources, problems = {}, []

@@ -9,6 +9,8 @@ and value, and refusing anchors and aliases, and nesting past a depth limit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,12 @@ from .yamltext import read_text_file, refused_characters
 from .yamlvalues import Refused, ValueBuilder, mark_location
 
 __all__ = ["DataPath", "SourceMap", "load_yaml", "load_yaml_file", "walk"]
+
+Parsed = tuple[Any, SourceMap, list[Problem]]
+# What `load_yaml` asks before parsing: given the text, its name, its limits and the parse itself, the
+# parsed result (a `mkdocs serve` process keeps each file's result until its bytes change: preview.py).
+ParseMemo = Callable[[str, str, Limits, Callable[[], Parsed]], Parsed]
+PARSE_MEMO: ContextVar[ParseMemo | None] = ContextVar("compliance_parse_memo", default=None)
 
 
 class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
@@ -45,13 +53,32 @@ except ImportError:  # PyYAML built without libyaml
     _FAST_PARSER = None  # type: ignore[assignment, misc]
 
 
-def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> tuple[Any, SourceMap, list[Problem]]:
+def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> Parsed:
     """Parse one YAML document; return its value, its source map and any problems.
 
     The value is None when the document is empty (comments only) or when any problem other
     than a duplicate key was found: a half-built value would only add confusing follow-up errors.
+    Under a parse memo (`PARSE_MEMO`) the same text, name and limits give a copy of the result kept
+    from an earlier parse: the caller may change what it gets, never what is kept.
     """
     limits = limits or Limits()
+    memo = PARSE_MEMO.get()
+    if memo is None:
+        return _parse(text, display_name, limits)
+    value, sources, problems = memo(text, display_name, limits, lambda: _parse(text, display_name, limits))
+    # Its mappings and lists anew; scalars, places and problems cannot be changed.
+    return _fresh(value), SourceMap(dict(sources.values), dict(sources.keys)), list(problems)
+
+
+def _fresh(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fresh(item) for item in value]
+    return value
+
+
+def _parse(text: str, display_name: str, limits: Limits) -> Parsed:
     refused = refused_characters(text, display_name)  # PyYAML would raise without a line number
     if refused:
         return None, SourceMap(), refused

@@ -8,6 +8,7 @@ sanitized (`prose`), and the sandbox keeps templates away from Python internals.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import traceback
 from pathlib import Path
@@ -73,6 +74,24 @@ class _Sandbox(SandboxedEnvironment):
         return verdict
 
 
+class _ReadingLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of template files, noting each it reads: by name, the file found and its text's digest."""
+
+    def __init__(self, search_dirs: list[Path]) -> None:
+        super().__init__([str(d) for d in search_dirs])
+        self.read: dict[str, tuple[str, str]] = {}
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        self.read[template] = (filename, text_digest(source))
+        return source, filename, uptodate
+
+
+def text_digest(text: str) -> str:
+    """The digest a template's text is compared by (preview.py: a kept page's templates)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class PageRenderer:
     """Jinja environment over docs/ and overrides/ with the model in every page."""
 
@@ -88,8 +107,10 @@ class PageRenderer:
     ) -> None:
         """`trust` and `prose` are the build's own (made here when not given): each is made once per build."""
         self.project_dir = project_dir
+        self.search_dirs = search_dirs
+        self._loader = _ReadingLoader(search_dirs)
         self.env = _Sandbox(
-            loader=jinja2.FileSystemLoader([str(d) for d in search_dirs]),
+            loader=self._loader,
             undefined=jinja2.StrictUndefined,
             autoescape=True,
             keep_trailing_newline=True,
@@ -149,6 +170,11 @@ class PageRenderer:
             # hooks) stops at an undefined call instead of filling the page with nothing (handbook/platform.md).
             requires_the_compliance_hooks=lambda: "",
         )
+
+    @property
+    def templates_read(self) -> dict[str, tuple[str, str]]:
+        """Every template file this renderer has read, by name: the file it was found in and its text's digest."""
+        return self._loader.read
 
     def render_partial(self, partial: str, macro: str) -> Markup:
         """A macro of a partial template rendered on its own (the footer the theme shows)."""

@@ -8,7 +8,7 @@ the same reading that checked it while the data loaded; render/mentions.py write
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from html import escape
 
 import nh3
@@ -40,7 +40,10 @@ class ProseRenderer:
         claim_url: Callable[[str], str],
         *,
         site_url: str | None = None,
+        converted: MutableMapping[tuple[str, bool], str] | None = None,
     ) -> None:
+        """`converted`: sanitized HTML by prose with its mentions filled in (and whether inline), kept by
+        the caller for later renderers (a preview's rebuilds): the same Markdown always reads the same."""
         self.mentions = MentionWriter(document, index, claim_url)
         # A prose link to the site's own address leads within whatever copy is read (a preview, a
         # mirror, the PDF): it is written relative to the page, as the mentions' links are.
@@ -50,6 +53,7 @@ class ProseRenderer:
         self._markdown = prose_markdown()
         self._cache: dict[tuple[str, str, bool], Markup] = {}
         self._shared: dict[tuple[str, bool], str] = {}  # by text: rendered with the stand-ins below
+        self._converted: MutableMapping[tuple[str, bool], str] = {} if converted is None else converted
 
     def render(self, text: MarkdownText | str, base: str = "", *, inline: bool = False) -> Markup:
         """Sanitized HTML of `text`; `base` leads from the page to the site root; inline drops the <p>."""
@@ -77,6 +81,15 @@ class ProseRenderer:
         address is written under `own` instead (a page's way back to the site root), not on an absolute base."""
         places = mention_places(text, self._markdown)  # one in code is shown as written
         filled = MENTION.sub(lambda m: m[0] if places.get(m.start()) == "code" else self.mentions.write(m, base), text)
+        clean = self._converted.get((filled, inline))
+        if clean is None:
+            clean = self._converted[filled, inline] = self._convert(filled, inline)
+        if self._own is not None and not base.startswith(("http://", "https://")):
+            clean = self._own.sub(f'href="{own}', clean)
+        return clean
+
+    def _convert(self, filled: str, inline: bool) -> str:
+        """Prose with its mentions filled in, as sanitized HTML: all it depends on is that text."""
         self._markdown.reset()
         html = str(self._markdown.convert(filled))
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
@@ -84,6 +97,4 @@ class ProseRenderer:
         clean: str = nh3.clean(
             html, tags=_TAGS, attributes={"a": {"href", "title"}}, url_schemes=_SCHEMES, link_rel=None
         )
-        if self._own is not None and not base.startswith(("http://", "https://")):
-            clean = self._own.sub(f'href="{own}', clean)
         return clean

@@ -25,6 +25,7 @@ from .targets import browser_text
 
 # Turns of the event loop that take a new check from its start to its request written (loopback).
 _TURNS_TO_SEND = 4
+_WEB = ("http://", "https://")  # a URL written so needs no browser reading to tell its scheme
 
 
 @dataclass
@@ -221,7 +222,8 @@ class CheckRun:
         now = time.monotonic()
         start = max(now, self.next_start[host])
         self.next_start[host] = start + self.interval
-        await asyncio.sleep(start - now)
+        if start > now:  # a request already due is sent at once, not after another turn of the loop
+            await asyncio.sleep(start - now)
 
 
 class SchemeCheckers:
@@ -233,7 +235,7 @@ class SchemeCheckers:
         self._linkchecker: LinkCheckerSession | None = None
 
     async def check(self, url: str, timeout: float | None = None) -> RawResult:
-        if browser_text(url).lower().startswith(("http://", "https://")):
+        if url[:8].lower().startswith(_WEB) or browser_text(url).lower().startswith(_WEB):
             return await self.http.check(url, timeout)
         # LinkChecker's ftp check blocks, so it runs in the loop's worker threads.
         failure, said = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)

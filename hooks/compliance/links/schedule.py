@@ -10,6 +10,7 @@ other URLs are doing.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
@@ -117,6 +118,9 @@ class CheckRun:
         new = [url for url in dict.fromkeys(urls) if url not in self.tasks]
         if new and self._runner is None:
             self._runner = asyncio.Runner(loop_factory=loop_factory())
+            # What exists now (modules, aiohttp, the site's links) outlives the run: set aside, it is
+            # not walked by each collection the checks' own objects trigger. close() gives it back.
+            gc.freeze()
         if self._runner is not None:
             self._runner.run(self._start(new))
 
@@ -134,6 +138,7 @@ class CheckRun:
         if self._runner is not None:
             self._runner.close()
             self._runner = None
+            gc.unfreeze()
 
     async def _start(self, urls: list[str]) -> None:
         for url in urls:

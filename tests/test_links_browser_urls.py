@@ -9,14 +9,16 @@ without a base.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from compliance.links import check
-from compliance.links.addresses import browser_url
+from compliance.links.addresses import browser_reading, browser_url
 from compliance.links.cli import main
 from compliance.links.linkmap import LinkSource, link_map_path, write_link_map
 from standins.fault_routes import PAGE
@@ -70,6 +72,32 @@ def server() -> Iterator[FaultStandin]:
 )
 def test_urls_are_requested_as_the_whatwg_parser_reads_them(written: str, requested: str) -> None:
     assert str(browser_url(written)) == requested
+
+
+def test_a_url_written_as_sent_is_read_as_every_other_url() -> None:
+    """browser_url takes a URL already written as a browser sends it as it is; the full reading must agree.
+
+    Every combination of parts near the fast path's edges: case, IPv4 forms, ports, dot segments,
+    characters to encode, empty and repeated query and fragment marks.
+    """
+    parts = (
+        ["http://", "https://", "HTTP://", "http:/", "http:\\\\"],
+        ["a.example", "127.0.0.1", "127.0.0.01", "Ex.COM", "xn--bcher-kva.example", "1.2.3", "a..b", "b\u00fccher.de"],
+        ["", ":80", ":080", ":0", ":65535", ":65536", ":99999", ":"],
+        ["", "/", "/a/b", "/a/./b", "/a/../b", "/a/%2E%2e/", "/.", "/a%2eb", "/b c", "/\u00fc", "/@x", "/%zz"],
+        ["", "//x", "/a\\b", "/..", "/%2e/"],
+        ["", "?", "?a=b", "?a?b", "?\u00fc", "?a b"],
+        ["", "#", "#x", "#a#b", "#x?y", "#\u00fc"],
+    )
+    urls = ["".join(combination) for combination in itertools.product(*parts)]
+    for url in random.Random(25).sample(urls, 5000):
+        try:
+            expected = str(browser_reading(url))
+        except (ValueError, UnicodeError) as exc:
+            with pytest.raises(type(exc)):
+                browser_url(url)
+            continue
+        assert str(browser_url(url)) == expected, url
 
 
 @pytest.mark.parametrize(

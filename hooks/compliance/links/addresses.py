@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -27,6 +28,15 @@ _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _USERINFO_SAFE = "%!$&'()*+,;=-._~"  # WHATWG's userinfo set: ':' and '@' of a password are encoded
 _DOTS = {".": 1, "%2e": 1, "..": 2, ".%2e": 2, "%2e.": 2, "%2e%2e": 2}
+# A URL already written as a browser sends it: lower-case scheme and host name (or IPv4 address),
+# no login, a port without leading zeros, a path, and a non-empty query and fragment if any, each
+# of characters the reading below leaves as they are. Only dot segments and the port's range are
+# left to check (`_as_sent`).
+_SENT_AS_IS = re.compile(
+    r"https?://[a-z0-9.-]+(?::[1-9][0-9]{0,4})?(?P<path>/[A-Za-z0-9/%:@!$&'()*+,;=._~-]*)"
+    r"(?:\?[A-Za-z0-9/%:@!$&'()*+,;=._~?-]+)?(?:#[A-Za-z0-9/%:@!$&'()*+,;=._~?#-]+)?"
+)
+_DOT_SEGMENT = re.compile(r"(?i)/(?:\.|%2e){1,2}(?=/|$)")
 
 
 def browser_url(text: str) -> URL:
@@ -36,6 +46,13 @@ def browser_url(text: str) -> URL:
 
     ValueError for what no browser could request (no host, a bad port, an unencodable host).
     """
+    if _as_sent(text):  # most links: the reading below would give back the same text (a test holds it)
+        return URL(text, encoded=True)
+    return browser_reading(text)
+
+
+def browser_reading(text: str) -> URL:
+    """browser_url's reading of any `text`, step by step (see browser_url)."""
     parts = urlsplit(browser_text(text))
     if not parts.hostname:
         raise ValueError(f"no host name in {text!r}")
@@ -54,6 +71,14 @@ def browser_url(text: str) -> URL:
     query = ("?" + quote(parts.query, safe=_QUERY_SAFE, encoding="utf-8")) if parts.query else ""
     fragment = ("#" + quote(parts.fragment, safe=_QUERY_SAFE + "#", encoding="utf-8")) if parts.fragment else ""
     return URL(f"{parts.scheme.lower()}://{netloc}{path}{query}{fragment}", encoded=True)
+
+
+def _as_sent(text: str) -> bool:
+    written = _SENT_AS_IS.fullmatch(text)
+    if written is None or _DOT_SEGMENT.search(written["path"]):
+        return False
+    port = written.group(0).split("/", 3)[2].partition(":")[2]
+    return not port or int(port) <= 65535
 
 
 def without_dot_segments(path: str) -> str:

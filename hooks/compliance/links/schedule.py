@@ -10,6 +10,7 @@ other URLs are doing.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
@@ -25,6 +26,7 @@ from .targets import browser_text
 
 # Turns of the event loop that take a new check from its start to its request written (loopback).
 _TURNS_TO_SEND = 4
+_WEB = ("http://", "https://")  # a URL written so needs no browser reading to tell its scheme
 
 
 @dataclass
@@ -116,6 +118,9 @@ class CheckRun:
         new = [url for url in dict.fromkeys(urls) if url not in self.tasks]
         if new and self._runner is None:
             self._runner = asyncio.Runner(loop_factory=loop_factory())
+            # What exists now (modules, aiohttp, the site's links) outlives the run: set aside, it is
+            # not walked by each collection the checks' own objects trigger. close() gives it back.
+            gc.freeze()
         if self._runner is not None:
             self._runner.run(self._start(new))
 
@@ -133,6 +138,7 @@ class CheckRun:
         if self._runner is not None:
             self._runner.close()
             self._runner = None
+            gc.unfreeze()
 
     async def _start(self, urls: list[str]) -> None:
         for url in urls:
@@ -221,7 +227,8 @@ class CheckRun:
         now = time.monotonic()
         start = max(now, self.next_start[host])
         self.next_start[host] = start + self.interval
-        await asyncio.sleep(start - now)
+        if start > now:  # a request already due is sent at once, not after another turn of the loop
+            await asyncio.sleep(start - now)
 
 
 class SchemeCheckers:
@@ -233,7 +240,7 @@ class SchemeCheckers:
         self._linkchecker: LinkCheckerSession | None = None
 
     async def check(self, url: str, timeout: float | None = None) -> RawResult:
-        if browser_text(url).lower().startswith(("http://", "https://")):
+        if url[:8].lower().startswith(_WEB) or browser_text(url).lower().startswith(_WEB):
             return await self.http.check(url, timeout)
         # LinkChecker's ftp check blocks, so it runs in the loop's worker threads.
         failure, said = await asyncio.get_running_loop().run_in_executor(None, self.linkchecker.check_ftp, url)

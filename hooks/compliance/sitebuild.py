@@ -15,16 +15,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .environment import source_date
+from .buildsteps import check_source_date_epoch, read_templates, report_missing, report_notices
 from .errors import BuildFailed as BuildFailed  # raised here and named by the hooks
-from .errors import ComplianceError, Location, Problem, display_path, unexpected_error
+from .errors import ComplianceError, display_path, unexpected_error
 from .limits import Limits, pdf_too_long
 from .links.linkmap import LinkMapBuilder
 from .load.docsfiles import docs_problems
 from .model.data import ComplianceData, load_compliance_data
 from .model.entries import Claim
 from .options import BuildOptions
-from .policy import RULES
 from .preview import PreviewMemory
 from .publish.headers import SiteHeaders
 from .publish.staging import StagedSite
@@ -106,7 +105,7 @@ class SiteBuild:
     def load(self, theme_dir: Path | None, *, directory_urls: bool, site_url: str | None) -> None:
         """Check what will be published, load the data and plan the pages; BuildFailed if it cannot."""
         self.theme_dir = theme_dir
-        _check_source_date_epoch()
+        check_source_date_epoch()
         # The theme's folder is published like docs/ (its non-template files are copied as they are);
         # docs/ itself is checked with the data, except in the preview, which goes on to let MkDocs walk
         # docs/ even when the data is invalid, and a looping or device link there would hang it.
@@ -147,17 +146,10 @@ class SiteBuild:
                 raise
             shown = display_path(self.project_dir, data_dir)
             raise BuildFailed(unexpected_error(exc, shown, "reading the data")) from None
-        _report_missing(data, self.options.missing_translations)
+        report_missing(data, self.options.missing_translations)
         # The other languages' sites hold the same facts: their notes would repeat the default one's.
-        notices = data.notices if self.language is None else ()
-        # `warn` findings never fail a build, strict ones included (MkDocs counts only warnings): one
-        # line per rule here, and `make review` lists each at its YAML line.
-        by_rule: dict[str, list[str]] = {}
-        for finding in notices:
-            by_rule.setdefault(finding.rule, []).append(data.document.claims[finding.index].id)
-        for rule, ids in by_rule.items():
-            shown = ", ".join(dict.fromkeys(ids))
-            log.info("compliance rule %s (warn): %s, for %s; make review lists each", rule, RULES[rule], shown)
+        if self.language is None:
+            report_notices(data)
         self.site_url = language_url(str(data.document.guide.site_url or site_url or "") or None, data)
         self.plan = plan = SitePlan(directory_urls, self.site_url)
         # The objects about the whole site, made once and shared by the pages, the feed and the export.
@@ -198,7 +190,7 @@ class SiteBuild:
             raise BuildFailed("\n".join(clashes))
         # Every template is read before any is used, so all the missing ones are named at once.
         templates = [CLAIM_TEMPLATE, CLAIMS_INDEX_TEMPLATE] if self.claim_pages else []
-        sources = self._templates([*templates, *self.trust_pages.values()])
+        sources = read_templates(self.project_dir, self.docs_dir, [*templates, *self.trust_pages.values()])
         files = [GeneratedFile(src_uri, sources[CLAIM_TEMPLATE]) for src_uri in self.claim_pages]
         files += [GeneratedFile(src_uri, sources[path]) for src_uri, path in self.trust_pages.items()]
         if self.claim_pages:
@@ -279,20 +271,6 @@ class SiteBuild:
     def _made(self, data: ComplianceData, plan: SitePlan, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return make() if self.memory is None else self.memory.made(data, ("export", plan), make)
 
-    def _templates(self, paths: list[str]) -> dict[str, str]:
-        sources, problems = {}, []
-        for path in dict.fromkeys(paths):
-            template = self.docs_dir / path
-            try:
-                sources[path] = template.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                where = Location(display_path(self.project_dir, template), 1, 1)
-                problems.append(Problem(where, f"cannot read the template the site's pages are made from ({why})"))
-        if problems:
-            raise BuildFailed(str(ComplianceError(problems)))
-        return sources
-
     def _plan_trust_files(
         self, data: ComplianceData, trust: TrustSite, prose: ProseRenderer, site_url: str | None
     ) -> str | None:
@@ -305,22 +283,3 @@ class SiteBuild:
         for note in planned.notes if self.language is None else []:
             log.info("%s", note)
         return planned.feed_url
-
-
-def _report_missing(data: ComplianceData, level: str) -> None:
-    """Words of this language's site shown in the default language: a warning at each YAML line (the
-    strict build fails), or one line (the pages mark them and `make review` lists each)."""
-    if level == "warn":
-        for gap in data.missing:
-            log.warning("%s", gap.describe())
-    elif data.missing:
-        shown = f"{len(data.missing)} words of the '{data.language}' site are in '{data.default_language}'"
-        log.info("%s, for want of a translation; make review lists each", shown)
-
-
-def _check_source_date_epoch() -> None:
-    # MkDocs reads SOURCE_DATE_EPOCH itself, after this step, and fails with a traceback on a bad one.
-    try:
-        source_date()
-    except ValueError as exc:
-        raise BuildFailed(str(exc)) from None

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from compliance.errors import ComplianceError, Location
 from compliance.links.linkchecker import parse_page
-from compliance.links.linkmap import EXTERNAL, LinkMapBuilder, LinkSource, html_links
+from compliance.links.linkmap import EXTERNAL, LinkMapBuilder, LinkSource, html_links, scheme_starts
 from compliance.load import yamlload
 from compliance.load.yamlload import load_yaml
 from compliance.model import data as data_module
@@ -96,6 +96,25 @@ def test_skipping_known_pages_never_loses_a_new_url(pieces: list[str]) -> None:
     parsed = {url for link in parse_page(html).links if EXTERNAL.match(url := link.url.strip())}
     assert set(html_links(html, known)) - known == parsed - known
     assert set(html_links(html)) == parsed
+
+
+# The scan for schemes as it was first written: each of its three first letters, then the rest.
+FIRST_LETTER_SCAN = re.compile(
+    r"[hHfFmM](?:(?<=[hH])[tT][tT][pP][sS]?://|(?<=[fF])[tT][pP]://|(?<=[mM])[aA][iI][lL][tT][oO]:)"
+)
+SCHEME_TEXT = st.lists(
+    st.sampled_from(["h", "H", "t", "T", "p", "P", "s", "S", "f", "F", "m", "M", "a", "i", "l", "o", "O", ":", "/"])
+    | st.sampled_from(["http://", "HTTPS://", "ftp://", "mailto:", "sftp://", "x", "\u017f", "\u0131", "<", '"'])
+    | st.characters(),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(SCHEME_TEXT)
+@example("mailto:http://hhttps://ftp:/ftp://")
+def test_the_scan_for_schemes_by_their_colon_finds_what_the_first_letter_scan_found(text: str) -> None:
+    assert list(scheme_starts(text)) == [match.start() for match in FIRST_LETTER_SCAN.finditer(text)]
 
 
 def test_a_page_of_known_urls_is_not_parsed_and_a_new_one_is() -> None:

@@ -167,6 +167,26 @@ def test_a_date_order_label_must_hold_each_part_once(tmp_path: Path, pattern: st
     assert problem.startswith(f"labels.dates.day: {message}")
 
 
+def test_a_date_is_written_anew_when_any_of_its_words_changes() -> None:
+    """Dates' words are kept between pages: each label they depend on is part of what they are kept by."""
+    day, month = PartialDate(2026, 4, 15), PartialDate(2026, 4)
+    words = {"locale": None, "months": None, "month": None, "day": None}
+    said = [(day.words(SimpleNamespace(**words)), month.words(SimpleNamespace(**words)))]
+    for change in ({"locale": "de"}, {"locale": "sv"}, {"day": "{month} {day}, {year}"}, {"month": "{year}/{month}"}):
+        words.update(change)
+        said.append((day.words(SimpleNamespace(**words)), month.words(SimpleNamespace(**words))))
+    words["months"] = [f"m{n}" for n in range(1, 13)]
+    said.append((day.words(SimpleNamespace(**words)), month.words(SimpleNamespace(**words))))
+    assert said == [
+        ("April 15, 2026", "April 2026"),
+        ("15. April 2026", "April 2026"),
+        ("15 april 2026", "april 2026"),
+        ("april 15, 2026", "april 2026"),
+        ("april 15, 2026", "2026/april"),
+        ("m4 15, 2026", "2026/m4"),
+    ]
+
+
 def test_a_brace_itself_is_written_doubled(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", "dated")
     edit_yaml(project / "data/labels.yml", lambda d: d["labels"]["dates"].update(day="{{{day}}} {month} {year}"))

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from compliance.render.searchtext import words_apart
 
@@ -94,6 +96,29 @@ def test_words_apart_adds_a_break_only_between_a_block_and_what_follows_it() -> 
     # Text already apart, inline elements and code are left as they are.
     unchanged = "<p><em>a</em><strong>b</strong></p>\n<pre><code>&lt;/td&gt;&lt;td&gt;</code></pre>"
     assert words_apart(unchanged) == unchanged
+
+
+# words_apart as it was first written: one alternative per block element's name.
+BLOCKS = (
+    "address|article|aside|blockquote|caption|dd|details|div|dl|dt|figcaption|figure|footer|h[1-6]|header"
+    "|li|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul"
+)
+ONE_NAME_EACH = re.compile(rf"(</(?:{BLOCKS})>|<br\s*/?>)(?=<|[^\s<])", re.IGNORECASE)
+NAMES = [*BLOCKS.replace("h[1-6]", "h1|h6|h7|H2").split("|"), "a", "span", "td2", "thx", "br", "bR ", "br/", "BR /"]
+HTML_PIECES = st.lists(
+    st.sampled_from(["</", "<", ">", "/>", " ", "\n", "\t", "x", "\u017f", "\u212a", "\xa0", *NAMES])
+    | st.sampled_from([f"</{name}>" for name in NAMES] + [f"<{name}>" for name in NAMES])
+    | st.characters(),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(HTML_PIECES)
+# A long s is an s to IGNORECASE; a no-break space is white space.
+@example("</\u017fection>x</SUMMARY><br/>y<BR  />\xa0</td>")
+def test_words_apart_breaks_where_the_one_name_each_pattern_did(html: str) -> None:
+    assert words_apart(html) == ONE_NAME_EACH.sub("\\1\n", html)
 
 
 @pytest.mark.parametrize(("written", "typed"), [("SOC1", "SOC 1"), ("SOC 2", "SOC2"), ("ISO 27001", "ISO27001")])

@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any, Protocol
 
 from babel.core import Locale, UnknownLocaleError
@@ -40,6 +41,7 @@ class DateWords(Protocol):
     day: str | None  # e.g. "{day} {month} {year}" or "{month} {day}, {year}"
 
 
+Months = tuple[str, ...] | None
 DATE_PARTS = {"month": ("month", "year"), "day": ("day", "month", "year")}
 
 
@@ -123,14 +125,22 @@ class PartialDate:
         if self.month is None:
             return f"{self.year}"
         pattern = words.month if self.day is None else words.day
-        locale = babel_locale(words.locale)
-        if pattern is None:
-            return str(format_skeleton("yMMMM" if self.day is None else "yMMMMd", self.first, locale=locale))
-        months = words.months or [get_month_names("wide", "format", locale)[n] for n in range(1, 13)]
-        return pattern.format(year=self.year, month=months[self.month - 1], day=self.day)
+        months = tuple(words.months) if words.months is not None else None
+        return _words(self.year, self.month, self.day, words.locale, pattern, months)
 
     def __str__(self) -> str:
         return self.isoformat()
+
+
+@lru_cache(maxsize=4096)  # bounded: a long preview sees labels edited many times
+def _words(year: int, month: int, day: int | None, tag: str | None, pattern: str | None, months: Months) -> str:
+    """PartialDate.words, kept by everything it depends on: a large site writes the same few dates
+    thousands of times, and Babel's formatting is most of each."""
+    locale = babel_locale(tag)
+    if pattern is None:
+        return str(format_skeleton("yMMMM" if day is None else "yMMMMd", date(year, month, day or 1), locale=locale))
+    names = months or [get_month_names("wide", "format", locale)[n] for n in range(1, 13)]
+    return pattern.format(year=year, month=names[month - 1], day=day)
 
 
 def babel_locale(tag: str | None) -> Locale:

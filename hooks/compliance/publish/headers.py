@@ -71,9 +71,10 @@ def content_security_policy(hashes: list[str] | set[str], *, header: bool) -> st
     return "; ".join(parts)
 
 
-def with_meta_policy(html: str) -> str:
-    """`html` with its own policy as the first thing in `<head>` after the charset, before any script runs."""
-    policy = content_security_policy(inline_script_hashes(html), header=False)
+def with_meta_policy(html: str, hashes: list[str] | None = None) -> str:
+    """`html` with its own policy as the first thing in `<head>` after the charset, before any script runs;
+    `hashes` are its inline scripts' (`inline_script_hashes(html)`), when the caller has them already."""
+    policy = content_security_policy(inline_script_hashes(html) if hashes is None else hashes, header=False)
     tags = (
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
         f'<meta name="referrer" content="{REFERRER_POLICY}">'
@@ -94,8 +95,9 @@ class SiteHeaders:
 
     def page(self, html: str) -> str:
         """A page's final HTML with its meta policy; its scripts count towards the site's header."""
-        self.hashes.update(inline_script_hashes(html))
-        return with_meta_policy(html)
+        hashes = inline_script_hashes(html)  # a large page's scripts are searched for once, not twice
+        self.hashes.update(hashes)
+        return with_meta_policy(html, hashes)
 
     def headers_text(self) -> str:
         """`_headers` (Netlify and Cloudflare Pages syntax): every path gets the policy and the other headers."""

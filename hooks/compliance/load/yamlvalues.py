@@ -147,30 +147,30 @@ class ValueBuilder:
                 return None
             self.sources.values[path] = self.place(event.start_mark)
             return self._scalar(tag, event.value, event.start_mark, event.style)
-        tag = event.tag
         if kind is SequenceStartEvent:
-            tag = _SEQ if tag is None or tag == "!" else tag
-            keep = build and tag == _SEQ
-            if build:
-                self.sources.values[path] = self.place(event.start_mark)
-                if not keep:
-                    self.refuse(event.start_mark, _tag_problem(tag))
+            keep = self._collection(event, path, build, _SEQ)
             items: list[Any] = []
             while self.peek_event().__class__ is not SequenceEndEvent:
                 items.append(self.node((*path, len(items)), depth + 1, keep))
             self.get_event()
             return items if keep else None
-        tag = _MAP if tag is None or tag == "!" else tag
-        keep = build and tag == _MAP
-        if build:
-            self.sources.values[path] = self.place(event.start_mark)
-            if not keep:
-                self.refuse(event.start_mark, _tag_problem(tag))
+        keep = self._collection(event, path, build, _MAP)
         result: dict[str, Any] = {}
         while self.peek_event().__class__ is not MappingEndEvent:
             self._pair(result, path, depth + 1, keep)
         self.get_event()
         return result if keep else None
+
+    def _collection(self, event: Any, path: DataPath, build: bool, plain: str) -> bool:
+        """Note where a sequence or mapping starts (its tag `plain` when untagged); whether its items are
+        kept: not under another tag, which is refused at its place."""
+        tag = plain if event.tag is None or event.tag == "!" else event.tag
+        keep = build and tag == plain
+        if build:
+            self.sources.values[path] = self.place(event.start_mark)
+            if not keep:
+                self.refuse(event.start_mark, _tag_problem(tag))
+        return keep
 
     def _entered(self, event: Any, depth: int) -> bool:
         """Count and check a node as it starts; True for an alias, which is only noted."""

@@ -100,3 +100,15 @@ def test_the_guide_renders_every_titled_section_in_data_order(data: ComplianceDa
     headings = [line[3:].replace("\\", "") for line in out.splitlines() if line.startswith("## ")]
     assert headings == [section.title for section in data.document.guide.sections]
     assert '<a href="https://cloudant.com/history/contact-us/">contact our sales team</a>' in out
+
+
+def test_pick_lays_out_a_tables_cells_in_order_escaping_all_but_the_templates_own(
+    data: ComplianceData, tmp_path: Path
+) -> None:
+    text = (
+        "{% set mark %}<b>made</b>{% endset %}"
+        '{% set table = [{"yes": mark, "no": "<i>data</i>"}, {"yes": "a & b", "no": mark}] %}'
+        '{{ [(1, "no"), (0, "no"), (0, "yes"), (1, "yes")] | pick(table) }}|{{ [(0, "yes")] | pick(table) }}'
+    )
+    assert _render(data, tmp_path, text) == "<b>made</b>&lt;i&gt;data&lt;/i&gt;<b>made</b>a &amp; b|<b>made</b>"
+

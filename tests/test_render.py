@@ -8,6 +8,8 @@ import pytest
 
 from compliance.errors import ComplianceError
 from compliance.model.data import ComplianceData, load_compliance_data
+from compliance.model.language import untranslated
+from compliance.model.values import MarkdownText
 from compliance.render.pages import PageRenderer
 from compliance.render.plan import SitePlan
 from conftest import DATASETS, REPO
@@ -112,3 +114,16 @@ def test_pick_lays_out_a_tables_cells_in_order_escaping_all_but_the_templates_ow
     )
     assert _render(data, tmp_path, text) == "<b>made</b>&lt;i&gt;data&lt;/i&gt;<b>made</b>a &amp; b|<b>made</b>"
 
+
+def test_the_prose_filter_writes_each_value_for_its_base_and_language(data: ComplianceData, tmp_path: Path) -> None:
+    prose = MarkdownText(f"See [[claim:{data.document.claims[0].id}]].")
+    renderer = PageRenderer(data, tmp_path, [REPO / "docs", REPO / "overrides"], SitePlan())
+    text = "{{ a | prose }}|{{ b | prose }}"
+    page = tmp_path / "docs" / "page.md"
+    marked = untranslated(prose, "en")
+    near = renderer.render(text, page, {"base": "", "a": prose, "b": marked})
+    far = renderer.render(text, page, {"base": "../../", "a": prose, "b": marked})
+    plain, foreign = near.split("|")
+    assert foreign == f'<div lang="en">{plain}</div>'
+    assert 'href="../../' in far and far.split("|")[0] == str(renderer.prose.render(prose, "../../"))
+    assert renderer.render(text, page, {"base": "", "a": prose, "b": marked}) == near

@@ -133,9 +133,18 @@ class PageRenderer:
         self.prose = prose = prose or ProseRenderer(data.document, data.index, plan.claim_url, site_url=plan.site_url)
         document = data.document
 
+        made: dict[tuple[Any, str | None, str, bool], Markup] = {}
+
         @jinja2.pass_context
         def render_prose(context: jinja2.runtime.Context, text: Any, inline: bool = False) -> Markup:
-            return in_its_language(text, prose.render(text, context.get("base", ""), inline=inline), inline=inline)
+            # The same value on many pages, or many times on one (a large home page asks 60,000 times):
+            # made once for each base and form, with the language it is shown in.
+            base = context.get("base", "")
+            key = (text, language_of(text), base, inline)
+            html = made.get(key)
+            if html is None:
+                html = made[key] = in_its_language(text, prose.render(text, base, inline=inline), inline=inline)
+            return html
 
         words = document.labels.dates
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,23 @@ def test_pick_lays_out_a_tables_cells_in_order_escaping_all_but_the_templates_ow
         '{{ [(1, "no"), (0, "no"), (0, "yes"), (1, "yes")] | pick(table) }}|{{ [(0, "yes")] | pick(table) }}'
     )
     assert _render(data, tmp_path, text) == "<b>made</b>&lt;i&gt;data&lt;/i&gt;<b>made</b>a &amp; b|<b>made</b>"
+
+
+def test_an_area_two_sections_show_is_laid_out_in_both(data: ComplianceData, tmp_path: Path) -> None:
+    changed = data.document.model_copy(deep=True)
+    shown = [section for section in changed.guide.sections if section.controls]
+    other = next(section for section in changed.guide.sections if not section.controls and section.title)
+    other.controls = shown[0].controls
+    changed_data = ComplianceData(changed, data.sources, data.index, data.links)
+    renderer = PageRenderer(changed_data, tmp_path, [REPO / "docs", REPO / "overrides"], SitePlan())
+    home = REPO / "docs" / "index.md"
+    page = renderer.render(home.read_text(encoding="utf-8"), home, {"base": ""})
+    area = shown[0].controls[0]
+    start = f'<div class="compliance-prose compliance-controls" id="controls-{area.id}">'
+    blocks = re.findall(re.escape(start) + ".*?</div>", page, re.S)
+    assert len(blocks) == 2
+    assert blocks[0] == blocks[1]
+    assert all(len(re.findall("<li>", block)) == len(area.controls) for block in blocks)
 
 
 def test_the_prose_filter_writes_each_value_for_its_base_and_language(data: ComplianceData, tmp_path: Path) -> None:

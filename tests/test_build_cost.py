@@ -7,6 +7,7 @@ plain computation on generated input, so a shortcut that loses a result fails he
 from __future__ import annotations
 
 import gc
+import html
 import os
 import re
 import subprocess
@@ -21,6 +22,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from compliance.errors import ComplianceError, Location
+from compliance.links import linkmap
 from compliance.links.linkchecker import parse_page
 from compliance.links.linkmap import EXTERNAL, LinkMapBuilder, LinkSource, html_links, scheme_starts
 from compliance.load import yamlload
@@ -115,6 +117,25 @@ SCHEME_TEXT = st.lists(
 @example("mailto:http://hhttps://ftp:/ftp://")
 def test_the_scan_for_schemes_by_their_colon_finds_what_the_first_letter_scan_found(text: str) -> None:
     assert list(scheme_starts(text)) == [match.start() for match in FIRST_LETTER_SCAN.finditer(text)]
+
+
+REFERENCE_TEXT = st.lists(
+    st.sampled_from(["&quot", "&QUOT", "&Quot", "&apos", "&APOS", "&#34", "&#034", "&#340", "&#3", "&#39", "&#0039"])
+    | st.sampled_from(["&#x22", "&#X022", "&#x220", "&#x27", "&#x2", "&#x2F", "&amp", "&", "&#", "&#x", ";", '"', "'"])
+    | st.sampled_from(["0", "4", "9", "a", "f", "x", "quot", " ", "<", "\n"])
+    | st.characters(),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(REFERENCE_TEXT)
+@example("&quotx&#0034;")
+@example("&&apos;")
+def test_the_search_for_quote_references_finds_what_counting_quotes_finds(text: str) -> None:
+    decoded = html.unescape(text)
+    counted = decoded.count('"') != text.count('"') or decoded.count("'") != text.count("'")
+    assert (linkmap._QUOTE_REFERENCE.search(text) is not None) == counted
 
 
 def test_a_page_of_known_urls_is_not_parsed_and_a_new_one_is() -> None:

@@ -28,6 +28,10 @@ _SCHEME_END = re.compile(
 _SCHEME_LENGTHS = (0, 4, 5, 3, 6)  # by the alternative's group: http, https, ftp, mailto
 # Letters that IGNORECASE also takes for `s` and `i` (long s, dotted and dotless i): such pages are parsed.
 _CASE_FOLDS = ("\u017f", "\u0130", "\u0131")
+# The references html.unescape decodes to a quote: `&quot` and `&QUOT` (with or without `;`, and with
+# whatever follows), `&apos;`, and 34 or 39 written in decimal or hex (any leading zeros, nothing after).
+# One search for them stands in for counting each quote in the page before and after decoding it.
+_QUOTE_REFERENCE = re.compile(r"&(?:quot|QUOT|apos;|#0*3[49](?![0-9])|#[xX]0*2[27](?![0-9a-fA-F]))")
 _URL_END = re.compile(r"[\"'<>\s]")
 # A namespace declaration (`<svg xmlns="http://www.w3.org/2000/svg">`) is no link: no table names it.
 _NAMESPACE = re.compile(r"\sxmlns(?::[\w.-]+)?=$")
@@ -90,7 +94,7 @@ def _only_known(html: str, known: Container[str]) -> bool:
     text = unescape(html) if "&" in html else html
     if any(char in text for char in _CASE_FOLDS):
         return False
-    if text is not html and (text.count('"') != html.count('"') or text.count("'") != html.count("'")):
+    if text is not html and _QUOTE_REFERENCE.search(html):
         return False  # a quote written as a reference would hide where a value ends
     for start in scheme_starts(text):
         end = _URL_END.search(text, start)

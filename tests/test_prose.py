@@ -230,3 +230,21 @@ def test_any_prose_reads_the_same_rendered_once_or_alone(parts: list[str], base:
     shared.render(text, "../../")  # rendered once for another page first
     direct = shared._html(text, base, False, own=escape(base) or "./")
     assert shared.render(text, base) == direct
+
+
+@pytest.mark.parametrize(
+    "folder", [DATASETS / "guide", DATASETS / "other", REPO / "examples" / "harborledger" / "data"]
+)
+def test_a_text_shown_as_a_block_and_inline_reads_as_each_form_rendered_alone(folder: Path) -> None:
+    """Markdown converts a text once for both forms: each form is the same as a renderer that never
+    made the other one gives."""
+    data = load_compliance_data(REPO, folder, REPO / "docs")
+    texts = [*_prose_values(data.document), "One *line*", "Two\n\nparagraphs", "- a list\n- of two"]
+
+    def renderer() -> ProseRenderer:
+        return ProseRenderer(data.document, data.index, lambda ident: f"claims/{ident}/", site_url=_SITE)
+
+    both = renderer()
+    for text in texts:
+        for inline in (False, True):
+            assert both.render(text, "../", inline=inline) == renderer().render(text, "../", inline=inline), text

@@ -54,6 +54,7 @@ class ProseRenderer:
         self._cache: dict[tuple[str, str, bool], Markup] = {}
         self._shared: dict[tuple[str, bool], str] = {}  # by text: rendered with the stand-ins below
         self._converted: MutableMapping[tuple[str, bool], str] = {} if converted is None else converted
+        self._markdown_html: dict[str, str] = {}
 
     def render(self, text: MarkdownText | str, base: str = "", *, inline: bool = False) -> Markup:
         """Sanitized HTML of `text`; `base` leads from the page to the site root; inline drops the <p>."""
@@ -90,8 +91,12 @@ class ProseRenderer:
 
     def _convert(self, filled: str, inline: bool) -> str:
         """Prose with its mentions filled in, as sanitized HTML: all it depends on is that text."""
-        self._markdown.reset()
-        html = str(self._markdown.convert(filled))
+        # Markdown's HTML is the same for both forms (the export shows each text as a block, the
+        # pages show a list's items inline): converted once, then each form is cut and sanitized.
+        html = self._markdown_html.get(filled)
+        if html is None:
+            self._markdown.reset()
+            html = self._markdown_html[filled] = str(self._markdown.convert(filled))
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
         clean: str = nh3.clean(

@@ -145,3 +145,17 @@ def test_the_prose_filter_writes_each_value_for_its_base_and_language(data: Comp
     assert foreign == f'<div lang="en">{plain}</div>'
     assert 'href="../../' in far and far.split("|")[0] == str(renderer.prose.render(prose, "../../"))
     assert renderer.render(text, page, {"base": "", "a": prose, "b": marked}) == near
+
+
+def test_an_allowed_field_read_again_is_still_checked_where_the_sandbox_must_look(
+    data: ComplianceData, tmp_path: Path
+) -> None:
+    # The sandbox remembers each (type, attribute) it allowed; a string's format method, reached after
+    # other methods of strings were allowed, still goes through the sandbox's own wrapper.
+    reads = "{{ organisation.name }}{{ '{0.name}'.upper() }}" * 2
+    formatted = _render(data, tmp_path, reads + "{{ '{0.name}'.format(organisation) }}")
+    assert formatted == "Cloudant{0.NAME}" * 2 + "Cloudant"
+    with pytest.raises(ComplianceError, match="not allowed in a template"):
+        _render(data, tmp_path, reads + "{{ '{0.__class__}'.format(organisation) }}")
+    with pytest.raises(ComplianceError, match="not allowed in a template"):
+        _render(data, tmp_path, reads + "{{ organisation.__class__.__mro__ }}")

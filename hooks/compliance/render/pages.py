@@ -11,6 +11,7 @@ import functools
 import hashlib
 import re
 import traceback
+import types
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,9 @@ def plain_text(value: Any) -> str:
     return str(value)  # a marked value as plain `str`
 
 
+_METHODS = (types.MethodType, types.BuiltinMethodType)  # what the sandbox's wrap_str_format looks at
+
+
 class _Sandbox(SandboxedEnvironment):
     """The sandbox, remembering which attributes of which types it allows.
 
@@ -75,6 +79,19 @@ class _Sandbox(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # A field the sandbox already allowed for this type (nearly every lookup: a claim's fields, the
+        # labels) is taken at once; a method (which the sandbox may wrap), a missing attribute or a
+        # first lookup goes through the sandbox's own checks.
+        if self._verdicts.get((type(obj), attribute)):
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)
+            if not isinstance(value, _METHODS):
+                return value
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)

@@ -9,6 +9,7 @@ import pytest
 
 from compliance.errors import ComplianceError
 from compliance.model.data import ComplianceData, load_compliance_data
+from compliance.model.dates import PartialDate
 from compliance.model.language import untranslated
 from compliance.model.values import MarkdownText
 from compliance.render.pages import PageRenderer
@@ -159,3 +160,23 @@ def test_an_allowed_field_read_again_is_still_checked_where_the_sandbox_must_loo
         _render(data, tmp_path, reads + "{{ '{0.__class__}'.format(organisation) }}")
     with pytest.raises(ComplianceError, match="not allowed in a template"):
         _render(data, tmp_path, reads + "{{ organisation.__class__.__mro__ }}")
+
+
+def test_each_date_is_written_as_precisely_as_it_was_given_however_often_it_is_shown(
+    data: ComplianceData, tmp_path: Path
+) -> None:
+    dates = {
+        "a": PartialDate(2025, 4),
+        "b": PartialDate(2025),
+        "c": PartialDate(2025, 4, 15),
+        "d": PartialDate(2025, 4),
+    }
+    renderer = PageRenderer(data, tmp_path, [REPO / "docs", REPO / "overrides"], SitePlan())
+    text = "{{ a | when }}|{{ b | when }}|{{ c | when }}|{{ a | when }}|{{ d | when }}"
+    out = renderer.render(text, tmp_path / "docs" / "page.md", {"base": "", **dates}).split("|")
+    assert out[:3] == [
+        '<time datetime="2025-04">April 2025</time>',
+        '<time datetime="2025">2025</time>',
+        '<time datetime="2025-04-15">15 April 2025</time>',
+    ]
+    assert out[3] == out[4] == out[0]

@@ -11,7 +11,6 @@ import functools
 import hashlib
 import re
 import traceback
-import types
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from urllib.parse import unquote
 
 import jinja2
 from babel.numbers import format_decimal
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..errors import ComplianceError, Location, Problem, display_path
@@ -30,6 +28,7 @@ from .matrix import scope_matrix
 from .mentions import md_text
 from .plan import SitePlan
 from .prose import ProseRenderer
+from .sandbox import TemplateSandbox
 from .templatecache import TemplateCache, reads_like
 from .trustsite import TrustSite
 
@@ -64,41 +63,6 @@ def pick(places: Iterable[tuple[Any, Any]], table: Any) -> Markup:
 def plain_text(value: Any) -> str:
     """The text alone, for an attribute (`alt`), where no element can mark its language."""
     return str(value)  # a marked value as plain `str`
-
-
-_METHODS = (types.MethodType, types.BuiltinMethodType)  # what the sandbox's wrap_str_format looks at
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, remembering which attributes of which types it allows.
-
-    Its verdict depends only on the object's type and the attribute's name, and the templates ask
-    it the same few questions for every claim (a third of the render time at 400 claims).
-    """
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._verdicts: dict[tuple[type, str], bool] = {}
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        # A field the sandbox already allowed for this type (nearly every lookup: a claim's fields, the
-        # labels) is taken at once; a method (which the sandbox may wrap), a missing attribute or a
-        # first lookup goes through the sandbox's own checks.
-        if self._verdicts.get((type(obj), attribute)):
-            try:
-                value = getattr(obj, attribute)
-            except AttributeError:
-                return super().getattr(obj, attribute)
-            if not isinstance(value, _METHODS):
-                return value
-        return super().getattr(obj, attribute)
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        key = (type(obj), attr)
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
-        return verdict
 
 
 class _ReadingLoader(jinja2.FileSystemLoader):
@@ -136,7 +100,7 @@ class PageRenderer:
         self.project_dir = project_dir
         self.search_dirs = search_dirs
         self._loader = _ReadingLoader(search_dirs)
-        self.env = _Sandbox(
+        self.env = TemplateSandbox(
             loader=self._loader,
             undefined=jinja2.StrictUndefined,
             autoescape=True,
@@ -165,9 +129,16 @@ class PageRenderer:
 
         words = document.labels.dates
 
+        shown: dict[PartialDate, Markup] = {}  # a date's element, written once: claims share their dates
+
         def when(value: PartialDate) -> Markup:
             """A date as precise as written, in the labels' words: `<time datetime="2025-04">April 2025</time>`."""
-            return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.words(words))
+            html = shown.get(value)
+            if html is None:
+                html = shown[value] = Markup('<time datetime="{}">{}</time>').format(
+                    value.isoformat(), value.words(words)
+                )
+            return html
 
         locale = babel_locale(words.locale)
 

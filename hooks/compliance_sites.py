@@ -88,6 +88,9 @@ def unmark_alternates(html: str, *, with_sitemaps: bool) -> str:
     selector. Without sitemaps (no site_url) there are none, since the script's requests would fail.
     """
 
+    if _KEPT_LINK not in html:  # a site of one language: nothing to unmark (both patterns hold the mark)
+        return html
+
     def head_link(match: re.Match[str]) -> str:
         exact = with_sitemaps and match[1] == match[2]
         return f'<link rel="alternate" href="{match[1]}"{match[3]}>' if exact else ""

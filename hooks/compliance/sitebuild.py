@@ -89,6 +89,7 @@ class SiteBuild:
     # Under `mkdocs serve`, invalid data is shown on every page instead of stopping the server.
     problems: str = ""
     lastmods: dict[str, str] = field(default_factory=dict)  # page URL -> the date sitemap.xml gives it
+    source_names: dict[Path, str] = field(default_factory=dict)  # a page's source file as messages name it
     # compliance.json's content, made once: the PDF's length check counts it and the build writes it.
     export: dict[str, Any] = field(default_factory=dict)
     # The language this build publishes: None for the data's default one, whose build then builds each
@@ -253,7 +254,11 @@ class SiteBuild:
         """Collect the links of a rendered page for the link map, each named by the file it is written in
         (a generated page's template, not the page's own name, which is no file)."""
         if self.maps_links():
-            self.links.add_page(display_path(self.project_dir, self.page_source(src_uri)), html)
+            source = self.page_source(src_uri)  # every claim's page is the same template: named once
+            name = self.source_names.get(source) or self.source_names.setdefault(
+                source, display_path(self.project_dir, source)
+            )
+            self.links.add_page(name, html)
 
     def finish_links(self, site_dir: Path, site_url: str | None) -> None:
         """Write the link map beside the site, and check the links when the options ask for it.

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import markdown
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from compliance.model.data import load_compliance_data
 from compliance.model.prose.check import ProseChecker
-from compliance.model.prose.mentions import MENTION, MentionReader, Said, list_joints
+from compliance.model.prose.mentions import MENTION, MentionReader, Said, list_joints, prose_markdown
 from compliance.model.values import MarkdownText
+from compliance.render import prose as prose_module
 from compliance.render.mentions import md_text
 from compliance.render.prose import ProseRenderer
 from conftest import DATASETS, REPO, copy_project
@@ -248,3 +249,22 @@ def test_a_text_shown_as_a_block_and_inline_reads_as_each_form_rendered_alone(fo
     for text in texts:
         for inline in (False, True):
             assert both.render(text, "../", inline=inline) == renderer().render(text, "../", inline=inline), text
+
+
+PLAIN_TEXT = st.lists(
+    st.sampled_from([*"Aaz09 ,.;:?'\"()/%-", "  ", "1. ", "- ", "a_b", "*x*", "&amp;", "<b>", "\\", "\t", "\n", "#"])
+    | st.characters(),
+    min_size=1,
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(PLAIN_TEXT, st.sampled_from(["A", "z", "", " ", "1"]))
+@example("Measure 3: it's (mostly) 100% done/checked -- really?", "")
+def test_a_plain_sentence_is_the_paragraph_markdown_makes_of_it(text: str, first: str) -> None:
+    """Prose that `_PLAIN` takes is written as one paragraph without Markdown: exactly what Markdown writes."""
+    text = first + text
+    if prose_module._PLAIN.fullmatch(text):
+        reader = prose_markdown()
+        assert str(reader.convert(text)) == f"<p>{text}</p>"

@@ -28,6 +28,10 @@ _OWN_BASE = "compliance-own-base-0f5c/"
 _PORTABLE_BASE = re.compile(r"(?:\.\./)*|https?://[A-Za-z0-9._~/:-]*")
 _TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "br", "blockquote", "hr"}
 _SCHEMES = set(URL_SCHEMES)
+# A sentence Markdown reads as one paragraph of plain text: a letter first, then letters, digits, single
+# spaces and punctuation that marks nothing up (no emphasis, code, link, image, escape, entity or
+# HTML, and no line: nothing can start a list, a heading, a quote or a code block).
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9,.;:?'\"()/%-]| (?! ))*(?<! )")
 
 
 class ProseRenderer:
@@ -94,6 +98,8 @@ class ProseRenderer:
         # Markdown's HTML is the same for both forms (the export shows each text as a block, the
         # pages show a list's items inline): converted once, then each form is cut and sanitized.
         html = self._markdown_html.get(filled)
+        if html is None and _PLAIN.fullmatch(filled):
+            html = f"<p>{filled}</p>"  # what Markdown makes of a plain sentence (tested against it)
         if html is None:
             self._markdown.reset()
             html = self._markdown_html[filled] = str(self._markdown.convert(filled))

@@ -17,7 +17,8 @@ from typing import Annotated, Any, Protocol
 
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, get_month_names
-from pydantic import AfterValidator, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import AfterValidator, GetCoreSchemaHandler, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic_core import CoreSchema, core_schema
 
 from .values import _text_checker, describe, problem
 
@@ -79,6 +80,12 @@ class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # `DateValue` (below) validates and serializes a date with functions of its own; without this,
+        # every build had pydantic make a dataclass schema of this class (1 ms) only to replace it.
+        return core_schema.any_schema()
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:

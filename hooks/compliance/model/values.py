@@ -19,6 +19,7 @@ from ..limits import LimitOption, Limits, limit_hint
 from ..load.yamltext import REFUSED_IN_TEXT
 from ..urlrule import encoded_path_problem, site_url_problem, url_problem
 from .hiddentext import INVISIBLE_IN_IDS, INVISIBLE_IN_PROSE, INVISIBLE_IN_TEXT, hidden_text
+from .onceschema import OnceValidator
 
 # The one grammar of ids: fields, references and mentions (`[[claim:soc2]]`) follow it.
 ID_GRAMMAR = r"[a-z0-9][a-z0-9_-]*"
@@ -196,7 +197,7 @@ def _text_rules(
     type stays declared where a checker sees it, the check is built here once."""
     json_schema = {"type": "string", "pattern": pattern or r"\S", "x-expected": expected, **schema}
     check = _text_checker(expected, pattern, make, plain=plain, invisible=invisible, refine=refine)
-    return PlainValidator(check), WithJsonSchema(json_schema)
+    return OnceValidator(check), WithJsonSchema(json_schema)  # its core schema made once per type
 
 
 _URL_WORDS = f"a URL whose scheme is {URL_SCHEMES_WORDS}"

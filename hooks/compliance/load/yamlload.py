@@ -67,14 +67,15 @@ def load_yaml(text: str, display_name: str, limits: Limits | None = None) -> Par
         return _parse(text, display_name, limits)
     value, sources, problems = memo(text, display_name, limits, lambda: _parse(text, display_name, limits))
     # Its mappings and lists anew; scalars, places and problems cannot be changed.
-    return _fresh(value), SourceMap(dict(sources.values), dict(sources.keys)), list(problems)
+    return copy_containers(value), SourceMap(dict(sources.values), dict(sources.keys)), list(problems)
 
 
-def _fresh(value: Any) -> Any:
+def copy_containers(value: Any) -> Any:
+    """`value` with each of its dicts and lists made anew (what a caller may change); the rest shared."""
     if isinstance(value, dict):
-        return {key: _fresh(item) for key, item in value.items()}
+        return {key: copy_containers(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_fresh(item) for item in value]
+        return [copy_containers(item) for item in value]
     return value
 
 

@@ -7,6 +7,8 @@ from typing import Any, cast
 from pydantic import GetCoreSchemaHandler, PlainValidator
 from pydantic_core import CoreSchema
 
+from ..load.yamlload import copy_containers
+
 
 class OnceValidator(PlainValidator):
     """The validator of a value type used by many fields: `Text` alone is the type of a hundred, and
@@ -26,15 +28,7 @@ class OnceValidator(PlainValidator):
             made = _MADE[key] = PlainValidator.__get_pydantic_core_schema__(self, source_type, handler)
         # Its mappings and lists anew, as pydantic changes what it is given (each field's JSON Schema
         # functions are added to it); `copy.deepcopy` cost 2 ms more per build.
-        return cast(CoreSchema, _fresh(made))
+        return cast(CoreSchema, copy_containers(made))
 
 
 _MADE: dict[tuple[Any, Any], CoreSchema] = {}
-
-
-def _fresh(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _fresh(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_fresh(item) for item in value]
-    return value

@@ -121,7 +121,7 @@ class PageRenderer:
             # The same value on many pages, or many times on one (a large home page asks 60,000 times):
             # made once for each base and form, with the language it is shown in.
             base = context.resolve_or_missing("base")
-            if base is jinja2.runtime.missing:  # a block shared between pages (shared_block) has no base
+            if base is jinja2.utils.missing:  # a block shared between pages (shared_block) has no base
                 raise jinja2.UndefinedError("'base' is undefined")
             key = (text, language_of(text), base, inline)
             html = made.get(key)
@@ -145,7 +145,7 @@ class PageRenderer:
                 block = getattr(module, macro, None)
                 if not isinstance(block, jinja2.runtime.Macro):
                     raise jinja2.UndefinedError(f"{partial} has no macro {macro!r}")
-                kept = shared[key] = (entry, block(entry))  # the entry kept, so its id is not reused
+                kept = shared[key] = (entry, Markup(block(entry)))  # the entry kept, so its id is not reused
             return kept[1]
 
         words = document.labels.dates

@@ -180,3 +180,43 @@ def test_each_date_is_written_as_precisely_as_it_was_given_however_often_it_is_s
         '<time datetime="2025-04-15">15 April 2025</time>',
     ]
     assert out[3] == out[4] == out[0]
+
+
+def test_a_claims_facts_are_shared_by_its_page_and_the_home_page_as_the_macro_lays_them_out(
+    data: ComplianceData, tmp_path: Path
+) -> None:
+    renderer = PageRenderer(data, tmp_path, [REPO / "docs", REPO / "overrides"], SitePlan())
+    page = tmp_path / "docs" / "page.md"
+    direct = '{% from "partials/claim.html" import facts with context %}{{ facts(claim) }}'
+    shared = '{{ shared_block("partials/claim.html", "facts", claim) }}'
+    for claim in data.document.claims:
+        for base in ("", "../../"):
+            made = renderer.render(direct, page, {"base": base, "claim": claim})
+            assert renderer.render(shared, page, {"base": base, "claim": claim}) == made
+            assert '<dl class="compliance-facts">' in made
+
+
+def _partial(tmp_path: Path, text: str) -> PageRenderer:
+    (tmp_path / "partials").mkdir(exist_ok=True)
+    (tmp_path / "partials" / "block.html").write_text(text, encoding="utf-8")
+    data = load_compliance_data(REPO, DATASETS / "guide", REPO / "docs")
+    return PageRenderer(data, tmp_path, [tmp_path, REPO / "docs", REPO / "overrides"], SitePlan())
+
+
+def test_a_shared_block_is_laid_out_once_per_entry_whatever_the_page(tmp_path: Path) -> None:
+    renderer = _partial(tmp_path, "{% macro block(entry) %}{{ entry.append(1) or entry | length }}{% endmacro %}")
+    text = '{{ shared_block("partials/block.html", "block", a) }}{{ shared_block("partials/block.html", "block", b) }}'
+    first, second = [1], [1, 1]
+    page = tmp_path / "docs" / "page.md"
+    assert renderer.render(text, page, {"base": "", "a": first, "b": second}) == "23"
+    assert renderer.render(text, page, {"base": "../", "a": first, "b": second}) == "23"
+    assert first == [1, 1] and second == [1, 1, 1]
+
+
+@pytest.mark.parametrize("use", ["{{ base }}", "{{ entry | prose }}"])
+def test_a_shared_block_that_reads_the_pages_base_stops_the_build_at_its_line(tmp_path: Path, use: str) -> None:
+    renderer = _partial(tmp_path, "{% macro block(entry) %}\n" + use + "\n{% endmacro %}")
+    text = '{{ shared_block("partials/block.html", "block", claims[0].prose) }}'
+    with pytest.raises(ComplianceError) as failed:
+        renderer.render(text, tmp_path / "docs" / "page.md", {"base": ""})
+    assert str(failed.value) == "partials/block.html:2:1: undefined in template: 'base' is undefined"

@@ -120,12 +120,33 @@ class PageRenderer:
         def render_prose(context: jinja2.runtime.Context, text: Any, inline: bool = False) -> Markup:
             # The same value on many pages, or many times on one (a large home page asks 60,000 times):
             # made once for each base and form, with the language it is shown in.
-            base = context.get("base", "")
+            base = context.resolve_or_missing("base")
+            if base is jinja2.utils.missing:  # a block shared between pages (shared_block) has no base
+                raise jinja2.UndefinedError("'base' is undefined")
             key = (text, language_of(text), base, inline)
             html = made.get(key)
             if html is None:
                 html = made[key] = in_its_language(text, prose.render(text, base, inline=inline), inline=inline)
             return html
+
+        shared: dict[tuple[str, str, int], tuple[Any, Markup]] = {}
+        modules: dict[str, Any] = {}  # each partial's macros, made once without a page's context
+
+        def shared_block(partial: str, macro: str, entry: Any) -> Markup:
+            """`macro` of `partial` laid out once per build for `entry`, repeated on every page that shows it
+            (a claim's facts: its own page and the home page). Made outside any page, without a `base`: a
+            block that came to depend on where the page is fails at its line instead of being shared."""
+            key = (partial, macro, id(entry))
+            kept = shared.get(key)
+            if kept is None:
+                module = modules.get(partial) or modules.setdefault(
+                    partial, self.env.get_template(partial).make_module()
+                )
+                block = getattr(module, macro, None)
+                if not isinstance(block, jinja2.runtime.Macro):
+                    raise jinja2.UndefinedError(f"{partial} has no macro {macro!r}")
+                kept = shared[key] = (entry, Markup(block(entry)))  # the entry kept, so its id is not reused
+            return kept[1]
 
         words = document.labels.dates
 
@@ -173,6 +194,7 @@ class PageRenderer:
             feed_file=None,  # the Atom feed's path from the site root, set by the build when it publishes one
             site=plan,
             status_basis=data.basis,
+            shared_block=shared_block,
             scope_matrix=functools.cache(lambda: scope_matrix(document)),  # made when the matrix page asks
             # Every page source calls it first: any other Jinja (a macros plugin, an engine that skips the
             # hooks) stops at an undefined call instead of filling the page with nothing (handbook/platform.md).

@@ -182,7 +182,7 @@ def test_a_build_for_the_pdf_links_it_from_every_footer(tmp_path: Path) -> None:
 
 def test_an_ftp_document_offers_its_https_mirror_first(dated_site: Path) -> None:
     facts = _soup(dated_site, "claims/iso/index.html").select_one("#claim-iso dl")
-    items = next(dt for dt in facts("dt") if dt.get_text() == "Evidence").find_next_sibling("dd")("li")
+    items = next(dt for dt in facts("dt") if dt.get_text().strip() == "Evidence").find_next_sibling("dd")("li")
     mirrored = [a["href"] for a in items[1].select("a")]
     assert mirrored == ["https://trust.example.com/soa.pdf", "ftp://files.example.com/soa.pdf"]
     assert [a["href"] for a in items[2].select("a")] == ["ftp://files.example.com/letter.pdf"]

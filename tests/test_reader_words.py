@@ -36,7 +36,7 @@ def test_an_address_is_written_out_and_wraps_only_between_its_parts() -> None:
 def test_contacts_show_each_address_and_the_organisations_contact_first(example_site: Path) -> None:
     contacts = _soup(example_site, "contacts/index.html").select_one("dl.compliance-contacts")
     assert contacts is not None
-    pairs = [(dt.get_text(), _read(dt.find_next_sibling("dd"))) for dt in contacts.select("dt")]
+    pairs = [(dt.get_text().strip(), _read(dt.find_next_sibling("dd"))) for dt in contacts.select("dt")]
     assert pairs == [
         ("Trust team", "trust@harborledger.example"),
         ("Security", "Security team security@harborledger.example"),

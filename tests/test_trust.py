@@ -37,7 +37,7 @@ def test_example_has_every_trust_page_in_the_navigation(example_site: Path) -> N
 
 def test_subprocessor_table_shows_only_columns_some_row_fills(example_site: Path) -> None:
     soup = BeautifulSoup((example_site / "subprocessors/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert [th.get_text() for th in soup.select("table thead th")] == ["Name", "Purpose", "Locations", "Since"]
+    assert [th.get_text().strip() for th in soup.select("table thead th")] == ["Name", "Purpose", "Locations", "Since"]
     rows = {
         tr["id"]: [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in soup.select("tbody tr")
     }

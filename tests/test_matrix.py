@@ -6,8 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from compliance.model.data import load_compliance_data
-from compliance.render.matrix import scope_matrix
+from compliance.model.entries import Offering
+from compliance.render.matrix import _verdicts, scope_matrix
 from conftest import edit_yaml
 
 
@@ -50,3 +54,34 @@ def test_columns_no_claim_fills_are_left_out(project: Path) -> None:
     matrix = scope_matrix(data.document)
     assert (matrix.offerings, matrix.providers) == ([], [])
     assert all(row.cells == [] for row in matrix.rows)
+
+
+COLUMN_IDS = ["a", "b", "c", "d", "e"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(COLUMN_IDS), unique=True),
+    st.one_of(st.none(), st.just("all"), st.lists(st.sampled_from(COLUMN_IDS), unique=True)),
+    st.lists(st.sampled_from(COLUMN_IDS), unique=True),
+)
+def test_a_rows_verdicts_are_each_cells_by_the_rule(columns: list[str], listed: Any, excluded: list[str]) -> None:
+    """Decided a row at a time, each cell is what the rule says of it alone: "no" where excluded, else
+    "not stated" where the claim says nothing, "yes" where it says all or names the column, "not listed"."""
+    offerings = [Offering.model_construct(id=id_, name=id_.upper()) for id_ in columns]
+    by_id = {offering.id: offering for offering in offerings}
+    named = (
+        [by_id.get(id_) or Offering.model_construct(id=id_, name=id_) for id_ in listed]
+        if isinstance(listed, list)
+        else listed
+    )
+    out = [by_id.get(id_) or Offering.model_construct(id=id_, name=id_) for id_ in excluded]
+
+    def rule(column: str) -> str:
+        if column in excluded:
+            return "no"
+        if listed is None:
+            return "unstated"
+        return "yes" if listed == "all" or column in listed else "unlisted"
+
+    assert _verdicts(offerings, named, out) == [rule(column) for column in columns]

@@ -52,14 +52,14 @@ def scope_matrix(document: ComplianceDocument) -> ScopeMatrix:
 
 
 def _verdicts(columns: list[_Column], listed: str | list[_Column] | None, excluded: list[_Column]) -> list[Verdict]:
+    """The claim's verdict for each column: a row at a time, since a large matrix has 100,000 cells."""
+    verdicts: list[Verdict]
+    if isinstance(listed, list):
+        named = {entry.id for entry in listed}
+        verdicts = ["yes" if column.id in named else "unlisted" for column in columns]
+    else:  # `all`, or nothing said
+        verdicts = ["unstated" if listed is None else "yes"] * len(columns)
     out = {entry.id for entry in excluded}
-    named = {entry.id for entry in listed} if isinstance(listed, list) else set()
-    return [_verdict(column.id, listed, out, named) for column in columns]
-
-
-def _verdict(column: str, listed: object, out: set[str], named: set[str]) -> Verdict:
-    if column in out:
-        return "no"
-    if listed is None:
-        return "unstated"
-    return "yes" if not isinstance(listed, list) or column in named else "unlisted"
+    if out:
+        verdicts = ["no" if column.id in out else verdict for column, verdict in zip(columns, verdicts, strict=True)]
+    return verdicts

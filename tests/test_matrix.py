@@ -70,12 +70,12 @@ def test_a_rows_verdicts_are_each_cells_by_the_rule(columns: list[str], listed: 
     "not stated" where the claim says nothing, "yes" where it says all or names the column, "not listed"."""
     offerings = [Offering.model_construct(id=id_, name=id_.upper()) for id_ in columns]
     by_id = {offering.id: offering for offering in offerings}
-    named = (
-        [by_id.get(id_) or Offering.model_construct(id=id_, name=id_) for id_ in listed]
-        if isinstance(listed, list)
-        else listed
-    )
-    out = [by_id.get(id_) or Offering.model_construct(id=id_, name=id_) for id_ in excluded]
+
+    def entries(ids: list[str]) -> list[Offering]:  # a column's own entry, or one no column has
+        return [by_id.get(id_) or Offering.model_construct(id=id_, name=id_) for id_ in ids]
+
+    named = entries(listed) if isinstance(listed, list) else listed
+    out = entries(excluded)
 
     def rule(column: str) -> str:
         if column in excluded:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from compliance import privatecache
 from compliance.limits import Limits
 from compliance.render import exportschema
 from compliance.render.exportschema import CACHE_FOLDER, kept_export_schema_text
@@ -42,25 +43,25 @@ def test_other_limits_or_other_code_generate_it_anew(
     kept_export_schema_text(tmp_path, Limits())
     raised = kept_export_schema_text(tmp_path, Limits(id_chars=150))
     assert '"maxLength": 150' in raised and generated == [Limits(), Limits(id_chars=150)]
-    monkeypatch.setattr(exportschema, "_code_digest", lambda: "the model's code, edited")
+    monkeypatch.setattr(exportschema, "code_digest", lambda: "the model's code, edited")
     kept_export_schema_text(tmp_path, Limits(id_chars=150))
     assert generated == [Limits(), Limits(id_chars=150), Limits(id_chars=150)]
 
 
 def test_the_digest_covers_every_loaded_module_of_the_package() -> None:
-    exportschema._code_digest.cache_clear()
+    privatecache.code_digest.cache_clear()
     try:
-        before = exportschema._code_digest()
-        exportschema._code_digest.cache_clear()
+        before = privatecache.code_digest()
+        privatecache.code_digest.cache_clear()
         stand_in = types.ModuleType("compliance.stand_in")
         stand_in.__file__ = __file__
         sys.modules["compliance.stand_in"] = stand_in
         try:
-            assert exportschema._code_digest() != before
+            assert privatecache.code_digest() != before
         finally:
             del sys.modules["compliance.stand_in"]
     finally:
-        exportschema._code_digest.cache_clear()
+        privatecache.code_digest.cache_clear()
 
 
 def test_an_altered_or_foreign_file_is_ignored(tmp_path: Path, generated: list[Limits | None]) -> None:

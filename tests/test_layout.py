@@ -13,7 +13,7 @@ CORE = REPO / "hooks" / "compliance"
 # Each stage may import the shared top-level modules and the stages before it, never one after it.
 ORDER = ["load", "model", "render", "publish"]
 # configfile: the configuration read as MkDocs reads it, by every command given `-f`.
-SHARED = {"configfile", "environment", "errors", "limits", "policy", "suggest", "urlrule"}
+SHARED = {"configfile", "environment", "errors", "limits", "policy", "privatecache", "suggest", "urlrule"}
 # Publishing escapes what it writes as the link checker's reports do.
 ALSO = {"publish": {"links"}}
 

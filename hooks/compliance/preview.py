@@ -23,9 +23,6 @@ keep one that might show the old value. Nothing is kept on disk or beyond the pr
 
 from __future__ import annotations
 
-import hashlib
-import os
-import stat
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,13 +31,11 @@ import jinja2
 
 from .limits import Limits
 from .load.yamlload import PARSE_MEMO, Parsed
+from .loadinputs import load_key
 from .model.data import ComplianceData, load_compliance_data
-from .model.localise import LABELS_DIR
 from .render.pages import PageRenderer, text_digest
 
 T = TypeVar("T")
-# The folders whose files the load reads beside the data folder (localise.py, catalogueload.py).
-_ALSO_READ = (LABELS_DIR, "catalogue")
 # Prose values kept as HTML: a site of 10,000 claims has about as many.
 _MOST_PROSE = 50_000
 # A template a renderer read: by its name, the file it was found in and the digest of its text.
@@ -69,7 +64,7 @@ class PreviewMemory:
     def load(self, project_dir: Path, data_dir: Path, docs_dir: Path, **arguments: Any) -> ComplianceData:
         """`load_compliance_data` with the same arguments, or the data it gave last time when none of its inputs
         changed; otherwise each YAML file whose text did not change is not parsed again."""
-        key = _load_key(project_dir, data_dir, docs_dir, arguments)
+        key = load_key(project_dir, data_dir, docs_dir, arguments)
         if self._loaded is not None and key is not None and self._loaded[0] == key:
             return self._loaded[1]
         self._loaded = None
@@ -132,61 +127,3 @@ class PreviewMemory:
             if found != filename or text_digest(source) != digest:
                 return False
         return True
-
-
-def _load_key(project_dir: Path, data_dir: Path, docs_dir: Path, arguments: dict[str, Any]) -> str | None:
-    """A digest of every input of the load, or None when it reads docs/'s files too (`docs_checked` false)."""
-    if not arguments.get("docs_checked"):
-        return None
-    digest = hashlib.sha256(repr(_plain(arguments)).encode())
-    limits: Limits = arguments.get("limits") or Limits()
-    for folder in (data_dir, *(project_dir / name for name in _ALSO_READ)):
-        digest.update(f"\0{folder}\0".encode())
-        _add_folder(digest, folder, limits.file_bytes, with_bytes=True)
-    # Images are looked up in docs/ (their existence, and where a link leads): names and links, not bytes.
-    digest.update(f"\0{docs_dir}\0".encode())
-    _add_folder(digest, docs_dir, limits.file_bytes, with_bytes=False)
-    return digest.hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    """`value` with its sets and mappings in a fixed order, so that equal arguments read the same."""
-    if isinstance(value, Mapping):
-        return sorted((repr(key), _plain(item)) for key, item in value.items())
-    if isinstance(value, (set, frozenset)):
-        return sorted(repr(item) for item in value)
-    return value
-
-
-def _add_folder(digest: Any, folder: Path, most: int, *, with_bytes: bool) -> None:
-    for root, folders, files in os.walk(folder):
-        folders.sort()
-        for name in sorted(files) + [f"{name}/" for name in folders]:
-            path = Path(root, name.rstrip("/"))
-            try:
-                status = path.lstat()
-            except OSError:
-                continue
-            entry = f"{path.relative_to(folder).as_posix()}\0{stat.S_IFMT(status.st_mode)}\0"
-            if stat.S_ISLNK(status.st_mode):
-                entry += _link(path)
-            digest.update(entry.encode("utf-8", "surrogateescape"))
-            if with_bytes and stat.S_ISREG(status.st_mode):
-                digest.update(_content(path, status, most))
-
-
-def _link(path: Path) -> str:
-    try:
-        return f"{os.readlink(path)}\0{path.resolve()}"
-    except (OSError, RuntimeError):
-        return "unresolved"
-
-
-def _content(path: Path, status: os.stat_result, most: int) -> bytes:
-    """The file's bytes, or its size and time for a file over the limit (which the load refuses anyway)."""
-    if status.st_size > most:
-        return f"{status.st_size}\0{status.st_mtime_ns}".encode()
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b"unreadable"

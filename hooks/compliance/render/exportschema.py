@@ -10,17 +10,15 @@ used only when the digest matches, by privatecache.py's rules; otherwise it is g
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import sys
 from pathlib import Path
 
 import pydantic
 import pydantic_core
 
 from ..limits import Limits
+from ..privatecache import PrivateCache, code_digest
 from .plan import export_schema_text
-from .privatecache import PrivateCache
 
 CACHE_FOLDER = Path(".cache") / "compliance" / "export-schema"
 _FILE = "compliance.schema.json"
@@ -28,7 +26,8 @@ _FILE = "compliance.schema.json"
 
 def kept_export_schema_text(project_dir: Path, limits: Limits | None = None) -> str:
     """`export_schema_text(limits)`, from the project's cache when it was made from the same inputs."""
-    inputs = f"{_code_digest()}:{limits or Limits()!r}".encode()
+    versions = f"{pydantic.VERSION}\0{pydantic_core.__version__}"
+    inputs = f"{code_digest()}:{versions}:{limits or Limits()!r}".encode()
     digest = hashlib.sha256(inputs).hexdigest().encode()
     cache = PrivateCache(project_dir, CACHE_FOLDER)
     kept = cache.read(_FILE)
@@ -37,15 +36,3 @@ def kept_export_schema_text(project_dir: Path, limits: Limits | None = None) -> 
     text = export_schema_text(limits)
     cache.write(_FILE, digest + b"\n" + text.encode("utf-8"))
     return text
-
-
-@functools.cache
-def _code_digest() -> str:
-    """SHA-256 of the source of every loaded `compliance` module, and of pydantic's and Python's versions."""
-    digest = hashlib.sha256(f"{pydantic.VERSION}\0{pydantic_core.__version__}\0{sys.version}".encode())
-    for name, module in sorted(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if (name == "compliance" or name.startswith("compliance.")) and file:
-            digest.update(f"\0{name}\0".encode())
-            digest.update(Path(file).read_bytes())
-    return digest.hexdigest()

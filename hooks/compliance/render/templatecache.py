@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
-from .privatecache import PrivateCache
+from ..privatecache import PrivateCache
 
 CACHE_FOLDER = Path(".cache") / "compliance" / "templates"
 # What marks Jinja's syntax in a template's source.

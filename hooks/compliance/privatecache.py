@@ -10,9 +10,11 @@ the caller makes the thing anew, as if there were no cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -77,3 +79,16 @@ def _is_own_and_private(status: os.stat_result) -> bool:
     # Not a link, owned by whoever runs the build, and writable by no one else.
     owned = status.st_uid == os.getuid() if hasattr(os, "getuid") else True
     return owned and not stat.S_ISLNK(status.st_mode) and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+@functools.cache
+def code_digest() -> str:
+    """SHA-256 of Python's version and the source of every `compliance` module loaded when first asked
+    (once per process: a `mkdocs serve` whose code is edited under it keeps matching the code it runs)."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name, module in sorted(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if (name == "compliance" or name.startswith("compliance.")) and file:
+            digest.update(f"\0{name}\0".encode())
+            digest.update(Path(file).read_bytes())
+    return digest.hexdigest()

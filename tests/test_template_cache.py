@@ -93,6 +93,17 @@ def test_a_damaged_cache_file_is_ignored(project: Path) -> None:
     assert render(again) == "Hello reader" and len(again.compiled) == 1
 
 
+def test_a_copy_of_a_cache_file_is_ignored(project: Path) -> None:
+    render(build(project, project / "templates"))
+    (file,) = cached_files(project)
+    copy = file.with_name("copy")
+    copy.write_bytes(file.read_bytes())  # as a commit or an archive would bring it: right, but another file
+    copy.chmod(0o600)
+    os.replace(copy, file)
+    again = build(project, project / "templates")
+    assert render(again) == "Hello reader" and len(again.compiled) == 1
+
+
 def test_a_cache_file_another_user_could_have_written_is_ignored(project: Path) -> None:
     render(build(project, project / "templates"))
     (file,) = cached_files(project)

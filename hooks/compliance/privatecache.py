@@ -4,8 +4,11 @@ What is read back is used as it is (compiled templates are run, a schema is publ
 counts only when this user wrote it: owned by the user running the build and writable by no one
 else, not a link, in folders from the project down that are the user's own, private and no links
 (a `.cache` leading elsewhere is neither read nor written), and holding the SHA-256 digest of its
-content (a truncated or altered file is ignored). Anything else reads as absent, never as an error:
-the caller makes the thing anew, as if there were no cache.
+content and of the file itself (its device and inode number, known once it is created and kept by the
+rename that puts it in place). A truncated or altered file is ignored, and so is a copy of a kept
+file: one that came with a commit or an archive, whose inputs and code anyone can digest, is a new file
+however its content was made. Anything else reads as absent, never as an error: the caller makes the
+thing anew, as if there were no cache.
 """
 
 from __future__ import annotations
@@ -38,11 +41,12 @@ class PrivateCache:
         except OSError:
             return None
         with os.fdopen(descriptor, "rb") as file:
-            if not _is_own_and_private(os.fstat(file.fileno())):
+            status = os.fstat(file.fileno())
+            if not _is_own_and_private(status):
                 return None
             content = file.read()
         digest, kept = content[:_DIGEST_SIZE], content[_DIGEST_SIZE:]
-        return kept if len(digest) == _DIGEST_SIZE and _DIGEST(kept).digest() == digest else None
+        return kept if len(digest) == _DIGEST_SIZE and _digest(status, kept) == digest else None
 
     def write(self, key: str, content: bytes) -> None:
         """Keep `content` under `key`; nothing is kept where the folder is not safely ours."""
@@ -55,7 +59,7 @@ class PrivateCache:
             return
         try:
             with os.fdopen(descriptor, "wb") as file:
-                file.write(_DIGEST(content).digest() + content)
+                file.write(_digest(os.fstat(file.fileno()), content) + content)
             os.replace(temporary, self.folder / key)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
@@ -73,6 +77,11 @@ class PrivateCache:
         except OSError:
             return False
         return True
+
+
+def _digest(status: os.stat_result, content: bytes) -> bytes:
+    """The digest of `content` as kept in the file `status` describes, and in no other."""
+    return _DIGEST(f"{status.st_dev}:{status.st_ino}\0".encode() + content).digest()
 
 
 def _is_own_and_private(status: os.stat_result) -> bool:

@@ -74,7 +74,9 @@ def test_the_walk_refuses_each_unsafe_entry_with_its_path_and_publishes_the_rest
 
 def test_the_preview_checks_docs_once_per_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`mkdocs serve` checks docs/ before loading the data (a looping link must not hang it); the data
-    load then does not walk docs/ again, while a build walks it exactly once, with the data."""
+    load then does not walk docs/ again, while a build walks it exactly once, before loading the data
+    or reading what an earlier build kept of it."""
+    from compliance import loadcache as cache_module
     from compliance import sitebuild as build_module
     from compliance.model import data as data_module
     from compliance.options import BuildOptions
@@ -90,7 +92,8 @@ def test_the_preview_checks_docs_once_per_rebuild(tmp_path: Path, monkeypatch: p
 
     monkeypatch.setattr(build_module, "docs_problems", counting)
     monkeypatch.setattr(data_module, "docs_problems", counting)
-    for command in ("serve", "build"):
+    monkeypatch.setattr(cache_module, "docs_problems", counting)
+    for command in ("serve", "build", "build"):  # the second build reads the data the first kept
         walked.clear()
         options = BuildOptions(today=FIXTURE_TODAY)  # type: ignore[arg-type]
         site = SiteBuild(command, project, project / "docs", options)

@@ -21,7 +21,8 @@ from .errors import ComplianceError, display_path, unexpected_error
 from .limits import Limits, pdf_too_long
 from .links.linkmap import LinkMapBuilder
 from .load.docsfiles import docs_problems
-from .model.data import ComplianceData, load_compliance_data
+from .loadcache import kept_load
+from .model.data import ComplianceData
 from .model.entries import Claim
 from .options import BuildOptions
 from .preview import PreviewMemory
@@ -108,8 +109,9 @@ class SiteBuild:
         self.theme_dir = theme_dir
         check_source_date_epoch()
         # The theme's folder is published like docs/ (its non-template files are copied as they are);
-        # docs/ itself is checked with the data, except in the preview, which goes on to let MkDocs walk
-        # docs/ even when the data is invalid, and a looping or device link there would hang it.
+        # docs/ itself is checked with the data (its problems reported with the data's, loadcache.py), except
+        # in the preview, which goes on to let MkDocs walk docs/ even when the data is invalid, and a looping
+        # or device link there would hang it.
         # The theme's files are few and fixed: only the size of one file applies to them, not docs/'s totals.
         limits = self.options.limits
         theme_limits = replace(limits, docs_files=Limits.docs_files, docs_bytes=Limits.docs_bytes)
@@ -119,7 +121,7 @@ class SiteBuild:
         if unsafe:
             raise BuildFailed(f"files that cannot be published:\n{ComplianceError(unsafe)}")
         data_dir = self.options.data_path(self.project_dir)
-        load = self.memory.load if self.memory is not None else load_compliance_data
+        load = self.memory.load if self.memory is not None else kept_load
         try:
             self.data = data = load(
                 self.project_dir,

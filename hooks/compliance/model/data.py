@@ -75,7 +75,7 @@ class ComplianceData:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while loading: the load makes hundreds of thousands of objects
     that all live on, and every collection would walk them in vain (40 % of loading 10k claims).
 
@@ -95,7 +95,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@_collector_paused()
+@collector_paused()
 def load_compliance_data(
     project_dir: Path,
     data_dir: Path,

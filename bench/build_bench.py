@@ -33,6 +33,9 @@ from variants import make_projects
 START, END = "<!-- build-bench:start -->", "<!-- build-bench:end -->"
 HEADING = "## Build cost"
 VARIANTS = ("hooks", "static", "macros")
+# The hooks' project built with nothing kept under `.cache/` (compiled templates, the schema, the loaded data).
+COLD = "hooks, nothing kept"
+MEASURED = (*VARIANTS, COLD)
 P2_SIZES = (1_000, 10_000, 50_000)
 
 
@@ -42,7 +45,7 @@ def p1(root: Path, factor: int, runs: int) -> dict[str, list[tuple[float, float]
     The warm-up builds also show the three variants build the same pages (else the comparison is void).
     """
     projects = make_projects(root / f"p1-{factor}x", Shape.scaled(factor))
-    samples: dict[str, list[tuple[float, float]]] = {v: [] for v in (*VARIANTS, "load")}
+    samples: dict[str, list[tuple[float, float]]] = {v: [] for v in (*MEASURED, "load")}
     pages = {}
     for variant in VARIANTS:
         build(projects[variant], root / f"site-warm-{variant}")
@@ -53,9 +56,11 @@ def p1(root: Path, factor: int, runs: int) -> dict[str, list[tuple[float, float]
             raise RuntimeError(f"the {variant} variant does not build the hooks' pages at {factor}x: {differ[:10]}")
     for round_ in range(runs):
         samples["load"].append((os.getloadavg()[0], 0.0))
-        order = VARIANTS[round_ % 3 :] + VARIANTS[: round_ % 3]
-        for variant in order:
-            sample = build(projects[variant], root / f"site-{variant}")
+        turn = round_ % len(MEASURED)
+        for variant in MEASURED[turn:] + MEASURED[:turn]:
+            if variant == COLD:  # the hooks' project as a fresh clone has it: nothing kept from a build before
+                shutil.rmtree(projects["hooks"].parent / ".cache", ignore_errors=True)
+            sample = build(projects["hooks" if variant == COLD else variant], root / f"site-{variant}")
             samples[variant].append((sample.wall, sample.cpu))
     return samples
 
@@ -116,8 +121,33 @@ def _guide_title(guide: Path) -> str:
     return line.removeprefix("  title: ").strip()
 
 
-def _ratio_rows(samples: dict[str, list[tuple[float, float]]], index: int, peer: str) -> float:
-    return median([ours[index] / theirs[index] for ours, theirs in zip(samples["hooks"], samples[peer], strict=True)])
+def _ratio_rows(samples: dict[str, list[tuple[float, float]]], index: int, peer: str, ours: str = "hooks") -> float:
+    pairs = zip(samples[ours], samples[peer], strict=True)
+    return median([mine[index] / theirs[index] for mine, theirs in pairs])
+
+
+def _cold_rows(p1_results: dict[int, dict[str, list[tuple[float, float]]]]) -> list[str]:
+    """The builds with nothing kept, beside the same rounds' static and hooks builds."""
+    rows = [
+        f"| {factor}x guide | {median([s[0] for s in samples[COLD]]):.2f} s "
+        f"({median([s[1] for s in samples[COLD]]):.2f} s) "
+        f"| {_ratio_rows(samples, 0, 'static', COLD):.2f}x ({_ratio_rows(samples, 1, 'static', COLD):.2f}x) "
+        f"| {_ratio_rows(samples, 0, 'hooks', COLD):.2f}x ({_ratio_rows(samples, 1, 'hooks', COLD):.2f}x) |"
+        for factor, samples in p1_results.items()
+        if samples.get(COLD)
+    ]
+    if not rows:
+        return []
+    return [
+        "",
+        "The same rounds also built the hooks' project with nothing kept from an earlier build (`.cache/` "
+        "removed first: templates compiled, the schema generated and the data loaded anew), as a fresh "
+        "clone and CI build it:",
+        "",
+        "| data | hooks, nothing kept, wall (cpu) | ÷ static wall (cpu) | ÷ hooks wall (cpu) |",
+        "| --- | ---: | ---: | ---: |",
+        *rows,
+    ]
 
 
 def report(p1_results: dict[int, dict[str, list[tuple[float, float]]]], p2_results, p5_results, runs: int) -> str:  # type: ignore[no-untyped-def]
@@ -133,7 +163,8 @@ def report(p1_results: dict[int, dict[str, list[tuple[float, float]]]], p2_resul
         f"pages the data fills: controls and contacts, as the shipped guide's), medians of {runs} "
         f"alternated runs ({min(runs, 3)} at 100x), each build its own process (imports included), after one "
         "warm-up build of each variant (which also checks that the three build the same HTML pages, and "
-        "fills our compiled-template cache, as an editor's earlier build does). *hooks*: this project; "
+        "fills what our builds keep under `.cache/`: compiled templates and the loaded data, as an editor's earlier "
+        "build does). *hooks*: this project; "
         "*static*: the same pages pre-rendered by our renderer, built without hooks; *macros*: "
         f"mkdocs-macros-plugin {_version('mkdocs-macros-plugin')} with `include_yaml` and equivalent templates "
         "(`bench/macros/`; it validates nothing, resolves no mentions and sanitizes nothing). Ratios are the "
@@ -153,6 +184,7 @@ def report(p1_results: dict[int, dict[str, list[tuple[float, float]]]], p2_resul
         ]
         load = median([s[0] for s in samples.get("load", [])])
         lines.append(f"| {factor}x guide | {4 * factor} | {' | '.join(cells)} | {' | '.join(ratios)} | {load:.1f} |")
+    lines += _cold_rows(p1_results)
     lines += [
         "",
         "### P2: data scale",

@@ -10,6 +10,7 @@ report and its section of BENCHMARKS.md are written as documented.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,7 @@ def test_the_report_gives_medians_and_per_round_ratios() -> None:
         "hooks": [(2.0, 1.0), (4.0, 2.0), (3.0, 1.5)],
         "static": [(1.0, 1.0), (2.0, 1.0), (3.0, 1.0)],
         "macros": [(4.0, 2.0), (4.0, 2.0), (4.0, 2.0)],
+        build_bench.COLD: [(3.0, 2.0), (4.0, 3.0), (3.0, 2.0)],
     }
     samples["load"] = [(2.0, 0.0), (3.0, 0.0), (9.0, 0.0)]
     text = build_bench.report(
@@ -78,6 +80,8 @@ def test_the_report_gives_medians_and_per_round_ratios() -> None:
     assert row == (
         "| 1x guide | 4 | 3.00 s (1.50 s) | 2.00 s (1.00 s) | 4.00 s (2.00 s) | 2.00x (1.50x) | 0.75x (0.75x) | 3.0 |"
     )
+    # With nothing kept, ÷ static per round: wall 3, 2, 1 and cpu 2, 3, 2; ÷ hooks: wall 1.5, 1, 1 and cpu 2, 1.5, 1.33.
+    assert "| 1x guide | 3.00 s (2.00 s) | 2.00x (2.00x) | 1.00x (1.50x) |" in text
     assert "| the guide (4 claims) | 3 | 0.60 s | 0.50 s | 0.70 s | 0.30 s | 1.5 |" in text
 
 
@@ -133,6 +137,8 @@ def _run_harness(tmp_path: Path, script: str, *arguments: str) -> str:
 def test_the_build_harness_runs_every_part_on_tiny_data(tmp_path: Path) -> None:
     text = _run_harness(tmp_path, "build_bench.py")
     assert text.count(build_bench.START) == 1
+    nothing_kept = r"^\| 1x guide \| [\d.]+ s \([\d.]+ s\) \| [\d.]+x \([\d.]+x\) \|"
+    assert re.search(nothing_kept, text, re.MULTILINE)
     for row in ("| 1x guide | 4 |", "| 20 |", "| 60 |", "| the shipped guide: its title edited in data/guide.yml"):
         assert row in text
     assert "docs/index.md (static, MkDocs' floor) | 1 |" in text

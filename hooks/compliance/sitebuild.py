@@ -257,9 +257,9 @@ class SiteBuild:
         (a generated page's template, not the page's own name, which is no file)."""
         if self.maps_links():
             source = self.page_source(src_uri)  # every claim's page is the same template: named once
-            name = self.source_names.get(source) or self.source_names.setdefault(
-                source, display_path(self.project_dir, source)
-            )
+            name = self.source_names.get(source)
+            if name is None:
+                name = self.source_names[source] = display_path(self.project_dir, source)
             self.links.add_page(name, html)
 
     def finish_links(self, site_dir: Path, site_url: str | None) -> None:

@@ -139,9 +139,9 @@ class PageRenderer:
             key = (partial, macro, id(entry))
             kept = shared.get(key)
             if kept is None:
-                module = modules.get(partial) or modules.setdefault(
-                    partial, self.env.get_template(partial).make_module()
-                )
+                module = modules.get(partial)
+                if module is None:
+                    module = modules[partial] = self.env.get_template(partial).make_module()
                 block = getattr(module, macro, None)
                 if not isinstance(block, jinja2.runtime.Macro):
                     raise jinja2.UndefinedError(f"{partial} has no macro {macro!r}")

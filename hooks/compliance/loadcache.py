@@ -7,8 +7,8 @@ later build uses it only when it would load the same, with the same code:
 - every input of the load is the same (loadinputs.py): the bytes of the data, labels and catalogue
   files, the names under docs/, the options, the limits and the day;
 - the tool's code is the same: the source of every `compliance` module, and Python's version;
-- every other module the load ran with (pydantic, PyYAML, Markdown, Python's own) is still the file
-  it was: the same path, size and modification time, each checked again before the data is used.
+- every module the load ran with (pydantic, PyYAML, Markdown, Python's own, and ours) is still the
+  file it was: the same path, size and modification time, each checked again before the data is used.
 
 Anything else reads as absent, never as an error: another key, a changed library, a file that is not
 safely ours (privatecache.py), one that cannot be read back. The data is then loaded anew, as if there
@@ -95,23 +95,15 @@ def _write(cache: PrivateCache, name: str, key: str, data: ComplianceData) -> No
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
         log.debug("the loaded data cannot be kept (%s)", exc)
         return
-    loaded = sorted({file for name, file in _loaded_files() if not _own(name)})
-    manifest = json.dumps(_module_files(loaded)).encode()
+    manifest = json.dumps(_module_files(_loaded_files())).encode()
     cache.write(name, key.encode() + b"\n" + manifest + b"\n" + pickled)
 
 
-def _loaded_files() -> list[tuple[str, str]]:
-    """Every module this process has loaded from a file, with that file."""
-    found = []
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if isinstance(file, str):
-            found.append((name, file))
-    return found
-
-
-def _own(name: str) -> bool:
-    return name == "compliance" or name.startswith("compliance.")  # digested whole: code_digest()
+def _loaded_files() -> list[str]:
+    """The file of every module this process has loaded from one: the libraries', and ours too (whose
+    source is in the key, but only as far as it was loaded before the load began)."""
+    files = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
+    return sorted(file for file in files if isinstance(file, str))
 
 
 def _module_files(files: list[str]) -> list[list[Any]]:

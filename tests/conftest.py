@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import subprocess
@@ -102,6 +103,18 @@ def data_problems(project: Path, *, located: bool = True, **load_options: Any) -
         load_compliance_data(project, project / "data", project / "docs", **load_options)
     problems = [str(problem) for problem in caught.value.problems]
     return problems if located else [problem.split(": ", 1)[1] for problem in problems]
+
+
+def site_differences(one: Path, other: Path) -> list[str]:
+    """Files that differ between two sites (the gzipped sitemap holds the time it was written)."""
+    found = []
+    for path in sorted(one.rglob("*")):
+        twin = other / path.relative_to(one)
+        if path.is_file() and path.suffix != ".gz" and not (twin.is_file() and filecmp.cmp(path, twin, shallow=False)):
+            found.append(path.relative_to(one).as_posix())
+    return found + sorted(
+        p.relative_to(other).as_posix() for p in other.rglob("*") if not (one / p.relative_to(other)).exists()
+    )
 
 
 def article_text(html: str, separator: str = " ") -> str:

@@ -8,7 +8,6 @@ build of the same files by a process that kept nothing (the same hooks with an e
 
 from __future__ import annotations
 
-import filecmp
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from compliance.limits import Limits
 from compliance.load import yamlload
 from compliance.preview import PreviewMemory
 from compliance.render.pages import PageRenderer
-from conftest import FIXTURE_TODAY, copy_project
+from conftest import FIXTURE_TODAY, copy_project, site_differences
 
 EXAMPLE = "mkdocs.example.yml"
 EXAMPLE_DATA = "examples/harborledger/data"
@@ -60,7 +59,7 @@ class Preview:
             build(self._configuration(self.project / "fresh"), serve_url=SERVE_URL)
         finally:
             self.session.memories = kept
-        assert _differences(self.site, self.project / "fresh") == []
+        assert site_differences(self.site, self.project / "fresh") == []
 
     def page(self, path: str) -> str:
         return (self.site / path).read_text(encoding="utf-8")
@@ -75,18 +74,6 @@ class Preview:
         config = load_config(config_file=str(self.config), site_dir=str(site))
         config.site_url = SERVE_URL  # as `mkdocs serve` sets it
         return config
-
-
-def _differences(one: Path, other: Path) -> list[str]:
-    """Files that differ between two sites (the gzipped sitemap holds the time it was written)."""
-    found = []
-    for path in sorted(one.rglob("*")):
-        twin = other / path.relative_to(one)
-        if path.is_file() and path.suffix != ".gz" and not (twin.is_file() and filecmp.cmp(path, twin, shallow=False)):
-            found.append(path.relative_to(one).as_posix())
-    return found + sorted(
-        p.relative_to(other).as_posix() for p in other.rglob("*") if not (one / p.relative_to(other)).exists()
-    )
 
 
 @pytest.fixture
